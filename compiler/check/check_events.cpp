@@ -1,0 +1,187 @@
+// Events: `...` inclusion expanded into each event's full field list, field
+// types resolved, keys and defaults checked. Also enum members.
+#include <algorithm>
+
+#include "check/checker.h"
+
+namespace flow::check {
+
+using namespace ast;
+
+const Type* Checker::resolve_type(const Module& module, TypeRef& ref) {
+  TypeContext& types = program_.types;
+  const Type* base = nullptr;
+  std::string name = ref.name.text();
+  if (name == "list") {
+    if (!ref.argument) {
+      diags_.report(DiagKind::UnknownType, ref.range, "'list' needs an element type").help = "write list<string>";
+      return ref.resolved = types.error();
+    }
+    const Type* element = resolve_type(module, *ref.argument);
+    base = element->is_error() ? types.error() : types.list(element);
+  } else {
+    if (ref.argument) {
+      diags_.report(DiagKind::UnknownType, ref.range, "type '" + name + "' takes no type argument");
+      return ref.resolved = types.error();
+    }
+    base = types.builtin_named(name);
+    if (!base) {
+      bool ambiguous = false;
+      const Decl* decl = find_visible(module, ref.name.parts, &ambiguous);
+      if (auto* e = dyn_cast<EnumDecl>(decl)) {
+        ref.name.resolved = e;
+        referenced_.insert(e);
+        base = types.enumeration(e);
+      } else if (decl) {
+        diags_.report(DiagKind::UnknownType, ref.name.range,
+                      "'" + name + "' is a " + to_string(decl->kind) + ", not a field type")
+            .help = is_event(decl) ? "to carry another event's data, include it: ..." + name : "";
+        return ref.resolved = types.error();
+      } else {
+        std::vector<std::string> candidates = {"bool", "int", "float", "string", "timestamp", "duration", "list"};
+        for (auto& n : visible_names(module, is_type_decl)) candidates.push_back(n);
+        auto& d = diags_.report(ambiguous ? DiagKind::AmbiguousName : DiagKind::UnknownType, ref.name.range,
+                                (ambiguous ? "ambiguous type '" : "unknown type '") + name + "'");
+        std::string nearest = nearest_name(name, candidates);
+        if (!nearest.empty()) d.help = "did you mean '" + nearest + "'?";
+        return ref.resolved = types.error();
+      }
+    }
+  }
+  if (ref.optional && !base->is_error()) base = types.optional(base);
+  return ref.resolved = base;
+}
+
+void Checker::expand_event(EventDecl& event, std::vector<const EventDecl*>& stack) {
+  if (event.fields_ready) return;
+  if (std::find(stack.begin(), stack.end(), &event) != stack.end()) return;  // reported by the includer
+  stack.push_back(&event);
+  const Module& module = *event.module;
+  std::vector<EventField> fields;
+  std::vector<const EventDecl*> includes;
+  auto add_field = [&](const EventField& field, SourceRange where, const EventDecl* via) {
+    for (auto& existing : fields) {
+      if (existing.name != field.name) continue;
+      if (existing.type == field.type || existing.type->is_error() || field.type->is_error()) {
+        if (!via && existing.owner == &event) {
+          diags_.report(DiagKind::DuplicateName, where, "field '" + field.name + "' is declared twice");
+        }
+        existing.is_key = existing.is_key || field.is_key;
+        return;
+      }
+      auto& d = diags_.report(DiagKind::ConflictingField, where,
+                              "field '" + field.name + "' has type " + field.type->to_string() + " here but " +
+                                  existing.type->to_string() + " in " + existing.owner->name);
+      d.help = "rename one of the fields, or give both the same type";
+      return;
+    }
+    fields.push_back(field);
+  };
+  for (auto& member : event.members) {
+    if (member.is_include) {
+      const Decl* decl = lookup(module, member.include, DiagKind::UnknownEvent, "event", is_event);
+      auto* included = const_cast<EventDecl*>(dyn_cast<EventDecl>(decl));
+      if (!included) continue;
+      if (std::find(stack.begin(), stack.end(), included) != stack.end()) {
+        diags_.report(DiagKind::InclusionCycle, member.include.range,
+                      "event '" + event.name + "' includes itself through '" + included->name + "'")
+            .help = "an event can only include events that do not include it";
+        continue;
+      }
+      expand_event(*included, stack);
+      if (std::find(includes.begin(), includes.end(), included) == includes.end()) includes.push_back(included);
+      for (auto* transitive : included->includes) {
+        if (std::find(includes.begin(), includes.end(), transitive) == includes.end()) includes.push_back(transitive);
+      }
+      for (const auto& field : included->fields) add_field(field, member.include.range, included);
+    } else {
+      FieldDecl& f = member.field;
+      EventField field;
+      field.name = f.name;
+      field.type = resolve_type(module, f.type);
+      field.is_key = f.is_key;
+      field.decl = &f;
+      field.owner = &event;
+      add_field(field, f.name_range, nullptr);
+    }
+  }
+  event.fields = std::move(fields);
+  event.includes = std::move(includes);
+  // Keys: at most one after inclusion, string or int, never optional.
+  event.key_index = -1;
+  for (size_t i = 0; i < event.fields.size(); ++i) {
+    const EventField& field = event.fields[i];
+    if (!field.is_key) continue;
+    SourceRange where = field.owner == &event ? field.decl->range : event.name_range;
+    if (event.key_index >= 0) {
+      diags_.report(DiagKind::InvalidKey, where,
+                    "event '" + event.name + "' has more than one key ('" + event.fields[event.key_index].name +
+                        "' and '" + field.name + "')")
+          .help = "an event has at most one key: the field that names its process instance";
+      continue;
+    }
+    event.key_index = static_cast<int>(i);
+    if (field.owner == &event && !field.type->is_error() && field.type->kind != TypeKind::String &&
+        field.type->kind != TypeKind::Int) {
+      diags_.report(DiagKind::InvalidKey, field.decl->type.range,
+                    "key field '" + field.name + "' has type " + field.type->to_string() + "; a key is string or int")
+          .help = "use a string or int identifier as the key";
+    }
+  }
+  event.fields_ready = true;
+  stack.pop_back();
+}
+
+void Checker::check_events() {
+  for (auto& module : program_.modules) {
+    for (auto& decl : module->decls) {
+      if (auto* e = dyn_cast<EnumDecl>(decl.get())) {
+        for (size_t i = 0; i < e->members.size(); ++i) {
+          for (size_t j = 0; j < i; ++j) {
+            if (e->members[j].name == e->members[i].name) {
+              diags_.report(DiagKind::DuplicateName, e->members[i].range,
+                            "enum member '" + e->members[i].name + "' is declared twice");
+              break;
+            }
+          }
+        }
+      }
+    }
+  }
+  for (auto& module : program_.modules) {
+    for (auto& decl : module->decls) {
+      if (auto* e = dyn_cast<EventDecl>(decl.get())) {
+        std::vector<const EventDecl*> stack;
+        expand_event(*e, stack);
+      }
+    }
+  }
+  // Defaults: constant expressions of the field's type.
+  for (auto& module : program_.modules) {
+    for (auto& decl : module->decls) {
+      auto* e = dyn_cast<EventDecl>(decl.get());
+      if (!e) continue;
+      for (auto& member : e->members) {
+        if (member.is_include || !member.field.default_value) continue;
+        ExprScope scope;
+        scope.module = module.get();
+        scope.constant_only = true;
+        scope.owner = e;
+        const Type* t = check_expr(*member.field.default_value, scope);
+        const Type* expected = member.field.type.resolved;
+        if (expected && !is_assignable(t, expected)) {
+          auto& d = diags_.report(DiagKind::TypeMismatch, member.field.default_value->range,
+                                  "default value has type " + t->to_string() + " but field '" + member.field.name +
+                                      "' is " + expected->to_string());
+          if (t->kind == TypeKind::Int && expected->kind == TypeKind::Float) d.help = "write a float literal, e.g. 1.0";
+        }
+        if (member.field.is_key) {
+          diags_.report(DiagKind::InvalidKey, member.field.default_value->range, "a key field cannot have a default")
+              .help = "every event of this type must name its instance";
+        }
+      }
+    }
+  }
+}
+
+}  // namespace flow::check

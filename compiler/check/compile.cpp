@@ -1,0 +1,224 @@
+// The front end's entry: load the root files and everything they import,
+// parse them, and run the semantic passes.
+#include <cstdlib>
+#include <set>
+#include <filesystem>
+#include <functional>
+#include <limits.h>
+#include <unistd.h>
+
+#include "check/checker.h"
+#include "parse/parser.h"
+
+namespace fs = std::filesystem;
+
+namespace flow {
+
+namespace {
+
+/// Files larger than this are refused before parsing (offsets are 32-bit).
+constexpr size_t kMaxSourceBytes = 256u << 20;
+
+bool has_syntax_errors(const DiagnosticEngine& diags) {
+  for (const auto& d : diags.diagnostics()) {
+    if (d.severity == Severity::Error && diag_info(d.kind).code[1] == '0' && diag_info(d.kind).code[2] == '0') {
+      return true;
+    }
+  }
+  return false;
+}
+
+class Loader {
+ public:
+  Loader(Program& program, const CompileOptions& options, DiagnosticEngine& diags)
+      : program_(program), options_(options), diags_(diags) {}
+
+  bool add_root(const std::string& path, const std::string* text) {
+    const SourceFile* file;
+    if (text) {
+      file = program_.sources.add(path, *text);
+    } else {
+      std::error_code ec;
+      auto size = fs::file_size(path, ec);
+      if (!ec && size > kMaxSourceBytes) {
+        report_io(path, "file is too large (" + std::to_string(size >> 20) + " MiB; the limit is 256 MiB)");
+        return false;
+      }
+      std::string error;
+      file = program_.sources.load(path, error);
+      if (!file) {
+        report_io(path, error);
+        return false;
+      }
+    }
+    auto module = parse_module(*file, diags_);
+    if (module->name.empty()) module->name = fs::path(path).stem().string();
+    module->is_root = true;
+    register_module(std::move(module));
+    return true;
+  }
+
+  void load_imports() {
+    // Breadth-first: modules appended while iterating are visited too.
+    for (size_t i = 0; i < program_.modules.size(); ++i) {
+      ast::Module* module = program_.modules[i].get();
+      for (auto& import : module->imports) {
+        import.target = resolve_import(*module, import);
+      }
+    }
+  }
+
+  void check_import_cycles() {
+    std::map<const ast::Module*, int> state;  // 0 new, 1 on stack, 2 done
+    std::set<const ast::Import*> reported;
+    std::function<void(ast::Module*)> visit = [&](ast::Module* m) {
+      state[m] = 1;
+      for (auto& import : m->imports) {
+        if (!import.target) continue;
+        if (state[import.target] == 1) {
+          if (reported.insert(&import).second) {
+            auto& d = diags_.report(DiagKind::ImportCycle, import.path.range,
+                                    "import cycle: module '" + m->name + "' imports '" + import.target->name +
+                                        "', which imports it back");
+            d.help = "move the shared declarations into a module both can import";
+          }
+          continue;
+        }
+        if (state[import.target] == 0) {
+          visit(import.target);
+        }
+      }
+      state[m] = 2;
+    };
+    for (auto& m : program_.modules) {
+      if (state[m.get()] == 0) visit(m.get());
+    }
+  }
+
+ private:
+  void report_io(const std::string& path, const std::string& message) {
+    auto& d = diags_.report(DiagKind::UnknownModule, {}, message);
+    d.file_path = path;
+    io_error_ = true;
+  }
+
+  void register_module(std::unique_ptr<ast::Module> module) {
+    auto [it, inserted] = by_name_.emplace(module->name, module.get());
+    if (!inserted) {
+      SourceRange where = module->name_range.valid() ? module->name_range : SourceRange{module->file, 0, 0};
+      diags_.report(DiagKind::DuplicateName, where, "module '" + module->name + "' is defined twice")
+          .notes.push_back("first defined in " + it->second->file->path());
+    }
+    program_.modules.push_back(std::move(module));
+  }
+
+  ast::Module* resolve_import(const ast::Module& from, ast::Import& import) {
+    std::string name = import.path.text();
+    if (auto it = by_name_.find(name); it != by_name_.end()) return it->second;
+    std::string relative;
+    for (const auto& part : import.path.parts) relative += (relative.empty() ? "" : "/") + part;
+    relative += ".flow";
+    std::vector<fs::path> candidates;
+    bool is_std = import.path.parts.size() > 1 && import.path.parts[0] == "std";
+    if (is_std) {
+      candidates.push_back(fs::path(options_.stdlib_dir) / relative);
+    } else {
+      candidates.push_back(fs::path(from.file->path()).parent_path() / relative);
+      for (const auto& dir : options_.include_dirs) candidates.push_back(fs::path(dir) / relative);
+    }
+    for (const auto& candidate : candidates) {
+      std::error_code ec;
+      if (!fs::is_regular_file(candidate, ec)) continue;
+      std::string error;
+      const SourceFile* file = program_.sources.load(candidate.string(), error);
+      if (!file) continue;
+      auto module = parse_module(*file, diags_);
+      // The import path names the module, whatever its own clause says.
+      module->name = name;
+      module->is_stdlib = is_std;
+      ast::Module* raw = module.get();
+      register_module(std::move(module));
+      return raw;
+    }
+    auto& d = diags_.report(DiagKind::UnknownModule, import.path.range, "unknown module '" + name + "'");
+    std::string searched;
+    for (const auto& c : candidates) searched += (searched.empty() ? "" : ", ") + c.string();
+    d.notes.push_back("looked for " + searched);
+    if (!is_std) d.help = "add the folder that holds it with -I DIR";
+    return nullptr;
+  }
+
+ public:
+  bool io_error_ = false;
+
+ private:
+  Program& program_;
+  const CompileOptions& options_;
+  DiagnosticEngine& diags_;
+  std::map<std::string, ast::Module*> by_name_;
+};
+
+std::unique_ptr<Program> compile(const std::vector<std::pair<std::string, const std::string*>>& roots,
+                                 const CompileOptions& options, DiagnosticEngine& diags) {
+  auto program = std::make_unique<Program>();
+  CompileOptions effective = options;
+  if (effective.stdlib_dir.empty()) effective.stdlib_dir = default_stdlib_dir();
+  Loader loader(*program, effective, diags);
+  for (const auto& [path, text] : roots) {
+    if (!loader.add_root(path, text)) return nullptr;
+  }
+  loader.load_imports();
+  // Syntax errors stop here: checking a partial tree only adds noise.
+  if (has_syntax_errors(diags)) return program;
+  loader.check_import_cycles();
+  check::Checker checker(*program, diags);
+  checker.run();
+  program->ok = !diags.has_errors();
+  return program;
+}
+
+}  // namespace
+
+std::unique_ptr<Program> compile_files(const std::vector<std::string>& files, const CompileOptions& options,
+                                       DiagnosticEngine& diags) {
+  std::vector<std::pair<std::string, const std::string*>> roots;
+  for (const auto& f : files) roots.push_back({f, nullptr});
+  return compile(roots, options, diags);
+}
+
+std::unique_ptr<Program> compile_sources(const std::vector<std::pair<std::string, std::string>>& sources,
+                                         const CompileOptions& options, DiagnosticEngine& diags) {
+  std::vector<std::pair<std::string, const std::string*>> roots;
+  for (const auto& [path, text] : sources) roots.push_back({path, &text});
+  return compile(roots, options, diags);
+}
+
+std::string default_stdlib_dir() {
+  if (const char* env = std::getenv("FLOW_STDLIB"); env && *env) return env;
+  char buffer[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  if (n > 0) {
+    buffer[n] = '\0';
+    fs::path installed = fs::path(buffer).parent_path().parent_path() / "share" / "flow" / "stdlib";
+    std::error_code ec;
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
+  return FLOW_SOURCE_STDLIB_DIR;
+}
+
+const ast::Decl* Program::find(const std::string& name) const {
+  const ast::Decl* unique = nullptr;
+  int matches = 0;
+  for (const auto& m : modules) {
+    for (const auto& d : m->decls) {
+      if (d->qualified_name() == name) return d.get();
+      if (d->name == name) {
+        unique = d.get();
+        ++matches;
+      }
+    }
+  }
+  return matches == 1 ? unique : nullptr;
+}
+
+}  // namespace flow

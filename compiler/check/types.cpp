@@ -1,0 +1,81 @@
+#include "check/types.h"
+
+#include "ast/ast.h"
+
+namespace flow {
+
+std::string Type::to_string() const {
+  switch (kind) {
+    case TypeKind::Error: return "<error>";
+    case TypeKind::Never: return "<any>";
+    case TypeKind::NoneType: return "none";
+    case TypeKind::Bool: return "bool";
+    case TypeKind::Int: return "int";
+    case TypeKind::Float: return "float";
+    case TypeKind::String: return "string";
+    case TypeKind::Timestamp: return "timestamp";
+    case TypeKind::Duration: return "duration";
+    case TypeKind::Enum: return enum_decl->name;
+    case TypeKind::Event: return event_decl->name;
+    case TypeKind::List: return "list<" + element->to_string() + ">";
+    case TypeKind::Optional: return element->to_string() + "?";
+  }
+  return "?";
+}
+
+TypeContext::TypeContext() = default;
+
+const Type* TypeContext::enumeration(const ast::EnumDecl* decl) {
+  auto& slot = enums_[decl];
+  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::Enum, decl, nullptr, nullptr});
+  return slot.get();
+}
+
+const Type* TypeContext::event(const ast::EventDecl* decl) {
+  auto& slot = events_[decl];
+  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::Event, nullptr, decl, nullptr});
+  return slot.get();
+}
+
+const Type* TypeContext::list(const Type* element) {
+  auto& slot = lists_[element];
+  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::List, nullptr, nullptr, element});
+  return slot.get();
+}
+
+const Type* TypeContext::optional(const Type* inner) {
+  if (inner->kind == TypeKind::Optional || inner->kind == TypeKind::Error) return inner;
+  auto& slot = optionals_[inner];
+  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::Optional, nullptr, nullptr, inner});
+  return slot.get();
+}
+
+const Type* TypeContext::builtin_named(const std::string& name) const {
+  if (name == "bool") return &bool_;
+  if (name == "int") return &int_;
+  if (name == "float") return &float_;
+  if (name == "string") return &string_;
+  if (name == "timestamp") return &timestamp_;
+  if (name == "duration") return &duration_;
+  return nullptr;
+}
+
+bool is_assignable(const Type* from, const Type* to) {
+  if (from == to) return true;
+  if (from->kind == TypeKind::Error || to->kind == TypeKind::Error) return true;
+  if (from->kind == TypeKind::Never) return true;
+  if (to->kind == TypeKind::Optional) {
+    if (from->kind == TypeKind::NoneType) return true;
+    if (from->kind == TypeKind::Optional) return is_assignable(from->element, to->element);
+    return is_assignable(from, to->element);
+  }
+  if (from->kind == TypeKind::List && to->kind == TypeKind::List) {
+    return is_assignable(from->element, to->element);
+  }
+  if (from->kind == TypeKind::Event && to->kind == TypeKind::Event) {
+    return from->event_decl->includes_event(to->event_decl);
+  }
+  return false;
+}
+
+}  // namespace flow

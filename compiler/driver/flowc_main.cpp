@@ -1,0 +1,120 @@
+// flowc: the Flow compiler's command line (runtime.md §1).
+//   flowc check FILE... [-I DIR]... [--werror] [--diagnostics human|json]
+//   flowc graph FILE... [--flow NAME] [--format dot|mermaid]
+// Exit status: 0 success (warnings allowed), 1 the program has errors,
+// 2 bad usage or an unreadable file.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "check/program.h"
+#include "diag/diagnostic_printer.h"
+#include "driver/big_stack.h"
+#include "graph/graph_writer.h"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitErrors = 1;
+constexpr int kExitUsage = 2;
+
+struct FrontEndOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> include_dirs;
+  std::string diagnostics_format = "human";
+  std::string colour = "auto";
+  bool werror = false;
+};
+
+void add_front_end_options(CLI::App* command, FrontEndOptions& options) {
+  command->add_option("files", options.files, "Flow source files (.flow)")->required()->check(CLI::ExistingFile);
+  command->add_option("-I,--include", options.include_dirs, "Also look for imported modules in DIR")
+      ->check(CLI::ExistingDirectory);
+  command->add_flag("--werror", options.werror, "Treat warnings as errors");
+  command->add_option("--diagnostics", options.diagnostics_format, "Diagnostic format")
+      ->check(CLI::IsMember({"human", "json"}));
+  command->add_option("--color", options.colour, "Colour diagnostics")->check(CLI::IsMember({"auto", "always", "never"}));
+}
+
+bool use_colour(const std::string& setting) {
+  if (setting == "always") return true;
+  if (setting == "never") return false;
+  const char* no_colour = std::getenv("NO_COLOR");
+  return isatty(STDERR_FILENO) && !(no_colour && *no_colour);
+}
+
+/// Compiles and prints diagnostics; returns the exit status and the program.
+int compile_and_report(const FrontEndOptions& options, std::unique_ptr<flow::Program>& program) {
+  flow::DiagnosticEngine diags;
+  flow::CompileOptions compile_options;
+  compile_options.include_dirs = options.include_dirs;
+  program = flow::compile_files(options.files, compile_options, diags);
+  if (options.werror) diags.promote_warnings_to_errors();
+  diags.sort();
+  flow::PrintOptions print_options{use_colour(options.colour)};
+  for (const auto& d : diags.diagnostics()) {
+    if (options.diagnostics_format == "json") flow::print_json(std::cerr, d);
+    else flow::print_human(std::cerr, d, print_options);
+  }
+  if (!program) return kExitUsage;
+  size_t errors = diags.error_count();
+  size_t warnings = diags.warning_count();
+  if (options.diagnostics_format == "human" && (errors || warnings)) {
+    std::cerr << errors << " error" << (errors == 1 ? "" : "s") << ", " << warnings << " warning"
+              << (warnings == 1 ? "" : "s") << "\n";
+  }
+  return errors ? kExitErrors : kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"flowc — the Flow compiler: check, draw and build event-driven process definitions", "flowc"};
+  app.set_version_flag("--version", std::string("flowc ") + FLOW_VERSION);
+  app.require_subcommand(1);
+
+  FrontEndOptions check_options;
+  auto* check = app.add_subcommand("check", "Parse and check Flow files; print diagnostics");
+  add_front_end_options(check, check_options);
+
+  FrontEndOptions graph_options;
+  std::string graph_format = "dot";
+  std::string graph_flow;
+  auto* graph = app.add_subcommand("graph", "Draw events, services and subscriptions (to stdout)");
+  add_front_end_options(graph, graph_options);
+  graph->add_option("--format", graph_format, "Output format")->check(CLI::IsMember({"dot", "mermaid"}));
+  graph->add_option("--flow", graph_flow, "Draw only this flow");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  return flow::run_with_big_stack([&]() -> int {
+    std::unique_ptr<flow::Program> program;
+    if (check->parsed()) return compile_and_report(check_options, program);
+    if (graph->parsed()) {
+      int status = compile_and_report(graph_options, program);
+      if (status != kExitOk || !program || !program->ok) return status == kExitOk ? kExitErrors : status;
+      flow::GraphOptions options;
+      options.format = graph_format == "mermaid" ? flow::GraphFormat::Mermaid : flow::GraphFormat::Dot;
+      options.flow = graph_flow;
+      if (!flow::write_graph(std::cout, *program, options)) {
+        std::cerr << "flowc: error: no flow named '" << graph_flow << "'\n";
+        return kExitUsage;
+      }
+      return kExitOk;
+    }
+    return kExitUsage;
+  });
+}

@@ -1,0 +1,136 @@
+// Flow.g4 — the grammar of the Flow language (docs/language-reference.md).
+// Kept SLL-friendly: no alternative needs full-context lookahead, so the
+// two-stage parse (SLL first, LL on failure) almost always finishes in SLL.
+// Semantic rules (one `consumes`, `else` required, key types, ...) are checked
+// after parsing, where a precise diagnostic can be given.
+grammar Flow;
+
+file        : moduleDecl? importDecl* decl* EOF ;
+moduleDecl  : MODULE qualifiedName sep? ;
+importDecl  : IMPORT qualifiedName (AS IDENT)? sep? ;
+qualifiedName : IDENT (DOT IDENT)* ;
+sep         : COMMA | SEMI ;
+
+decl
+  : enumDecl
+  | eventDecl
+  | constDecl
+  | ruleDecl
+  | decisionDecl
+  | serviceDecl
+  | flowDecl
+  ;
+
+enumDecl    : ENUM IDENT LBRACE (IDENT sep?)* RBRACE ;
+
+eventDecl   : EVENT IDENT LBRACE (eventMember sep?)* RBRACE ;
+eventMember
+  : ELLIPSIS qualifiedName                          # includeMember
+  | KEY? IDENT COLON typeRef (ASSIGN expr)?         # fieldMember
+  ;
+
+typeRef     : qualifiedName (LT typeRef GT)? QUESTION? ;
+
+constDecl   : CONST IDENT (COLON typeRef)? ASSIGN expr sep? ;
+param       : IDENT COLON qualifiedName ;
+ruleDecl    : RULE IDENT LPAREN param RPAREN ASSIGN expr sep? ;
+decisionDecl
+  : DECISION IDENT LPAREN param RPAREN ARROW typeRef LBRACE decisionArm* elseArm? RBRACE ;
+decisionArm : WHEN expr FATARROW expr sep? ;
+elseArm     : ELSE FATARROW expr sep? ;
+
+serviceDecl : SERVICE IDENT LBRACE (serviceItem sep?)* RBRACE ;
+serviceItem
+  : CONSUMES (IDENT COLON)? qualifiedName                     # consumesItem
+  | PUBLISHES qualifiedName (COMMA qualifiedName)*            # publishesItem
+  | EXEC STRING                                               # execItem
+  | BUILTIN STRING                                            # builtinItem
+  | EMIT qualifiedName LBRACE (emitInit sep?)* RBRACE (WHEN expr)?  # emitItem
+  | TIMEOUT DURATION                                          # timeoutItem
+  | RETRY INT (BACKOFF DURATION)?                             # retryItem
+  | CONCURRENCY INT                                           # concurrencyItem
+  ;
+emitInit
+  : ELLIPSIS IDENT                                  # spreadInit
+  | IDENT COLON expr                                # fieldInit
+  ;
+
+flowDecl    : FLOW IDENT LBRACE (flowItem sep?)* RBRACE ;
+flowItem
+  : START qualifiedName (COMMA qualifiedName)*                # startItem
+  | ACCEPTS qualifiedName (COMMA qualifiedName)*              # acceptsItem
+  | END qualifiedName (COMMA qualifiedName)*                  # endItem
+  | ON qualifiedName (WHEN expr)? ARROW qualifiedName (COMMA qualifiedName)*  # onItem
+  ;
+
+// Precedence, low to high, as language.md §6 lists it.
+expr
+  : primary                                                   # primaryExpr
+  | expr DOT IDENT                                            # fieldExpr
+  | expr LPAREN (expr (COMMA expr)*)? RPAREN                  # callExpr
+  | expr LBRACK expr RBRACK                                   # indexExpr
+  | MINUS expr                                                # negExpr
+  | expr op=(STAR | SLASH | PERCENT) expr                     # mulExpr
+  | expr op=(PLUS | MINUS) expr                               # addExpr
+  | <assoc=right> expr QQ expr                                # coalesceExpr
+  | expr op=(EQ | NE | LT | LE | GT | GE) expr                # compareExpr
+  | expr NOT? IN expr                                         # inExpr
+  | NOT expr                                                  # notExpr
+  | expr AND expr                                             # andExpr
+  | expr OR expr                                              # orExpr
+  | IF expr THEN expr ELSE expr                               # ifExpr
+  ;
+
+primary
+  : INT                                  # intLit
+  | FLOAT                                # floatLit
+  | STRING                               # stringLit
+  | (TRUE | FALSE)                       # boolLit
+  | NONE                                 # noneLit
+  | DURATION                             # durationLit
+  | TIMESTAMP                            # timestampLit
+  | LBRACK (expr (COMMA expr)*)? COMMA? RBRACK   # listLit
+  | IDENT                                # nameRef
+  | IT                                   # itRef
+  | LPAREN expr RPAREN                   # parenExpr
+  ;
+
+// ---- Lexer ----
+MODULE: 'module'; IMPORT: 'import'; AS: 'as'; ENUM: 'enum'; EVENT: 'event';
+KEY: 'key'; CONST: 'const'; RULE: 'rule'; DECISION: 'decision'; WHEN: 'when';
+ELSE: 'else'; SERVICE: 'service'; CONSUMES: 'consumes'; PUBLISHES: 'publishes';
+EXEC: 'exec'; BUILTIN: 'builtin'; EMIT: 'emit'; TIMEOUT: 'timeout'; RETRY: 'retry';
+BACKOFF: 'backoff'; CONCURRENCY: 'concurrency'; FLOW: 'flow'; START: 'start';
+ACCEPTS: 'accepts'; END: 'end'; ON: 'on'; IF: 'if'; THEN: 'then'; AND: 'and';
+OR: 'or'; NOT: 'not'; IN: 'in'; TRUE: 'true'; FALSE: 'false'; NONE: 'none'; IT: 'it';
+
+ELLIPSIS: '...'; DOT: '.'; COMMA: ','; SEMI: ';'; COLON: ':'; LBRACE: '{';
+RBRACE: '}'; LPAREN: '('; RPAREN: ')'; LBRACK: '['; RBRACK: ']';
+FATARROW: '=>'; ARROW: '->'; EQ: '=='; NE: '!='; LE: '<='; GE: '>='; LT: '<';
+GT: '>'; ASSIGN: '='; QQ: '??'; QUESTION: '?'; PLUS: '+'; MINUS: '-'; STAR: '*';
+SLASH: '/'; PERCENT: '%';
+
+TIMESTAMP: '@' DIGIT DIGIT DIGIT DIGIT '-' DIGIT DIGIT '-' DIGIT DIGIT
+           [Tt] DIGIT DIGIT ':' DIGIT DIGIT ':' DIGIT DIGIT ('.' DIGIT+)?
+           ([Zz] | [+-] DIGIT DIGIT ':' DIGIT DIGIT) ;
+DURATION: DIGITS ('ms' | 's' | 'm' | 'h' | 'd') ;
+FLOAT: DIGITS '.' DIGITS EXPONENT? | DIGITS EXPONENT ;
+INT: DIGITS ;
+STRING: '"' (ESC | ~["\\\r\n])* '"' ;
+IDENT: [A-Za-z_] [A-Za-z0-9_]* ;
+
+DOC_COMMENT: '///' ~[\r\n]* -> channel(2) ;
+LINE_COMMENT: '//' ~[\r\n]* -> skip ;
+BLOCK_COMMENT: '/*' .*? '*/' -> skip ;
+WS: [ \t\r\n\f]+ -> skip ;
+
+// Error tokens: turned into precise diagnostics by the parse adapter instead
+// of the lexer's generic "token recognition error".
+UNTERMINATED_STRING: '"' (ESC | ~["\\\r\n])* ;
+UNTERMINATED_COMMENT: '/*' .*? EOF ;
+BAD_CHAR: . ;
+
+fragment DIGIT: [0-9] ;
+fragment DIGITS: DIGIT ('_'? DIGIT)* ;
+fragment EXPONENT: [eE] [+-]? DIGIT+ ;
+fragment ESC: '\\' (["\\nt] | 'u{' [0-9A-Fa-f]+ '}' | ~["\\nt]) ;
