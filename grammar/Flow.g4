@@ -127,7 +127,8 @@ WS: [ \t\r\n\f]+ -> skip ;
 // Error tokens: turned into precise diagnostics by the parse adapter instead
 // of the lexer's generic "token recognition error".
 UNTERMINATED_STRING: '"' (ESC | ~["\\\r\n])* ;
-UNTERMINATED_COMMENT: '/*' .*? EOF ;
+// Cannot contain '*/', so it never outmatches a closed BLOCK_COMMENT.
+UNTERMINATED_COMMENT: '/*' ( ~'*' | '*'+ ~[*/] )* '*'* EOF ;
 BAD_CHAR: . ;
 
 fragment DIGIT: [0-9] ;

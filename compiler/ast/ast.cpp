@@ -62,6 +62,10 @@ int EnumDecl::member_index(const std::string& member) const {
 }
 
 int EventDecl::field_index(const std::string& field) const {
+  if (!field_indices.empty()) {
+    auto it = field_indices.find(field);
+    return it == field_indices.end() ? -1 : it->second;
+  }
   for (size_t i = 0; i < fields.size(); ++i) {
     if (fields[i].name == field) return static_cast<int>(i);
   }

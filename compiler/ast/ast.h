@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "source/source_file.h"
@@ -155,6 +156,7 @@ struct EventDecl : Decl {
   // Set by the checker:
   std::vector<EventField> fields;              // in declaration order, inclusions expanded
   std::vector<const EventDecl*> includes;      // transitive, excluding itself
+  std::unordered_map<std::string, int> field_indices;  // name -> index in `fields`
   int key_index = -1;
   bool fields_ready = false;
   EventDecl() : Decl(DeclKind::Event) {}

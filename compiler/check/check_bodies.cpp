@@ -133,12 +133,17 @@ void Checker::check_service(ServiceDecl& service) {
     std::vector<bool> explicit_init(target->fields.size(), false);
     const EventDecl* spread_event = nullptr;
     SourceRange spread_range;
+    // A '...' that could not be resolved, or whose event is incomplete, may
+    // have been meant to supply the fields; saying they are missing too
+    // would be a follow-on error.
+    bool spread_unreliable = false;
     for (auto& init : emit.inits) {
       if (init.is_spread) {
         if (init.name != binding || binding.empty() || !consumed) {
           auto& d = diags_.report(DiagKind::UnknownName, init.name_range, "unknown name '" + init.name + "' in '...'");
           if (!binding.empty()) d.help = "did you mean '" + binding + "'?";
           else d.help = "name the consumed event: consumes " + std::string(init.name) + ": EventType";
+          spread_unreliable = true;
           continue;
         }
         spread_event = consumed;
@@ -147,13 +152,18 @@ void Checker::check_service(ServiceDecl& service) {
       }
       int index = target->field_index(init.name);
       if (init.value) check_expr(*init.value, scope);
+      if (index < 0 && incomplete_events_.count(target)) continue;
       if (index < 0) {
         std::vector<std::string> names;
         for (const auto& f : target->fields) names.push_back(f.name);
         auto& d = diags_.report(DiagKind::UnknownField, init.name_range,
                                 "event '" + target->name + "' has no field '" + init.name + "'");
         std::string nearest = nearest_name(init.name, names);
-        if (!nearest.empty()) d.help = "did you mean '" + nearest + "'?";
+        if (!nearest.empty()) {
+          d.help = "did you mean '" + nearest + "'?";
+          // The misspelt field is the one it meant: not also "missing".
+          covered[target->field_index(nearest)] = true;
+        }
         continue;
       }
       if (explicit_init[index]) {
@@ -192,7 +202,8 @@ void Checker::check_service(ServiceDecl& service) {
       bool has_default = f.decl && f.decl->default_value;
       if (!covered[i] && !has_default && !f.type->is_optional()) missing.push_back(f.name);
     }
-    if (!missing.empty()) {
+    if (spread_event && incomplete_events_.count(spread_event)) spread_unreliable = true;
+    if (!missing.empty() && !spread_unreliable) {
       std::string list;
       for (const auto& m : missing) list += (list.empty() ? "'" : ", '") + m + "'";
       auto& d = diags_.report(DiagKind::EmitMissingFields, emit.target.range,
@@ -215,7 +226,7 @@ void Checker::check_flow(FlowDecl& flow) {
   for (auto& e : flow.ends) lookup(module, e, DiagKind::UnknownEvent, "event", is_event);
   for (auto& a : flow.accepts) {
     auto* event = dyn_cast<EventDecl>(lookup(module, a, DiagKind::UnknownEvent, "event", is_event));
-    if (event && event->key_index < 0) {
+    if (event && event->key_index < 0 && !incomplete_events_.count(event)) {
       diags_.report(DiagKind::AcceptsWithoutKey, a.range,
                     "flow '" + flow.name + "' accepts '" + event->name + "', which has no key")
           .help = "an accepted event joins a running instance by its key: mark its correlation field `key`";
@@ -231,7 +242,7 @@ void Checker::check_flow(FlowDecl& flow) {
       auto* service = dyn_cast<ServiceDecl>(lookup(module, s, DiagKind::UnknownService, "service", is_service));
       if (!service || !event) continue;
       const EventDecl* consumed = service->consumed_event();
-      if (consumed && !event->includes_event(consumed)) {
+      if (consumed && !event->includes_event(consumed) && !incomplete_events_.count(event)) {
         auto& d = diags_.report(DiagKind::IncompatibleTrigger, s.range,
                                 "service '" + service->name + "' consumes " + consumed->name + ", but " + event->name +
                                     " does not include it");

@@ -1,6 +1,8 @@
 // Events: `...` inclusion expanded into each event's full field list, field
 // types resolved, keys and defaults checked. Also enum members.
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "check/checker.h"
 
@@ -34,8 +36,10 @@ const Type* Checker::resolve_type(const Module& module, TypeRef& ref) {
         base = types.enumeration(e);
       } else if (decl) {
         diags_.report(DiagKind::UnknownType, ref.name.range,
-                      "'" + name + "' is a " + to_string(decl->kind) + ", not a field type")
+                      "'" + name + "' is " + with_article(to_string(decl->kind)) + ", not a field type")
             .help = is_event(decl) ? "to carry another event's data, include it: ..." + name : "";
+        return ref.resolved = types.error();
+      } else if (!ambiguous && may_come_from_unresolved_import(module, ref.name.parts)) {
         return ref.resolved = types.error();
       } else {
         std::vector<std::string> candidates = {"bool", "int", "float", "string", "timestamp", "duration", "list"};
@@ -43,7 +47,8 @@ const Type* Checker::resolve_type(const Module& module, TypeRef& ref) {
         auto& d = diags_.report(ambiguous ? DiagKind::AmbiguousName : DiagKind::UnknownType, ref.name.range,
                                 (ambiguous ? "ambiguous type '" : "unknown type '") + name + "'");
         std::string nearest = nearest_name(name, candidates);
-        if (!nearest.empty()) d.help = "did you mean '" + nearest + "'?";
+        if (ambiguous) d.help = "qualify it with its module name";
+        else if (!nearest.empty()) d.help = "did you mean '" + nearest + "'?";
         return ref.resolved = types.error();
       }
     }
@@ -59,9 +64,13 @@ void Checker::expand_event(EventDecl& event, std::vector<const EventDecl*>& stac
   const Module& module = *event.module;
   std::vector<EventField> fields;
   std::vector<const EventDecl*> includes;
+  bool incomplete = false;
+  std::unordered_set<const EventDecl*> included_set;
+  // Field lookup by name: long inclusion chains make a linear scan cubic.
+  std::unordered_map<std::string, size_t> field_at;
   auto add_field = [&](const EventField& field, SourceRange where, const EventDecl* via) {
-    for (auto& existing : fields) {
-      if (existing.name != field.name) continue;
+    if (auto found = field_at.find(field.name); found != field_at.end()) {
+      EventField& existing = fields[found->second];
       if (existing.type == field.type || existing.type->is_error() || field.type->is_error()) {
         if (!via && existing.owner == &event) {
           diags_.report(DiagKind::DuplicateName, where, "field '" + field.name + "' is declared twice");
@@ -75,23 +84,29 @@ void Checker::expand_event(EventDecl& event, std::vector<const EventDecl*>& stac
       d.help = "rename one of the fields, or give both the same type";
       return;
     }
+    field_at.emplace(field.name, fields.size());
     fields.push_back(field);
   };
   for (auto& member : event.members) {
     if (member.is_include) {
       const Decl* decl = lookup(module, member.include, DiagKind::UnknownEvent, "event", is_event);
       auto* included = const_cast<EventDecl*>(dyn_cast<EventDecl>(decl));
-      if (!included) continue;
+      if (!included) {
+        incomplete = true;
+        continue;
+      }
       if (std::find(stack.begin(), stack.end(), included) != stack.end()) {
         diags_.report(DiagKind::InclusionCycle, member.include.range,
                       "event '" + event.name + "' includes itself through '" + included->name + "'")
             .help = "an event can only include events that do not include it";
+        incomplete = true;
         continue;
       }
       expand_event(*included, stack);
-      if (std::find(includes.begin(), includes.end(), included) == includes.end()) includes.push_back(included);
+      if (incomplete_events_.count(included)) incomplete = true;
+      if (included_set.insert(included).second) includes.push_back(included);
       for (auto* transitive : included->includes) {
-        if (std::find(includes.begin(), includes.end(), transitive) == includes.end()) includes.push_back(transitive);
+        if (included_set.insert(transitive).second) includes.push_back(transitive);
       }
       for (const auto& field : included->fields) add_field(field, member.include.range, included);
     } else {
@@ -107,6 +122,8 @@ void Checker::expand_event(EventDecl& event, std::vector<const EventDecl*>& stac
   }
   event.fields = std::move(fields);
   event.includes = std::move(includes);
+  if (incomplete) incomplete_events_.insert(&event);
+  for (size_t i = 0; i < event.fields.size(); ++i) event.field_indices.emplace(event.fields[i].name, static_cast<int>(i));
   // Keys: at most one after inclusion, string or int, never optional.
   event.key_index = -1;
   for (size_t i = 0; i < event.fields.size(); ++i) {
@@ -114,6 +131,13 @@ void Checker::expand_event(EventDecl& event, std::vector<const EventDecl*>& stac
     if (!field.is_key) continue;
     SourceRange where = field.owner == &event ? field.decl->range : event.name_range;
     if (event.key_index >= 0) {
+      // Both keys may come from an included event that was reported already.
+      bool inherited = std::any_of(event.includes.begin(), event.includes.end(), [&](const EventDecl* inc) {
+        return inc->field_index(field.name) >= 0 && inc->field_index(event.fields[event.key_index].name) >= 0 &&
+               inc->fields[inc->field_index(field.name)].is_key &&
+               inc->fields[inc->field_index(event.fields[event.key_index].name)].is_key;
+      });
+      if (inherited) continue;
       diags_.report(DiagKind::InvalidKey, where,
                     "event '" + event.name + "' has more than one key ('" + event.fields[event.key_index].name +
                         "' and '" + field.name + "')")

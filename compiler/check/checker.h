@@ -3,6 +3,7 @@
 //   check_events    (inclusion, keys, field types, defaults)
 //   check_bodies    (type-check constants, rules, decisions, services, flows)
 //   check_recursion (rules/decisions/constants that use themselves)
+//   evaluate_constants (constants and field defaults that have no value)
 //   check_flow_graph (the warnings of language.md §10)
 // Internal to compiler/check/; the public entry is compile_files().
 #pragma once
@@ -44,6 +45,9 @@ class Checker {
                                 bool* ambiguous = nullptr);
   const ast::Module* find_module_prefix(const ast::Module& module, const std::vector<std::string>& parts) const;
   std::vector<std::string> visible_names(const ast::Module& module, bool (*accept)(const ast::Decl*)) const;
+  /// True when `parts` may name a declaration of an import of `module` that
+  /// could not be loaded (reported as E0106): an unknown name is then no news.
+  bool may_come_from_unresolved_import(const ast::Module& module, const std::vector<std::string>& parts) const;
 
   // ---- check_events.cpp
   void check_events();
@@ -69,6 +73,9 @@ class Checker {
   // ---- check_recursion.cpp
   void check_recursion();
 
+  // ---- evaluate_constants.cpp
+  void evaluate_constants();
+
   // ---- check_flow_graph.cpp
   void check_flow_graph();
 
@@ -84,7 +91,14 @@ class Checker {
   /// Constants whose type is being computed (cycle guard).
   std::set<const ast::Decl*> const_in_progress_;
   std::map<const ast::Decl*, const Type*> const_types_;
+  /// Events whose field list is known to be incomplete: an inclusion could
+  /// not be resolved (already reported). A missing field or inclusion is then
+  /// no news, and reporting it again would be a follow-on error.
+  std::set<const ast::EventDecl*> incomplete_events_;
 };
+
+/// `word` with its indefinite article, for messages: "an event", "a rule".
+std::string with_article(const std::string& word);
 
 bool is_event(const ast::Decl* d);
 bool is_service(const ast::Decl* d);

@@ -2,6 +2,8 @@
 // aliased and — when unambiguous — unqualified), and every QualifiedName in
 // declarations. Names inside expressions are resolved by the type checker,
 // which knows the scope (parameters, `it`).
+#include <string_view>
+
 #include "check/checker.h"
 
 namespace flow::check {
@@ -13,11 +15,17 @@ bool is_service(const Decl* d) { return isa<ServiceDecl>(d); }
 bool is_type_decl(const Decl* d) { return isa<EnumDecl>(d); }
 bool is_any(const Decl*) { return true; }
 
+std::string with_article(const std::string& word) {
+  bool vowel = !word.empty() && std::string_view("aeiouAEIOU").find(word[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + word;
+}
+
 void Checker::run() {
   resolve_names();
   check_events();
   check_bodies();
   check_recursion();
+  evaluate_constants();
   if (!diags_.has_errors()) check_flow_graph();
 }
 
@@ -31,7 +39,7 @@ void Checker::resolve_names() {
         auto& d = diags_.report(DiagKind::DuplicateName, decl->name_range,
                                 std::string(to_string(decl->kind)) + " '" + decl->name + "' is already declared");
         LineColumn first = it->second->name_range.file->line_column(it->second->name_range.begin);
-        d.notes.push_back("the first declaration, a " + std::string(to_string(it->second->kind)) + ", is at line " +
+        d.notes.push_back("the first declaration, " + with_article(to_string(it->second->kind)) + ", is at line " +
                           std::to_string(first.line));
       }
     }
@@ -90,6 +98,17 @@ const Decl* Checker::find_visible(const Module& module, const std::vector<std::s
   return found;
 }
 
+bool Checker::may_come_from_unresolved_import(const Module& module, const std::vector<std::string>& parts) const {
+  std::string prefix;
+  for (size_t i = 0; i + 1 < parts.size(); ++i) prefix += (i ? "." : "") + parts[i];
+  for (const auto& import : module.imports) {
+    if (import.target) continue;
+    // Unqualified names may come from any import; qualified ones name it.
+    if (parts.size() == 1 || prefix == (import.alias.empty() ? import.path.text() : import.alias)) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> Checker::visible_names(const Module& module, bool (*accept)(const Decl*)) const {
   std::vector<std::string> names;
   auto add_table = [&](const Module* m) {
@@ -117,6 +136,7 @@ const Decl* Checker::lookup(const Module& module, QualifiedName& name, DiagKind 
     return nullptr;
   }
   if (!decl) {
+    if (may_come_from_unresolved_import(module, name.parts)) return nullptr;
     if (name.parts.size() > 1 && !find_module_prefix(module, name.parts)) {
       std::string prefix;
       for (size_t i = 0; i + 1 < name.parts.size(); ++i) prefix += (i ? "." : "") + name.parts[i];
@@ -131,8 +151,7 @@ const Decl* Checker::lookup(const Module& module, QualifiedName& name, DiagKind 
   }
   if (!accept(decl)) {
     diags_.report(unknown_kind, name.range,
-                  "'" + name.text() + "' is a " + to_string(decl->kind) + ", not " +
-                      (std::string(what) == "event" ? "an " : "a ") + what);
+                  "'" + name.text() + "' is " + with_article(to_string(decl->kind)) + ", not " + with_article(what));
     return nullptr;
   }
   name.resolved = decl;

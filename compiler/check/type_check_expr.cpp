@@ -232,6 +232,7 @@ const Type* Checker::check_name(Expr& expr, const ExprScope& scope) {
           .help = "write " + expr.text + "(...)";
       return types.error();
     }
+    if (may_come_from_unresolved_import(*scope.module, {expr.text})) return types.error();
     // A module alias is only valid as the prefix of a field chain, handled in check_field.
     bool in_condition = scope.in_condition;
     auto& d = diags_.report(DiagKind::UnknownName, expr.range,
@@ -253,7 +254,7 @@ const Type* Checker::check_name(Expr& expr, const ExprScope& scope) {
     case DeclKind::Decision: {
       if (scope.constant_only) {
         diags_.report(DiagKind::NotConstant, expr.range,
-                      std::string("a ") + to_string(decl->kind) + " is not a constant");
+                      with_article(to_string(decl->kind)) + " is not a constant");
         return types.error();
       }
       // A bare rule name in a condition applies it to the event (`it`).
@@ -275,7 +276,7 @@ const Type* Checker::check_name(Expr& expr, const ExprScope& scope) {
       return types.error();
     default:
       diags_.report(DiagKind::UnknownName, expr.range,
-                    "'" + expr.text + "' is a " + to_string(decl->kind) + ", not a value");
+                    "'" + expr.text + "' is " + with_article(to_string(decl->kind)) + ", not a value");
       return types.error();
   }
 }
@@ -293,6 +294,7 @@ const Type* Checker::apply_rule(Expr& site, const Decl* callee, const Type* argu
     return types.error();
   }
   if (!argument->event_decl->includes_event(param.event_decl)) {
+    if (incomplete_events_.count(argument->event_decl)) return types.error();
     auto& d = diags_.report(DiagKind::IncompatibleEvent, arg_range,
                             std::string(to_string(callee->kind)) + " '" + callee->name + "' is declared over " +
                                 param.event_decl->name + ", but " + argument->event_decl->name + " does not include it");
@@ -378,6 +380,7 @@ const Type* Checker::check_field(Expr& expr, const ExprScope& scope) {
   }
   const EventDecl* event = base_type->event_decl;
   int index = event->field_index(expr.text);
+  if (index < 0 && incomplete_events_.count(event)) return types.error();
   if (index < 0) {
     std::vector<std::string> names;
     for (const auto& f : event->fields) names.push_back(f.name);
@@ -427,6 +430,7 @@ const Type* Checker::check_call(Expr& expr, const ExprScope& scope) {
         .help = "qualify it with its module name";
     return types.error();
   }
+  if (!decl && may_come_from_unresolved_import(*scope.module, path)) return types.error();
   if (!decl) {
     auto& d = diags_.report(DiagKind::UnknownName, callee.range, "unknown rule or function '" + name + "'");
     std::vector<std::string> candidates = visible_names(*scope.module, is_rule_or_decision);
@@ -442,7 +446,7 @@ const Type* Checker::check_call(Expr& expr, const ExprScope& scope) {
     return types.error();
   }
   if (scope.constant_only) {
-    diags_.report(DiagKind::NotConstant, expr.range, std::string("a ") + to_string(decl->kind) + " is not a constant");
+    diags_.report(DiagKind::NotConstant, expr.range, with_article(to_string(decl->kind)) + " is not a constant");
     return types.error();
   }
   if (scope.owner) uses_[scope.owner].push_back({decl, callee.range});
@@ -564,7 +568,7 @@ const Type* Checker::check_builtin(Expr& expr, Builtin builtin, const ExprScope&
       if (!args[0]->is_optional()) {
         diags_.report(DiagKind::TypeMismatch, expr.operands[1]->range,
                       "is_some() needs an optional value, found " + args[0]->to_string())
-            .help = "a " + args[0]->to_string() + " is always present";
+            .help = with_article(args[0]->to_string()) + " is always present";
         return types.error();
       }
       return types.boolean();
@@ -627,9 +631,15 @@ const Type* Checker::check_binary(Expr& expr, const ExprScope& scope) {
     }
     case BinaryOp::Eq:
     case BinaryOp::Ne: {
+      if (a->kind == TypeKind::Event || b->kind == TypeKind::Event) {
+        diags_.report(DiagKind::InvalidOperands, expr.range,
+                      std::string("'") + to_string(op) + "' cannot compare whole events, found " + a->to_string() +
+                          " and " + b->to_string())
+            .help = "compare their fields, e.g. the key";
+        return types.error();
+      }
       bool ok = is_assignable(a, b) || is_assignable(b, a) || (a->is_numeric() && b->is_numeric()) ||
                 (a->is_optional() && b->is_optional() && is_assignable(a->element, b->element));
-      if (a->kind == TypeKind::Event || b->kind == TypeKind::Event) ok = false;
       if (!ok) return invalid("compares values of different types");
       return types.boolean();
     }
@@ -657,7 +667,7 @@ const Type* Checker::check_binary(Expr& expr, const ExprScope& scope) {
       if (!a->is_optional() && a->kind != TypeKind::NoneType) {
         auto& d = diags_.report(DiagKind::TypeMismatch, expr.operands[0]->range,
                                 "the left side of '\?\?' must be optional, found " + a->to_string());
-        d.help = "a " + a->to_string() + " is never absent: drop '?? ...'";
+        d.help = with_article(a->to_string()) + " is never absent: drop '?? ...'";
         return types.error();
       }
       const Type* inner = a->kind == TypeKind::NoneType ? b : a->element;

@@ -83,7 +83,8 @@ std::string nearest_name(std::string_view name, const std::vector<std::string>& 
   for (const auto& candidate : candidates) {
     if (candidate == name) continue;
     size_t d = edit_distance(name, candidate);
-    if (d <= limit && d < best_distance) {
+    // Replacing every character of a short name is no typo ('H' for 'R').
+    if (d <= limit && d < name.size() && d < best_distance) {
       best_distance = d;
       best = candidate;
     }

@@ -408,38 +408,36 @@ std::string dot_escape(std::string_view s) {
 std::string dot_quote(std::string_view s) { return "\"" + dot_escape(s) + "\""; }
 
 void write_dot_node(std::ostream& out, const Node& node, const std::string& indent) {
-  std::vector<std::string> attrs;
   std::string label = node.label;
+  std::vector<std::string> style, colors;
+  std::string shape = "box";
   if (node.is_event) {
-    attrs.push_back("shape=ellipse");
+    shape = "ellipse";
     std::string roles = role_text(node.roles);
     if (!roles.empty()) label += "\n" + roles;
-    std::vector<std::string> style;
+    // Start wins the fill when an event is both a start and an end (of
+    // different flows); the double border still shows the end.
     if (node.roles & kStart) {
       style.push_back("filled");
-      attrs.push_back("fillcolor=\"#dff5df\"");
-      attrs.push_back("color=\"#2e7d32\"");
-      attrs.push_back("penwidth=2.5");
+      colors = {"fillcolor=\"#dff5df\"", "color=\"#2e7d32\"", "penwidth=2.5"};
     } else if (node.roles & kEnd) {
       style.push_back("filled");
-      attrs.push_back("fillcolor=\"#eeeeee\"");
+      colors = {"fillcolor=\"#eeeeee\""};
     }
     if (node.roles & kAccepts) style.push_back("dashed");
-    if (node.roles & kEnd) attrs.push_back("peripheries=2");
-    if (!style.empty()) {
-      std::string joined;
-      for (const auto& s : style) joined += (joined.empty() ? "" : ",") + s;
-      attrs.push_back("style=\"" + joined + "\"");
-    }
+    if (node.roles & kEnd) colors.push_back("peripheries=2");
   } else {
-    attrs.push_back("shape=box");
-    attrs.push_back("style=\"rounded,filled\"");
-    attrs.push_back("fillcolor=\"#e8eef9\"");
+    style = {"rounded", "filled"};
+    colors = {"fillcolor=\"#e8eef9\""};
   }
-  attrs.insert(attrs.begin() + 1, "label=" + dot_quote(label));
-  if (!node.decl->doc.empty()) attrs.push_back("tooltip=" + dot_quote(node.decl->doc));
-  out << indent << node.id << " [";
-  for (size_t i = 0; i < attrs.size(); ++i) out << (i ? ", " : "") << attrs[i];
+  out << indent << node.id << " [shape=" << shape << ", label=" << dot_quote(label);
+  if (!style.empty()) {
+    out << ", style=\"";
+    for (size_t i = 0; i < style.size(); ++i) out << (i ? "," : "") << style[i];
+    out << "\"";
+  }
+  for (const auto& attr : colors) out << ", " << attr;
+  if (!node.decl->doc.empty()) out << ", tooltip=" << dot_quote(node.decl->doc);
   out << "];\n";
 }
 

@@ -446,15 +446,15 @@ ExprPtr AstBuilder::expr_unguarded(FP::ExprContext* ctx) {
     e->operands.push_back(child(rhs));
     return e;
   };
-  if (auto* m = dynamic_cast<FP::MulExprContext*>(ctx)) {
+  if (auto* m = dynamic_cast<FP::MulExprContext*>(ctx); m && m->op) {
     BinaryOp op = m->op->getType() == FP::STAR ? BinaryOp::Mul : m->op->getType() == FP::SLASH ? BinaryOp::Div : BinaryOp::Mod;
     return binary(op, m->expr(0), m->expr(1));
   }
-  if (auto* a = dynamic_cast<FP::AddExprContext*>(ctx)) {
+  if (auto* a = dynamic_cast<FP::AddExprContext*>(ctx); a && a->op) {
     return binary(a->op->getType() == FP::PLUS ? BinaryOp::Add : BinaryOp::Sub, a->expr(0), a->expr(1));
   }
   if (auto* c = dynamic_cast<FP::CoalesceExprContext*>(ctx)) return binary(BinaryOp::Coalesce, c->expr(0), c->expr(1));
-  if (auto* c = dynamic_cast<FP::CompareExprContext*>(ctx)) {
+  if (auto* c = dynamic_cast<FP::CompareExprContext*>(ctx); c && c->op) {
     BinaryOp op = BinaryOp::Eq;
     switch (c->op->getType()) {
       case FP::EQ: op = BinaryOp::Eq; break;
@@ -494,7 +494,17 @@ ExprPtr AstBuilder::primary(FP::PrimaryContext* ctx, SourceRange r) {
       diags_.report(DiagKind::InvalidLiteral, r, "integer literal out of range")
           .help = "int is 64-bit signed: at most 9223372036854775807";
     } else if (v == 9223372036854775808ULL) {
-      e->text = "overflow-min";  // only valid under unary minus (folded there)
+      // Only valid under unary minus (folded there). Report it here when it
+      // is not: a lexical error stops checking, so a later pass would never
+      // get to say so.
+      antlr4::tree::ParseTree* up = ctx->parent ? ctx->parent->parent : nullptr;
+      while (dynamic_cast<FP::ParenExprContext*>(up) || dynamic_cast<FP::PrimaryExprContext*>(up)) up = up->parent;
+      if (dynamic_cast<FP::NegExprContext*>(up)) {
+        e->text = "overflow-min";
+      } else {
+        diags_.report(DiagKind::InvalidLiteral, r, "integer literal out of range")
+            .help = "int is 64-bit signed: at most 9223372036854775807";
+      }
       e->int_value = 0;
     } else {
       e->int_value = static_cast<int64_t>(v);

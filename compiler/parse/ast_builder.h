@@ -20,7 +20,9 @@ class AstBuilder {
  private:
   SourceRange range(antlr4::ParserRuleContext* ctx) const;
   SourceRange range(antlr4::Token* token) const;
-  SourceRange range(antlr4::tree::TerminalNode* node) const { return range(node->getSymbol()); }
+  SourceRange range(antlr4::tree::TerminalNode* node) const {
+    return node ? range(node->getSymbol()) : SourceRange{&file_, 0, 0};
+  }
   std::string text(antlr4::tree::TerminalNode* node) const;
   std::string doc_comment(antlr4::ParserRuleContext* ctx) const;
 

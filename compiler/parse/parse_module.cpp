@@ -1,6 +1,8 @@
 // Drives ANTLR: decode, lex, vet the token stream (lexical errors, nesting
 // depth), then parse in two stages — SLL with a bailing strategy, and only
 // on failure full LL with error recovery and diagnostics.
+#include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "FlowLexer.h"
@@ -77,13 +79,65 @@ std::string describe_expected(const antlr4::misc::IntervalSet& expected, const a
   return out;
 }
 
+/// Source-level declaration regions: each starts at a declaration keyword
+/// (those keywords appear nowhere else, so they mark declarations even in
+/// broken input). Region -1 is whatever precedes the first keyword.
+class DeclarationRegions {
+ public:
+  explicit DeclarationRegions(antlr4::CommonTokenStream& tokens) {
+    for (antlr4::Token* token : tokens.getTokens()) {
+      switch (token->getType()) {
+        case FP::MODULE: case FP::IMPORT: case FP::ENUM: case FP::EVENT: case FP::CONST:
+        case FP::RULE: case FP::DECISION: case FP::SERVICE: case FP::FLOW:
+          starts_.push_back(token->getTokenIndex());
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  long region_of(size_t token_index) const {
+    return static_cast<long>(std::upper_bound(starts_.begin(), starts_.end(), token_index) - starts_.begin()) - 1;
+  }
+
+ private:
+  std::vector<size_t> starts_;
+};
+
 class SyntaxErrorCollector : public antlr4::BaseErrorListener {
  public:
-  SyntaxErrorCollector(const SourceFile& file, const DecodedText& decoded, DiagnosticEngine& diags)
-      : file_(file), decoded_(decoded), diags_(diags) {}
+  SyntaxErrorCollector(const SourceFile& file, const DecodedText& decoded, DiagnosticEngine& diags,
+                       const DeclarationRegions& regions, std::set<long> regions_with_errors)
+      : file_(file), decoded_(decoded), diags_(diags), regions_(regions),
+        regions_with_errors_(std::move(regions_with_errors)) {}
 
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t, size_t,
                    const std::string& antlr_message, std::exception_ptr) override {
+    auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
+    // One mistake, one diagnostic: ANTLR resynchronises token by token, so a
+    // missing '}' or an operand missing before the next declaration makes it
+    // report one error after another until the declaration ends. Report only
+    // the first error of each declaration, and none in a declaration whose
+    // lexical error (say, a runaway string) already explains it. The
+    // declaration is the one the parser is in, which may have swallowed the
+    // keyword of the next: that one is then marked too, as its tokens are
+    // parsed out of place.
+    if (offending) {
+      long offending_region = regions_.region_of(offending->getTokenIndex());
+      long region = offending_region;
+      for (antlr4::tree::ParseTree* ctx = parser ? parser->getContext() : nullptr; ctx; ctx = ctx->parent) {
+        auto* rule = dynamic_cast<antlr4::ParserRuleContext*>(ctx);
+        bool declaration = dynamic_cast<FP::DeclContext*>(ctx) || dynamic_cast<FP::ModuleDeclContext*>(ctx) ||
+                           dynamic_cast<FP::ImportDeclContext*>(ctx);
+        if (declaration && rule->getStart()) {
+          region = regions_.region_of(rule->getStart()->getTokenIndex());
+          break;
+        }
+      }
+      bool first = regions_with_errors_.insert(region).second;
+      regions_with_errors_.insert(offending_region);
+      if (!first) return;
+    }
     if (++count_ > kMaxSyntaxErrors) return;
     if (count_ == kMaxSyntaxErrors) {
       // Random bytes would otherwise produce thousands of errors.
@@ -91,7 +145,6 @@ class SyntaxErrorCollector : public antlr4::BaseErrorListener {
                     "too many syntax errors; stopping here");
       return;
     }
-    auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
     if (!offending || !parser) {
       diags_.report(DiagKind::SyntaxError, {&file_, 0, 0}, antlr_message);
       return;
@@ -113,23 +166,30 @@ class SyntaxErrorCollector : public antlr4::BaseErrorListener {
   const SourceFile& file_;
   const DecodedText& decoded_;
   DiagnosticEngine& diags_;
+  const DeclarationRegions& regions_;
+  std::set<long> regions_with_errors_;
   int count_ = 0;
 };
 
 /// Reports lexical error tokens and repairs the stream so the parser does not
 /// cascade: bad characters and unterminated comments are hidden, an
-/// unterminated string becomes a string. Returns false when the input nests
+/// unterminated string becomes a string. Adds the declaration region of each
+/// lexical error to `regions_with_errors`. Returns false when the input nests
 /// too deeply to parse safely.
 bool vet_tokens(antlr4::CommonTokenStream& tokens, const SourceFile& file, const DecodedText& decoded,
-                DiagnosticEngine& diags) {
+                const DeclarationRegions& regions, std::set<long>& regions_with_errors, DiagnosticEngine& diags) {
   int lexical_errors = 0;
   auto lexical = [&](DiagKind kind, antlr4::Token* token, const std::string& message) -> Diagnostic* {
+    regions_with_errors.insert(regions.region_of(token->getTokenIndex()));
     if (++lexical_errors > 20) return nullptr;
     return &diags.report(kind, token_range(file, decoded, token), message);
   };
   int depth = 0;
   int prefix_run = 0;
   int previous_type = -1;
+  // Not previous_type: bad characters are hidden, and that tracks only
+  // default-channel tokens.
+  bool previous_bad = false;
   for (antlr4::Token* token : tokens.getTokens()) {
     auto* writable = dynamic_cast<antlr4::WritableToken*>(token);
     int type = static_cast<int>(token->getType());
@@ -148,11 +208,13 @@ bool vet_tokens(antlr4::CommonTokenStream& tokens, const SourceFile& file, const
         break;
       case FP::BAD_CHAR: {
         // One diagnostic per run of bad characters.
-        if (previous_type != FP::BAD_CHAR) {
+        if (!previous_bad) {
           bool replacement = token->getStartIndex() < decoded.code_points.size() &&
                              decoded.code_points[token->getStartIndex()] == 0xFFFD;
           if (replacement && decoded.first_invalid_byte != UINT32_MAX) {
-            lexical(DiagKind::InvalidUtf8, token, "invalid UTF-8 byte sequence");
+            if (auto* d = lexical(DiagKind::InvalidUtf8, token, "invalid UTF-8 byte sequence")) {
+              d->help = "Flow source files are UTF-8";
+            }
           } else {
             lexical(DiagKind::InvalidCharacter, token, "unexpected character");
           }
@@ -185,6 +247,7 @@ bool vet_tokens(antlr4::CommonTokenStream& tokens, const SourceFile& file, const
       return false;
     }
     if (token->getChannel() == antlr4::Token::DEFAULT_CHANNEL) previous_type = type;
+    previous_bad = type == FP::BAD_CHAR;
   }
   return true;
 }
@@ -201,7 +264,9 @@ std::unique_ptr<ast::Module> parse_module(const SourceFile& file, DiagnosticEngi
   tokens.fill();
 
   size_t diagnostics_before = diags.diagnostics().size();
-  if (!vet_tokens(tokens, file, decoded, diags)) {
+  DeclarationRegions regions(tokens);
+  std::set<long> regions_with_errors;
+  if (!vet_tokens(tokens, file, decoded, regions, regions_with_errors, diags)) {
     auto module = std::make_unique<ast::Module>();
     module->file = &file;
     return module;
@@ -229,7 +294,7 @@ std::unique_ptr<ast::Module> parse_module(const SourceFile& file, DiagnosticEngi
   } catch (const antlr4::ParseCancellationException&) {
     tree = nullptr;
   }
-  SyntaxErrorCollector collector(file, decoded, diags);
+  SyntaxErrorCollector collector(file, decoded, diags, regions, std::move(regions_with_errors));
   if (!tree) {
     // Stage 2: full LL with recovery, to report every syntax error.
     tokens.seek(0);

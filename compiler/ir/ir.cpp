@@ -1,0 +1,128 @@
+// Op and FunctionKind names, Module look-ups, and node cloning.
+#include "ir/ir.h"
+
+namespace flow::ir {
+
+const char* to_string(Op op) {
+  switch (op) {
+    case Op::ConstBool: return "bool";
+    case Op::ConstInt: return "int";
+    case Op::ConstFloat: return "float";
+    case Op::ConstString: return "string";
+    case Op::ConstTimestamp: return "timestamp";
+    case Op::ConstDuration: return "duration";
+    case Op::ConstEnum: return "enum";
+    case Op::ConstNone: return "none";
+    case Op::EventParam: return "event";
+    case Op::Now: return "now";
+    case Op::Local: return "local";
+    case Op::Let: return "let";
+    case Op::If: return "if";
+    case Op::And: return "and";
+    case Op::Or: return "or";
+    case Op::Not: return "not";
+    case Op::MakeList: return "list";
+    case Op::LoadField: return "field";
+    case Op::Call: return "call";
+    case Op::IntToFloat: return "int_to_float";
+    case Op::WrapSome: return "some";
+    case Op::IsSome: return "is_some";
+    case Op::Unwrap: return "unwrap";
+    case Op::ConvertList: return "convert_list";
+    case Op::IAdd: return "iadd";
+    case Op::ISub: return "isub";
+    case Op::IMul: return "imul";
+    case Op::IDiv: return "idiv";
+    case Op::IMod: return "imod";
+    case Op::INeg: return "ineg";
+    case Op::IAbs: return "iabs";
+    case Op::FAdd: return "fadd";
+    case Op::FSub: return "fsub";
+    case Op::FMul: return "fmul";
+    case Op::FDiv: return "fdiv";
+    case Op::FMod: return "fmod";
+    case Op::FNeg: return "fneg";
+    case Op::FAbs: return "fabs";
+    case Op::Eq: return "eq";
+    case Op::Ne: return "ne";
+    case Op::Lt: return "lt";
+    case Op::Le: return "le";
+    case Op::Gt: return "gt";
+    case Op::Ge: return "ge";
+    case Op::Concat: return "concat";
+    case Op::StrLen: return "str_len";
+    case Op::Lower: return "lower";
+    case Op::Upper: return "upper";
+    case Op::StartsWith: return "starts_with";
+    case Op::EndsWith: return "ends_with";
+    case Op::StrContains: return "str_contains";
+    case Op::Matches: return "matches";
+    case Op::ListLen: return "list_len";
+    case Op::ListIndex: return "list_index";
+    case Op::ListContains: return "list_contains";
+    case Op::Min: return "min";
+    case Op::Max: return "max";
+    case Op::Round: return "round";
+    case Op::Floor: return "floor";
+    case Op::Ceil: return "ceil";
+    case Op::Hour: return "hour";
+    case Op::Weekday: return "weekday";
+    case Op::Date: return "date";
+  }
+  return "?";
+}
+
+const char* to_string(FunctionKind kind) {
+  switch (kind) {
+    case FunctionKind::Rule: return "rule";
+    case FunctionKind::Decision: return "decision";
+    case FunctionKind::Const: return "const";
+    case FunctionKind::Condition: return "condition";
+    case FunctionKind::EmitInit: return "emit_init";
+    case FunctionKind::EmitGuard: return "emit_guard";
+    case FunctionKind::FieldDefault: return "default";
+  }
+  return "?";
+}
+
+namespace {
+template <typename Map, typename Key>
+const Function* find(const Module& module, const Map& map, const Key& key) {
+  auto it = map.find(key);
+  return it == map.end() ? nullptr : &module.function(it->second);
+}
+}  // namespace
+
+const Function* Module::rule(const ast::Decl* rule_or_decision, const ast::EventDecl* event) const {
+  return find(*this, specialisations, std::make_pair(rule_or_decision, event));
+}
+
+const Function* Module::constant(const ast::ConstDecl* decl) const { return find(*this, constants, decl); }
+
+const Function* Module::condition(const ast::FlowDecl* flow, int subscription) const {
+  return find(*this, conditions, std::make_pair(flow, subscription));
+}
+
+const Function* Module::field_default(const ast::EventDecl* event, int field) const {
+  if (field < 0 || static_cast<size_t>(field) >= event->fields.size()) return nullptr;
+  return find(*this, field_defaults, event->fields[field].decl);
+}
+
+const EmitPlan* Module::emit(const ast::ServiceDecl* service, int emit_index, const ast::EventDecl* trigger) const {
+  auto it = this->emit_index.find({service, emit_index, trigger});
+  return it == this->emit_index.end() ? nullptr : &emits[it->second];
+}
+
+NodePtr clone(const Node& node) {
+  auto copy = std::make_unique<Node>(node.op, node.type, node.range);
+  copy->int_value = node.int_value;
+  copy->float_value = node.float_value;
+  copy->str_value = node.str_value;
+  copy->index = node.index;
+  copy->offset = node.offset;
+  copy->flag = node.flag;
+  for (const auto& operand : node.operands) copy->operands.push_back(clone(*operand));
+  return copy;
+}
+
+}  // namespace flow::ir

@@ -1,0 +1,183 @@
+// The rule IR: the single input of both back ends (the reference interpreter
+// in compiler/eval and the LLVM JIT). docs/ir.md describes it.
+//
+// A Function is a typed expression tree. Every Node has an explicit result
+// type and an Op that is specific about its operand types (IAdd is int64
+// arithmetic, FAdd double arithmetic), so a back end never re-derives the
+// semantics from the front end's types. Everything implicit in the surface
+// language is explicit here: int -> float promotion (IntToFloat), wrapping a
+// value into an optional (WrapSome), short-circuit evaluation (And, Or, If),
+// decision arms (a chain of If), `??` (Let + IsSome + Unwrap + If), rule
+// application (Call of a specialisation for the concrete event type) and the
+// byte offset of every field read (LoadField).
+//
+// Evaluation is strict and left to right; any error (division by zero,
+// overflow, ...) aborts the whole function with an evaluation error, which
+// the caller of the function receives (there is no catching inside the IR).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "ast/ast.h"
+#include "check/types.h"
+#include "layout/event_layout.h"
+#include "source/source_file.h"
+
+namespace flow::ir {
+
+enum class Op : uint8_t {
+  // ---- Leaves
+  ConstBool,       // int_value 0/1
+  ConstInt,        // int_value
+  ConstFloat,      // float_value
+  ConstString,     // str_value (UTF-8 bytes)
+  ConstTimestamp,  // int_value: µs since the epoch
+  ConstDuration,   // int_value: µs
+  ConstEnum,       // index: member index (type: the enum)
+  ConstNone,       // the absent value of `type` (T? or none)
+  EventParam,      // the function's event argument (type: the concrete event)
+  Now,             // the dispatch time from the evaluation context (timestamp)
+  Local,           // the value bound by the enclosing Let with the same `index`
+
+  // ---- Structure and control (operands evaluated lazily where noted)
+  Let,         // bind operands[0] to local `index`, then yield operands[1]
+  If,          // operands[0] ? operands[1] : operands[2]; only one branch is evaluated
+  And,         // short-circuit: operands[1] evaluated only when operands[0] is true
+  Or,          // short-circuit: operands[1] evaluated only when operands[0] is false
+  Not,
+  MakeList,    // operands are the elements, already of the element type
+  LoadField,   // operands[0]: an event; `index` = field index in the concrete
+               // event, `offset` = its byte offset in that event's layout;
+               // optional fields yield T? (presence from the bitmap)
+  Call,        // `index` = callee function id; operands: the event argument
+               // for rules and decisions, none for constants
+
+  // ---- Conversions
+  IntToFloat,
+  WrapSome,     // T -> T?
+  IsSome,       // T? -> bool
+  Unwrap,       // T? -> T; an absent value is an AbsentValue error
+  ConvertList,  // list<A> -> list<B> where each A is assignable to B (T -> T?,
+                // or elements of an empty list<never>); identity for the
+                // interpreter, a re-layout of the slots for native code
+
+  // ---- Int64 arithmetic: int, timestamp and duration (checked)
+  IAdd, ISub, IMul, IDiv, IMod, INeg, IAbs,
+  // ---- Double arithmetic (IEEE; FDiv/FMod by zero are errors)
+  FAdd, FSub, FMul, FDiv, FMod, FNeg, FAbs,
+
+  // ---- Comparisons: both operands have the same type (operands[0]->type).
+  // Eq/Ne work on every type (structural: optionals, lists); the ordering
+  // ones on int, float, string (bytewise), timestamp and duration.
+  Eq, Ne, Lt, Le, Gt, Ge,
+
+  // ---- Builtins
+  Concat,       // string + string
+  StrLen,       // code points
+  Lower, Upper,
+  StartsWith, EndsWith, StrContains,
+  Matches,      // operands[0] matches regex `index` of Module::regexes
+  ListLen,
+  ListIndex,    // operands[0][operands[1]]; IndexOutOfRange outside 0..len-1
+  ListContains, // operands[1] (the needle) in operands[0]; when `flag` is set
+                // the list is list<int> and the needle a float: elements are
+                // converted to float before comparing; otherwise the needle
+                // has the element type
+  Min, Max,     // same-type operands: int, float, string, timestamp, duration
+  Round, Floor, Ceil,  // float -> int; NaN, inf and out-of-range are errors
+  Hour, Weekday, Date,
+};
+
+const char* to_string(Op op);
+
+struct Node;
+using NodePtr = std::unique_ptr<Node>;
+
+struct Node {
+  Op op;
+  const Type* type;  // the result type
+  std::vector<NodePtr> operands;
+  int64_t int_value = 0;
+  double float_value = 0;
+  std::string str_value;
+  int32_t index = -1;   // see Op
+  uint32_t offset = 0;  // LoadField
+  bool flag = false;    // ListContains
+  SourceRange range;    // the source expression (for evaluation error messages)
+
+  Node(Op o, const Type* t, SourceRange r = {}) : op(o), type(t), range(r) {}
+};
+
+enum class FunctionKind : uint8_t {
+  Rule,          // bool, over one event
+  Decision,      // any type, over one event
+  Const,         // no event
+  Condition,     // a flow subscription's `when`: bool, over the subscribed event
+  EmitInit,      // the value of one target field of an `emit`, over the trigger event
+  EmitGuard,     // an `emit ... when` guard: bool, over the trigger event
+  FieldDefault,  // a field's default value: no event
+};
+const char* to_string(FunctionKind kind);
+
+/// One compiled unit: `fn(event) -> result` or `fn() -> result`.
+struct Function {
+  uint32_t id = 0;
+  FunctionKind kind = FunctionKind::Rule;
+  std::string name;                       // unique, readable: "rule m.HighValue[OrderApproved]"
+  const ast::Decl* decl = nullptr;        // rule/decision/const/flow/service/event it comes from
+  const ast::EventDecl* event = nullptr;  // the concrete event argument; null when none
+  const Type* result = nullptr;
+  uint32_t local_count = 0;               // Let/Local slots 0..local_count-1
+  NodePtr body;
+};
+
+/// How the runtime builds the event one `emit` produces from one trigger
+/// event type: per target field, where its value comes from.
+struct EmitPlan {
+  const ast::ServiceDecl* service = nullptr;
+  int emit_index = 0;
+  const ast::EventDecl* trigger = nullptr;  // the dispatched event (includes the consumed type)
+  const ast::EventDecl* target = nullptr;
+  int guard = -1;  // EmitGuard function id, or -1 when unconditional
+  struct Source {
+    enum Kind : uint8_t { Init, Default, Absent } kind = Absent;
+    int function = -1;  // EmitInit (explicit or copied by `...x`) or FieldDefault
+  };
+  std::vector<Source> fields;  // one per target field
+};
+
+/// The lowered program: functions, the regex table, event layouts, and
+/// indexes from front-end declarations to functions.
+struct Module {
+  std::vector<std::unique_ptr<Function>> functions;  // id = index
+  std::vector<std::string> regexes;                  // Matches index = position
+  layout::LayoutTable layouts;
+  std::vector<EmitPlan> emits;
+
+  std::map<std::pair<const ast::Decl*, const ast::EventDecl*>, int> specialisations;  // rule/decision, event
+  std::map<const ast::ConstDecl*, int> constants;
+  std::map<std::pair<const ast::FlowDecl*, int>, int> conditions;  // flow, subscription index
+  std::map<const ast::FieldDecl*, int> field_defaults;
+  std::map<std::tuple<const ast::ServiceDecl*, int, const ast::EventDecl*>, size_t> emit_index;  // into emits
+
+  const Function& function(int id) const { return *functions.at(static_cast<size_t>(id)); }
+  /// The rule or decision specialised for `event`; null when not lowered
+  /// (lowering makes the one for the declared parameter type and every one
+  /// a condition, emit or other rule needs; see LowerOptions for more).
+  const Function* rule(const ast::Decl* rule_or_decision, const ast::EventDecl* event) const;
+  const Function* constant(const ast::ConstDecl* decl) const;
+  const Function* condition(const ast::FlowDecl* flow, int subscription) const;
+  /// The default of field `field` of `event` (possibly declared in an included event).
+  const Function* field_default(const ast::EventDecl* event, int field) const;
+  const EmitPlan* emit(const ast::ServiceDecl* service, int emit_index, const ast::EventDecl* trigger) const;
+};
+
+/// A deep copy of a node tree.
+NodePtr clone(const Node& node);
+
+}  // namespace flow::ir

@@ -1,0 +1,17 @@
+// Text form of the rule IR, for golden tests and `flowc --emit=ir`: one
+// S-expression per function body, `(op:type attributes operands...)`, broken
+// over indented lines when it does not fit on one.
+#pragma once
+
+#include <string>
+
+#include "ir/ir.h"
+
+namespace flow::ir {
+
+std::string print_node(const Node& node);
+std::string print_function(const Function& function);
+/// Regexes, every function in id order, then the emit plans.
+std::string print_module(const Module& module);
+
+}  // namespace flow::ir

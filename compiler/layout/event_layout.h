@@ -1,0 +1,89 @@
+// The compact in-memory representation of event instances (docs/event-layout.md):
+// for each event type, fixed at compile time, the byte offset of every field,
+// a presence bitmap, size and alignment. The runtime fills instances from
+// JSON with EventBuilder; the interpreter and JIT-compiled rules read them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ast/ast.h"
+#include "check/types.h"
+#include "support/flow_rt.h"
+
+namespace flow {
+struct Program;
+}
+
+namespace flow::layout {
+
+/// Size and alignment of one stored value.
+struct Slot {
+  uint32_t size = 0;
+  uint32_t align = 1;
+};
+
+/// The slot of a field of type `type` inside an event. An optional field
+/// stores its inner value here; whether it is present is in the bitmap.
+///   bool: uint8 (0/1) | int, timestamp, duration: int64 | float: double |
+///   enum: int32 member index | string: FlowStr | list<T>: FlowList
+Slot field_slot(const Type* type);
+
+/// The slot of one element of a list<T>. Like field_slot, except that an
+/// optional element T? is boxed: a presence byte at offset 0 and the value at
+/// optional_value_offset(T) (there is no bitmap inside a list).
+Slot element_slot(const Type* element);
+uint32_t optional_value_offset(const Type* inner);
+
+struct FieldLayout {
+  std::string name;
+  const Type* type = nullptr;  // as declared (T? for optionals)
+  uint32_t offset = 0;
+  Slot slot;
+  bool optional = false;
+};
+
+/// Where each field of one event type lives. Field i is EventDecl::fields[i].
+struct EventLayout {
+  const ast::EventDecl* event = nullptr;
+  uint32_t size = 0;            // a multiple of align
+  uint32_t align = 8;           // always 8: instances hold int64s and pointers
+  uint32_t bitmap_offset = 0;   // bit i of byte (i / 8) is field i
+  uint32_t bitmap_bytes = 0;
+  std::vector<FieldLayout> fields;
+
+  int field_index(const std::string& name) const;
+  /// The presence bit: for an optional field, set means "not none"; for any
+  /// other field, set means "was filled" (validation of incoming events).
+  bool present(const uint8_t* instance, int field) const {
+    return (instance[bitmap_offset + static_cast<uint32_t>(field) / 8] >> (static_cast<uint32_t>(field) % 8)) & 1;
+  }
+  void set_present(uint8_t* instance, int field, bool present) const;
+  const uint8_t* field_ptr(const uint8_t* instance, int field) const { return instance + fields[field].offset; }
+  uint8_t* field_ptr(uint8_t* instance, int field) const { return instance + fields[field].offset; }
+};
+
+/// Computes the layout of one event (its `fields` must be expanded).
+EventLayout compute_layout(const ast::EventDecl& event);
+
+/// The layouts of every event of a program.
+class LayoutTable {
+ public:
+  LayoutTable() = default;
+  explicit LayoutTable(const Program& program);
+  /// The layout of `event`; throws std::out_of_range for an event not in the
+  /// program (immutable after construction, so safe to share across threads).
+  const EventLayout& of(const ast::EventDecl* event) const;
+  void add(const ast::EventDecl* event);
+
+ private:
+  std::map<const ast::EventDecl*, std::unique_ptr<EventLayout>> layouts_;
+};
+
+/// A one-line description per field ("amount: float @16"), for docs and tests.
+std::string describe(const EventLayout& layout);
+
+}  // namespace flow::layout

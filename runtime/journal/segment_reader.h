@@ -1,0 +1,73 @@
+// Reads the records of one segment file in order, checking each frame's
+// length and checksum. It stops at the first damaged frame and describes it
+// as a Problem; it never trusts a length before checking it against the file
+// size, so no input can make it read out of bounds or allocate without limit.
+// Used by JournalReader (all segments) and by JournalWriter (tail recovery).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "journal/file_io.h"
+#include "journal/journal_problem.h"
+#include "journal/segment_format.h"
+
+namespace flow::journal {
+
+inline constexpr std::size_t kDefaultReadBufferSize = 1u << 20;
+
+class SegmentReader {
+ public:
+  /// Opens the file and checks its header; problems show in problem().
+  explicit SegmentReader(SegmentFile file, std::size_t buffer_size = kDefaultReadBufferSize);
+
+  SegmentReader(SegmentReader&&) noexcept = default;
+  SegmentReader& operator=(SegmentReader&&) noexcept = default;
+
+  /// Whether the header was read and is sound; header() is meaningful then.
+  bool header_ok() const { return header_.has_value(); }
+  const SegmentHeader& header() const { return *header_; }
+
+  /// The next record, or false at the end of the file or at a problem.
+  /// `out.payload` stays valid until the next call.
+  bool next(Record& out);
+
+  /// Set once reading stopped short of the end of the file.
+  const std::optional<Problem>& problem() const { return problem_; }
+
+  /// Offset just past the last whole record read (the header's end before
+  /// any): where a writer would truncate to and append from.
+  std::uint64_t valid_end() const { return offset_; }
+
+  /// Size of the file when it was opened; bytes appended later are ignored.
+  std::uint64_t file_size() const { return size_; }
+
+  std::uint64_t records_read() const { return records_; }
+  const SegmentFile& file() const { return file_; }
+
+ private:
+  bool fill(std::size_t need);
+  void fail(ProblemKind kind, std::string detail);
+  bool rest_is_zero();
+
+  SegmentFile file_;
+  detail::UniqueFd fd_;
+  std::uint64_t size_ = 0;
+  std::optional<SegmentHeader> header_;
+  std::optional<Problem> problem_;
+  bool done_ = false;
+
+  std::uint64_t offset_ = 0;   // file offset of the next frame
+  std::uint64_t records_ = 0;  // whole records returned so far
+
+  // Read window: buffer_[begin_, end_) holds file bytes from offset_ on.
+  std::unique_ptr<std::byte[]> buffer_;
+  std::size_t capacity_ = 0;
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+  std::uint64_t read_offset_ = 0;  // file offset of buffer_[end_]
+};
+
+}  // namespace flow::journal

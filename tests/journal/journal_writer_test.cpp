@@ -1,0 +1,275 @@
+// JournalWriter: appending and reading back, positions and sequence numbers,
+// rollover, the three fsync modes, reopening, and the one-writer lock.
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "journal/journal_verify.h"
+#include "journal/journal_writer.h"
+#include "test_support.h"
+
+using namespace flow::journal;
+using namespace flow::journal::test;
+
+TEST_CASE("a new journal folder gets its first segment", "[writer]") {
+  TempDir tmp;
+  const auto dir = tmp / "nested" / "journal";
+  JournalWriter writer;
+  const OpenReport report = writer.open(dir);
+  CHECK(report.created);
+  CHECK_FALSE(report.truncated());
+  CHECK(report.segment == 1);
+  CHECK(report.next_sequence == 0);
+  CHECK(writer.is_open());
+  REQUIRE(std::filesystem::exists(dir / "segment-000001.fj"));
+  CHECK(std::filesystem::file_size(dir / "segment-000001.fj") == kSegmentHeaderSize);
+  CHECK_FALSE(std::filesystem::exists(dir / "segment-000001.fj.tmp"));
+  writer.close();
+  CHECK_FALSE(writer.is_open());
+
+  const auto back = read_all(dir);
+  CHECK(back.records.empty());
+  CHECK(back.problems.empty());
+}
+
+TEST_CASE("records read back with their positions", "[writer]") {
+  TempDir tmp;
+  std::vector<Stored> written;
+  {
+    JournalWriter writer;
+    writer.open(tmp.path(), WriterOptions{.fsync = FsyncMode::Never});
+    for (std::uint64_t i = 0; i < 1000; ++i) {
+      const auto type = static_cast<RecordType>(1 + i % 7);
+      const std::string payload = make_payload(i, i % 300);
+      const RecordPosition position = writer.append(type, payload);
+      CHECK(position.sequence == i);
+      written.push_back(Stored{type, payload, position});
+    }
+    CHECK(writer.next_sequence() == 1000);
+    writer.close();
+  }
+  // Frames are packed one after another after the header.
+  CHECK(written[0].position.offset == kSegmentHeaderSize);
+  for (std::size_t i = 1; i < written.size(); ++i) {
+    CHECK(written[i].position.offset ==
+          written[i - 1].position.offset + kRecordHeaderSize + written[i - 1].payload.size());
+  }
+  const auto back = read_all(tmp.path());
+  CHECK(back.problems.empty());
+  CHECK(back.records == written);
+}
+
+TEST_CASE("empty payloads and invalid arguments", "[writer]") {
+  TempDir tmp;
+  JournalWriter writer;
+  writer.open(tmp.path());
+  writer.append(1, std::string_view());
+  CHECK_THROWS_AS(writer.append(0, std::string_view("x")), std::invalid_argument);
+  CHECK_THROWS_AS(writer.open(tmp.path()), std::logic_error);
+  writer.close();
+  CHECK_THROWS_AS(writer.append(1, std::string_view("x")), std::logic_error);
+  const auto back = read_all(tmp.path());
+  REQUIRE(back.records.size() == 1);
+  CHECK(back.records[0].payload.empty());
+  CHECK(back.records[0].type == 1);
+
+  CHECK_THROWS_AS(JournalWriter().open(tmp / "other", WriterOptions{.segment_size = 16}), std::invalid_argument);
+}
+
+TEST_CASE("reopening continues the sequence without reporting a truncation", "[writer]") {
+  TempDir tmp;
+  std::vector<Stored> written;
+  for (int round = 0; round < 3; ++round) {
+    JournalWriter writer;
+    const OpenReport report = writer.open(tmp.path());
+    CHECK(report.created == (round == 0));
+    CHECK_FALSE(report.truncated());
+    CHECK(report.next_sequence == written.size());
+    for (int i = 0; i < 10; ++i) {
+      const std::string payload = make_payload(written.size(), 20);
+      written.push_back(Stored{2, payload, writer.append(2, payload)});
+    }
+  }
+  const auto back = read_all(tmp.path());
+  CHECK(back.problems.empty());
+  CHECK(back.records == written);
+}
+
+TEST_CASE("segments roll over at the configured size", "[writer]") {
+  TempDir tmp;
+  const WriterOptions options{.fsync = FsyncMode::Never, .segment_size = 4096, .buffer_size = 1024};
+  std::vector<Stored> written;
+  {
+    JournalWriter writer;
+    writer.open(tmp.path(), options);
+    for (std::uint64_t i = 0; i < 500; ++i) {
+      // Mostly small records, some larger than the buffer, one larger than a segment.
+      const std::size_t size = i == 250 ? 10000 : (i % 50 == 0 ? 2000 : i % 90);
+      const std::string payload = make_payload(i, size);
+      written.push_back(Stored{3, payload, writer.append(3, payload)});
+    }
+  }
+  const auto segments = list_segments(tmp.path());
+  REQUIRE(segments.size() > 10);
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    CHECK(segments[i].number == i + 1);
+    const auto size = std::filesystem::file_size(segments[i].path);
+    const bool holds_the_big_one = segments[i].number == written[250].position.segment;
+    if (!holds_the_big_one) CHECK(size <= options.segment_size);
+  }
+  // The oversized record starts a segment of its own.
+  CHECK(written[250].position.offset == kSegmentHeaderSize);
+  CHECK(written[251].position.segment == written[250].position.segment + 1);
+
+  const auto back = read_all(tmp.path());
+  CHECK(back.problems.empty());
+  CHECK(back.records == written);
+
+  // Each segment's header names its first record's sequence number.
+  JournalReader reader(tmp.path());
+  Record record;
+  std::uint32_t last_segment = 0;
+  while (reader.next(record)) {
+    if (record.position.segment != last_segment) {
+      CHECK(record.position.offset == kSegmentHeaderSize);
+      last_segment = record.position.segment;
+    }
+  }
+}
+
+TEST_CASE("fsync mode Always makes each append durable", "[writer][fsync]") {
+  TempDir tmp;
+  JournalWriter writer;
+  writer.open(tmp.path(), WriterOptions{.fsync = FsyncMode::Always});
+  for (std::uint64_t i = 0; i < 5; ++i) {
+    writer.append(1, make_payload(i, 100));
+    CHECK(writer.durable_sequence() == i + 1);
+    CHECK(writer.written_sequence() == i + 1);
+  }
+  // Visible to a reader without any flush.
+  CHECK(read_all(tmp.path()).records.size() == 5);
+}
+
+TEST_CASE("fsync mode Batch groups records until commit or a threshold", "[writer][fsync]") {
+  TempDir tmp;
+  SECTION("commit makes everything durable at once") {
+    JournalWriter writer;
+    writer.open(tmp.path(), WriterOptions{.fsync = FsyncMode::Batch, .batch_delay = std::chrono::hours(1)});
+    for (int i = 0; i < 100; ++i) writer.append(1, make_payload(i, 100));
+    CHECK(writer.durable_sequence() == 0);
+    CHECK(writer.written_sequence() == 0);
+    CHECK(read_all(tmp.path()).records.empty());
+    CHECK_FALSE(writer.commit_if_due());
+    writer.commit();
+    CHECK(writer.durable_sequence() == 100);
+    CHECK(read_all(tmp.path()).records.size() == 100);
+  }
+  SECTION("the byte threshold commits") {
+    JournalWriter writer;
+    writer.open(tmp.path(), WriterOptions{.fsync = FsyncMode::Batch,
+                                          .batch_bytes = 10 * (kRecordHeaderSize + 100),
+                                          .batch_delay = std::chrono::hours(1)});
+    for (int i = 0; i < 9; ++i) writer.append(1, make_payload(i, 100));
+    CHECK(writer.durable_sequence() == 0);
+    writer.append(1, make_payload(9, 100));
+    CHECK(writer.durable_sequence() == 10);
+  }
+  SECTION("the delay threshold commits, on append or commit_if_due") {
+    JournalWriter writer;
+    writer.open(tmp.path(), WriterOptions{.fsync = FsyncMode::Batch, .batch_delay = std::chrono::milliseconds(20)});
+    writer.append(1, make_payload(0, 100));
+    CHECK(writer.durable_sequence() == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    CHECK(writer.commit_if_due());
+    CHECK(writer.durable_sequence() == 1);
+    CHECK_FALSE(writer.commit_if_due());
+    writer.append(1, make_payload(1, 100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    writer.append(1, make_payload(2, 100));
+    CHECK(writer.durable_sequence() == 3);
+  }
+  SECTION("close commits") {
+    {
+      JournalWriter writer;
+      writer.open(tmp.path(), WriterOptions{.fsync = FsyncMode::Batch});
+      writer.append(1, std::string_view("a"));
+      writer.close();
+    }
+    CHECK(read_all(tmp.path()).records.size() == 1);
+  }
+}
+
+TEST_CASE("fsync mode Never writes when the buffer fills or on flush", "[writer][fsync]") {
+  TempDir tmp;
+  JournalWriter writer;
+  writer.open(tmp.path(), WriterOptions{.fsync = FsyncMode::Never, .buffer_size = 4096});
+  writer.append(1, make_payload(0, 100));
+  CHECK(writer.written_sequence() == 0);
+  CHECK(read_all(tmp.path()).records.empty());
+  writer.flush();
+  CHECK(writer.written_sequence() == 1);
+  CHECK(writer.durable_sequence() == 0);
+  CHECK(read_all(tmp.path()).records.size() == 1);
+  // 4096-byte buffer, 109-byte frames: the 38th frame no longer fits.
+  for (int i = 1; i < 100; ++i) writer.append(1, make_payload(i, 100));
+  CHECK(writer.written_sequence() > 1);
+  CHECK(writer.written_sequence() < 100);
+  writer.commit();
+  CHECK(writer.durable_sequence() == 100);
+  CHECK(read_all(tmp.path()).records.size() == 100);
+}
+
+TEST_CASE("a buffer of size zero writes every record directly", "[writer]") {
+  TempDir tmp;
+  JournalWriter writer;
+  writer.open(tmp.path(), WriterOptions{.fsync = FsyncMode::Never, .buffer_size = 0});
+  writer.append(4, std::string_view("direct"));
+  CHECK(writer.written_sequence() == 1);
+  const auto back = read_all(tmp.path());
+  REQUIRE(back.records.size() == 1);
+  CHECK(back.records[0].payload == "direct");
+}
+
+TEST_CASE("only one writer may hold a journal", "[writer]") {
+  TempDir tmp;
+  JournalWriter first;
+  first.open(tmp.path());
+  JournalWriter second;
+  CHECK_THROWS_AS(second.open(tmp.path()), JournalError);
+  CHECK_FALSE(second.is_open());
+  first.close();
+  second.open(tmp.path());
+  CHECK(second.is_open());
+}
+
+TEST_CASE("verify counts records by type", "[writer][verify]") {
+  TempDir tmp;
+  {
+    JournalWriter writer;
+    writer.open(tmp.path(), WriterOptions{.segment_size = 512});
+    for (int i = 0; i < 100; ++i) writer.append(static_cast<RecordType>(1 + i % 3), make_payload(i, 10 * (i % 3)));
+  }
+  const VerifyReport report = verify(tmp.path());
+  CHECK(report.ok());
+  CHECK(report.records == 100);
+  CHECK(report.segments == list_segments(tmp.path()).size());
+  CHECK(report.segments > 1);
+  REQUIRE(report.by_type.size() == 3);
+  CHECK(report.by_type.at(1).records == 34);
+  CHECK(report.by_type.at(1).payload_bytes == 0);
+  CHECK(report.by_type.at(2).records == 33);
+  CHECK(report.by_type.at(2).payload_bytes == 330);
+  CHECK(report.by_type.at(3).records == 33);
+  CHECK(report.by_type.at(3).payload_bytes == 660);
+  CHECK(report.payload_bytes == 990);
+  CHECK(report.first_sequence == 0u);
+  CHECK(report.last_sequence == 99u);
+  std::uint64_t bytes = 0;
+  for (const auto& segment : list_segments(tmp.path())) bytes += std::filesystem::file_size(segment.path);
+  CHECK(report.file_bytes == bytes);
+  CHECK(report.file_bytes == report.segments * kSegmentHeaderSize + 100 * kRecordHeaderSize + 990);
+  const std::string text = format_report(report);
+  CHECK_THAT(text, Catch::Contains("records: 100"));
+  CHECK_THAT(text, Catch::Contains("type 2: 33 records, 330 payload bytes"));
+  CHECK_THAT(text, Catch::Contains("ok"));
+}
