@@ -77,7 +77,12 @@ void Checker::check_service(ServiceDecl& service) {
     }
     lookup(module, c.event, DiagKind::UnknownEvent, "event", is_event);
   }
-  for (auto& p : service.publishes) lookup(module, p, DiagKind::UnknownEvent, "event", is_event);
+  // An unresolved name in `publishes` may be the one an emit targets.
+  bool publishes_unresolved = false;
+  for (auto& p : service.publishes) {
+    publishes_unresolved |= !lookup(module, p, DiagKind::UnknownEvent, "event", is_event);
+  }
+  std::set<const EventDecl*> undeclared_reported;
   for (size_t i = 0; i < service.publishes.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       if (service.publishes[i].resolved && service.publishes[i].resolved == service.publishes[j].resolved) {
@@ -123,7 +128,7 @@ void Checker::check_service(ServiceDecl& service) {
     if (!target) continue;
     bool declared = std::any_of(service.publishes.begin(), service.publishes.end(),
                                 [&](const QualifiedName& p) { return p.resolved == target; });
-    if (!declared) {
+    if (!declared && !publishes_unresolved && undeclared_reported.insert(target).second) {
       diags_.report(DiagKind::EmitUndeclared, emit.target.range,
                     "service '" + service.name + "' emits '" + target->name + "' but does not publish it")
           .help = "add it to the list: publishes " + target->name;
@@ -139,7 +144,11 @@ void Checker::check_service(ServiceDecl& service) {
     bool spread_unreliable = false;
     for (auto& init : emit.inits) {
       if (init.is_spread) {
-        if (init.name != binding || binding.empty() || !consumed) {
+        if (!binding.empty() && init.name == binding && !consumed) {
+          spread_unreliable = true;  // the consumed event did not resolve (reported there)
+          continue;
+        }
+        if (init.name != binding || binding.empty()) {
           auto& d = diags_.report(DiagKind::UnknownName, init.name_range, "unknown name '" + init.name + "' in '...'");
           if (!binding.empty()) d.help = "did you mean '" + binding + "'?";
           else d.help = "name the consumed event: consumes " + std::string(init.name) + ": EventType";

@@ -95,6 +95,9 @@ class Checker {
   /// not be resolved (already reported). A missing field or inclusion is then
   /// no news, and reporting it again would be a follow-on error.
   std::set<const ast::EventDecl*> incomplete_events_;
+  /// Names declared more than once in a module (E0105): a use that finds the
+  /// first declaration with the wrong kind may well mean the second.
+  std::set<std::pair<const ast::Module*, std::string>> duplicated_names_;
 };
 
 /// `word` with its indefinite article, for messages: "an event", "a rule".

@@ -1,5 +1,6 @@
 // The front end's entry: load the root files and everything they import,
 // parse them, and run the semantic passes.
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 #include <filesystem>
@@ -71,16 +72,24 @@ class Loader {
   void check_import_cycles() {
     std::map<const ast::Module*, int> state;  // 0 new, 1 on stack, 2 done
     std::set<const ast::Import*> reported;
+    std::vector<const ast::Module*> stack;  // for naming the whole cycle
     std::function<void(ast::Module*)> visit = [&](ast::Module* m) {
       state[m] = 1;
+      stack.push_back(m);
       for (auto& import : m->imports) {
         if (!import.target) continue;
         if (state[import.target] == 1) {
           if (reported.insert(&import).second) {
-            auto& d = diags_.report(DiagKind::ImportCycle, import.path.range,
-                                    "import cycle: module '" + m->name + "' imports '" + import.target->name +
-                                        "', which imports it back");
-            d.help = "move the shared declarations into a module both can import";
+            // 'a' imports 'b', which imports 'c', which imports 'a'
+            std::string path = "'" + import.target->name + "'";
+            auto it = std::find(stack.begin(), stack.end(), import.target);
+            if (m == import.target) path += " imports itself";
+            for (bool first = true; ++it != stack.end(); first = false) {
+              path += (first ? " imports '" : ", which imports '") + (*it)->name + "'";
+            }
+            if (m != import.target) path += ", which imports '" + import.target->name + "'";
+            auto& d = diags_.report(DiagKind::ImportCycle, import.path.range, "import cycle: " + path);
+            d.help = "move the shared declarations into a module all of them can import";
           }
           continue;
         }
@@ -88,6 +97,7 @@ class Loader {
           visit(import.target);
         }
       }
+      stack.pop_back();
       state[m] = 2;
     };
     for (auto& m : program_.modules) {
@@ -115,11 +125,20 @@ class Loader {
   ast::Module* resolve_import(const ast::Module& from, ast::Import& import) {
     std::string name = import.path.text();
     if (auto it = by_name_.find(name); it != by_name_.end()) return it->second;
+    bool is_std = import.path.parts.size() > 1 && import.path.parts[0] == "std";
+    if (auto embedded = options_.embedded_modules.find(name); embedded != options_.embedded_modules.end()) {
+      const SourceFile* file = program_.sources.add(embedded->second.first, embedded->second.second);
+      auto module = parse_module(*file, diags_);
+      module->name = name;
+      module->is_stdlib = is_std;
+      ast::Module* raw = module.get();
+      register_module(std::move(module));
+      return raw;
+    }
     std::string relative;
     for (const auto& part : import.path.parts) relative += (relative.empty() ? "" : "/") + part;
     relative += ".flow";
     std::vector<fs::path> candidates;
-    bool is_std = import.path.parts.size() > 1 && import.path.parts[0] == "std";
     if (is_std) {
       candidates.push_back(fs::path(options_.stdlib_dir) / relative);
     } else {

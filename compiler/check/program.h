@@ -3,6 +3,7 @@
 // of the graph writer, lowering and the artifact.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@ namespace flow {
 struct CompileOptions {
   std::vector<std::string> include_dirs;  // -I
   std::string stdlib_dir;                 // where `std.*` modules live
+  /// Modules given in memory, by module name -> (path, text); consulted
+  /// before the file system (an artifact re-checks its embedded sources).
+  std::map<std::string, std::pair<std::string, std::string>> embedded_modules;
 };
 
 struct Program {

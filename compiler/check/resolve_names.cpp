@@ -36,6 +36,7 @@ void Checker::resolve_names() {
     for (auto& decl : module->decls) {
       auto [it, inserted] = table.emplace(decl->name, decl.get());
       if (!inserted) {
+        duplicated_names_.insert({module.get(), decl->name});
         auto& d = diags_.report(DiagKind::DuplicateName, decl->name_range,
                                 std::string(to_string(decl->kind)) + " '" + decl->name + "' is already declared");
         LineColumn first = it->second->name_range.file->line_column(it->second->name_range.begin);
@@ -150,6 +151,7 @@ const Decl* Checker::lookup(const Module& module, QualifiedName& name, DiagKind 
     return nullptr;
   }
   if (!accept(decl)) {
+    if (duplicated_names_.count({decl->module, decl->name})) return nullptr;
     diags_.report(unknown_kind, name.range,
                   "'" + name.text() + "' is " + with_article(to_string(decl->kind)) + ", not " + with_article(what));
     return nullptr;

@@ -130,6 +130,12 @@ const Type* Checker::check_expr(Expr& expr, const ExprScope& scope) {
           error = true;
         }
       }
+      if (!error && element->kind == TypeKind::Event) {
+        // Events are messages, not values to collect: a list of them has no layout.
+        diags_.report(DiagKind::TypeMismatch, expr.range, "a list cannot hold events")
+            .help = "compare the events' fields (such as their keys) instead";
+        error = true;
+      }
       result = error ? types.error() : types.list(element);
       break;
     }
@@ -215,6 +221,8 @@ const Type* Checker::check_name(Expr& expr, const ExprScope& scope) {
   TypeContext& types = program_.types;
   if (expr.text.empty()) return types.error();  // placeholder for a syntax error
   if (!scope.param_name.empty() && expr.text == scope.param_name) {
+    // A binding whose event type did not resolve (reported there) has no type.
+    if (!scope.param_event) return types.error();
     expr.ref = RefKind::Param;
     return types.event(scope.param_event);
   }
@@ -370,8 +378,11 @@ const Type* Checker::check_field(Expr& expr, const ExprScope& scope) {
   }
   const Type* base_type = check_expr(base, scope);
   if (base_type->is_error()) return types.error();
-  if (base_type->kind == TypeKind::Optional && base_type->element->kind == TypeKind::Event) {
-    base_type = base_type->element;
+  if (base_type->kind == TypeKind::Optional) {
+    diags_.report(DiagKind::OptionalNotUnwrapped, base.range,
+                  "cannot read field '" + expr.text + "' of an optional " + base_type->to_string())
+        .help = "unwrap it with '?? default' or guard it with is_some()";
+    return types.error();
   }
   if (base_type->kind != TypeKind::Event) {
     diags_.report(DiagKind::UnknownField, expr.name_range,
@@ -671,7 +682,9 @@ const Type* Checker::check_binary(Expr& expr, const ExprScope& scope) {
         return types.error();
       }
       const Type* inner = a->kind == TypeKind::NoneType ? b : a->element;
-      if (is_assignable(b, inner)) return b->is_optional() ? types.optional(inner) : inner;
+      if (is_assignable(b, inner)) return inner;
+      // `a ?? b` with an optional default stays optional.
+      if (b->is_optional() && is_assignable(b->element, inner)) return types.optional(inner);
       if (inner->is_numeric() && b->is_numeric()) return types.floating();
       return invalid("needs a default of the optional's type");
     }

@@ -1,6 +1,7 @@
 // flowc: the Flow compiler's command line (runtime.md §1).
 //   flowc check FILE... [-I DIR]... [--werror] [--diagnostics human|json]
 //   flowc graph FILE... [--flow NAME] [--format dot|mermaid]
+//   flowc build FILE... -o APP.flowc
 // Exit status: 0 success (warnings allowed), 1 the program has errors,
 // 2 bad usage or an unreadable file.
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "check/program.h"
 #include "diag/diagnostic_printer.h"
 #include "driver/big_stack.h"
+#include "driver/build_command.h"
 #include "graph/graph_writer.h"
 
 namespace {
@@ -87,6 +89,12 @@ int main(int argc, char** argv) {
   graph->add_option("--format", graph_format, "Output format")->check(CLI::IsMember({"dot", "mermaid"}));
   graph->add_option("--flow", graph_flow, "Draw only this flow");
 
+  FrontEndOptions build_options;
+  std::string build_output;
+  auto* build = app.add_subcommand("build", "Check, lower and write a self-contained artifact for flowrt");
+  add_front_end_options(build, build_options);
+  build->add_option("-o,--output", build_output, "The artifact to write (APP.flowc)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -114,6 +122,11 @@ int main(int argc, char** argv) {
         return kExitUsage;
       }
       return kExitOk;
+    }
+    if (build->parsed()) {
+      int status = compile_and_report(build_options, program);
+      if (status != kExitOk || !program || !program->ok) return status == kExitOk ? kExitErrors : status;
+      return flow::run_build(*program, build_output);
     }
     return kExitUsage;
   });

@@ -84,13 +84,12 @@ class Evaluation {
       case Op::ConstEnum: return Value::enumeration(node.index);
       case Op::ConstNone: return Value::none();
       case Op::EventParam:
-        if (!frame.event) fail(EvalErrorKind::Internal, "no event given to '" + frame.function.name + "'", &node, &frame);
+        if (!frame.event)
+          fail(EvalErrorKind::Internal, "no event given to '" + frame.function.name + "'", &node, &frame);
         return Value::event(frame.event);
       case Op::Now: return Value::timestamp(context_.now_us);
       case Op::Local: return frame.locals.at(static_cast<size_t>(node.index));
-      case Op::Let:
-        frame.locals.at(static_cast<size_t>(node.index)) = arg(0);
-        return arg(1);
+      case Op::Let: frame.locals.at(static_cast<size_t>(node.index)) = arg(0); return arg(1);
       case Op::If: return arg(0).as_bool() ? arg(1) : arg(2);
       case Op::And: return Value::boolean(arg(0).as_bool() && arg(1).as_bool());
       case Op::Or: return Value::boolean(arg(0).as_bool() || arg(1).as_bool());
@@ -180,8 +179,8 @@ class Evaluation {
         if (node.index < 0 || static_cast<uint32_t>(node.index) >= flow_rt_regex_table_size(regexes_)) {
           fail(EvalErrorKind::Internal, "unknown regex id", &node, &frame);
         }
-        return Value::boolean(
-            flow_rt_regex_match(regexes_, static_cast<uint32_t>(node.index), s.as_string().data(), s.as_string().size()) != 0);
+        return Value::boolean(flow_rt_regex_match(regexes_, static_cast<uint32_t>(node.index), s.as_string().data(),
+                                                  s.as_string().size()) != 0);
       }
       case Op::ListLen: return Value::integer(static_cast<int64_t>(arg(0).as_list().size()));
       case Op::ListIndex: {
@@ -313,7 +312,9 @@ Interpreter::Interpreter(const ir::Module& module) : module_(module) {
   }
 }
 
-Interpreter::~Interpreter() { flow_rt_regex_table_destroy(regexes_); }
+Interpreter::~Interpreter() {
+  flow_rt_regex_table_destroy(regexes_);
+}
 
 EvalResult Interpreter::run(const ir::Function& function, const uint8_t* event, const EvalContext& context) const {
   Evaluation evaluation(module_, regexes_, context);

@@ -31,7 +31,8 @@ struct EvalContext {
 class Interpreter {
  public:
   /// Compiles the module's regexes once. Throws std::runtime_error when one
-  /// does not compile (impossible for checked programs).
+  /// does not compile (impossible for checked programs). `module` (and the
+  /// Program it was lowered from) must outlive the interpreter.
   explicit Interpreter(const ir::Module& module);
   ~Interpreter();
   Interpreter(const Interpreter&) = delete;

@@ -170,10 +170,16 @@ std::string format(const Value& value, const Type* type) {
 
 }  // namespace
 
-std::string Value::to_string() const { return format(*this, nullptr); }
+std::string Value::to_string() const {
+  return format(*this, nullptr);
+}
 
-std::string format_value(const Value& value, const Type* type) { return format(value, type); }
+std::string format_value(const Value& value, const Type* type) {
+  return format(value, type);
+}
 
-std::ostream& operator<<(std::ostream& out, const Value& value) { return out << value.to_string(); }
+std::ostream& operator<<(std::ostream& out, const Value& value) {
+  return out << value.to_string();
+}
 
 }  // namespace flow::eval

@@ -23,7 +23,8 @@ Value read_slot(const Type* type, const uint8_t* slot) {
       auto list = load<FlowList>(slot);
       std::vector<Value> items;
       items.reserve(list.count);
-      for (uint64_t i = 0; i < list.count; ++i) items.push_back(read_element(type->element, element_ptr(list, type->element, i)));
+      for (uint64_t i = 0; i < list.count; ++i)
+        items.push_back(read_element(type->element, element_ptr(list, type->element, i)));
       return Value::list(std::move(items));
     }
     case TypeKind::Optional: return read_slot(type->element, slot);
@@ -55,13 +56,34 @@ void check_kind(const Value& value, ValueKind expected, const Type* type) {
 /// Writes a non-none value of `type` (not optional) into `slot`.
 void write_slot(const Type* type, uint8_t* slot, const Value& value, Arena& arena) {
   switch (type->kind) {
-    case TypeKind::Bool: check_kind(value, ValueKind::Bool, type); store_bool(slot, value.as_bool()); return;
-    case TypeKind::Int: check_kind(value, ValueKind::Int, type); store(slot, value.as_int()); return;
-    case TypeKind::Float: check_kind(value, ValueKind::Float, type); store(slot, value.as_float()); return;
-    case TypeKind::Timestamp: check_kind(value, ValueKind::Timestamp, type); store(slot, value.as_int()); return;
-    case TypeKind::Duration: check_kind(value, ValueKind::Duration, type); store(slot, value.as_int()); return;
-    case TypeKind::Enum: check_kind(value, ValueKind::Enum, type); store(slot, value.as_enum()); return;
-    case TypeKind::String: check_kind(value, ValueKind::String, type); store(slot, arena.copy(value.as_string())); return;
+    case TypeKind::Bool:
+      check_kind(value, ValueKind::Bool, type);
+      store_bool(slot, value.as_bool());
+      return;
+    case TypeKind::Int:
+      check_kind(value, ValueKind::Int, type);
+      store(slot, value.as_int());
+      return;
+    case TypeKind::Float:
+      check_kind(value, ValueKind::Float, type);
+      store(slot, value.as_float());
+      return;
+    case TypeKind::Timestamp:
+      check_kind(value, ValueKind::Timestamp, type);
+      store(slot, value.as_int());
+      return;
+    case TypeKind::Duration:
+      check_kind(value, ValueKind::Duration, type);
+      store(slot, value.as_int());
+      return;
+    case TypeKind::Enum:
+      check_kind(value, ValueKind::Enum, type);
+      store(slot, value.as_enum());
+      return;
+    case TypeKind::String:
+      check_kind(value, ValueKind::String, type);
+      store(slot, arena.copy(value.as_string()));
+      return;
     case TypeKind::List: store(slot, write_list(type, value, arena)); return;
     default: throw std::invalid_argument("type " + type->to_string() + " cannot be stored in an event");
   }

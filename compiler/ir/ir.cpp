@@ -97,7 +97,9 @@ const Function* Module::rule(const ast::Decl* rule_or_decision, const ast::Event
   return find(*this, specialisations, std::make_pair(rule_or_decision, event));
 }
 
-const Function* Module::constant(const ast::ConstDecl* decl) const { return find(*this, constants, decl); }
+const Function* Module::constant(const ast::ConstDecl* decl) const {
+  return find(*this, constants, decl);
+}
 
 const Function* Module::condition(const ast::FlowDecl* flow, int subscription) const {
   return find(*this, conditions, std::make_pair(flow, subscription));

@@ -45,17 +45,17 @@ enum class Op : uint8_t {
   Local,           // the value bound by the enclosing Let with the same `index`
 
   // ---- Structure and control (operands evaluated lazily where noted)
-  Let,         // bind operands[0] to local `index`, then yield operands[1]
-  If,          // operands[0] ? operands[1] : operands[2]; only one branch is evaluated
-  And,         // short-circuit: operands[1] evaluated only when operands[0] is true
-  Or,          // short-circuit: operands[1] evaluated only when operands[0] is false
+  Let,  // bind operands[0] to local `index`, then yield operands[1]
+  If,   // operands[0] ? operands[1] : operands[2]; only one branch is evaluated
+  And,  // short-circuit: operands[1] evaluated only when operands[0] is true
+  Or,   // short-circuit: operands[1] evaluated only when operands[0] is false
   Not,
-  MakeList,    // operands are the elements, already of the element type
-  LoadField,   // operands[0]: an event; `index` = field index in the concrete
-               // event, `offset` = its byte offset in that event's layout;
-               // optional fields yield T? (presence from the bitmap)
-  Call,        // `index` = callee function id; operands: the event argument
-               // for rules and decisions, none for constants
+  MakeList,   // operands are the elements, already of the element type
+  LoadField,  // operands[0]: an event; `index` = field index in the concrete
+              // event, `offset` = its byte offset in that event's layout;
+              // optional fields yield T? (presence from the bitmap)
+  Call,       // `index` = callee function id; operands: the event argument
+              // for rules and decisions, none for constants
 
   // ---- Conversions
   IntToFloat,
@@ -67,30 +67,55 @@ enum class Op : uint8_t {
                 // interpreter, a re-layout of the slots for native code
 
   // ---- Int64 arithmetic: int, timestamp and duration (checked)
-  IAdd, ISub, IMul, IDiv, IMod, INeg, IAbs,
+  IAdd,
+  ISub,
+  IMul,
+  IDiv,
+  IMod,
+  INeg,
+  IAbs,
   // ---- Double arithmetic (IEEE; FDiv/FMod by zero are errors)
-  FAdd, FSub, FMul, FDiv, FMod, FNeg, FAbs,
+  FAdd,
+  FSub,
+  FMul,
+  FDiv,
+  FMod,
+  FNeg,
+  FAbs,
 
   // ---- Comparisons: both operands have the same type (operands[0]->type).
   // Eq/Ne work on every type (structural: optionals, lists); the ordering
   // ones on int, float, string (bytewise), timestamp and duration.
-  Eq, Ne, Lt, Le, Gt, Ge,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
 
   // ---- Builtins
-  Concat,       // string + string
-  StrLen,       // code points
-  Lower, Upper,
-  StartsWith, EndsWith, StrContains,
-  Matches,      // operands[0] matches regex `index` of Module::regexes
+  Concat,  // string + string
+  StrLen,  // code points
+  Lower,
+  Upper,
+  StartsWith,
+  EndsWith,
+  StrContains,
+  Matches,  // operands[0] matches regex `index` of Module::regexes
   ListLen,
-  ListIndex,    // operands[0][operands[1]]; IndexOutOfRange outside 0..len-1
-  ListContains, // operands[1] (the needle) in operands[0]; when `flag` is set
-                // the list is list<int> and the needle a float: elements are
-                // converted to float before comparing; otherwise the needle
-                // has the element type
-  Min, Max,     // same-type operands: int, float, string, timestamp, duration
-  Round, Floor, Ceil,  // float -> int; NaN, inf and out-of-range are errors
-  Hour, Weekday, Date,
+  ListIndex,     // operands[0][operands[1]]; IndexOutOfRange outside 0..len-1
+  ListContains,  // operands[1] (the needle) in operands[0]; when `flag` is set
+                 // the list is list<int> and the needle a float: elements are
+                 // converted to float before comparing; otherwise the needle
+                 // has the element type
+  Min,
+  Max,  // same-type operands: int, float, string, timestamp, duration
+  Round,
+  Floor,
+  Ceil,  // float -> int; NaN, inf and out-of-range are errors
+  Hour,
+  Weekday,
+  Date,
 };
 
 const char* to_string(Op op);
@@ -132,7 +157,7 @@ struct Function {
   const ast::Decl* decl = nullptr;        // rule/decision/const/flow/service/event it comes from
   const ast::EventDecl* event = nullptr;  // the concrete event argument; null when none
   const Type* result = nullptr;
-  uint32_t local_count = 0;               // Let/Local slots 0..local_count-1
+  uint32_t local_count = 0;  // Let/Local slots 0..local_count-1
   NodePtr body;
 };
 

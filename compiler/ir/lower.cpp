@@ -46,34 +46,35 @@ int Lowerer::specialise(const Decl* decl, const EventDecl* event) {
   if (auto* rule = dyn_cast<RuleDecl>(decl)) {
     // Recursion is rejected by the checker, so no body needs its own id before it is lowered.
     int id = define(FunctionKind::Rule, "rule " + rule->qualified_name() + suffix, rule, event, types_.boolean(),
-                [&] { return coerce(lower(*rule->body), types_.boolean()); });
+                    [&] { return coerce(lower(*rule->body), types_.boolean()); });
     module_.specialisations[key] = id;
     return id;
   }
   auto* decision = dyn_cast<DecisionDecl>(decl);
   if (!decision) throw LowerFailure("'" + decl->name + "' is not a rule or decision", decl->name_range);
   const Type* result = decision->result.resolved;
-  int id = define(FunctionKind::Decision, "decision " + decision->qualified_name() + suffix, decision, event, result, [&] {
-    // First matching arm wins: a chain of ifs ending in the else value.
-    if (!decision->else_value) throw LowerFailure("decision without 'else'", decision->name_range);
-    NodePtr chain = coerce(lower(*decision->else_value), result);
-    for (auto arm = decision->arms.rbegin(); arm != decision->arms.rend(); ++arm) {
-      std::vector<NodePtr> operands;
-      operands.push_back(coerce(lower(*arm->condition), types_.boolean()));
-      operands.push_back(coerce(lower(*arm->value), result));
-      operands.push_back(std::move(chain));
-      chain = make(Op::If, result, arm->range, std::move(operands));
-    }
-    return chain;
-  });
+  int id =
+      define(FunctionKind::Decision, "decision " + decision->qualified_name() + suffix, decision, event, result, [&] {
+        // First matching arm wins: a chain of ifs ending in the else value.
+        if (!decision->else_value) throw LowerFailure("decision without 'else'", decision->name_range);
+        NodePtr chain = coerce(lower(*decision->else_value), result);
+        for (auto arm = decision->arms.rbegin(); arm != decision->arms.rend(); ++arm) {
+          std::vector<NodePtr> operands;
+          operands.push_back(coerce(lower(*arm->condition), types_.boolean()));
+          operands.push_back(coerce(lower(*arm->value), result));
+          operands.push_back(std::move(chain));
+          chain = make(Op::If, result, arm->range, std::move(operands));
+        }
+        return chain;
+      });
   module_.specialisations[key] = id;
   return id;
 }
 
 int Lowerer::constant(const ConstDecl* decl) {
   if (auto it = module_.constants.find(decl); it != module_.constants.end()) return it->second;
-  const Type* type = decl->declared_type && decl->declared_type->resolved ? decl->declared_type->resolved
-                                                                           : decl->value->type;
+  const Type* type =
+      decl->declared_type && decl->declared_type->resolved ? decl->declared_type->resolved : decl->value->type;
   int id = define(FunctionKind::Const, "const " + decl->qualified_name(), decl, nullptr, type,
                   [&] { return coerce(lower(*decl->value), type); });
   module_.constants[decl] = id;
@@ -119,8 +120,9 @@ void Lowerer::emit_plans(const ServiceDecl* service, const std::vector<const Eve
       for (size_t i = 0; i < target->fields.size(); ++i) {
         const EventField& field = target->fields[i];
         EmitPlan::Source source;
-        auto explicit_init = std::find_if(emit.inits.begin(), emit.inits.end(),
-                                          [&](const EmitInit& init) { return !init.is_spread && init.name == field.name; });
+        auto explicit_init = std::find_if(emit.inits.begin(), emit.inits.end(), [&](const EmitInit& init) {
+          return !init.is_spread && init.name == field.name;
+        });
         std::string name = "emit " + prefix + "." + field.name + suffix;
         if (explicit_init != emit.inits.end()) {
           source.kind = EmitPlan::Source::Init;

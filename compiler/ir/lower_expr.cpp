@@ -46,7 +46,9 @@ const Type* Lowerer::concrete(const Type* type, SourceRange range) {
   return type;
 }
 
-const Type* Lowerer::type_of(const Expr& expr) { return concrete(expr.type, expr.range); }
+const Type* Lowerer::type_of(const Expr& expr) {
+  return concrete(expr.type, expr.range);
+}
 
 NodePtr Lowerer::event_param(SourceRange range) {
   if (!event_) throw LowerFailure("no event in scope", range);
@@ -322,9 +324,9 @@ NodePtr Lowerer::lower_coalesce(const Expr& expr) {
   const Type* inner = a->type->element;
   return let(std::move(a), [&](const std::function<NodePtr()>& local) {
     NodePtr value = coerce(make(Op::Unwrap, inner, range, ops(local())), type);
-    return make(Op::If, type, range,
-                ops(make(Op::IsSome, types_.boolean(), range, ops(local())), std::move(value),
-                    coerce(std::move(b), type)));
+    return make(
+        Op::If, type, range,
+        ops(make(Op::IsSome, types_.boolean(), range, ops(local())), std::move(value), coerce(std::move(b), type)));
   });
 }
 
@@ -366,8 +368,10 @@ NodePtr Lowerer::lower_binary(const Expr& expr) {
         b = coerce(std::move(b), floating);
       } else if (a->type != b->type) {
         // One side is assignable to the other (none to T?, T to T?, [] to list<T>).
-        if (is_assignable(b->type, a->type)) b = coerce(std::move(b), a->type);
-        else a = coerce(std::move(a), b->type);
+        if (is_assignable(b->type, a->type))
+          b = coerce(std::move(b), a->type);
+        else
+          a = coerce(std::move(a), b->type);
       }
       static const Op kCompare[] = {Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge};
       size_t i = static_cast<size_t>(op) - static_cast<size_t>(BinaryOp::Eq);

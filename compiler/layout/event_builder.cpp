@@ -7,7 +7,9 @@ namespace flow::layout {
 
 namespace {
 
-const Type* unwrap(const Type* type) { return type->is_optional() ? type->element : type; }
+const Type* unwrap(const Type* type) {
+  return type->is_optional() ? type->element : type;
+}
 
 const Type* list_element(const Type* list_type) {
   if (!list_type || list_type->kind != TypeKind::List) throw std::invalid_argument("ListBuilder needs a list type");
@@ -31,12 +33,14 @@ const char* kind_name(TypeKind kind) {
 }  // namespace
 
 EventBuilder::EventBuilder(const EventLayout& layout, Arena& arena)
-    : layout_(layout), arena_(arena),
+    : layout_(layout),
+      arena_(arena),
       instance_(static_cast<uint8_t*>(arena.allocate_zeroed(layout.size, layout.align))) {}
 
 int EventBuilder::field(std::string_view name) const {
   int index = layout_.field_index(std::string(name));
-  if (index < 0) throw std::invalid_argument("event '" + layout_.event->name + "' has no field '" + std::string(name) + "'");
+  if (index < 0)
+    throw std::invalid_argument("event '" + layout_.event->name + "' has no field '" + std::string(name) + "'");
   return index;
 }
 
@@ -153,7 +157,8 @@ ListBuilder& ListBuilder::set_list(uint64_t index, FlowList list) {
   return *this;
 }
 ListBuilder& ListBuilder::set_none(uint64_t index) {
-  if (index >= count_ || !element_->is_optional()) throw std::invalid_argument("set_none on a non-optional list element");
+  if (index >= count_ || !element_->is_optional())
+    throw std::invalid_argument("set_none on a non-optional list element");
   std::memset(data_ + index * slot_.size, 0, slot_.size);
   return *this;
 }

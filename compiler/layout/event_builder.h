@@ -27,8 +27,12 @@ template <typename T>
 inline void store(uint8_t* slot, T value) {
   std::memcpy(slot, &value, sizeof(T));
 }
-inline bool load_bool(const uint8_t* slot) { return *slot != 0; }
-inline void store_bool(uint8_t* slot, bool value) { *slot = value ? 1 : 0; }
+inline bool load_bool(const uint8_t* slot) {
+  return *slot != 0;
+}
+inline void store_bool(uint8_t* slot, bool value) {
+  *slot = value ? 1 : 0;
+}
 
 /// The address of element `index` of a list<element>.
 inline const uint8_t* element_ptr(const FlowList& list, const Type* element, uint64_t index) {

@@ -12,7 +12,9 @@
 namespace flow::layout {
 
 namespace {
-uint32_t round_up(uint32_t value, uint32_t align) { return (value + align - 1) / align * align; }
+uint32_t round_up(uint32_t value, uint32_t align) {
+  return (value + align - 1) / align * align;
+}
 }  // namespace
 
 Slot field_slot(const Type* type) {
@@ -34,7 +36,9 @@ Slot field_slot(const Type* type) {
   return {1, 1};
 }
 
-uint32_t optional_value_offset(const Type* inner) { return field_slot(inner).align; }
+uint32_t optional_value_offset(const Type* inner) {
+  return field_slot(inner).align;
+}
 
 Slot element_slot(const Type* element) {
   if (element->kind != TypeKind::Optional) return field_slot(element);

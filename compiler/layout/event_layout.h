@@ -49,9 +49,9 @@ struct FieldLayout {
 /// Where each field of one event type lives. Field i is EventDecl::fields[i].
 struct EventLayout {
   const ast::EventDecl* event = nullptr;
-  uint32_t size = 0;            // a multiple of align
-  uint32_t align = 8;           // always 8: instances hold int64s and pointers
-  uint32_t bitmap_offset = 0;   // bit i of byte (i / 8) is field i
+  uint32_t size = 0;           // a multiple of align
+  uint32_t align = 8;          // always 8: instances hold int64s and pointers
+  uint32_t bitmap_offset = 0;  // bit i of byte (i / 8) is field i
   uint32_t bitmap_bytes = 0;
   std::vector<FieldLayout> fields;
 

@@ -173,14 +173,17 @@ class SyntaxErrorCollector : public antlr4::BaseErrorListener {
 
 /// Reports lexical error tokens and repairs the stream so the parser does not
 /// cascade: bad characters and unterminated comments are hidden, an
-/// unterminated string becomes a string. Adds the declaration region of each
-/// lexical error to `regions_with_errors`. Returns false when the input nests
+/// unterminated string becomes a string. Reports at most one lexical error
+/// per declaration region, and adds the region of each to
+/// `regions_with_errors`. Returns false when the input nests
 /// too deeply to parse safely.
 bool vet_tokens(antlr4::CommonTokenStream& tokens, const SourceFile& file, const DecodedText& decoded,
                 const DeclarationRegions& regions, std::set<long>& regions_with_errors, DiagnosticEngine& diags) {
   int lexical_errors = 0;
   auto lexical = [&](DiagKind kind, antlr4::Token* token, const std::string& message) -> Diagnostic* {
-    regions_with_errors.insert(regions.region_of(token->getTokenIndex()));
+    // One per declaration, as for syntax errors: a stray quote turns the
+    // rest of the line inside out, and every piece would be reported.
+    if (!regions_with_errors.insert(regions.region_of(token->getTokenIndex())).second) return nullptr;
     if (++lexical_errors > 20) return nullptr;
     return &diags.report(kind, token_range(file, decoded, token), message);
   };

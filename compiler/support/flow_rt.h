@@ -133,6 +133,24 @@ uint32_t flow_rt_regex_table_size(const FlowRegexTable* table);
  *  An id outside the table gives 0. */
 int32_t flow_rt_regex_match(const FlowRegexTable* table, uint32_t id, const char* s, uint64_t size);
 
+/* ---- Evaluation context of JIT-compiled code ------------------------------
+ * Every native rule function (docs/ir.md, "Native ABI") receives one. The
+ * caller fills the inputs; the callee writes the error fields only when it
+ * returns a non-zero status, so a context can be reused across calls without
+ * clearing them. Field offsets are part of the ABI: generated code reads them
+ * at fixed positions (static_asserts in compiler/codegen pin them). */
+
+typedef struct FlowRtContext {
+  /* Inputs */
+  int64_t now_us;                /* now(): the dispatch time, µs since the epoch */
+  FlowArena* arena;              /* strings and lists made during evaluation */
+  const FlowRegexTable* regexes; /* the program's `matches` patterns */
+  /* Outputs on error */
+  uint32_t error_site;      /* which operation failed (codegen's error-site table) */
+  uint32_t reserved;        /* padding; always 0 */
+  int64_t error_detail[2];  /* FLOW_RT_INDEX_OUT_OF_RANGE: the index and the list length */
+} FlowRtContext;
+
 /* ---- Time -----------------------------------------------------------------
  * Timestamps are microseconds since 1970-01-01T00:00:00Z (UTC, no leap
  * seconds); durations are microseconds. */

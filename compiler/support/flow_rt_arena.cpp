@@ -56,11 +56,17 @@ FlowStr Arena::copy(std::string_view text) {
 
 extern "C" {
 
-FlowArena* flow_rt_arena_create(void) { return new (std::nothrow) FlowArena(); }
+FlowArena* flow_rt_arena_create(void) {
+  return new (std::nothrow) FlowArena();
+}
 
-void flow_rt_arena_destroy(FlowArena* arena) { delete arena; }
+void flow_rt_arena_destroy(FlowArena* arena) {
+  delete arena;
+}
 
-void flow_rt_arena_reset(FlowArena* arena) { arena->reset(); }
+void flow_rt_arena_reset(FlowArena* arena) {
+  arena->reset();
+}
 
 void* flow_rt_arena_alloc(FlowArena* arena, uint64_t size, uint64_t align) {
   try {
@@ -70,7 +76,9 @@ void* flow_rt_arena_alloc(FlowArena* arena, uint64_t size, uint64_t align) {
   }
 }
 
-uint64_t flow_rt_arena_used(const FlowArena* arena) { return arena->used_total; }
+uint64_t flow_rt_arena_used(const FlowArena* arena) {
+  return arena->used_total;
+}
 
 const char* flow_rt_status_message(int32_t status) {
   switch (status) {

@@ -71,9 +71,15 @@ int32_t flow_rt_float_mod(double a, double b, double* out) {
   return FLOW_RT_OK;
 }
 
-int32_t flow_rt_float_round(double x, int64_t* out) { return to_int(std::round(x), out); }
-int32_t flow_rt_float_floor(double x, int64_t* out) { return to_int(std::floor(x), out); }
-int32_t flow_rt_float_ceil(double x, int64_t* out) { return to_int(std::ceil(x), out); }
+int32_t flow_rt_float_round(double x, int64_t* out) {
+  return to_int(std::round(x), out);
+}
+int32_t flow_rt_float_floor(double x, int64_t* out) {
+  return to_int(std::floor(x), out);
+}
+int32_t flow_rt_float_ceil(double x, int64_t* out) {
+  return to_int(std::ceil(x), out);
+}
 
 double flow_rt_float_min(double a, double b) {
   if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<double>::quiet_NaN();

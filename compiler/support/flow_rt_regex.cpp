@@ -34,7 +34,9 @@ FlowRegexTable* flow_rt_regex_table_create(const FlowStr* patterns, uint32_t cou
   }
 }
 
-void flow_rt_regex_table_destroy(FlowRegexTable* table) { delete table; }
+void flow_rt_regex_table_destroy(FlowRegexTable* table) {
+  delete table;
+}
 
 uint32_t flow_rt_regex_table_size(const FlowRegexTable* table) {
   return static_cast<uint32_t>(table->patterns.size());

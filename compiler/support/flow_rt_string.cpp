@@ -11,7 +11,9 @@
 
 namespace {
 
-std::string_view view(const char* data, uint64_t size) { return {data, static_cast<size_t>(size)}; }
+std::string_view view(const char* data, uint64_t size) {
+  return {data, static_cast<size_t>(size)};
+}
 
 bool is_ascii(std::string_view s) {
   for (unsigned char c : s) {

@@ -20,7 +20,9 @@ int64_t floor_mod(int64_t a, int64_t b) {
 
 extern "C" {
 
-int64_t flow_rt_time_hour(int64_t ts) { return floor_mod(ts, kMicrosPerDay) / kMicrosPerHour; }
+int64_t flow_rt_time_hour(int64_t ts) {
+  return floor_mod(ts, kMicrosPerDay) / kMicrosPerHour;
+}
 
 int64_t flow_rt_time_weekday(int64_t ts) {
   // 1970-01-01 was a Thursday (ISO weekday 4).

@@ -2,12 +2,15 @@
 // states, in `// expect:` comments, exactly which diagnostics the compiler
 // must report (code, line, column); any difference fails the case and prints
 // expected against actual. Also: every registered code has a case, case names
-// match what they expect, and every example under examples/ checks clean.
-// The conventions are described in tests/diagnostics/README.md.
+// match what they expect, every example under examples/ checks clean, and
+// docs/diagnostics.md documents every code with an example that reports it
+// and prints what the page shows. The conventions are described in
+// tests/diagnostics/README.md.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <regex>
@@ -18,6 +21,7 @@
 #include <vector>
 
 #include "check/program.h"
+#include "diag/diagnostic_printer.h"
 
 namespace fs = std::filesystem;
 
@@ -25,6 +29,7 @@ namespace {
 
 const fs::path kCasesDir = FLOW_TESTS_DIR;
 const fs::path kExamplesDir = FLOW_EXAMPLES_DIR;
+const fs::path kDocsDir = FLOW_DOCS_DIR;
 
 /// One diagnostic, expected or actual: where and which code. Ordered so the
 /// two sides compare as multisets and print in source order.
@@ -296,4 +301,98 @@ TEST_CASE("every example checks without any diagnostic", "[golden][examples]") {
     CHECK(program != nullptr);
     CHECK(diags.diagnostics().empty());
   }
+}
+
+namespace {
+
+/// One `### CODE Name` section of docs/diagnostics.md: its ```flow blocks
+/// (the example's files) and its ```text blocks (what flowc prints).
+struct DocSection {
+  std::string code;
+  std::vector<std::string> flow_blocks;
+  std::vector<std::string> text_blocks;
+};
+
+std::vector<DocSection> read_doc_sections(const fs::path& path) {
+  std::ifstream in(path);
+  std::vector<DocSection> sections;
+  static const std::regex kHeading(R"(^### ([EW][0-9]{4}) )");
+  std::string line;
+  std::string* block = nullptr;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (block) {
+      if (line == "```") block = nullptr;
+      else *block += line + "\n";
+    } else if (std::regex_search(line, m, kHeading)) {
+      sections.push_back({m[1].str(), {}, {}});
+    } else if (!sections.empty() && line == "```flow") {
+      block = &sections.back().flow_blocks.emplace_back();
+    } else if (!sections.empty() && line == "```text") {
+      block = &sections.back().text_blocks.emplace_back();
+    }
+  }
+  return sections;
+}
+
+/// The page's notations: `<0xC3>` is one raw byte, `<300×(>` 300 copies.
+std::string expand_notations(const std::string& text) {
+  static const std::regex kNotation(R"(<0x([0-9A-F]{2})>|<([0-9]+)×(.+?)>)");
+  std::string out;
+  auto begin = std::sregex_iterator(text.begin(), text.end(), kNotation);
+  size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    out += text.substr(last, m.position() - last);
+    if (m[1].matched) {
+      out += static_cast<char>(std::stoi(m[1].str(), nullptr, 16));
+    } else {
+      for (int i = std::stoi(m[2].str()); i > 0; --i) out += m[3].str();
+    }
+    last = m.position() + m.length();
+  }
+  return out + text.substr(last);
+}
+
+}  // namespace
+
+TEST_CASE("docs/diagnostics.md documents every code with a working example", "[golden][docs]") {
+  auto sections = read_doc_sections(kDocsDir / "diagnostics.md");
+  REQUIRE_FALSE(sections.empty());
+  std::set<std::string> documented;
+  for (const auto& section : sections) {
+    documented.insert(section.code);
+    INFO("docs/diagnostics.md, section " << section.code);
+    REQUIRE_FALSE(section.flow_blocks.empty());
+    // Each block is one file: `// file: NAME.flow` on its first line, or
+    // orders.flow. Every file is a root, as with `flowc check a.flow b.flow`.
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const auto& block : section.flow_blocks) {
+      std::string name = "orders.flow";
+      if (block.rfind("// file: ", 0) == 0) name = block.substr(9, block.find('\n') - 9);
+      files.push_back({name, expand_notations(block)});
+    }
+    flow::DiagnosticEngine diags;
+    // The program owns the source files the diagnostics point into.
+    auto program = flow::compile_sources(files, flow::CompileOptions{}, diags);
+    diags.sort();
+    std::ostringstream printed;
+    bool reports_code = false;
+    for (const auto& d : diags.diagnostics()) {
+      flow::print_human(printed, d, flow::PrintOptions{false});
+      reports_code |= section.code == flow::diag_info(d.kind).code;
+    }
+    INFO("flowc prints:\n" << printed.str());
+    CHECK(reports_code);
+    for (const auto& text : section.text_blocks) {
+      INFO("the page shows:\n" << text);
+      CHECK(printed.str().find(expand_notations(text)) != std::string::npos);
+    }
+  }
+  std::string undocumented;
+  for (flow::DiagKind kind : flow::all_diag_kinds()) {
+    if (!documented.count(flow::diag_info(kind).code)) undocumented += std::string(" ") + flow::diag_info(kind).code;
+  }
+  INFO("codes with no section in docs/diagnostics.md:" << undocumented);
+  CHECK(undocumented.empty());
 }

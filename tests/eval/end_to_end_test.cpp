@@ -92,7 +92,9 @@ void fill_order(layout::EventBuilder& b, double amount, const std::string& count
   b.set_list(b.field("tags"), layout::ListBuilder(tags, 1, b.arena()).set_string(0, "vip").finish());
 }
 
-const ast::FlowDecl* flow_decl(const Compiled& c) { return ast::dyn_cast<ast::FlowDecl>(c.decl("OrderToCash")); }
+const ast::FlowDecl* flow_decl(const Compiled& c) {
+  return ast::dyn_cast<ast::FlowDecl>(c.decl("OrderToCash"));
+}
 const ast::ServiceDecl* service(const Compiled& c, const std::string& name) {
   return ast::dyn_cast<ast::ServiceDecl>(c.decl(name));
 }
@@ -107,8 +109,9 @@ TEST_CASE("rules and decisions of the language.md example") {
     bool high, domestic, review;
     const char* risk;
   };
-  for (const Case& k : {Case{50.0, "NL", false, true, false, "low"}, Case{5000.0, "NL", true, true, false, "low"},
-                        Case{5000.0, "US", true, false, true, "medium"}, Case{20000.0, "BE", true, true, false, "high"}}) {
+  for (const Case& k :
+       {Case{50.0, "NL", false, true, false, "low"}, Case{5000.0, "NL", true, true, false, "low"},
+        Case{5000.0, "US", true, false, true, "medium"}, Case{20000.0, "BE", true, true, false, "high"}}) {
     INFO(k.amount << " " << k.country);
     auto b = c->builder("OrderPlaced");
     fill_order(b, k.amount, k.country);
@@ -182,7 +185,8 @@ TEST_CASE("emit plans: spread copies, explicit initialisers, defaults") {
   for (size_t i = 0; i < plan->fields.size(); ++i) {
     const auto& source = plan->fields[i];
     if (source.kind == ir::EmitPlan::Source::Absent) continue;
-    auto r = c->run(c->module().function(source.function), source.kind == ir::EmitPlan::Source::Init ? b.instance() : nullptr);
+    auto r = c->run(c->module().function(source.function),
+                    source.kind == ir::EmitPlan::Source::Init ? b.instance() : nullptr);
     REQUIRE(r.ok());
     eval::write_field(out, static_cast<int>(i), r.value());
   }
@@ -237,7 +241,9 @@ flow F {
   CHECK(c->run(c->module().function(plan->guard), b.instance()).value() == B(true));
   CHECK(c->run(c->module().function(small->guard), b.instance()).value() == B(false));
   const auto* big = c->event("Big");
-  auto source = [&](const ir::EmitPlan* p, const char* field) { return p->fields[static_cast<size_t>(big->field_index(field))]; };
+  auto source = [&](const ir::EmitPlan* p, const char* field) {
+    return p->fields[static_cast<size_t>(big->field_index(field))];
+  };
   CHECK(source(plan, "level").kind == ir::EmitPlan::Source::Default);
   CHECK(c->run(c->module().function(source(plan, "level").function), nullptr).value() == I(3));
   CHECK(source(plan, "note").kind == ir::EmitPlan::Source::Init);  // copied by ...x
@@ -259,7 +265,8 @@ flow F { start A on A when AboveAverage -> S }
   std::vector<eval::TraceEntry> trace;
   eval::EvalContext context;
   context.trace = &trace;
-  auto r = c->interpreter->run(*c->module().condition(ast::dyn_cast<ast::FlowDecl>(c->decl("F")), 0), b.instance(), context);
+  auto r =
+      c->interpreter->run(*c->module().condition(ast::dyn_cast<ast::FlowDecl>(c->decl("F")), 0), b.instance(), context);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == eval::EvalErrorKind::DivisionByZero);
   CHECK(r.error().function == "rule m.AboveAverage[A]");

@@ -77,7 +77,7 @@ TEST_CASE("min and max") {
 }
 
 TEST_CASE("round, floor and ceil") {
-  CHECK(value_of("round(e.f)", "int") == I(3));   // half away from zero
+  CHECK(value_of("round(e.f)", "int") == I(3));  // half away from zero
   CHECK(value_of("round(-e.f)", "int") == I(-3));
   CHECK(value_of("round(2.4)", "int") == I(2));
   CHECK(value_of("floor(e.f)", "int") == I(2));

@@ -30,8 +30,10 @@ void fill_defaults(layout::EventBuilder& e, const ast::EventDecl& decl) {
   e.set_duration(e.field("d"), 90'000'000);
   e.set_enum(e.field("c"), 1);
   e.set_none(e.field("oi")).set_string(e.field("os"), "x").set_none(e.field("of"));
-  e.set_list(e.field("li"), layout::ListBuilder(list_type("li"), 3, e.arena()).set_int(0, 1).set_int(1, 2).set_int(2, 3).finish());
-  e.set_list(e.field("ls"), layout::ListBuilder(list_type("ls"), 2, e.arena()).set_string(0, "a").set_string(1, "b").finish());
+  e.set_list(e.field("li"),
+             layout::ListBuilder(list_type("li"), 3, e.arena()).set_int(0, 1).set_int(1, 2).set_int(2, 3).finish());
+  e.set_list(e.field("ls"),
+             layout::ListBuilder(list_type("ls"), 2, e.arena()).set_string(0, "a").set_string(1, "b").finish());
   e.set_list(e.field("lf"), layout::ListBuilder(list_type("lf"), 1, e.arena()).set_float(0, 1.5).finish());
   e.set_list(e.field("loi"), layout::ListBuilder(list_type("loi"), 2, e.arena()).set_int(0, 1).finish());
 }
@@ -52,7 +54,9 @@ std::string diagnostics_text(const Compiled& c) {
 
 }  // namespace
 
-eval::Value Ts(const std::string& rfc3339) { return eval::Value::timestamp(*parse_timestamp(rfc3339)); }
+eval::Value Ts(const std::string& rfc3339) {
+  return eval::Value::timestamp(*parse_timestamp(rfc3339));
+}
 
 const ast::Decl* Compiled::decl(const std::string& name) const {
   const ast::Decl* d = program->find(name);
@@ -109,7 +113,8 @@ std::unique_ptr<Compiled> compile(const std::string& source, const ir::LowerOpti
 }
 
 std::unique_ptr<Compiled> compile_expr(const std::string& expr, const std::string& type, const std::string& extra) {
-  std::string source = std::string(kExprPrelude) + extra + "\ndecision D(e: E) -> " + type + " { else => " + expr + " }\n";
+  std::string source =
+      std::string(kExprPrelude) + extra + "\ndecision D(e: E) -> " + type + " { else => " + expr + " }\n";
   INFO("source: " << source);
   return compile(source);
 }

@@ -55,13 +55,27 @@ eval::Value value_of(const std::string& expr, const std::string& type, const Set
 eval::EvalErrorKind error_of(const std::string& expr, const std::string& type, const Setup& setup = {});
 
 /// Shorthands for expected values.
-inline eval::Value I(int64_t v) { return eval::Value::integer(v); }
-inline eval::Value F(double v) { return eval::Value::floating(v); }
-inline eval::Value S(const std::string& v) { return eval::Value::string(v); }
-inline eval::Value B(bool v) { return eval::Value::boolean(v); }
-inline eval::Value None() { return eval::Value::none(); }
+inline eval::Value I(int64_t v) {
+  return eval::Value::integer(v);
+}
+inline eval::Value F(double v) {
+  return eval::Value::floating(v);
+}
+inline eval::Value S(const std::string& v) {
+  return eval::Value::string(v);
+}
+inline eval::Value B(bool v) {
+  return eval::Value::boolean(v);
+}
+inline eval::Value None() {
+  return eval::Value::none();
+}
 eval::Value Ts(const std::string& rfc3339);
-inline eval::Value D(int64_t micros) { return eval::Value::duration(micros); }
-inline eval::Value L(std::vector<eval::Value> items) { return eval::Value::list(std::move(items)); }
+inline eval::Value D(int64_t micros) {
+  return eval::Value::duration(micros);
+}
+inline eval::Value L(std::vector<eval::Value> items) {
+  return eval::Value::list(std::move(items));
+}
 
 }  // namespace flow::testing

@@ -134,3 +134,13 @@ TEST_CASE("clone copies a whole tree") {
   auto copy = ir::clone(*fn.body);
   CHECK(ir::print_node(*copy) == ir::print_node(*fn.body));
 }
+
+TEST_CASE("lists of events are rejected by the checker, before lowering") {
+  DiagnosticEngine diags;
+  auto program = compile_sources({{"t.flow", "module m\nevent A { key id: string }\nrule R(a: A) = a in [a]\n"}},
+                                 CompileOptions{}, diags);
+  REQUIRE(program);
+  CHECK_FALSE(program->ok);
+  REQUIRE(diags.diagnostics().size() == 1);
+  CHECK(std::string(diag_info(diags.diagnostics()[0].kind).code) == "E0201");
+}

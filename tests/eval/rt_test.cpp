@@ -15,7 +15,9 @@ namespace {
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
 
-std::string str(const FlowStr& s) { return std::string(s.data, s.size); }
+std::string str(const FlowStr& s) {
+  return std::string(s.data, s.size);
+}
 
 std::string lower(const std::string& s) {
   flow::Arena arena;
@@ -31,7 +33,9 @@ std::string upper(const std::string& s) {
   return str(out);
 }
 
-int64_t ts(const char* text) { return *flow::parse_timestamp(text); }
+int64_t ts(const char* text) {
+  return *flow::parse_timestamp(text);
+}
 
 }  // namespace
 
@@ -157,12 +161,14 @@ TEST_CASE("flow_rt case mapping is Unicode-aware") {
   CHECK(lower("Hello, World 42") == "hello, world 42");
   CHECK(upper("Hello, World 42") == "HELLO, WORLD 42");
   CHECK(lower("") == "");
-  CHECK(upper("\xC3\xA9t\xC3\xA9") == "\xC3\x89T\xC3\x89");              // été -> ÉTÉ
-  CHECK(lower("\xC3\x84PFEL") == "\xC3\xA4pfel");                         // ÄPFEL -> äpfel
-  CHECK(upper("stra\xC3\x9F" "e") == "STRASSE");                          // straße -> STRASSE (grows)
-  CHECK(lower("\xCE\xA3\xCE\x9F\xCE\xA6\xCE\x99\xCE\x91") == "\xCF\x83\xCE\xBF\xCF\x86\xCE\xB9\xCE\xB1");  // ΣΟΦΙΑ -> σοφια
+  CHECK(upper("\xC3\xA9t\xC3\xA9") == "\xC3\x89T\xC3\x89");  // été -> ÉTÉ
+  CHECK(lower("\xC3\x84PFEL") == "\xC3\xA4pfel");            // ÄPFEL -> äpfel
+  CHECK(upper("stra\xC3\x9F"
+              "e") == "STRASSE");  // straße -> STRASSE (grows)
+  CHECK(lower("\xCE\xA3\xCE\x9F\xCE\xA6\xCE\x99\xCE\x91") ==
+        "\xCF\x83\xCE\xBF\xCF\x86\xCE\xB9\xCE\xB1");                       // ΣΟΦΙΑ -> σοφια
   CHECK(upper("\xD0\xBC\xD0\xB8\xD1\x80") == "\xD0\x9C\xD0\x98\xD0\xA0");  // мир -> МИР
-  CHECK(lower("I") == "i");  // root locale: no Turkish dotless i
+  CHECK(lower("I") == "i");                                                // root locale: no Turkish dotless i
   CHECK(upper("\xE4\xB8\xAD\xE6\x96\x87") == "\xE4\xB8\xAD\xE6\x96\x87");  // no case: unchanged
 }
 
@@ -196,7 +202,7 @@ TEST_CASE("flow_rt time functions are UTC and floored") {
   CHECK(flow_rt_time_hour(ts("2026-01-31T12:34:56Z")) == 12);
   CHECK(flow_rt_time_hour(ts("2026-01-31T00:00:00Z")) == 0);
   CHECK(flow_rt_time_hour(ts("2026-01-31T23:59:59.999999Z")) == 23);
-  CHECK(flow_rt_time_hour(ts("1969-12-31T23:30:00Z")) == 23);  // before the epoch
+  CHECK(flow_rt_time_hour(ts("1969-12-31T23:30:00Z")) == 23);    // before the epoch
   CHECK(flow_rt_time_weekday(ts("1970-01-01T00:00:00Z")) == 4);  // Thursday
   CHECK(flow_rt_time_weekday(ts("2026-01-26T10:00:00Z")) == 1);  // Monday
   CHECK(flow_rt_time_weekday(ts("2026-02-01T23:59:59Z")) == 7);  // Sunday
@@ -225,7 +231,7 @@ TEST_CASE("flow_rt arena alignment, growth and reset") {
   std::memset(big, 1, 1 << 20);
   CHECK(reinterpret_cast<uintptr_t>(big) % 16 == 0);
   CHECK(flow_rt_arena_used(arena) >= (1 << 20) + 11);
-  CHECK(flow_rt_arena_alloc(arena, 8, 3) == nullptr);          // not a power of two
+  CHECK(flow_rt_arena_alloc(arena, 8, 3) == nullptr);                  // not a power of two
   CHECK(flow_rt_arena_alloc(arena, uint64_t{1} << 62, 8) == nullptr);  // refused, not a crash
   flow_rt_arena_reset(arena);
   CHECK(flow_rt_arena_used(arena) == 0);

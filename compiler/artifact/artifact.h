@@ -1,0 +1,59 @@
+// What a `.flowc` artifact holds and how it is written and read back
+// (runtime.md §1 `flowc build`). The container (artifact_file.h) seals the
+// sections; this file gives them meaning:
+//   Meta         JSON: flowc version, format, root files
+//   Sources      every module's path, name and text (roots, imports, std.*)
+//   Definitions  JSON: events with layouts, services, flows, the dispatch table
+//   IrText       the lowered IR, printed (for people and `--emit=ir`)
+//   Bitcode      LLVM bitcode of the predicate module (when built with the JIT)
+// The runtime re-checks the embedded sources (fast: see docs/performance.md)
+// to rebuild the AST it executes against, and verifies that the definitions
+// it derives are byte-identical to the stored ones — so a stale or tampered
+// artifact is refused rather than run with a different meaning.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "check/program.h"
+#include "dispatch/dispatch_table.h"
+#include "ir/ir.h"
+
+namespace flow::artifact {
+
+enum SectionKind : uint32_t { kMeta = 1, kSources = 2, kDefinitions = 3, kIrText = 4, kBitcode = 5 };
+
+struct SourceEntry {
+  std::string module;  // module name
+  std::string path;    // as loaded (for diagnostics)
+  std::string text;
+  bool root = false;
+  bool stdlib = false;
+};
+
+struct ArtifactContents {
+  std::string flowc_version;
+  std::vector<SourceEntry> sources;
+  std::string definitions_json;
+  std::string ir_text;
+  std::string bitcode;  // empty when none
+  std::string content_hash;
+};
+
+/// The definitions section: a stable JSON description of the checked
+/// program and its dispatch table (also what `--emit=table` prints).
+std::string definitions_json(const Program& program, const ir::Module& module, const dispatch::DispatchTable& table);
+
+/// Serialises an artifact; sets `content_hash` of the result.
+std::string write_artifact(const Program& program, const ir::Module& module, const dispatch::DispatchTable& table,
+                           std::string_view bitcode, std::string& content_hash);
+
+/// Reads and verifies; on failure returns false with a one-line reason.
+bool read_artifact(std::string_view bytes, ArtifactContents& out, std::string& error);
+bool read_artifact_file(const std::string& path, ArtifactContents& out, std::string& error);
+
+/// Re-checks the embedded sources into a Program (diagnostics to `diags`).
+std::unique_ptr<Program> compile_artifact_sources(const ArtifactContents& contents, DiagnosticEngine& diags);
+
+}  // namespace flow::artifact

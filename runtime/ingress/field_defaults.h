@@ -1,0 +1,43 @@
+// The default values of event fields (`tags: list<string> = []`), computed
+// once before ingress starts and handed to the EventCatalog, which turns them
+// into ready-made slots. Defaults are IR functions (ir::Module::field_default);
+// evaluate_field_defaults runs them with the reference interpreter, so the
+// ingress library never evaluates code itself.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ast/ast.h"
+#include "eval/value.h"
+
+namespace flow::ir {
+struct Module;
+}
+namespace flow::eval {
+class Interpreter;
+}
+
+namespace flow::runtime {
+
+/// Default value per (event, field index in EventDecl::fields).
+class FieldDefaults {
+ public:
+  void set(const ast::EventDecl* event, int field, eval::Value value);
+  /// Null when the table has no default for that field.
+  const eval::Value* find(const ast::EventDecl* event, int field) const;
+  size_t size() const { return values_.size(); }
+
+ private:
+  std::map<std::pair<const ast::EventDecl*, int>, eval::Value> values_;
+};
+
+/// Evaluates the default of every field of `events` that declares one.
+/// Returns false and sets `error` when a default fails to evaluate or has no
+/// IR function (neither happens for a checked and lowered program).
+bool evaluate_field_defaults(const ir::Module& module, const eval::Interpreter& interpreter,
+                             const std::vector<const ast::EventDecl*>& events, FieldDefaults& out, std::string& error);
+
+}  // namespace flow::runtime

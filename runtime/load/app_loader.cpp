@@ -1,0 +1,77 @@
+#include "load/app_loader.h"
+
+#include "artifact/artifact.h"
+#include "artifact/artifact_file.h"
+#include "ir/lower.h"
+
+namespace flow::runtime {
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+/// Lowers and builds the dispatch table of a checked program.
+bool finish(LoadedApp& app, std::string& error) {
+  ir::LowerResult lowered = ir::lower_program(*app.program);
+  if (!lowered.ok()) {
+    error = lowered.errors.empty() ? "cannot lower the program" : "cannot compile: " + lowered.errors[0].message;
+    return false;
+  }
+  app.module = std::move(lowered.module);
+  app.table = dispatch::build_dispatch_table(*app.program, *app.module);
+  app.definitions_json = artifact::definitions_json(*app.program, *app.module, app.table);
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<LoadedApp> load_app(const std::string& path, const LoadOptions& options, DiagnosticEngine& diags,
+                                    std::string& error) {
+  auto app = std::make_unique<LoadedApp>();
+  app->source_path = path;
+  if (ends_with(path, ".flow")) {
+    CompileOptions compile_options;
+    compile_options.include_dirs = options.include_dirs;
+    app->program = compile_files({path}, compile_options, diags);
+    if (!app->program) {
+      error = "cannot read '" + path + "'";
+      return nullptr;
+    }
+    if (!app->program->ok) {
+      error = path + ": the program has errors";
+      return nullptr;
+    }
+    if (!finish(*app, error)) return nullptr;
+    app->content_hash = artifact::sha256_hex(app->definitions_json);
+    return app;
+  }
+
+  artifact::ArtifactContents contents;
+  if (!artifact::read_artifact_file(path, contents, error)) return nullptr;
+  DiagnosticEngine embedded_diags;
+  app->program = artifact::compile_artifact_sources(contents, embedded_diags);
+  if (!app->program || !app->program->ok) {
+    // Only possible for an artifact from another compiler version: its own
+    // sources were clean when it was built.
+    std::string first = embedded_diags.diagnostics().empty() ? "" : ": " + embedded_diags.diagnostics()[0].message;
+    error = path + ": its embedded sources do not check with this version (flowc " + contents.flowc_version + " built it)" +
+            first;
+    return nullptr;
+  }
+  if (!finish(*app, error)) {
+    error = path + ": " + error;
+    return nullptr;
+  }
+  if (app->definitions_json != contents.definitions_json) {
+    error = path + ": its definitions differ from what its sources compile to (built by flowc " +
+            contents.flowc_version + "); rebuild it";
+    return nullptr;
+  }
+  app->content_hash = contents.content_hash;
+  app->bitcode = std::move(contents.bitcode);
+  return app;
+}
+
+}  // namespace flow::runtime

@@ -1,0 +1,36 @@
+// The runtime's first stage: load an application — a `.flowc` artifact or a
+// `.flow` source compiled in-process — into the checked program, its IR and
+// dispatch table. A missing, truncated, corrupt or incompatible artifact is
+// refused with a one-line reason; nothing is half-loaded.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "check/program.h"
+#include "dispatch/dispatch_table.h"
+#include "ir/ir.h"
+
+namespace flow::runtime {
+
+struct LoadedApp {
+  std::unique_ptr<Program> program;
+  std::unique_ptr<ir::Module> module;
+  dispatch::DispatchTable table;
+  std::string content_hash;  // of the artifact; for sources, of the definitions they build
+  std::string bitcode;       // from the artifact, when it has one
+  std::string definitions_json;
+  std::string source_path;   // the file given
+};
+
+struct LoadOptions {
+  std::vector<std::string> include_dirs;  // for .flow sources
+};
+
+/// Loads `path` (by extension: `.flow` compiles sources, anything else is
+/// read as an artifact). On failure returns null and sets `error` to one
+/// line; compile diagnostics of a `.flow` go to `diags`.
+std::unique_ptr<LoadedApp> load_app(const std::string& path, const LoadOptions& options, DiagnosticEngine& diags,
+                                    std::string& error);
+
+}  // namespace flow::runtime

@@ -1,0 +1,55 @@
+// The exec-service wire format (runtime.md §3): encoding a delivery as one
+// request line, and decoding one answer line into emit / error / malformed.
+// Pure functions over strings; no I/O.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "services/attempt_outcome.h"
+
+namespace flow::runtime {
+
+/// `{"id":<id as a JSON string>,"event":<event_json>}` plus '\n'.
+/// `event_json` must be one valid JSON value; line breaks in it (which valid
+/// JSON can only have as whitespace) become spaces so the request stays on
+/// one line.
+std::string encode_request(std::string_view delivery_id, std::string_view event_json);
+
+/// `text` as a JSON string literal, quotes included.
+std::string json_quote(std::string_view text);
+
+struct ParsedAnswer {
+  enum class Kind { Emit, Error, Malformed };
+  Kind kind = Kind::Malformed;
+  /// The answer's "id" when one could be read as a string — also for a
+  /// malformed line, so the failure can be attributed to its delivery.
+  std::optional<std::string> id;
+  std::vector<RawEmit> emits;  ///< Kind::Emit
+  /// Kind::Error: the service's message (a non-string `error` value is kept
+  /// as its JSON text). Kind::Malformed: what is wrong with the line.
+  std::string message;
+};
+
+/// Decodes answer lines. A line is well-formed when it is one valid JSON
+/// object with a string "id" and exactly one of "emit" (an array of objects,
+/// each with a non-empty string "type" and an object "data") or "error".
+/// Other members are ignored. Keeps parser buffers between calls.
+class AnswerParser {
+ public:
+  AnswerParser();
+  ~AnswerParser();
+  AnswerParser(const AnswerParser&) = delete;
+  AnswerParser& operator=(const AnswerParser&) = delete;
+
+  ParsedAnswer parse(std::string_view line);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace flow::runtime
