@@ -52,7 +52,9 @@ enum class LogKind : std::uint8_t {
 };
 
 /// One log line, already prefixed: "[Name] text" for stderr lines,
-/// "[Name] flowrt: text" for the runner's own notes.
+/// "[Name] flowrt: text" for the runner's own notes. `line` is only valid
+/// during the sink call; stderr text is passed on byte for byte (it need not
+/// be UTF-8), without the newline.
 struct LogLine {
   LogKind kind = LogKind::ServiceStderr;
   std::size_t service_index = 0;
@@ -71,6 +73,8 @@ using EmitValidator =
 /// Microseconds on some clock.
 using ClockFn = std::function<std::int64_t()>;
 
+/// The log sink and the validator run inside ExecRunner::poll(); they must
+/// not call back into the runner.
 struct ExecRunnerOptions {
   ExecLogSink log;          ///< default: each line to std::cerr
   EmitValidator validator;  ///< default: every answer is accepted
@@ -90,6 +94,10 @@ struct ExecRunnerOptions {
   std::size_t max_answer_line = 16u << 20;
   /// A stderr line longer than this is cut (the rest of it is dropped).
   std::size_t max_log_line = 4096;
+  /// Notice process exits through Linux pidfds (exact, no wake-ups). Where
+  /// the kernel has none, or when false, exits are noticed by checking
+  /// every 50 ms instead.
+  bool use_pidfd = true;
 };
 
 }  // namespace flow::runtime

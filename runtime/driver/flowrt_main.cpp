@@ -1,0 +1,141 @@
+// flowrt: the Flow runtime's command line (runtime.md §2).
+//   flowrt run APP.flowc|FILE.flow [--journal DIR] [--input FILE|-] [--fsync always|batch|never] [--strict]
+//   flowrt journal verify|dump --journal DIR [--json]
+// Exit status: 0 success; 1 the journal or the app is unusable; 2 bad usage;
+// 3 `run` rejected an input or dead-lettered a delivery.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+
+#include "artifact/artifact.h"
+#include "diag/diagnostic_printer.h"
+#include "engine/engine.h"
+#include "load/app_loader.h"
+#include "queries/journal_dump.h"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitRejected = 3;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+int run_command(const std::string& app_path, const std::string& journal_dir, const std::string& input,
+                const std::string& fsync, bool strict, const std::vector<std::string>& include_dirs) {
+  flow::DiagnosticEngine diags;
+  std::string error;
+  flow::runtime::LoadOptions load_options;
+  load_options.include_dirs = include_dirs;
+  auto app = flow::runtime::load_app(app_path, load_options, diags, error);
+  diags.sort();
+  for (const auto& d : diags.diagnostics()) flow::print_human(std::cerr, d, {});
+  if (!app) {
+    std::cerr << "flowrt: error: " << error << "\n";
+    return kExitFailure;
+  }
+  flow::runtime::RunOptions options;
+  options.journal_dir = journal_dir;
+  options.fsync = fsync == "always" ? flow::journal::FsyncMode::Always
+                  : fsync == "never" ? flow::journal::FsyncMode::Never
+                                     : flow::journal::FsyncMode::Batch;
+  options.strict = strict;
+  options.progress = isatty(STDERR_FILENO);
+  if (app_path.size() >= 5 && app_path.compare(app_path.size() - 5, 5, ".flow") == 0) {
+    // Sources: journal the artifact they build, so the version is complete.
+    std::string hash;
+    options.artifact_bytes = flow::artifact::write_artifact(*app->program, *app->module, app->table, {}, hash);
+    app->content_hash = hash;
+  } else {
+    options.artifact_bytes = read_file(app_path);
+  }
+  try {
+    flow::runtime::Engine engine(*app, options, std::cerr);
+    if (input == "-") {
+      flow::runtime::run_input(engine, std::cin);
+    } else {
+      std::ifstream in(input, std::ios::binary);
+      if (!in) {
+        std::cerr << "flowrt: error: cannot read input '" << input << "'\n";
+        return kExitUsage;
+      }
+      flow::runtime::run_input(engine, in);
+    }
+    engine.print_summary(std::cerr);
+    const auto& summary = engine.summary();
+    return summary.rejected > 0 || summary.dead_lettered > 0 ? kExitRejected : kExitOk;
+  } catch (const std::exception& e) {
+    std::cerr << "flowrt: error: " << e.what() << "\n";
+    return kExitFailure;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"flowrt — the Flow runtime: run process definitions and ask their journal", "flowrt"};
+  app.set_version_flag("--version", std::string("flowrt ") + FLOW_VERSION);
+  app.require_subcommand(1);
+
+  std::string app_path, journal_dir = "journal", input = "-", fsync = "batch";
+  bool strict = false;
+  std::vector<std::string> include_dirs;
+  auto* run = app.add_subcommand("run", "Run events through a definition; journal everything");
+  run->add_option("app", app_path, "APP.flowc (from flowc build) or FILE.flow")->required()->check(CLI::ExistingFile);
+  run->add_option("--journal", journal_dir, "Journal folder (created if missing)");
+  run->add_option("--input", input, "CloudEvents JSON lines (- for stdin)");
+  run->add_option("--fsync", fsync, "Durability: always, batch (group commit) or never")
+      ->check(CLI::IsMember({"always", "batch", "never"}));
+  run->add_flag("--strict", strict, "Reject event fields the type does not declare");
+  run->add_option("-I,--include", include_dirs, "Module folders for a .flow file");
+
+  auto* journal = app.add_subcommand("journal", "Inspect a journal");
+  journal->require_subcommand(1);
+  std::string verify_dir = "journal", dump_dir = "journal";
+  bool dump_json = false, dump_artifacts = false;
+  auto* verify = journal->add_subcommand("verify", "Check every record of a journal");
+  verify->add_option("--journal", verify_dir, "Journal folder");
+  auto* dump = journal->add_subcommand("dump", "Print every record of a journal");
+  dump->add_option("--journal", dump_dir, "Journal folder");
+  dump->add_flag("--json", dump_json, "One JSON object per record");
+  dump->add_flag("--artifacts", dump_artifacts, "Include the artifacts of definition records (--json)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  if (run->parsed()) return run_command(app_path, journal_dir, input, fsync, strict, include_dirs);
+  if (verify->parsed()) {
+    if (!std::filesystem::is_directory(verify_dir)) {
+      std::cerr << "flowrt: error: no journal at '" << verify_dir << "'\n";
+      return kExitFailure;
+    }
+    return flow::runtime::verify_journal(verify_dir, std::cout) ? kExitOk : kExitFailure;
+  }
+  if (dump->parsed()) {
+    if (!std::filesystem::is_directory(dump_dir)) {
+      std::cerr << "flowrt: error: no journal at '" << dump_dir << "'\n";
+      return kExitFailure;
+    }
+    flow::runtime::DumpOptions options{dump_json, dump_artifacts};
+    return flow::runtime::dump_journal(dump_dir, options, std::cout, std::cerr) == 0 ? kExitOk : kExitFailure;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,125 @@
+// The notification server's core (runtime.md §2–5): takes input events,
+// assigns them to process instances, dispatches each through the compiled
+// dispatch table (conditions evaluated, decisions journaled), runs the
+// triggered services — built-in `emit` transforms in-process, `builtin`
+// sinks, `exec` processes through the ExecRunner — dispatches what they
+// publish, and appends everything to the journal.
+//
+// Single-threaded by design: one event loop owns the journal writer, the
+// instance table and the runner, so there are no locks on the hot path and
+// the journal's order is the dispatch order (causal per instance).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <unordered_map>
+
+#include "engine/instances.h"
+#include "eval/interpreter.h"
+#include "ingress/cloudevent_decoder.h"
+#include "ingress/event_catalog.h"
+#include "journal/journal_writer.h"
+#include "load/app_loader.h"
+#include "records/journal_records.h"
+#include "services/exec_runner.h"
+
+namespace flow::runtime {
+
+struct RunOptions {
+  std::string journal_dir = "journal";
+  journal::FsyncMode fsync = journal::FsyncMode::Batch;
+  bool strict = false;
+  bool progress = false;  // a progress line on stderr (a terminal)
+  std::string artifact_bytes;  // the artifact as loaded (journaled as the definition version)
+};
+
+struct RunSummary {
+  uint64_t lines = 0;
+  uint64_t accepted = 0;
+  uint64_t rejected = 0;
+  uint64_t events_dispatched = 0;
+  uint64_t deliveries = 0;
+  uint64_t retries = 0;
+  uint64_t failed_attempts = 0;
+  uint64_t dead_lettered = 0;
+  std::map<std::string, uint64_t> events_in;   // by type, from outside
+  std::map<std::string, uint64_t> events_out;  // by type, emitted by services
+  double seconds = 0;
+};
+
+class Engine {
+ public:
+  /// Opens the journal (recovering a torn tail and the running instances of
+  /// earlier runs) and records the definition version when it is new.
+  /// Throws std::runtime_error with a one-line reason when it cannot start.
+  Engine(LoadedApp& app, RunOptions options, std::ostream& log);
+  ~Engine();
+
+  /// Processes one input line (1-based line number).
+  void ingest(std::string_view line, int64_t line_number);
+  /// Drives exec services until every delivery settled, then commits.
+  void drain();
+  const RunSummary& summary() const { return summary_; }
+  void print_summary(std::ostream& out) const;
+
+ private:
+  struct Work {
+    const EventType* type = nullptr;
+    const uint8_t* data = nullptr;
+    EventRecord record;
+  };
+  struct PendingDelivery {
+    std::string event;
+    std::string instance;
+    std::string flow;
+    const ast::ServiceDecl* service = nullptr;
+  };
+
+  void recover();
+  void reject(int64_t line_number, std::string_view raw, const std::string& reason);
+  void run_queue();
+  void dispatch(Work& work);
+  void deliver(const ast::ServiceDecl* service, const std::string& flow, Work& work, const std::string& delivery_id);
+  void run_emit_service(const ast::ServiceDecl* service, const std::string& flow, Work& work,
+                        const std::string& delivery_id);
+  void handle_outcomes();
+  void enter_flow(Instance& instance, const std::string& flow, const std::string& event_id);
+  void set_status(Instance& instance, const std::string& flow, InstanceStatus status, const std::string& event_id);
+  std::string key_of(const EventType& type, const uint8_t* data) const;
+  std::string new_event_id();
+  void append(RecordKind kind, const std::string& payload);
+  std::string describe(const eval::EvalResult& result) const;
+
+  LoadedApp& app_;
+  RunOptions options_;
+  std::ostream& log_;
+  eval::Interpreter interpreter_;
+  std::unique_ptr<FieldDefaults> defaults_;
+  std::unique_ptr<EventCatalog> catalog_;
+  std::unique_ptr<CloudEventDecoder> decoder_;
+  std::unique_ptr<CloudEventDecoder> emit_decoder_;
+  std::unique_ptr<ExecRunner> runner_;
+  std::unordered_map<const ast::ServiceDecl*, size_t> exec_index_;
+  std::vector<const ast::ServiceDecl*> exec_services_;
+  journal::JournalWriter writer_;
+  InstanceTable instances_;
+  Arena arena_;
+  std::deque<Work> queue_;
+  std::unordered_map<std::string, PendingDelivery> pending_;
+  std::vector<AttemptOutcome> outcomes_;
+  std::string scratch_;
+  RunSummary summary_;
+  uint64_t id_base_ = 0;
+  uint64_t id_counter_ = 0;
+  int64_t started_us_ = 0;
+  int64_t last_progress_us_ = 0;
+};
+
+/// Reads JSON lines from `in` into the engine, then drains it.
+void run_input(Engine& engine, std::istream& in);
+
+}  // namespace flow::runtime

@@ -1,0 +1,56 @@
+#include "engine/instances.h"
+
+namespace flow::runtime {
+
+FlowState* Instance::flow(const std::string& name) {
+  for (auto& f : flows) {
+    if (f.flow == name) return &f;
+  }
+  return nullptr;
+}
+
+bool Instance::running() const {
+  if (in_flight > 0) return true;
+  for (const auto& f : flows) {
+    if (f.status == InstanceStatus::Active) return true;
+  }
+  return false;
+}
+
+Instance* InstanceTable::find(const std::string& id) {
+  auto it = instances_.find(id);
+  return it == instances_.end() ? nullptr : &it->second;
+}
+
+Instance& InstanceTable::get_or_create(const std::string& id, const std::string& key) {
+  auto [it, inserted] = instances_.try_emplace(id);
+  if (inserted) {
+    it->second.id = id;
+    it->second.key = key;
+  }
+  return it->second;
+}
+
+void InstanceTable::release_if_done(const std::string& id) {
+  auto it = instances_.find(id);
+  if (it != instances_.end() && !it->second.running()) instances_.erase(it);
+}
+
+void InstanceTable::apply(const InstanceRecord& record) {
+  Instance& instance = get_or_create(record.instance, record.key);
+  FlowState* state = instance.flow(record.flow);
+  if (!state) {
+    instance.flows.push_back({record.flow, record.status});
+  } else {
+    state->status = record.status;
+  }
+  release_if_done(record.instance);
+}
+
+size_t InstanceTable::running_count() const {
+  size_t n = 0;
+  for (const auto& [id, instance] : instances_) n += instance.running() ? 1 : 0;
+  return n;
+}
+
+}  // namespace flow::runtime

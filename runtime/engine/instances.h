@@ -1,0 +1,48 @@
+// Process instances in memory (runtime.md §4): which instance a key names,
+// the flows each has entered and its status in each, and how much work is
+// in progress. Completed or failed instances with no work in progress are
+// dropped from memory — the journal has them — so memory stays bounded by
+// the number of *running* instances, not by the length of the history.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "records/journal_records.h"
+
+namespace flow::runtime {
+
+struct FlowState {
+  std::string flow;  // qualified name
+  InstanceStatus status = InstanceStatus::Active;
+};
+
+struct Instance {
+  std::string id;
+  std::string key;
+  std::vector<FlowState> flows;
+  int64_t in_flight = 0;  // deliveries not yet finished
+
+  FlowState* flow(const std::string& name);
+  /// Running: some flow is still active (or work is in progress).
+  bool running() const;
+};
+
+class InstanceTable {
+ public:
+  Instance* find(const std::string& id);
+  Instance& get_or_create(const std::string& id, const std::string& key);
+  /// Drops the instance when it is no longer running.
+  void release_if_done(const std::string& id);
+  /// Applies a journaled status change (recovery on start).
+  void apply(const InstanceRecord& record);
+  size_t size() const { return instances_.size(); }
+  size_t running_count() const;
+
+ private:
+  std::unordered_map<std::string, Instance> instances_;
+};
+
+}  // namespace flow::runtime

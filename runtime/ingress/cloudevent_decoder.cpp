@@ -1,0 +1,267 @@
+// The CloudEvents envelope: finds `type` and `data` among the attributes,
+// decodes `data` with DataDecoder, checks the optional attributes, and keeps
+// the input padded for simdjson. See cloudevent_decoder.h.
+#include "ingress/cloudevent_decoder.h"
+
+#include <cstring>
+
+#include "ingress/data_decoder.h"
+#include "ingress/json_check.h"
+#include "ingress/json_text.h"
+#include "support/time_format.h"
+
+namespace flow::runtime {
+
+static_assert(CloudEventDecoder::kPadding >= simdjson::SIMDJSON_PADDING);
+
+namespace {
+
+using json::od::json_type;
+using simdjson::error_code;
+
+enum class Attribute : uint8_t { Other, Type, Data, SpecVersion, Id, Source, Time, Subject, DataBase64 };
+
+Attribute classify(std::string_view key) {
+  switch (key.size()) {
+    case 2: return key == "id" ? Attribute::Id : Attribute::Other;
+    case 4:
+      if (key == "type") return Attribute::Type;
+      if (key == "data") return Attribute::Data;
+      if (key == "time") return Attribute::Time;
+      return Attribute::Other;
+    case 6: return key == "source" ? Attribute::Source : Attribute::Other;
+    case 7: return key == "subject" ? Attribute::Subject : Attribute::Other;
+    case 11:
+      if (key == "specversion") return Attribute::SpecVersion;
+      if (key == "data_base64") return Attribute::DataBase64;
+      return Attribute::Other;
+    default: return Attribute::Other;
+  }
+}
+
+const char* attribute_name(Attribute a) {
+  switch (a) {
+    case Attribute::Type: return "type";
+    case Attribute::Data: return "data";
+    case Attribute::SpecVersion: return "specversion";
+    case Attribute::Id: return "id";
+    case Attribute::Source: return "source";
+    case Attribute::Time: return "time";
+    case Attribute::Subject: return "subject";
+    case Attribute::DataBase64: return "data_base64";
+    case Attribute::Other: break;
+  }
+  return "?";
+}
+
+}  // namespace
+
+struct CloudEventDecoder::Impl {
+  Impl(const EventCatalog& c, Options o) : catalog(c), data(o.strict) {}
+
+  bool decode(simdjson::padded_string_view json, Arena& arena, DecodedEvent& out, std::string& error,
+              RejectKind& kind);
+  bool decode_root(json::od::document& doc, Arena& arena, DecodedEvent& out);
+  bool decode_data(json::od::value& value, Arena& arena, DecodedEvent& out);
+  bool decode_data_again(json::od::document& doc, Arena& arena, DecodedEvent& out);
+  bool string_attribute(json::od::value& value, Attribute a, std::string_view& text);
+
+  bool fail(RejectKind k, std::string reason) {
+    kind_ = k;
+    *error_ = std::move(reason);
+    return false;
+  }
+  bool not_json(error_code e) { return fail(RejectKind::NotJson, "not JSON: " + std::string(json::describe(e))); }
+
+  const EventCatalog& catalog;
+  json::od::parser parser;
+  DataDecoder data;
+  std::unique_ptr<char[]> buffer;  // the last copied line + padding
+  size_t capacity = 0;
+  std::string* error_ = nullptr;
+  RejectKind kind_ = RejectKind::NotJson;
+};
+
+bool CloudEventDecoder::Impl::string_attribute(json::od::value& value, Attribute a, std::string_view& text) {
+  if (!json::string_of(value, text)) return true;
+  json_type found;
+  if (error_code e = value.type().get(found)) return not_json(e);
+  if (found == json_type::string) return not_json(simdjson::STRING_ERROR);
+  return fail(RejectKind::NotCloudEvent,
+              "'" + std::string(attribute_name(a)) + "' must be a string, found " + json::describe_found(value, found));
+}
+
+bool CloudEventDecoder::Impl::decode_data(json::od::value& value, Arena& arena, DecodedEvent& out) {
+  json_type found;
+  if (error_code e = value.type().get(found)) return not_json(e);
+  if (found != json_type::object)
+    return fail(RejectKind::NotCloudEvent, "'data' must be an object, found " + json::describe_found(value, found));
+  json::od::object object;
+  if (error_code e = value.get_object().get(object)) return not_json(e);
+  switch (data.decode(object, *out.type, arena, out.instance, *error_)) {
+    case DataDecoder::Outcome::Ok: return true;
+    case DataDecoder::Outcome::Invalid: kind_ = RejectKind::InvalidData; return false;
+    case DataDecoder::Outcome::NotJson:
+      kind_ = RejectKind::NotJson;
+      *error_ = "not JSON: " + *error_;
+      return false;
+  }
+  return false;
+}
+
+bool CloudEventDecoder::Impl::decode_root(json::od::document& doc, Arena& arena, DecodedEvent& out) {
+  json_type root_type;
+  if (error_code e = doc.type().get(root_type)) return not_json(e);
+  if (root_type != json_type::object) {
+    return fail(RejectKind::NotCloudEvent,
+                "expected a JSON object, found " + std::string(json::type_name(root_type)));
+  }
+  json::od::object root;
+  if (error_code e = doc.get_object().get(root)) return not_json(e);
+  uint32_t seen = 0;
+  bool data_later = false;  // `data` came before `type`: decode it in a second pass
+  for (auto member : root) {
+    std::string_view key;
+    if (error_code e = json::key_of(member, key)) return not_json(e);
+    json::od::value value;
+    if (error_code e = member.value().get(value)) return not_json(e);
+    const Attribute a = classify(key);
+    if (a != Attribute::Other) {
+      const uint32_t bit = 1u << static_cast<unsigned>(a);
+      if (seen & bit) return fail(RejectKind::NotCloudEvent, "duplicate attribute '" + std::string(key) + "'");
+      seen |= bit;
+    }
+    std::string_view text;
+    switch (a) {
+      case Attribute::Type:
+        if (!string_attribute(value, a, text)) return false;
+        out.type = catalog.find(text);
+        if (!out.type) return fail(RejectKind::UnknownType, catalog.unknown_type_reason(text));
+        break;
+      case Attribute::Data:
+        if (!out.type) {
+          data_later = true;  // skipped now; On-Demand steps over it
+          break;
+        }
+        if (!decode_data(value, arena, out)) return false;
+        break;
+      case Attribute::SpecVersion:
+        if (!string_attribute(value, a, text)) return false;
+        if (text != "1.0") {
+          return fail(RejectKind::NotCloudEvent,
+                      "unsupported specversion \"" + excerpt(text) + "\" (expected \"1.0\")");
+        }
+        break;
+      case Attribute::Id:
+      case Attribute::Source:
+      case Attribute::Subject: {
+        if (!string_attribute(value, a, text)) return false;
+        if (text.empty() && a != Attribute::Subject)
+          return fail(RejectKind::NotCloudEvent, "'" + std::string(attribute_name(a)) + "' must not be empty");
+        FlowStr copy = arena.copy(text);
+        std::string_view kept(copy.data, copy.size);
+        (a == Attribute::Id ? out.id : a == Attribute::Source ? out.source : out.subject) = kept;
+        break;
+      }
+      case Attribute::Time: {
+        if (!string_attribute(value, a, text)) return false;
+        out.time = parse_timestamp(text);
+        if (!out.time) {
+          return fail(RejectKind::NotCloudEvent,
+                      "'time' must be an RFC 3339 timestamp, found \"" + excerpt(text) + "\"");
+        }
+        break;
+      }
+      case Attribute::DataBase64:
+      case Attribute::Other:
+        // Extension attributes and the like: ignored, but must be valid JSON.
+        if (error_code e = json::check_value(value, 1)) return not_json(e);
+        break;
+    }
+  }
+  // Nothing may follow the object. (Located means "not at the end".)
+  const char* after = nullptr;
+  if (!doc.current_location().get(after)) return not_json(simdjson::TRAILING_CONTENT);
+
+  auto has = [&](Attribute a) { return (seen >> static_cast<unsigned>(a)) & 1; };
+  if (!has(Attribute::Type)) return fail(RejectKind::NotCloudEvent, "missing 'type'");
+  if (!has(Attribute::Data)) {
+    return fail(RejectKind::NotCloudEvent, has(Attribute::DataBase64)
+                                               ? "missing 'data' ('data_base64' is not supported: send 'data' as a "
+                                                 "JSON object)"
+                                               : "missing 'data'");
+  }
+  if (data_later) return decode_data_again(doc, arena, out);
+  return true;
+}
+
+bool CloudEventDecoder::Impl::decode_data_again(json::od::document& doc, Arena& arena, DecodedEvent& out) {
+  // Everything but `data` was read and checked in the first pass. Rewinding
+  // reuses the structural index; only the object's keys are read again.
+  doc.rewind();
+  json::od::object root;
+  if (error_code e = doc.get_object().get(root)) return not_json(e);
+  for (auto member : root) {
+    std::string_view key;
+    if (error_code e = json::key_of(member, key)) return not_json(e);
+    if (classify(key) != Attribute::Data) continue;
+    json::od::value value;
+    if (error_code e = member.value().get(value)) return not_json(e);
+    return decode_data(value, arena, out);
+  }
+  return fail(RejectKind::NotCloudEvent, "missing 'data'");
+}
+
+bool CloudEventDecoder::Impl::decode(simdjson::padded_string_view json, Arena& arena, DecodedEvent& out,
+                                     std::string& error, RejectKind& kind) {
+  out = DecodedEvent{};
+  error_ = &error;
+  json::od::document doc;
+  bool ok;
+  if (error_code e = parser.iterate(json).get(doc)) {
+    ok = not_json(e);
+  } else {
+    ok = decode_root(doc, arena, out);
+  }
+  if (ok) return true;
+  // Rejected: if the line is also malformed JSON somewhere the decoder did
+  // not reach (or reached only to find a type mismatch), say so instead, as
+  // "not JSON" is the more basic problem; and for malformed JSON, the full
+  // check also knows the byte offset. Only rejected lines pay for this.
+  std::string why = json::check_document(parser, json);
+  if (!why.empty()) fail(RejectKind::NotJson, "not JSON: " + why);
+  kind = kind_;
+  out = DecodedEvent{};
+  return false;
+}
+
+CloudEventDecoder::CloudEventDecoder(const EventCatalog& catalog) : CloudEventDecoder(catalog, Options{}) {}
+
+CloudEventDecoder::CloudEventDecoder(const EventCatalog& catalog, Options options)
+    : impl_(std::make_unique<Impl>(catalog, options)) {}
+
+CloudEventDecoder::~CloudEventDecoder() = default;
+
+bool CloudEventDecoder::decode(std::string_view line, Arena& arena, DecodedEvent& out) {
+  const size_t needed = line.size() + kPadding;
+  if (impl_->capacity < needed) {
+    size_t capacity = impl_->capacity ? impl_->capacity : 4096;
+    while (capacity < needed) capacity *= 2;
+    impl_->buffer = std::make_unique<char[]>(capacity);  // zeroed once; padding stays deterministic
+    impl_->capacity = capacity;
+  }
+  char* buffer = impl_->buffer.get();
+  if (!line.empty()) std::memcpy(buffer, line.data(), line.size());
+  std::memset(buffer + line.size(), 0, kPadding);
+  return impl_->decode(simdjson::padded_string_view(buffer, line.size(), impl_->capacity), arena, out, error_,
+                       error_kind_);
+}
+
+bool CloudEventDecoder::decode_in_place(std::string_view line, size_t readable_after, Arena& arena,
+                                        DecodedEvent& out) {
+  if (readable_after < kPadding) return decode(line, arena, out);
+  return impl_->decode(simdjson::padded_string_view(line.data(), line.size(), line.size() + readable_after), arena,
+                       out, error_, error_kind_);
+}
+
+}  // namespace flow::runtime

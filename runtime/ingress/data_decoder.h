@@ -1,0 +1,56 @@
+// Internal to the ingress library: decodes the `data` object of an event
+// straight from simdjson's On-Demand values into the event's compiled layout
+// (docs/event-layout.md), validating as it goes (language.md §5): types,
+// null only for optionals, missing fields, defaults for absent fields,
+// duplicate and (when strict) unknown fields. One instance per thread; it
+// keeps scratch buffers between events so the hot path does not allocate
+// except in the arena.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "ingress/event_catalog.h"
+#include "ingress/json_check.h"
+#include "support/arena.h"
+
+namespace flow::runtime {
+
+class DataDecoder {
+ public:
+  enum class Outcome : uint8_t { Ok, Invalid, NotJson };
+
+  explicit DataDecoder(bool strict) : strict_(strict) {}
+
+  /// Decodes `data` into a new instance of `type` allocated in `arena`.
+  /// On Invalid or NotJson, `reason` says why in one line.
+  Outcome decode(json::od::object& data, const EventType& type, Arena& arena, uint8_t*& instance,
+                 std::string& reason);
+
+ private:
+  Outcome decode_value(json::od::value& value, json::od::json_type found, const TypeCodec& codec, uint8_t* slot,
+                       size_t depth);
+  Outcome decode_list(json::od::value& value, const TypeCodec& codec, uint8_t* slot, size_t depth);
+  Outcome fill_absent(const EventType& type, uint8_t* instance);
+
+  Outcome invalid(size_t depth, const std::string& what);
+  Outcome mismatch(json::od::value& value, json::od::json_type found, const TypeCodec& codec, size_t depth);
+  Outcome not_json(simdjson::error_code error);
+  std::string path(size_t depth) const;
+
+  bool strict_;
+  Arena* arena_ = nullptr;
+  const FieldCodec* field_ = nullptr;     // the field being decoded, for messages
+  std::vector<uint64_t> indexes_;         // list indexes on the way to the current element
+  std::vector<uint64_t> seen_;            // fields present in the JSON (bitmap)
+  std::deque<std::vector<uint8_t>> scratch_;  // element slots per list depth (deque: stable references)
+  std::string* reason_ = nullptr;
+};
+
+/// Gives the string and list bytes of a slot of type `codec` (already
+/// copied from elsewhere) their own copies in `arena`.
+void deepen_slot(const TypeCodec& codec, uint8_t* slot, Arena& arena);
+
+}  // namespace flow::runtime

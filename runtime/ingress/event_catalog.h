@@ -1,0 +1,124 @@
+// EventCatalog: everything ingress and egress need to know about the
+// program's event types, computed once when the runtime starts and then
+// shared read-only (by any number of threads): the name -> type lookup for
+// the CloudEvents `type` attribute, per field its JSON key, slot, decoder for
+// its type and what an absent field gets (an error, none or its default), and
+// per enum its member names.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ast/ast.h"
+#include "check/types.h"
+#include "ingress/field_defaults.h"
+#include "ingress/name_table.h"
+#include "layout/event_layout.h"
+#include "support/arena.h"
+
+namespace flow::runtime {
+
+/// The members of one enum, by name and as JSON strings.
+struct EnumCodec {
+  const ast::EnumDecl* decl = nullptr;
+  NameTable members;                    // name -> member index
+  std::vector<std::string> names;       // by member index
+  std::vector<std::string> json_names;  // `"Web"`, ready to append
+};
+
+/// How values of one (non-optional) type are read from and written to JSON.
+struct TypeCodec {
+  TypeKind kind = TypeKind::Error;  // never Optional
+  const Type* type = nullptr;
+  std::string name;  // for messages: "int", "list<string?>", "Channel"
+  // List: the element type and its slot (boxed with a presence byte when the
+  // element is optional, see docs/event-layout.md).
+  const TypeCodec* element = nullptr;
+  bool element_optional = false;
+  uint32_t element_size = 0;
+  uint32_t element_align = 1;
+  uint32_t element_value_offset = 0;
+  // Enum
+  const EnumCodec* enumeration = nullptr;
+};
+
+/// What a field absent from the incoming JSON gets.
+enum class Absent : uint8_t {
+  Missing,  // a validation error
+  None,     // optional without default: none
+  Default,  // its default value
+};
+
+struct FieldCodec {
+  std::string name;
+  std::string json_key;  // `"name":`, ready to append
+  int index = 0;         // in EventDecl::fields and the layout
+  uint32_t offset = 0;   // of the slot in the instance
+  uint32_t size = 0;     // of the slot
+  bool optional = false;
+  bool is_key = false;
+  const TypeCodec* value = nullptr;  // the field's type without `?`
+  Absent absent = Absent::Missing;
+  /// The default holds string or list bytes, which are copied into the
+  /// event's arena (an instance never points into the catalog).
+  bool default_is_deep = false;
+};
+
+struct EventType {
+  const ast::EventDecl* decl = nullptr;
+  const layout::EventLayout* layout = nullptr;
+  int index = 0;  // in EventCatalog::types()
+  std::string name;            // `OrderPlaced`
+  std::string qualified_name;  // `shop.orders.OrderPlaced`
+  /// The name the encoder writes: plain when no other event of the program
+  /// has the same plain name, else qualified. The decoder accepts both.
+  std::string wire_name;
+  std::vector<FieldCodec> fields;  // in EventDecl::fields order
+  NameTable field_names;           // name -> index in `fields`
+  /// An instance holding the value of every field with Absent::Default.
+  const uint8_t* defaults = nullptr;
+};
+
+class EventCatalog {
+ public:
+  /// `layouts` must hold a layout for every event; `defaults` a value for
+  /// every field that declares a default (see evaluate_field_defaults).
+  /// Throws std::invalid_argument when either is incomplete or a default does
+  /// not fit its field (bugs in the caller, not bad input). The events (and
+  /// their Program) and the layouts must outlive the catalog.
+  EventCatalog(const std::vector<const ast::EventDecl*>& events, const layout::LayoutTable& layouts,
+               const FieldDefaults& defaults);
+  EventCatalog(const EventCatalog&) = delete;
+  EventCatalog& operator=(const EventCatalog&) = delete;
+
+  const std::vector<std::unique_ptr<EventType>>& types() const { return types_; }
+  /// The entry of a declaration, or null when it is not in the catalog.
+  const EventType* find(const ast::EventDecl* decl) const;
+  /// By qualified name, or by plain name when that is unique; else null.
+  const EventType* find(std::string_view name) const {
+    int i = names_.find(name);
+    return i < 0 ? nullptr : types_[static_cast<size_t>(i)].get();
+  }
+  /// Why find(name) failed, as one line: "unknown event type 'X' (did you
+  /// mean 'Y'?)" or "ambiguous event type 'X' (one of a.X, b.X)".
+  std::string unknown_type_reason(std::string_view name) const;
+
+ private:
+  const TypeCodec* codec_for(const Type* type);
+  const EnumCodec* enum_codec(const ast::EnumDecl* decl);
+  void build_fields(EventType& type, const FieldDefaults& defaults);
+
+  std::vector<std::unique_ptr<EventType>> types_;
+  std::map<const ast::EventDecl*, const EventType*> by_decl_;
+  NameTable names_;      // qualified and unique plain names -> index in types_
+  NameTable ambiguous_;  // plain names shared by several events
+  std::vector<std::pair<const Type*, std::unique_ptr<TypeCodec>>> codecs_;
+  std::vector<std::unique_ptr<EnumCodec>> enums_;
+  Arena arena_;  // default instances and their strings and lists
+};
+
+}  // namespace flow::runtime

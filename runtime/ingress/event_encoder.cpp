@@ -1,0 +1,183 @@
+// Writing instances as JSON (event_encoder.h). Output goes straight into
+// the caller's std::string through a cursor: the string grows in large
+// steps and is trimmed once at the end, so each value costs a bounds check
+// and a memcpy, not a std::string::append.
+#include "ingress/event_encoder.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+#include "ingress/json_text.h"
+#include "ingress/time_text.h"
+#include "layout/event_builder.h"
+
+namespace flow::runtime {
+
+namespace {
+
+using layout::load;
+
+class Cursor {
+ public:
+  explicit Cursor(std::string& out) : out_(out), pos_(out.size()) {}
+  ~Cursor() { out_.resize(pos_); }
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+
+  /// Room for `n` more bytes; write them, then call advance(end).
+  char* room(size_t n) {
+    if (pos_ + n > out_.size()) out_.resize(std::max(out_.size() * 2, pos_ + n + 512));
+    return out_.data() + pos_;
+  }
+  void advance(char* end) { pos_ = static_cast<size_t>(end - out_.data()); }
+  void put(char c) {
+    *room(1) = c;
+    ++pos_;
+  }
+  void put(std::string_view text) {
+    char* p = room(text.size());
+    std::memcpy(p, text.data(), text.size());
+    pos_ += text.size();
+  }
+  void string(std::string_view text) { advance(write_json_string(text, room(max_json_string_size(text.size())))); }
+
+ private:
+  std::string& out_;
+  size_t pos_;
+};
+
+void write_float(Cursor& c, double d) {
+  if (!std::isfinite(d)) {
+    c.put("null");
+    return;
+  }
+  char* p = c.room(40);
+  char* end = std::to_chars(p, p + 40, d).ptr;
+  // Integral values print as "120": add ".0" unless there is a fraction or
+  // exponent already.
+  bool integral = true;
+  for (char* q = p; q < end; ++q) {
+    if (*q == '.' || *q == 'e' || *q == 'E') integral = false;
+  }
+  if (integral) {
+    std::memcpy(end, ".0", 2);
+    end += 2;
+  }
+  c.advance(end);
+}
+
+void write_value(Cursor& c, const TypeCodec& codec, const uint8_t* slot) {
+  switch (codec.kind) {
+    case TypeKind::Bool: c.put(*slot ? std::string_view("true") : std::string_view("false")); return;
+    case TypeKind::Int: {
+      char* p = c.room(24);
+      c.advance(std::to_chars(p, p + 24, load<int64_t>(slot)).ptr);
+      return;
+    }
+    case TypeKind::Float: write_float(c, load<double>(slot)); return;
+    case TypeKind::String: {
+      auto s = load<FlowStr>(slot);
+      c.string(std::string_view(s.data, s.size));
+      return;
+    }
+    case TypeKind::Timestamp: {
+      char* p = c.room(kMaxTimeText + 2);
+      *p = '"';
+      char* end = format_timestamp_text(load<int64_t>(slot), p + 1);
+      *end++ = '"';
+      c.advance(end);
+      return;
+    }
+    case TypeKind::Duration: {
+      char* p = c.room(kMaxTimeText + 2);
+      *p = '"';
+      char* end = format_duration_text(load<int64_t>(slot), p + 1);
+      *end++ = '"';
+      c.advance(end);
+      return;
+    }
+    case TypeKind::Enum: {
+      const auto index = load<int32_t>(slot);
+      const EnumCodec& e = *codec.enumeration;
+      if (index >= 0 && static_cast<size_t>(index) < e.json_names.size()) {
+        c.put(e.json_names[static_cast<size_t>(index)]);
+      } else {
+        c.put("null");  // not a member: a corrupt instance, but still valid JSON
+      }
+      return;
+    }
+    case TypeKind::List: {
+      auto list = load<FlowList>(slot);
+      const auto* data = static_cast<const uint8_t*>(list.data);
+      c.put('[');
+      for (uint64_t i = 0; i < list.count; ++i) {
+        if (i) c.put(',');
+        const uint8_t* element = data + i * codec.element_size;
+        if (codec.element_optional) {
+          if (!element[0]) {
+            c.put("null");
+            continue;
+          }
+          element += codec.element_value_offset;
+        }
+        write_value(c, *codec.element, element);
+      }
+      c.put(']');
+      return;
+    }
+    default: c.put("null"); return;
+  }
+}
+
+void write_data(Cursor& c, const EventType& type, const uint8_t* instance) {
+  const layout::EventLayout& layout = *type.layout;
+  c.put('{');
+  bool first = true;
+  for (const FieldCodec& f : type.fields) {
+    if (!first) c.put(',');
+    first = false;
+    c.put(f.json_key);
+    if (f.optional && !layout.present(instance, f.index)) {
+      c.put("null");
+    } else {
+      write_value(c, *f.value, instance + f.offset);
+    }
+  }
+  c.put('}');
+}
+
+}  // namespace
+
+void append_data_json(std::string& out, const EventType& type, const uint8_t* instance) {
+  Cursor c(out);
+  write_data(c, type, instance);
+}
+
+void append_cloudevent_json(std::string& out, const EventType& type, const uint8_t* instance,
+                            const CloudEventAttributes& attributes) {
+  Cursor c(out);
+  c.put("{\"specversion\":\"1.0\",\"type\":");
+  c.string(type.wire_name);
+  c.put(",\"id\":");
+  c.string(attributes.id);
+  c.put(",\"source\":");
+  c.string(attributes.source);
+  if (attributes.time) {
+    c.put(",\"time\":\"");
+    char* p = c.room(kMaxTimeText + 1);
+    char* end = format_timestamp_text(*attributes.time, p);
+    *end++ = '"';
+    c.advance(end);
+  }
+  if (attributes.subject) {
+    c.put(",\"subject\":");
+    c.string(*attributes.subject);
+  }
+  c.put(",\"data\":");
+  write_data(c, type, instance);
+  c.put('}');
+}
+
+}  // namespace flow::runtime

@@ -1,0 +1,48 @@
+// Egress of events as JSON: an instance in its compiled layout becomes the
+// JSON object of its data, or a whole CloudEvents 1.0 line, for the exec
+// service protocol (runtime.md §3), journal export and `flowrt` output.
+//
+// Textual forms follow language.md §5: timestamps RFC 3339 UTC, durations
+// Flow literals ("15m"; sub-millisecond ones as "1.500ms", negative ones
+// with a "-"), enums by member name, lists as arrays. Choices:
+//  - fields are written in declaration order (EventDecl::fields), the order
+//    the decoder's fast path expects;
+//  - an absent optional is written as `null` (not omitted), so consumers
+//    see every field of the type;
+//  - floats use the shortest text that reads back to the same double, with
+//    ".0" added to integral values ("120.0") so dynamically typed consumers
+//    keep them floats; NaN and infinities (only computed values can be
+//    non-finite) have no JSON form and are written as null;
+//  - strings are escaped per RFC 8259; bytes that are not UTF-8 (never
+//    produced by the decoder) become U+FFFD, so the output is always JSON.
+// Decoding what the encoder wrote gives back the same instance.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ingress/event_catalog.h"
+
+namespace flow::runtime {
+
+/// The CloudEvents context attributes written around the data.
+struct CloudEventAttributes {
+  std::string_view id;
+  std::string_view source;
+  std::optional<int64_t> time;  // µs since the epoch; omitted when absent
+  std::optional<std::string_view> subject;
+};
+
+/// Appends the JSON object of `instance`'s fields: `{"order_id":"o-1",...}`.
+void append_data_json(std::string& out, const EventType& type, const uint8_t* instance);
+
+/// Appends one CloudEvents line without newline:
+/// `{"specversion":"1.0","type":"OrderPlaced","id":"e-1","source":"shop",
+///   "time":"2026-01-31T12:00:00Z","data":{...}}`. The type is written as
+/// EventType::wire_name.
+void append_cloudevent_json(std::string& out, const EventType& type, const uint8_t* instance,
+                            const CloudEventAttributes& attributes);
+
+}  // namespace flow::runtime

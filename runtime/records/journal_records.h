@@ -1,0 +1,135 @@
+// The journal's record types (runtime.md §5) and their payload encoding.
+// The storage layer (runtime/journal) frames and checksums records; this
+// file says what is inside. docs/journal.md "Record types" documents it.
+//
+// Encoding: a payload starts with a one-byte encoding version, then the
+// record's fields in a fixed order: integers as 8-byte little-endian,
+// strings as a u32 length and bytes, lists as a u32 count and elements.
+// Decoding checks every length against the payload and never reads past it;
+// a payload that does not decode is reported by its position, not trusted.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace flow::runtime {
+
+enum class RecordKind : uint8_t {
+  Definition = 1,  // a definition version became active
+  Event = 2,       // an event was dispatched (ingress or emitted)
+  Decision = 3,    // a subscription's condition was evaluated
+  Attempt = 4,     // one delivery attempt to a service, and its outcome
+  DeadLetter = 5,  // a delivery failed for good
+  Rejected = 6,    // an input line was refused
+  Instance = 7,    // an instance entered a flow or changed status in it
+};
+const char* to_string(RecordKind kind);
+
+struct DefinitionRecord {
+  std::string hash;          // content hash of the artifact
+  int64_t activated_us = 0;  // when it became active
+  std::string source;        // the file it was loaded from
+  std::string artifact;      // the full .flowc bytes
+};
+
+struct EventRecord {
+  std::string id;              // event id (CloudEvents id)
+  std::string type;            // qualified event type name
+  std::string instance;        // process instance id
+  std::string key;             // the event's key value ("" when none)
+  std::string causation;       // the event that caused it ("" for ingress)
+  std::string delivery;        // the delivery whose service emitted it ("" for ingress)
+  std::string service;         // that service ("" for ingress)
+  std::string source;          // CloudEvents source
+  std::string subject;         // CloudEvents subject ("" when none)
+  int64_t time_us = 0;         // CloudEvents time
+  int64_t dispatched_us = 0;   // now() for its decisions
+  int64_t input_line = 0;      // line number of an ingress event; 0 when emitted
+  std::string definition;      // definition hash it was dispatched under
+  std::string data_json;       // the `data` object
+};
+
+struct RuleValue {
+  std::string name;   // rule or decision, qualified
+  std::string value;  // its value as Flow text, or "error: ..." when it failed
+};
+
+struct DecisionRecord {
+  std::string event;        // event id
+  std::string flow;         // qualified flow name
+  int64_t subscription = 0; // index in the flow
+  int64_t result = 0;       // 1 fired, 0 did not, -1 evaluation error (treated as not fired)
+  std::string error;        // the evaluation error, when result is -1
+  std::vector<RuleValue> rules;  // every rule and decision the condition used
+};
+
+enum class AttemptOutcomeKind : uint8_t { Ok = 0, Error = 1, Timeout = 2, Malformed = 3, Died = 4, Invalid = 5 };
+const char* to_string(AttemptOutcomeKind kind);
+
+struct AttemptRecord {
+  std::string delivery;     // delivery id (stable across retries)
+  std::string event;        // the event delivered
+  std::string instance;
+  std::string flow;         // the flow whose subscription made the delivery
+  std::string service;
+  int64_t attempt = 1;      // 1-based
+  int64_t started_us = 0;
+  int64_t ended_us = 0;
+  AttemptOutcomeKind outcome = AttemptOutcomeKind::Ok;
+  std::string error;
+  std::vector<std::string> emitted;  // ids of the events it produced (on Ok)
+};
+
+struct DeadLetterRecord {
+  std::string delivery;
+  std::string event;
+  std::string instance;
+  std::string flow;
+  std::string service;
+  int64_t attempts = 0;
+  std::string error;  // the last attempt's
+  int64_t time_us = 0;
+};
+
+struct RejectedRecord {
+  int64_t line = 0;
+  std::string reason;
+  std::string raw;
+  int64_t time_us = 0;
+};
+
+enum class InstanceStatus : uint8_t { Active = 0, Completed = 1, Failed = 2 };
+const char* to_string(InstanceStatus status);
+
+struct InstanceRecord {
+  std::string instance;
+  std::string key;
+  std::string flow;
+  InstanceStatus status = InstanceStatus::Active;
+  std::string event;  // the event that caused the change
+  int64_t time_us = 0;
+};
+
+std::string encode(const DefinitionRecord& r);
+std::string encode(const EventRecord& r);
+std::string encode(const DecisionRecord& r);
+std::string encode(const AttemptRecord& r);
+std::string encode(const DeadLetterRecord& r);
+std::string encode(const RejectedRecord& r);
+std::string encode(const InstanceRecord& r);
+
+bool decode(std::string_view payload, DefinitionRecord& r);
+bool decode(std::string_view payload, EventRecord& r);
+bool decode(std::string_view payload, DecisionRecord& r);
+bool decode(std::string_view payload, AttemptRecord& r);
+bool decode(std::string_view payload, DeadLetterRecord& r);
+bool decode(std::string_view payload, RejectedRecord& r);
+bool decode(std::string_view payload, InstanceRecord& r);
+
+/// Appends the encoding of `r` to `out` (hot path: no allocation when `out`
+/// has capacity).
+void encode_into(std::string& out, const EventRecord& r);
+
+}  // namespace flow::runtime

@@ -1,0 +1,254 @@
+// The delivery side of ExecRunner: queues, starting attempts up to the
+// concurrency limit, timeouts, matching answers to deliveries, retries with
+// backoff and the final delivered / dead-lettered verdict.
+#include <algorithm>
+#include <exception>
+#include <limits>
+
+#include "services/backoff.h"
+#include "services/exec_runner_state.h"
+#include "services/text_snippet.h"
+
+namespace flow::runtime {
+
+namespace {
+
+bool is_blank(std::string_view line) {
+  return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+
+bool has_ready(const ServiceState& s, std::int64_t now) {
+  return (!s.retry_due.empty() && s.retry_due.begin()->first.first <= now) || !s.fresh.empty();
+}
+
+/// Takes the next delivery to attempt: a retry whose backoff is over goes
+/// first (it has waited longest), then fresh ones in submission order.
+std::string pop_ready(ServiceState& s, std::int64_t now) {
+  std::string id;
+  if (!s.retry_due.empty() && s.retry_due.begin()->first.first <= now) {
+    id = std::move(s.retry_due.begin()->second);
+    s.retry_due.erase(s.retry_due.begin());
+  } else {
+    id = std::move(s.fresh.front());
+    s.fresh.pop_front();
+  }
+  return id;
+}
+
+}  // namespace
+
+std::string format_duration_us(std::int64_t us) {
+  if (us % 1'000'000 == 0) return std::to_string(us / 1'000'000) + " s";
+  if (us % 1000 == 0) return std::to_string(us / 1000) + " ms";
+  return std::to_string(us) + " us";
+}
+
+void ExecRunner::State::step() {
+  reap_zombies();
+  const std::int64_t now = mono();
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    check_timeouts(i, now);
+    dispatch(i, now);
+  }
+  end_finished_processes();
+}
+
+void ExecRunner::State::check_timeouts(std::size_t svc, std::int64_t now) {
+  ServiceState& s = services[svc];
+  std::vector<std::string> expired;
+  for (const std::string& id : s.in_flight)
+    if (s.deliveries.at(id).deadline <= now) expired.push_back(id);
+  if (expired.empty()) return;
+  const std::string limit = format_duration_us(s.config.timeout_us);
+  for (const std::string& id : expired) fail_attempt(svc, id, AttemptStatus::Timeout, "no answer within " + limit);
+  // An unresponsive process cannot be trusted to answer later (or at all):
+  // replace it. Whatever else was in flight on it fails with it.
+  if (s.process)
+    end_process(svc, EndKind::Killed,
+                "process killed: delivery " + expired.front() + " got no answer within " + limit);
+}
+
+void ExecRunner::State::dispatch(std::size_t svc, std::int64_t now) {
+  ServiceState& s = services[svc];
+  while (s.in_flight.size() < s.config.concurrency && has_ready(s, now)) {
+    if (!s.process) {
+      if (now < s.restart_not_before) break;  // crash-loop throttle
+      std::string error;
+      if (!start_process(svc, error)) {
+        // The attempt fails rather than waiting: a command that cannot start
+        // must end in a dead letter, not a delivery stuck forever.
+        ++s.crash_streak;
+        s.restart_not_before =
+            now + exponential_backoff_us(options.restart_backoff_us, options.restart_backoff_cap_us, s.crash_streak);
+        const std::string id = pop_ready(s, now);
+        begin_attempt(svc, s.deliveries.at(id), now);
+        fail_attempt(svc, id, AttemptStatus::StartFailed, error);
+        continue;
+      }
+    }
+    const std::string id = pop_ready(s, now);
+    Delivery& d = s.deliveries.at(id);
+    begin_attempt(svc, d, now);
+    s.process->outbuf += d.request;
+  }
+  if (s.process) flush_writes(svc);
+}
+
+void ExecRunner::State::begin_attempt(std::size_t svc, Delivery& d, std::int64_t now) {
+  ServiceState& s = services[svc];
+  ++d.attempts;
+  d.in_flight = true;
+  d.started_mono = now;
+  d.started_wall = wall();
+  d.deadline = now + s.config.timeout_us;
+  s.in_flight.push_back(d.id);
+  ++s.stats.attempts;
+}
+
+namespace {
+
+AttemptOutcome outcome_of(const ServiceState& s, std::size_t svc, const Delivery& d, AttemptStatus status,
+                          std::string error, std::int64_t ended_wall) {
+  AttemptOutcome o;
+  o.delivery_id = d.id;
+  o.service_index = svc;
+  o.service = s.config.name;
+  o.attempt = d.attempts;
+  o.started_us = d.started_wall;
+  o.ended_us = ended_wall;
+  o.status = status;
+  o.error = std::move(error);
+  return o;
+}
+
+void leave_flight(ServiceState& s, Delivery& d) {
+  d.in_flight = false;
+  std::erase(s.in_flight, d.id);
+}
+
+}  // namespace
+
+void ExecRunner::State::fail_attempt(std::size_t svc, const std::string& id, AttemptStatus status, std::string error,
+                                     std::vector<RawEmit> emits) {
+  ServiceState& s = services[svc];
+  const auto it = s.deliveries.find(id);
+  if (it == s.deliveries.end() || !it->second.in_flight) return;
+  Delivery& d = it->second;
+  leave_flight(s, d);
+  AttemptOutcome o = outcome_of(s, svc, d, status, std::move(error), wall());
+  o.emits = std::move(emits);
+  if (d.attempts > s.config.retry) {
+    o.state = DeliveryState::DeadLettered;
+    ++s.stats.dead_lettered;
+    s.recent.add(id);
+    s.deliveries.erase(it);
+  } else {
+    const std::int64_t delay = exponential_backoff_us(s.config.backoff_us, s.config.backoff_cap_us, d.attempts);
+    o.state = DeliveryState::Retrying;
+    o.next_attempt_us = o.ended_us + delay;
+    s.retry_due.emplace(std::make_pair(mono() + delay, d.seq), d.id);
+  }
+  outbox.push_back(std::move(o));
+}
+
+void ExecRunner::State::succeed(std::size_t svc, const std::string& id, std::vector<RawEmit> emits) {
+  ServiceState& s = services[svc];
+  const auto it = s.deliveries.find(id);
+  if (it == s.deliveries.end() || !it->second.in_flight) return;
+  Delivery& d = it->second;
+  leave_flight(s, d);
+  AttemptOutcome o = outcome_of(s, svc, d, AttemptStatus::Ok, {}, wall());
+  o.emits = std::move(emits);
+  o.state = DeliveryState::Delivered;
+  ++s.stats.delivered;
+  s.recent.add(id);
+  s.deliveries.erase(it);
+  outbox.push_back(std::move(o));
+}
+
+void ExecRunner::State::handle_answer(std::size_t svc, std::string_view line, std::size_t cut) {
+  ServiceState& s = services[svc];
+  if (cut > 0) {
+    unattributable(svc, "line longer than " + std::to_string(options.max_answer_line) + " bytes", line);
+    return;
+  }
+  if (is_blank(line)) return;
+  ParsedAnswer answer = parser.parse(line);
+  if (answer.id) {
+    const std::string& id = *answer.id;
+    const auto it = s.deliveries.find(id);
+    if (it != s.deliveries.end() && it->second.in_flight) {
+      switch (answer.kind) {
+        case ParsedAnswer::Kind::Malformed: {
+          std::string error = "malformed answer (" + answer.message + "): " + printable_snippet(line);
+          log(svc, LogKind::RunnerNote, "delivery " + id + ": " + error);
+          fail_attempt(svc, id, AttemptStatus::Malformed, std::move(error));
+          return;
+        }
+        case ParsedAnswer::Kind::Error:
+          if (s.process) s.process->answered = true;
+          fail_attempt(svc, id, AttemptStatus::ServiceError, std::move(answer.message));
+          return;
+        case ParsedAnswer::Kind::Emit: {
+          if (s.process) s.process->answered = true;
+          std::optional<std::string> rejection;
+          if (options.validator) {
+            try {
+              rejection = options.validator(svc, answer.emits);
+            } catch (const std::exception& e) {
+              rejection = std::string("validator failed: ") + e.what();
+            } catch (...) {
+              rejection = "validator failed";
+            }
+          }
+          if (rejection)
+            fail_attempt(svc, id, AttemptStatus::Rejected, std::move(*rejection), std::move(answer.emits));
+          else
+            succeed(svc, id, std::move(answer.emits));
+          return;
+        }
+      }
+    }
+    if (it != s.deliveries.end() || s.recent.contains(id)) {
+      log(svc, LogKind::RunnerNote, "ignored an answer for delivery " + id + ", which is not in flight");
+      return;
+    }
+    unattributable(svc, "unknown delivery id " + json_quote(id), line);
+    return;
+  }
+  unattributable(svc, answer.message, line);
+}
+
+void ExecRunner::State::unattributable(std::size_t svc, const std::string& reason, std::string_view line) {
+  ServiceState& s = services[svc];
+  const std::string quoted = printable_snippet(line);
+  log(svc, LogKind::RunnerNote, "output that is not an answer (" + reason + "): " + quoted);
+  // With concurrency 1 the in-flight delivery is the only one the output can
+  // be about; failing it now beats waiting for its timeout.
+  if (s.config.concurrency == 1 && s.in_flight.size() == 1) {
+    const std::string id = s.in_flight.front();
+    fail_attempt(svc, id, AttemptStatus::Malformed, "output that is not an answer (" + reason + "): " + quoted);
+  }
+}
+
+std::int64_t ExecRunner::State::next_timer() const {
+  std::int64_t next = std::numeric_limits<std::int64_t>::max();
+  for (const ServiceState& s : services) {
+    for (const std::string& id : s.in_flight) next = std::min(next, s.deliveries.at(id).deadline);
+    if (s.in_flight.size() >= s.config.concurrency) continue;
+    if (!s.retry_due.empty()) next = std::min(next, s.retry_due.begin()->first.first);
+    if (!s.process && (!s.fresh.empty() || !s.retry_due.empty())) next = std::min(next, s.restart_not_before);
+  }
+  return next;
+}
+
+void RecentIds::add(const std::string& id) {
+  if (capacity_ == 0 || !set_.insert(id).second) return;
+  order_.push_back(id);
+  if (order_.size() > capacity_) {
+    set_.erase(order_.front());
+    order_.pop_front();
+  }
+}
+
+}  // namespace flow::runtime

@@ -1,0 +1,56 @@
+// Result comparison for the dual-back-end tests.
+#include "backend_compare.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace flow::testing {
+
+bool same_value(const eval::Value& a, const eval::Value& b) {
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case eval::ValueKind::None: return true;
+    case eval::ValueKind::Float: {
+      double x = a.as_float(), y = b.as_float();
+      if (std::isnan(x) || std::isnan(y)) return std::isnan(x) && std::isnan(y);
+      return std::memcmp(&x, &y, sizeof x) == 0;  // -0.0 and 0.0 differ here
+    }
+    case eval::ValueKind::String: return a.as_string() == b.as_string();
+    case eval::ValueKind::List: {
+      const auto& x = a.as_list();
+      const auto& y = b.as_list();
+      if (x.size() != y.size()) return false;
+      for (size_t i = 0; i < x.size(); ++i) {
+        if (!same_value(x[i], y[i])) return false;
+      }
+      return true;
+    }
+    case eval::ValueKind::Event: return a.as_event() == b.as_event();
+    default: return a.as_int() == b.as_int();
+  }
+}
+
+bool same_result(const eval::EvalResult& a, const eval::EvalResult& b) {
+  if (a.ok() != b.ok()) return false;
+  if (a.ok()) return same_value(a.value(), b.value());
+  const eval::EvalError& x = a.error();
+  const eval::EvalError& y = b.error();
+  return x.kind == y.kind && x.message == y.message && x.function == y.function && x.range.file == y.range.file &&
+         x.range.begin == y.range.begin && x.range.end == y.range.end;
+}
+
+std::string describe(const eval::EvalResult& result) {
+  if (result.ok()) return "value " + result.value().to_string();
+  const eval::EvalError& e = result.error();
+  std::string out = std::string("error ") + eval::to_string(e.kind) + ": " + e.message;
+  if (e.range.valid()) {
+    auto begin = e.range.file->line_column(e.range.begin);
+    auto end = e.range.file->line_column(e.range.end);
+    out += " at " + std::to_string(begin.line) + ":" + std::to_string(begin.column) + "-" + std::to_string(end.line) +
+           ":" + std::to_string(end.column);
+  }
+  if (!e.function.empty()) out += " in " + e.function;
+  return out;
+}
+
+}  // namespace flow::testing

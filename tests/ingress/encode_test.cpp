@@ -1,0 +1,141 @@
+// The encoder: exact JSON text for data objects and CloudEvents lines,
+// escaping, floats, times, absent optionals.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+
+#include "eval/value_io.h"
+#include "ingress/json_text.h"
+#include "ingress_fixture.h"
+#include "layout/event_builder.h"
+#include "support/time_format.h"
+
+using namespace flow;
+using namespace flow::testing;
+using eval::Value;
+
+namespace {
+
+/// Encodes the `data` of a decoded line.
+std::string data_json(const std::string& line) {
+  DecodeResult r = decode(line);
+  INFO(r.error);
+  REQUIRE(r.ok);
+  std::string out;
+  runtime::append_data_json(out, *r.event.type, r.event.instance);
+  return out;
+}
+
+/// An OrderPlaced instance with `amount` and `customer` set as given.
+std::string order_with(double amount, const std::string& customer) {
+  const IngressProgram& p = shop();
+  const runtime::EventType& type = p.type("OrderPlaced");
+  Arena arena;
+  layout::EventBuilder b(*type.layout, arena);
+  b.set_string(b.field("order_id"), "o").set_string(b.field("customer"), customer);
+  b.set_string(b.field("country"), "NL").set_float(b.field("amount"), amount).set_int(b.field("items"), 1);
+  b.set_enum(b.field("channel"), 2).set_none(b.field("coupon"));
+  eval::write_field(b, b.field("tags"), Value::list({}));
+  b.set_timestamp(b.field("placed_at"), 0);
+  std::string out;
+  runtime::append_data_json(out, type, b.instance());
+  return out;
+}
+
+std::string amount_text(double amount) {
+  std::string json = order_with(amount, "c");
+  size_t start = json.find("\"amount\":") + 9;
+  return json.substr(start, json.find(',', start) - start);
+}
+
+std::string customer_text(const std::string& customer) {
+  std::string json = order_with(1, customer);
+  size_t start = json.find("\"customer\":") + 11;
+  return json.substr(start, json.find(",\"country\"") - start);
+}
+
+}  // namespace
+
+TEST_CASE("an order encodes in declaration order", "[ingress][encode]") {
+  CHECK(data_json(line_of("OrderPlaced", order_data())) ==
+        R"({"order_id":"o-1","customer":"c-7","country":"NL","amount":120.5,"items":3,"channel":"Web",)"
+        R"("coupon":"SPRING","tags":["vip"],"placed_at":"2026-01-31T12:00:00Z"})");
+}
+
+TEST_CASE("absent optionals are written as null", "[ingress][encode]") {
+  CHECK(data_json(line_of("OrderPlaced", order_data("", {"coupon"}))).find(R"("coupon":null)") != std::string::npos);
+  std::string everything = data_json(line_of(
+      "Everything",
+      R"({"id":1,"b":true,"i":-5,"f":2.5,"s":"s","ts":"2026-01-31T12:00:00Z","d":"90s","c":"Phone","li":[],)"
+      R"("lf":[],"ls":[],"lb":[],"lts":[],"ld":["1.5ms"],"lc":["Store"],"loi":[null,1],"los":[],"lli":[[]],)"
+      R"("llos":[[null]],"oc":"Web"})"));
+  CHECK(everything ==
+        R"({"id":1,"b":true,"i":-5,"f":2.5,"s":"s","ts":"2026-01-31T12:00:00Z","d":"90s","c":"Phone",)"
+        R"("ob":null,"oi":null,"of":null,"os":null,"ots":null,"od":null,"oc":"Web",)"
+        R"("li":[],"lf":[],"ls":[],"lb":[],"lts":[],"ld":["1.500ms"],"lc":["Store"],"loi":[null,1],"los":[],)"
+        R"("lli":[[]],"llos":[[null]],"olli":null,"di":42,"ds":"hi","dl":["a","b"],"dll":[["x"],[],["y","z"]],)"
+        R"("dd":"15m","dts":"2026-01-31T12:00:00Z","dc":"Store","doi":7})");
+}
+
+TEST_CASE("a CloudEvents line carries the attributes", "[ingress][encode]") {
+  DecodeResult r = decode(line_of("OrderPlaced", order_data()));
+  REQUIRE(r.ok);
+  std::string out = "prefix:";  // appends, never overwrites
+  runtime::CloudEventAttributes attributes;
+  attributes.id = "e-\"1\"";
+  attributes.source = "shop";
+  attributes.time = 1769860800000001;
+  attributes.subject = "o-1";
+  runtime::append_cloudevent_json(out, *r.event.type, r.event.instance, attributes);
+  CHECK(out == R"(prefix:{"specversion":"1.0","type":"OrderPlaced","id":"e-\"1\"","source":"shop",)"
+               R"("time":"2026-01-31T12:00:00.000001Z","subject":"o-1","data":)" +
+                   data_json(line_of("OrderPlaced", order_data())) + "}");
+  // Without time and subject.
+  std::string plain;
+  runtime::append_cloudevent_json(plain, *r.event.type, r.event.instance, {"e-2", "src", {}, {}});
+  CHECK(plain.rfind(R"({"specversion":"1.0","type":"OrderPlaced","id":"e-2","source":"src","data":{)", 0) == 0);
+  // And it decodes back.
+  DecodeResult back = decode(out.substr(7));
+  REQUIRE(back.ok);
+  CHECK(back.event.id == "e-\"1\"");
+  CHECK(*back.event.time == 1769860800000001);
+  CHECK(back.event.subject == "o-1");
+}
+
+TEST_CASE("strings are escaped as JSON", "[ingress][encode][unicode]") {
+  CHECK(customer_text("plain") == R"("plain")");
+  CHECK(customer_text("a\"b\\c/d") == R"("a\"b\\c/d")");
+  CHECK(customer_text("\n\r\t\b\f") == R"("\n\r\t\b\f")");
+  CHECK(customer_text(std::string("\0\x01\x1f\x7f", 4)) == "\"\\u0000\\u0001\\u001f\x7f\"");
+  CHECK(customer_text("héllo \xF0\x9F\x98\x80") == "\"héllo \xF0\x9F\x98\x80\"");
+  // Bytes that are not UTF-8 cannot be in JSON: each becomes U+FFFD.
+  CHECK(customer_text("a\xff" "b\xC3") == "\"a\xEF\xBF\xBD" "b\xEF\xBF\xBD\"");
+  CHECK(customer_text("\xED\xA0\x80") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  std::string escaped;
+  runtime::append_json_string(escaped, "x");
+  CHECK(escaped == "\"x\"");
+}
+
+TEST_CASE("floats use the shortest round-trip form", "[ingress][encode]") {
+  CHECK(amount_text(120) == "120.0");
+  CHECK(amount_text(0.1) == "0.1");
+  CHECK(amount_text(-2.5) == "-2.5");
+  CHECK(amount_text(1e30) == "1e+30");
+  CHECK(amount_text(1e-7) == "1e-07");
+  CHECK(amount_text(-0.0) == "-0.0");
+  CHECK(amount_text(0.0) == "0.0");
+  CHECK(amount_text(5e-324) == "5e-324");
+  CHECK(amount_text(1.7976931348623157e308) == "1.7976931348623157e+308");
+  CHECK(amount_text(9007199254740993.0) == "9007199254740992.0");
+  CHECK(amount_text(std::numeric_limits<double>::quiet_NaN()) == "null");
+  CHECK(amount_text(std::numeric_limits<double>::infinity()) == "null");
+}
+
+TEST_CASE("ints at the limits", "[ingress][encode][limits]") {
+  for (int64_t v : {INT64_MIN, INT64_MIN + 1, int64_t{-1}, int64_t{0}, INT64_MAX}) {
+    std::string data = order_data("", {"items"}) ;
+    data.insert(data.size() - 1, ",\"items\":" + std::to_string(v));
+    std::string json = data_json(line_of("OrderPlaced", data));
+    CHECK(json.find("\"items\":" + std::to_string(v) + ",") != std::string::npos);
+  }
+}
