@@ -74,6 +74,14 @@ class Evaluation {
 
   Value eval(const Node& node, Frame& frame) {
     auto arg = [&](size_t i) { return eval(*node.operands[i], frame); };
+    // Both operands, left first. Never `f(arg(0), arg(1))` or `arg(0) + arg(1)`:
+    // C++ leaves that order unspecified (GCC goes right to left), and the
+    // first error must be the left operand's (docs/evaluation.md).
+    auto both = [&] {
+      Value a = arg(0);
+      Value b = arg(1);
+      return std::make_pair(std::move(a), std::move(b));
+    };
     switch (node.op) {
       case Op::ConstBool: return Value::boolean(node.int_value != 0);
       case Op::ConstInt: return Value::integer(node.int_value);
@@ -118,7 +126,10 @@ class Evaluation {
       case Op::ISub:
       case Op::IMul:
       case Op::IDiv:
-      case Op::IMod: return int_binary(node, frame, arg(0).as_int(), arg(1).as_int());
+      case Op::IMod: {
+        auto [a, b] = both();
+        return int_binary(node, frame, a.as_int(), b.as_int());
+      }
       case Op::INeg:
       case Op::IAbs: {
         int64_t out = 0;
@@ -126,9 +137,13 @@ class Evaluation {
         check(node.op == Op::INeg ? flow_rt_int_neg(a, &out) : flow_rt_int_abs(a, &out), node, frame);
         return Value::int64_of(node.type, out);
       }
-      case Op::FAdd: return Value::floating(arg(0).as_float() + arg(1).as_float());
-      case Op::FSub: return Value::floating(arg(0).as_float() - arg(1).as_float());
-      case Op::FMul: return Value::floating(arg(0).as_float() * arg(1).as_float());
+      case Op::FAdd:
+      case Op::FSub:
+      case Op::FMul: {
+        auto [a, b] = both();
+        double x = a.as_float(), y = b.as_float();
+        return Value::floating(node.op == Op::FAdd ? x + y : node.op == Op::FSub ? x - y : x * y);
+      }
       case Op::FDiv:
       case Op::FMod: {
         double a = arg(0).as_float(), b = arg(1).as_float(), out = 0;
@@ -137,12 +152,18 @@ class Evaluation {
       }
       case Op::FNeg: return Value::floating(-arg(0).as_float());
       case Op::FAbs: return Value::floating(std::fabs(arg(0).as_float()));
-      case Op::Eq: return Value::boolean(arg(0) == arg(1));
-      case Op::Ne: return Value::boolean(arg(0) != arg(1));
+      case Op::Eq:
+      case Op::Ne: {
+        auto [a, b] = both();
+        return Value::boolean(node.op == Op::Eq ? a == b : a != b);
+      }
       case Op::Lt:
       case Op::Le:
       case Op::Gt:
-      case Op::Ge: return compare(node, arg(0), arg(1));
+      case Op::Ge: {
+        auto [a, b] = both();
+        return compare(node, a, b);
+      }
       case Op::Concat: {
         Value a = arg(0), b = arg(1);
         FlowStr out{};
@@ -203,7 +224,10 @@ class Evaluation {
         return Value::boolean(false);
       }
       case Op::Min:
-      case Op::Max: return min_max(node, arg(0), arg(1));
+      case Op::Max: {
+        auto [a, b] = both();
+        return min_max(node, a, b);
+      }
       case Op::Round:
       case Op::Floor:
       case Op::Ceil: {

@@ -236,8 +236,17 @@ std::int64_t ExecRunner::State::next_timer() const {
   for (const ServiceState& s : services) {
     for (const std::string& id : s.in_flight) next = std::min(next, s.deliveries.at(id).deadline);
     if (s.in_flight.size() >= s.config.concurrency) continue;
-    if (!s.retry_due.empty()) next = std::min(next, s.retry_due.begin()->first.first);
-    if (!s.process && (!s.fresh.empty() || !s.retry_due.empty())) next = std::min(next, s.restart_not_before);
+    // When the next attempt can start: its work must be due and, with no
+    // process, the restart throttle over. (Work that could start now was
+    // started by step(); a past time here would make poll() spin.)
+    std::int64_t start_at;
+    if (!s.fresh.empty())
+      start_at = s.process ? std::numeric_limits<std::int64_t>::max() : s.restart_not_before;
+    else if (!s.retry_due.empty())
+      start_at = std::max(s.retry_due.begin()->first.first, s.process ? 0 : s.restart_not_before);
+    else
+      continue;
+    next = std::min(next, start_at);
   }
   return next;
 }

@@ -21,6 +21,9 @@
 
 namespace flow::difftest {
 
+using testing::describe;
+using testing::same_result;
+
 namespace {
 
 /// One compiled program with both back ends.

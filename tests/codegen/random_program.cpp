@@ -194,6 +194,32 @@ Expr Generator::index_expr(int depth) {
   return expr(Ty::Int, depth - 1);
 }
 
+Expr Generator::optional_value(Ty type, int depth) {
+  // A T? expression whose static type is T?, never `none`: a field, a
+  // decision, or an `if` with one present branch.
+  Ty inner = type == Ty::OptInt     ? Ty::Int
+             : type == Ty::OptFloat ? Ty::Float
+             : type == Ty::OptStr   ? Ty::Str
+             : type == Ty::OptBool  ? Ty::Bool
+                                    : Ty::Ts;
+  if (depth <= 1 || chance(50)) return leaf_of(type);
+  return form(chance(50) ? "(if $0 then none else $1)" : "(if $0 then $1 else none)", type, {Ty::Bool, inner}, depth);
+}
+
+Expr Generator::indexable(Ty list, int depth) {
+  // `[][i]` has no element type to lower to: index anything but a bare `[]`.
+  Expr e = expr(list, depth - 1);
+  return e.pattern == "[]" ? leaf_of(list) : e;
+}
+
+Expr Generator::optional_cmp(Ty optional, Ty plain, int depth) {
+  Expr e{Ty::Bool, join_compare(pick(kEquality)), {}};
+  e.args.push_back(optional_value(optional, depth));
+  e.args.push_back(chance(50) ? expr(plain, depth - 1) : expr(optional, depth - 1));
+  if (chance(50)) std::swap(e.args[0], e.args[1]);
+  return e;
+}
+
 Expr Generator::expr(Ty type, int depth) {
   if (depth <= 0 || chance(20)) return leaf(type);
   auto f = [&](const char* pattern, std::initializer_list<Ty> args) { return form(pattern, type, args, depth); };
@@ -223,13 +249,13 @@ Expr Generator::expr(Ty type, int depth) {
         case 14: return f("(if $0 then $1 else $2)", {Ty::Bool, Ty::Int, Ty::Int});
         case 15: {
           Expr e{type, "$0[$1]", {}};
-          e.args.push_back(expr(Ty::ListInt, depth - 1));
+          e.args.push_back(indexable(Ty::ListInt, depth));
           e.args.push_back(index_expr(depth));
           return e;
         }
         case 16: {
           Expr e{type, "$0[$1][$2]", {}};
-          e.args.push_back(expr(Ty::ListListInt, depth - 1));
+          e.args.push_back(indexable(Ty::ListListInt, depth));
           e.args.push_back(index_expr(depth));
           e.args.push_back(index_expr(depth));
           return e;
@@ -257,7 +283,7 @@ Expr Generator::expr(Ty type, int depth) {
         case 14: return f("(if $0 then $1 else $2)", {Ty::Bool, Ty::Int, Ty::Float});
         case 15: {
           Expr e{type, "$0[$1]", {}};
-          e.args.push_back(expr(Ty::ListFloat, depth - 1));
+          e.args.push_back(indexable(Ty::ListFloat, depth));
           e.args.push_back(index_expr(depth));
           return e;
         }
@@ -276,9 +302,9 @@ Expr Generator::expr(Ty type, int depth) {
         case 8: return cmp(kCompare, Ty::Dur, Ty::Dur);
         case 9: return cmp(kEquality, Ty::Color, Ty::Color);
         case 10: return cmp(kEquality, Ty::Bool, Ty::Bool);
-        case 11: return cmp(kEquality, Ty::OptInt, chance(50) ? Ty::Int : Ty::OptInt);
-        case 12: return cmp(kEquality, Ty::OptStr, chance(50) ? Ty::Str : Ty::OptStr);
-        case 13: return cmp(kEquality, Ty::OptFloat, chance(50) ? Ty::Float : Ty::OptFloat);
+        case 11: return optional_cmp(Ty::OptInt, Ty::Int, depth);
+        case 12: return optional_cmp(Ty::OptStr, Ty::Str, depth);
+        case 13: return optional_cmp(Ty::OptFloat, Ty::Float, depth);
         case 14: return f(chance(50) ? "($0 == none)" : "(none != $0)",
                           {pick(std::vector<Ty>{Ty::OptInt, Ty::OptStr, Ty::OptBool, Ty::OptTs})});
         case 15: {
@@ -301,10 +327,14 @@ Expr Generator::expr(Ty type, int depth) {
           e.args.push_back(expr(Ty::Str, depth - 1));
           return e;
         }
-        case 28: return f("is_some($0)", {pick(std::vector<Ty>{Ty::OptInt, Ty::OptStr, Ty::OptFloat, Ty::OptBool})});
+        case 28: {
+          Expr e{type, "is_some($0)", {}};
+          e.args.push_back(optional_value(pick(std::vector<Ty>{Ty::OptInt, Ty::OptStr, Ty::OptFloat, Ty::OptBool}), depth));
+          return e;
+        }
         case 29: return f("($0 ?? $1)", {Ty::OptBool, Ty::Bool});
         case 30: return f("(if $0 then $1 else $2)", {Ty::Bool, Ty::Bool, Ty::Bool});
-        case 31: return cmp(kEquality, Ty::OptTs, Ty::Ts);
+        case 31: return optional_cmp(Ty::OptTs, Ty::Ts, depth);
         default: return leaf(type);
       }
     case Ty::Str:
@@ -317,7 +347,7 @@ Expr Generator::expr(Ty type, int depth) {
         case 5: return f("(if $0 then $1 else $2)", {Ty::Bool, Ty::Str, Ty::Str});
         case 6: {
           Expr e{type, "$0[$1]", {}};
-          e.args.push_back(expr(Ty::ListStr, depth - 1));
+          e.args.push_back(indexable(Ty::ListStr, depth));
           e.args.push_back(index_expr(depth));
           return e;
         }
@@ -375,7 +405,7 @@ Expr Generator::expr(Ty type, int depth) {
         case 3: return f("(if $0 then $1 else $2)", {Ty::Bool, Ty::ListInt, Ty::ListInt});
         case 4: {
           Expr e{type, "$0[$1]", {}};
-          e.args.push_back(expr(Ty::ListListInt, depth - 1));
+          e.args.push_back(indexable(Ty::ListListInt, depth));
           e.args.push_back(index_expr(depth));
           return e;
         }
@@ -395,7 +425,7 @@ Expr Generator::expr(Ty type, int depth) {
       }
     case Ty::ListOptInt:
       switch (below(4)) {
-        case 0: return f("[$0, none]", {Ty::Int});
+        case 0: return f(chance(50) ? "[$0, e.oi]" : "[e.oi, $0, 4]", {Ty::Int});
         case 1: return f("(if $0 then $1 else $2)", {Ty::Bool, Ty::ListOptInt, Ty::ListOptInt});
         default: return leaf(type);
       }
@@ -428,7 +458,6 @@ std::vector<Rule> Generator::rules(int count, int first) {
         if (rule.result == Ty::OptInt && chance(30)) return expr(Ty::Int, depth);
         if (rule.result == Ty::OptStr && chance(30)) return expr(Ty::Str, depth);
         if (rule.result == Ty::ListOptInt && chance(30)) return expr(Ty::ListInt, depth);
-        if (rule.result == Ty::Float && chance(20)) return expr(Ty::Int, depth);
         return expr(rule.result, depth);
       };
       int arms = static_cast<int>(below(3));

@@ -68,6 +68,9 @@ class Generator {
   Expr expr(Ty type, int depth);
   Expr leaf(Ty type);
   Expr index_expr(int depth);
+  Expr optional_value(Ty type, int depth);
+  Expr indexable(Ty list, int depth);
+  Expr optional_cmp(Ty optional, Ty plain, int depth);
   Expr form(const char* pattern, Ty type, std::initializer_list<Ty> args, int depth);
   eval::Value value(Ty type);
   uint64_t below(uint64_t n) { return n == 0 ? 0 : rng_() % n; }

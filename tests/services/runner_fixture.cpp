@@ -11,7 +11,7 @@
 namespace flow::runtime::test {
 
 std::string script_command(const std::string& script_name) {
-  return "python3 -u '" + std::string(FLOW_SERVICE_SCRIPTS_DIR) + "/" + script_name + "'";
+  return "'" + std::string(FLOW_PYTHON) + "' -u '" + std::string(FLOW_SERVICE_SCRIPTS_DIR) + "/" + script_name + "'";
 }
 
 ScratchDir::ScratchDir() {

@@ -16,7 +16,7 @@
 
 namespace flow::runtime::test {
 
-/// `python3 -u <tests/services/scripts/name>`.
+/// `<python3> -u <tests/services/scripts/name>`.
 std::string script_command(const std::string& script_name);
 
 /// A fresh directory, removed with its contents at the end of the test.

@@ -2,6 +2,7 @@
 // mixed load: every delivery settles exactly once, with attempts numbered
 // in order.
 #include <catch2/catch.hpp>
+#include <ctime>
 #include <random>
 
 #include "runner_fixture.h"
@@ -154,4 +155,30 @@ TEST_CASE("under a mixed load every delivery settles exactly once", "[services][
   CHECK(attempts == outcomes.size());
   runner.shutdown(2s);
   CHECK(no_children_left());
+}
+
+TEST_CASE("waiting for a retry does not spin", "[services][runner][retry]") {
+  // The process dies after having answered, so it may restart at once; the
+  // retry still has to wait out its backoff. poll() must sleep meanwhile.
+  ScratchDir dir;
+  ExecRunnerOptions options;
+  options.log = LogCapture().sink();
+  ExecServiceConfig c = service("Fragile", script_command("crash_once_service.py"), dir.path());
+  c.retry = 1;
+  c.backoff_us = 600'000;
+  ExecRunner runner({c}, options);
+  runner.submit(0, "d-1", event_with("{}"));
+  runner.submit(0, "d-2", event_with(R"({"crash":true})"));
+  std::vector<AttemptOutcome> out;
+  REQUIRE(poll_until(runner, out, [&] { return out.size() == 2; }));
+  REQUIRE(out[1].state == DeliveryState::Retrying);
+  const std::clock_t cpu_before = std::clock();
+  const auto wall_before = std::chrono::steady_clock::now();
+  REQUIRE(poll_until(runner, out, [&] { return out.size() == 3; }));
+  const double cpu_s = double(std::clock() - cpu_before) / CLOCKS_PER_SEC;
+  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
+  CHECK(wall_s >= 0.5);
+  CHECK(cpu_s < 0.25 * wall_s);
+  CHECK(out[2].state == DeliveryState::Delivered);
+  runner.shutdown(2s);
 }
