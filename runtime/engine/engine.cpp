@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <chrono>
+#include <cstring>
 #include <iostream>
 #include <stdexcept>
 
@@ -287,10 +288,10 @@ void Engine::dispatch(Work& work) {
 
   for (size_t r = 0; r < routes->routes.size(); ++r) {
     const dispatch::Route& route = routes->routes[r];
-    std::string flow = route.flow->qualified_name();
+    const std::string& flow = name_of(route.flow);
     if (route.condition >= 0) {
-      std::vector<eval::TraceEntry> trace;
-      eval::EvalContext context{now, &trace};
+      trace_.clear();
+      eval::EvalContext context{now, &trace_};
       eval::EvalResult result = interpreter_.run(route.condition, work.data, context);
       DecisionRecord decision;
       decision.event = work.record.id;
@@ -298,8 +299,8 @@ void Engine::dispatch(Work& work) {
       decision.subscription = route.subscription;
       decision.result = !result.ok() ? -1 : result.value().as_bool() ? 1 : 0;
       if (!result.ok()) decision.error = result.error().message;
-      for (const auto& entry : trace) {
-        decision.rules.push_back({entry.function->decl ? entry.function->decl->qualified_name() : entry.function->name,
+      for (const auto& entry : trace_) {
+        decision.rules.push_back({entry.function->decl ? name_of(entry.function->decl) : entry.function->name,
                                   entry.ok ? entry.value.to_string() : "error"});
       }
       append(RecordKind::Decision, encode(decision));
@@ -374,7 +375,7 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
   std::vector<Work> produced;
   for (size_t e = 0; e < service->emits.size() && attempt.outcome == AttemptOutcomeKind::Ok; ++e) {
     const ir::EmitPlan* plan = app_.module->emit(service, static_cast<int>(e), work.type->decl);
-    if (!plan) {
+    if (!plan || !emit_program(service, static_cast<int>(e), *work.type)) {
       attempt.outcome = AttemptOutcomeKind::Error;
       attempt.error = "no emit plan for " + work.type->name;
       break;
@@ -388,24 +389,40 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
       }
       if (!guard.value().as_bool()) continue;
     }
-    const EventType* target = catalog_->find(plan->target);
+    const EmitProgram* program = emit_program(service, static_cast<int>(e), *work.type);
+    const EventType* target = program->target;
     layout::EventBuilder builder(*target->layout, arena_);
-    for (size_t f = 0; f < plan->fields.size() && attempt.outcome == AttemptOutcomeKind::Ok; ++f) {
-      const auto& source = plan->fields[f];
+    const layout::EventLayout& source_layout = *work.type->layout;
+    for (size_t f = 0; f < program->actions.size() && attempt.outcome == AttemptOutcomeKind::Ok; ++f) {
+      const FieldAction& action = program->actions[f];
       int field = static_cast<int>(f);
-      if (source.kind == ir::EmitPlan::Source::Absent) {
-        builder.set_none(field);
-        continue;
+      switch (action.kind) {
+        case FieldAction::Absent:
+          builder.set_none(field);
+          continue;
+        case FieldAction::Copy:
+          // Strings and lists are views into the arena the trigger lives in,
+          // which outlives the produced event: a shallow copy is enough.
+          std::memcpy(builder.instance() + target->layout->fields[f].offset, work.data + action.source_offset,
+                      action.size);
+          target->layout->set_present(builder.instance(), field,
+                                      source_layout.present(work.data, action.source_field));
+          continue;
+        case FieldAction::Evaluate:
+        case FieldAction::Default: {
+          eval::EvalResult value = interpreter_.run(action.function,
+                                                    action.kind == FieldAction::Evaluate ? work.data : nullptr,
+                                                    context);
+          if (!value.ok()) {
+            attempt.outcome = AttemptOutcomeKind::Error;
+            attempt.error =
+                "field '" + target->fields[f].name + "' of " + target->name + ": " + value.error().message;
+            break;
+          }
+          eval::write_field(builder, field, value.value());
+          continue;
+        }
       }
-      eval::EvalResult value = source.kind == ir::EmitPlan::Source::Init
-                                   ? interpreter_.run(source.function, work.data, context)
-                                   : interpreter_.run(source.function, nullptr, context);
-      if (!value.ok()) {
-        attempt.outcome = AttemptOutcomeKind::Error;
-        attempt.error = "field '" + target->fields[f].name + "' of " + target->name + ": " + value.error().message;
-        break;
-      }
-      eval::write_field(builder, field, value.value());
     }
     if (attempt.outcome != AttemptOutcomeKind::Ok) break;
     Work next;
@@ -443,6 +460,51 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
   }
   append(RecordKind::Attempt, encode(attempt));
   for (auto& next : produced) queue_.push_back(std::move(next));
+}
+
+const Engine::EmitProgram* Engine::emit_program(const ast::ServiceDecl* service, int emit_index,
+                                                const EventType& trigger) {
+  auto key = std::make_tuple(service, emit_index, trigger.decl);
+  if (auto it = emit_programs_.find(key); it != emit_programs_.end()) return &it->second;
+  const ir::EmitPlan* plan = app_.module->emit(service, emit_index, trigger.decl);
+  if (!plan) return nullptr;
+  EmitProgram program;
+  program.plan = plan;
+  program.target = catalog_->find(plan->target);
+  const layout::EventLayout& target_layout = *program.target->layout;
+  for (size_t f = 0; f < plan->fields.size(); ++f) {
+    const auto& source = plan->fields[f];
+    FieldAction action;
+    switch (source.kind) {
+      case ir::EmitPlan::Source::Absent: action.kind = FieldAction::Absent; break;
+      case ir::EmitPlan::Source::Default:
+        action.kind = FieldAction::Default;
+        action.function = source.function;
+        break;
+      case ir::EmitPlan::Source::Init: {
+        action.kind = FieldAction::Evaluate;
+        action.function = source.function;
+        // A field read of the trigger with the same type is a slot copy.
+        const ir::Node& body = *app_.module->function(source.function).body;
+        if (body.op == ir::Op::LoadField && body.operands.size() == 1 && body.operands[0]->op == ir::Op::EventParam &&
+            trigger.layout->fields[body.index].type == target_layout.fields[f].type) {
+          action.kind = FieldAction::Copy;
+          action.source_field = body.index;
+          action.source_offset = trigger.layout->fields[body.index].offset;
+          action.size = target_layout.fields[f].slot.size;
+        }
+        break;
+      }
+    }
+    program.actions.push_back(action);
+  }
+  return &emit_programs_.emplace(key, std::move(program)).first->second;
+}
+
+const std::string& Engine::name_of(const ast::Decl* decl) {
+  auto it = names_.find(decl);
+  if (it == names_.end()) it = names_.emplace(decl, decl->qualified_name()).first;
+  return it->second;
 }
 
 void Engine::handle_outcomes() {

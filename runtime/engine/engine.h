@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <tuple>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -72,6 +73,23 @@ class Engine {
     const uint8_t* data = nullptr;
     EventRecord record;
   };
+  /// How one target field of an emit is filled: most fields of a `...x`
+  /// copy are a plain slot copy from the trigger event, done without the
+  /// interpreter.
+  struct FieldAction {
+    enum Kind : uint8_t { Copy, Evaluate, Default, Absent } kind = Absent;
+    int function = -1;          // Evaluate, Default
+    uint32_t source_offset = 0; // Copy
+    int source_field = 0;       // Copy
+    uint32_t size = 0;          // Copy
+  };
+  struct EmitProgram {
+    const ir::EmitPlan* plan = nullptr;
+    const EventType* target = nullptr;
+    std::vector<FieldAction> actions;
+  };
+  const EmitProgram* emit_program(const ast::ServiceDecl* service, int emit_index, const EventType& trigger);
+
   struct PendingDelivery {
     std::string event;
     std::string instance;
@@ -111,6 +129,10 @@ class Engine {
   std::deque<Work> queue_;
   std::unordered_map<std::string, PendingDelivery> pending_;
   std::vector<AttemptOutcome> outcomes_;
+  std::map<std::tuple<const ast::ServiceDecl*, int, const ast::EventDecl*>, EmitProgram> emit_programs_;
+  std::unordered_map<const void*, std::string> names_;  // qualified names of declarations and functions
+  const std::string& name_of(const ast::Decl* decl);
+  std::vector<eval::TraceEntry> trace_;
   std::string scratch_;
   RunSummary summary_;
   uint64_t id_base_ = 0;

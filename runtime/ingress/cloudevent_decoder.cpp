@@ -6,9 +6,10 @@
 #include <cstring>
 
 #include "ingress/data_decoder.h"
+#include "ingress/fast_decoder.h"
 #include "ingress/json_check.h"
 #include "ingress/json_text.h"
-#include "support/time_format.h"
+#include "ingress/time_text.h"
 
 namespace flow::runtime {
 
@@ -57,7 +58,7 @@ const char* attribute_name(Attribute a) {
 }  // namespace
 
 struct CloudEventDecoder::Impl {
-  Impl(const EventCatalog& c, Options o) : catalog(c), data(o.strict) {}
+  Impl(const EventCatalog& c, Options o) : catalog(c), data(o.strict), fast(c, o.strict), use_fast(o.fast_path) {}
 
   bool decode(simdjson::padded_string_view json, Arena& arena, DecodedEvent& out, std::string& error,
               RejectKind& kind);
@@ -76,6 +77,8 @@ struct CloudEventDecoder::Impl {
   const EventCatalog& catalog;
   json::od::parser parser;
   DataDecoder data;
+  FastDecoder fast;
+  bool use_fast;
   std::unique_ptr<char[]> buffer;  // the last copied line + padding
   size_t capacity = 0;
   std::string* error_ = nullptr;
@@ -165,7 +168,7 @@ bool CloudEventDecoder::Impl::decode_root(json::od::document& doc, Arena& arena,
       }
       case Attribute::Time: {
         if (!string_attribute(value, a, text)) return false;
-        out.time = parse_timestamp(text);
+        out.time = parse_timestamp_text(text);
         if (!out.time) {
           return fail(RejectKind::NotCloudEvent,
                       "'time' must be an RFC 3339 timestamp, found \"" + excerpt(text) + "\"");
@@ -214,6 +217,9 @@ bool CloudEventDecoder::Impl::decode_data_again(json::od::document& doc, Arena& 
 
 bool CloudEventDecoder::Impl::decode(simdjson::padded_string_view json, Arena& arena, DecodedEvent& out,
                                      std::string& error, RejectKind& kind) {
+  out = DecodedEvent{};
+  if (use_fast && fast.decode(json.data(), json.size(), arena, out)) return true;
+  // Not accepted by the fast path: the reference path decides and explains.
   out = DecodedEvent{};
   error_ = &error;
   json::od::document doc;

@@ -6,9 +6,12 @@
 // one-line reason naming the problem and the field path
 // ("field 'items[2]': expected int, found string \"x\"").
 //
-// The decoder parses with simdjson's On-Demand API and writes slots directly;
-// it is the `flowrt run` hot path. One decoder per thread (it owns the
-// parser and scratch buffers); the catalog is shared.
+// It is the `flowrt run` hot path, in two parts: a fast path (simdjson DOM,
+// fast_decoder.h) that decodes every valid line, and a reference path
+// (simdjson On-Demand, data_decoder.h) that decides and explains every line
+// the fast path does not accept. Both write the instance's slots directly.
+// One decoder per thread (it owns the parsers and scratch buffers); the
+// catalog is shared.
 #pragma once
 
 #include <cstddef>
@@ -50,6 +53,10 @@ class CloudEventDecoder {
     /// Reject data fields the event type does not declare (`flowrt run
     /// --strict`); otherwise they are ignored (but must be valid JSON).
     bool strict = false;
+    /// Try the DOM fast path first (see fast_decoder.h). Tests and the
+    /// benchmark turn it off to exercise the reference path alone; the
+    /// results are the same either way.
+    bool fast_path = true;
   };
 
   /// simdjson reads up to this many bytes past the end of its input.

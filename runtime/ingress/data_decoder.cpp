@@ -1,13 +1,14 @@
 // Decoding an event's `data` object into its layout (data_decoder.h).
 #include "ingress/data_decoder.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "diag/diagnostic.h"
+#include "ingress/absent_fields.h"
 #include "ingress/json_text.h"
 #include "ingress/time_text.h"
 #include "layout/event_builder.h"
-#include "support/time_format.h"
 
 namespace flow::runtime {
 
@@ -38,30 +39,6 @@ std::string quoted(std::string_view text) {
 }
 
 }  // namespace
-
-void deepen_slot(const TypeCodec& codec, uint8_t* slot, Arena& arena) {
-  if (codec.kind == TypeKind::String) {
-    auto s = layout::load<FlowStr>(slot);
-    store(slot, arena.copy(std::string_view(s.data, s.size)));
-  } else if (codec.kind == TypeKind::List) {
-    auto list = layout::load<FlowList>(slot);
-    const uint64_t bytes = list.count * codec.element_size;
-    auto* data = static_cast<uint8_t*>(arena.allocate(bytes, codec.element_align));
-    if (bytes) std::memcpy(data, list.data, bytes);
-    const TypeCodec& element = *codec.element;
-    if (element.kind == TypeKind::String || element.kind == TypeKind::List) {
-      for (uint64_t i = 0; i < list.count; ++i) {
-        uint8_t* p = data + i * codec.element_size;
-        if (codec.element_optional) {
-          if (!p[0]) continue;  // absent element
-          p += codec.element_value_offset;
-        }
-        deepen_slot(element, p, arena);
-      }
-    }
-    store(slot, FlowList{data, list.count});
-  }
-}
 
 std::string DataDecoder::path(size_t depth) const {
   std::string out = "field '" + field_->name;
@@ -118,6 +95,8 @@ Outcome DataDecoder::decode_value(json::od::value& value, json_type found, const
       double d;
       // simdjson refuses numbers beyond double range, so `d` is finite.
       if (value.get_double().get(d)) return mismatch(value, found, codec, depth);
+      // The integer -0 is 0 (as int-to-float conversion, and the fast path, have it).
+      if (d == 0 && std::signbit(d) && is_integer_literal(json::token(value))) d = 0.0;
       store(slot, d);
       return Outcome::Ok;
     }
@@ -132,7 +111,7 @@ Outcome DataDecoder::decode_value(json::od::value& value, json_type found, const
   switch (codec.kind) {
     case TypeKind::String: store(slot, arena_->copy(text)); return Outcome::Ok;
     case TypeKind::Timestamp: {
-      std::optional<int64_t> micros = parse_timestamp(text);
+      std::optional<int64_t> micros = parse_timestamp_text(text);
       if (!micros) return invalid(depth, "expected an RFC 3339 timestamp, found " + quoted(text));
       store(slot, *micros);
       return Outcome::Ok;
@@ -204,39 +183,6 @@ Outcome DataDecoder::decode_list(json::od::value& value, const TypeCodec& codec,
   return Outcome::Ok;
 }
 
-Outcome DataDecoder::fill_absent(const EventType& type, uint8_t* instance) {
-  const layout::EventLayout& layout = *type.layout;
-  std::string missing;
-  size_t missing_count = 0;
-  bool missing_key = false;
-  const size_t n = type.fields.size();
-  for (size_t word = 0; word < seen_.size(); ++word) {
-    uint64_t absent = ~seen_[word];
-    if (word == n / 64) absent &= (uint64_t{1} << (n % 64)) - 1;  // bits past the last field
-    while (absent) {
-      const size_t i = word * 64 + static_cast<size_t>(__builtin_ctzll(absent));
-      absent &= absent - 1;
-      const FieldCodec& f = type.fields[i];
-      switch (f.absent) {
-        case Absent::None: break;  // slot zeroed, presence bit clear: none
-        case Absent::Default:
-          std::memcpy(instance + f.offset, type.defaults + f.offset, f.size);
-          if (f.default_is_deep) deepen_slot(*f.value, instance + f.offset, *arena_);
-          layout.set_present(instance, f.index, true);
-          break;
-        case Absent::Missing:
-          missing += (missing_count++ ? ", '" : "'") + f.name + "'";
-          missing_key = missing_key || f.is_key;
-          break;
-      }
-    }
-  }
-  if (missing_count == 0) return Outcome::Ok;
-  if (missing_count == 1) *reason_ = std::string(missing_key ? "missing key field " : "missing field ") + missing;
-  else *reason_ = "missing fields " + missing;
-  return Outcome::Invalid;
-}
-
 Outcome DataDecoder::decode(json::od::object& data, const EventType& type, Arena& arena, uint8_t*& instance,
                             std::string& reason) {
   arena_ = &arena;
@@ -244,7 +190,7 @@ Outcome DataDecoder::decode(json::od::object& data, const EventType& type, Arena
   const layout::EventLayout& layout = *type.layout;
   auto* out = static_cast<uint8_t*>(arena.allocate_zeroed(layout.size, layout.align));
   const size_t n = type.fields.size();
-  seen_.assign(n / 64 + 1, 0);
+  seen_.reset(n);
   size_t expected = 0;  // producers usually write fields in declaration order
   for (auto member : data) {
     std::string_view key;
@@ -268,13 +214,10 @@ Outcome DataDecoder::decode(json::od::object& data, const EventType& type, Arena
     expected = static_cast<size_t>(index) + 1;
     const FieldCodec& f = type.fields[static_cast<size_t>(index)];
     field_ = &f;
-    uint64_t& word = seen_[static_cast<size_t>(index) / 64];
-    const uint64_t bit = uint64_t{1} << (index % 64);
-    if (word & bit) {
+    if (!seen_.mark(static_cast<size_t>(index))) {
       reason = "duplicate field '" + f.name + "'";
       return Outcome::Invalid;
     }
-    word |= bit;
     json_type found;
     if (simdjson::error_code e = value.type().get(found)) return not_json(e);
     if (found == json_type::null) {
@@ -284,9 +227,12 @@ Outcome DataDecoder::decode(json::od::object& data, const EventType& type, Arena
       continue;  // none: slot zeroed, presence bit clear
     }
     if (Outcome o = decode_value(value, found, *f.value, out + f.offset, 0); o != Outcome::Ok) return o;
-    layout.set_present(out, index, true);
+    mark_present(layout, out, index);
   }
-  if (Outcome o = fill_absent(type, out); o != Outcome::Ok) return o;
+  if (!fill_absent_fields(type, seen_, out, arena)) {
+    reason = missing_fields_reason(type, seen_);
+    return Outcome::Invalid;
+  }
   instance = out;
   return Outcome::Ok;
 }

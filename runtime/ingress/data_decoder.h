@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "ingress/absent_fields.h"
 #include "ingress/event_catalog.h"
 #include "ingress/json_check.h"
 #include "support/arena.h"
@@ -33,7 +34,6 @@ class DataDecoder {
   Outcome decode_value(json::od::value& value, json::od::json_type found, const TypeCodec& codec, uint8_t* slot,
                        size_t depth);
   Outcome decode_list(json::od::value& value, const TypeCodec& codec, uint8_t* slot, size_t depth);
-  Outcome fill_absent(const EventType& type, uint8_t* instance);
 
   Outcome invalid(size_t depth, const std::string& what);
   Outcome mismatch(json::od::value& value, json::od::json_type found, const TypeCodec& codec, size_t depth);
@@ -44,13 +44,9 @@ class DataDecoder {
   Arena* arena_ = nullptr;
   const FieldCodec* field_ = nullptr;     // the field being decoded, for messages
   std::vector<uint64_t> indexes_;         // list indexes on the way to the current element
-  std::vector<uint64_t> seen_;            // fields present in the JSON (bitmap)
+  SeenFields seen_;                       // fields present in the JSON
   std::deque<std::vector<uint8_t>> scratch_;  // element slots per list depth (deque: stable references)
   std::string* reason_ = nullptr;
 };
-
-/// Gives the string and list bytes of a slot of type `codec` (already
-/// copied from elsewhere) their own copies in `arena`.
-void deepen_slot(const TypeCodec& codec, uint8_t* slot, Arena& arena);
 
 }  // namespace flow::runtime

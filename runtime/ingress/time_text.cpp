@@ -38,7 +38,64 @@ char* write_2(unsigned value, char* out) {
   return out + 2;
 }
 
+/// Two digits at p (the caller checked the length); -1 when not digits.
+int two_digits(const char* p) {
+  const unsigned a = static_cast<unsigned char>(p[0]) - '0', b = static_cast<unsigned char>(p[1]) - '0';
+  return a < 10 && b < 10 ? static_cast<int>(a * 10 + b) : -1;
+}
+
+bool is_leap(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
 }  // namespace
+
+std::optional<int64_t> parse_timestamp_text(std::string_view s) {
+  // YYYY-MM-DDTHH:MM:SS[.f+](Z|+HH:MM|-HH:MM); the shortest is 20 bytes.
+  if (s.size() < 20) return std::nullopt;
+  const char* p = s.data();
+  const int y1 = two_digits(p), y2 = two_digits(p + 2), month = two_digits(p + 5), day = two_digits(p + 8);
+  const int hour = two_digits(p + 11), minute = two_digits(p + 14), second = two_digits(p + 17);
+  if ((y1 | y2 | month | day | hour | minute | second) < 0 || p[4] != '-' || p[7] != '-' ||
+      (p[10] != 'T' && p[10] != 't') || p[13] != ':' || p[16] != ':') {
+    return std::nullopt;
+  }
+  const int year = y1 * 100 + y2;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1) return std::nullopt;
+  const int max_day = kDays[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
+  if (day > max_day || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  size_t pos = 19;
+  int64_t micros = 0;
+  if (s[pos] == '.') {
+    ++pos;
+    const size_t start = pos;
+    int64_t scale = 100000;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      micros += (s[pos] - '0') * scale;  // digits past microseconds count for nothing (scale 0)
+      scale /= 10;
+      ++pos;
+    }
+    if (pos == start) return std::nullopt;
+  }
+  int64_t offset_seconds = 0;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    ++pos;
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    if (s.size() - pos < 6 || s[pos + 3] != ':') return std::nullopt;
+    const int oh = two_digits(p + pos + 1), om = two_digits(p + pos + 4);
+    if (oh < 0 || om < 0 || oh > 23 || om > 59) return std::nullopt;
+    offset_seconds = (oh * 3600 + om * 60) * (s[pos] == '+' ? 1 : -1);
+    pos += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (pos != s.size()) return std::nullopt;
+  const int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t seconds =
+      days * 86400 + hour * 3600 + minute * 60 + (second == 60 ? 59 : second) - offset_seconds;
+  return seconds * kSecond + micros;
+}
 
 std::optional<int64_t> parse_duration_text(std::string_view text) {
   bool negative = false;

@@ -25,6 +25,34 @@ bool finish(LoadedApp& app, std::string& error) {
   return true;
 }
 
+/// The rest of loading an artifact once its container was read: re-check
+/// the embedded sources and make sure they still mean what was built.
+std::unique_ptr<LoadedApp> from_contents(std::unique_ptr<LoadedApp> app, artifact::ArtifactContents& contents,
+                                         const std::string& path, std::string& error) {
+  DiagnosticEngine embedded_diags;
+  app->program = artifact::compile_artifact_sources(contents, embedded_diags);
+  if (!app->program || !app->program->ok) {
+    // Only possible for an artifact from another compiler version: its own
+    // sources were clean when it was built.
+    std::string first = embedded_diags.diagnostics().empty() ? "" : ": " + embedded_diags.diagnostics()[0].message;
+    error = path + ": its embedded sources do not check with this version (flowc " + contents.flowc_version + " built it)" +
+            first;
+    return nullptr;
+  }
+  if (!finish(*app, error)) {
+    error = path + ": " + error;
+    return nullptr;
+  }
+  if (app->definitions_json != contents.definitions_json) {
+    error = path + ": its definitions differ from what its sources compile to (built by flowc " +
+            contents.flowc_version + "); rebuild it";
+    return nullptr;
+  }
+  app->content_hash = contents.content_hash;
+  app->bitcode = std::move(contents.bitcode);
+  return app;
+}
+
 }  // namespace
 
 std::unique_ptr<LoadedApp> load_app(const std::string& path, const LoadOptions& options, DiagnosticEngine& diags,
@@ -50,28 +78,18 @@ std::unique_ptr<LoadedApp> load_app(const std::string& path, const LoadOptions& 
 
   artifact::ArtifactContents contents;
   if (!artifact::read_artifact_file(path, contents, error)) return nullptr;
-  DiagnosticEngine embedded_diags;
-  app->program = artifact::compile_artifact_sources(contents, embedded_diags);
-  if (!app->program || !app->program->ok) {
-    // Only possible for an artifact from another compiler version: its own
-    // sources were clean when it was built.
-    std::string first = embedded_diags.diagnostics().empty() ? "" : ": " + embedded_diags.diagnostics()[0].message;
-    error = path + ": its embedded sources do not check with this version (flowc " + contents.flowc_version + " built it)" +
-            first;
+  return from_contents(std::move(app), contents, path, error);
+}
+
+std::unique_ptr<LoadedApp> load_app_from_bytes(std::string_view bytes, const std::string& name, std::string& error) {
+  auto app = std::make_unique<LoadedApp>();
+  app->source_path = name;
+  artifact::ArtifactContents contents;
+  if (!artifact::read_artifact(bytes, contents, error)) {
+    error = name + ": " + error;
     return nullptr;
   }
-  if (!finish(*app, error)) {
-    error = path + ": " + error;
-    return nullptr;
-  }
-  if (app->definitions_json != contents.definitions_json) {
-    error = path + ": its definitions differ from what its sources compile to (built by flowc " +
-            contents.flowc_version + "); rebuild it";
-    return nullptr;
-  }
-  app->content_hash = contents.content_hash;
-  app->bitcode = std::move(contents.bitcode);
-  return app;
+  return from_contents(std::move(app), contents, name, error);
 }
 
 }  // namespace flow::runtime

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "check/program.h"
 #include "dispatch/dispatch_table.h"
@@ -32,5 +33,9 @@ struct LoadOptions {
 /// line; compile diagnostics of a `.flow` go to `diags`.
 std::unique_ptr<LoadedApp> load_app(const std::string& path, const LoadOptions& options, DiagnosticEngine& diags,
                                     std::string& error);
+
+/// Loads an artifact held in memory (a journal's definition record keeps the
+/// whole .flowc). `name` only labels errors. Same checks as load_app.
+std::unique_ptr<LoadedApp> load_app_from_bytes(std::string_view bytes, const std::string& name, std::string& error);
 
 }  // namespace flow::runtime

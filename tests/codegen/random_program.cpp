@@ -206,10 +206,19 @@ Expr Generator::optional_value(Ty type, int depth) {
   return form(chance(50) ? "(if $0 then none else $1)" : "(if $0 then $1 else none)", type, {Ty::Bool, inner}, depth);
 }
 
+namespace {
+/// Whether an expression's static type is list<never>: `[]`, or an `if`
+/// between two such.
+bool bare_empty(const Expr& e) {
+  if (e.pattern == "[]") return true;
+  return e.pattern == "(if $0 then $1 else $2)" && bare_empty(e.args[1]) && bare_empty(e.args[2]);
+}
+}  // namespace
+
 Expr Generator::indexable(Ty list, int depth) {
   // `[][i]` has no element type to lower to: index anything but a bare `[]`.
   Expr e = expr(list, depth - 1);
-  return e.pattern == "[]" ? leaf_of(list) : e;
+  return bare_empty(e) ? leaf_of(list) : e;
 }
 
 Expr Generator::optional_cmp(Ty optional, Ty plain, int depth) {
@@ -278,7 +287,13 @@ Expr Generator::expr(Ty type, int depth) {
         case 9: return f(chance(50) ? "min($0, $1)" : "max($0, $1)", {Ty::Float, Ty::Float});
         case 10: return f(chance(50) ? "min($0, $1)" : "max($0, $1)", {Ty::Float, Ty::Int});
         case 11: return f("($0 ?? $1)", {Ty::OptFloat, Ty::Float});
-        case 12: return f("($0 ?? $1)", {Ty::OptFloat, Ty::Int});
+        case 12: {
+          // float? ?? int is a float, but none ?? int an int: no bare none here.
+          Expr e{type, "($0 ?? $1)", {}};
+          e.args.push_back(optional_value(Ty::OptFloat, depth));
+          e.args.push_back(expr(Ty::Int, depth - 1));
+          return e;
+        }
         case 13: return f("(if $0 then $1 else $2)", {Ty::Bool, Ty::Float, Ty::Float});
         case 14: return f("(if $0 then $1 else $2)", {Ty::Bool, Ty::Int, Ty::Float});
         case 15: {
@@ -315,7 +330,13 @@ Expr Generator::expr(Ty type, int depth) {
         case 17: return f(chance(70) ? "($0 in $1)" : "($0 not in $1)", {Ty::Int, Ty::ListInt});
         case 18: return f("($0 in $1)", {Ty::Float, Ty::ListInt});  // elements promoted
         case 19: return f("($0 in $1)", {Ty::Int, Ty::ListFloat});  // needle promoted
-        case 20: return f(chance(50) ? "($0 in $1)" : "contains($1, $0)", {Ty::Str, Ty::ListStr});
+        case 20: {
+          if (chance(50)) return f("($0 in $1)", {Ty::Str, Ty::ListStr});
+          Expr e{type, "contains($1, $0)", {}};  // contains() cannot take a bare []
+          e.args.push_back(expr(Ty::Str, depth - 1));
+          e.args.push_back(indexable(Ty::ListStr, depth));
+          return e;
+        }
         case 21: return f(chance(50) ? "(none in $0)" : "($1 in $0)", {Ty::ListOptInt, Ty::Int});
         case 22: return f("($0 in [Color.Red, $1])", {Ty::Color, Ty::Color});
         case 23: return f(chance(50) ? "($0 in [$1, $2, \"NL\"])" : "($0 not in [$1, $2])", {Ty::Str, Ty::Str, Ty::Str});
@@ -431,8 +452,14 @@ Expr Generator::expr(Ty type, int depth) {
       }
     case Ty::ListListInt:
       switch (below(4)) {
-        case 0: return f("[$0, $1]", {Ty::ListInt, Ty::ListInt});
-        case 1: return f("[$0, []]", {Ty::ListInt});
+        case 0:
+        case 1: {
+          // The first element fixes the element type: not a bare [].
+          Expr e{type, below(2) ? "[$0, $1]" : "[$0, []]", {}};
+          e.args.push_back(indexable(Ty::ListInt, depth));
+          e.args.push_back(expr(Ty::ListInt, depth - 1));
+          return e;
+        }
         default: return leaf(type);
       }
   }

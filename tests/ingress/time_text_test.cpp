@@ -87,3 +87,27 @@ TEST_CASE("timestamps format as RFC 3339 and read back", "[ingress][time]") {
   CHECK(timestamp_text(max + 1) == format_timestamp(max + 1));
   CHECK(timestamp_text(INT64_MIN) == format_timestamp(INT64_MIN));
 }
+
+TEST_CASE("the fast timestamp parser agrees with flow::parse_timestamp", "[ingress][time]") {
+  const std::vector<std::string> valid = {
+      "2026-01-31T12:00:00Z",       "2026-01-31t12:00:00z",      "2024-02-29T23:59:60Z",
+      "2026-01-31T12:00:00.5Z",     "2026-01-31T12:00:00.1234567Z", "2026-01-31T13:30:00+01:30",
+      "0000-01-01T00:00:00-23:59", "9999-12-31T23:59:59.999999+00:00"};
+  std::mt19937_64 rng(5);
+  const std::string alphabet = "0123456789-:T.Zz+t ";
+  for (int i = 0; i < 200000; ++i) {
+    std::string s = valid[rng() % valid.size()];
+    int edits = static_cast<int>(rng() % 3);
+    for (int e = 0; e < edits; ++e) {
+      size_t at = rng() % (s.size() + 1);
+      switch (rng() % 3) {
+        case 0: if (at < s.size()) s[at] = alphabet[rng() % alphabet.size()]; break;
+        case 1: s.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+        default: if (at < s.size()) s.erase(at, 1);
+      }
+    }
+    INFO(s);
+    CHECK(parse_timestamp_text(s) == parse_timestamp(s));
+  }
+  for (const auto& s : valid) CHECK(parse_timestamp_text(s).has_value());
+}

@@ -232,6 +232,7 @@ TEST_CASE("bad configs and bad submits are refused", "[services][runner]") {
 }
 
 TEST_CASE("the destructor leaves no process behind", "[services][runner]") {
+  const std::size_t fds_before = open_fd_count();
   {
     ExecRunner runner({service("Stubborn", script_command("stubborn_service.py"))});
     runner.submit(0, "d-1", "{}");
@@ -240,4 +241,5 @@ TEST_CASE("the destructor leaves no process behind", "[services][runner]") {
     CHECK(runner.stats(0).pid > 0);
   }
   CHECK(no_children_left());
+  CHECK(open_fd_count() == fds_before);
 }

@@ -3,8 +3,10 @@
 // command that cannot start.
 #include <signal.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <memory>
 
 #include "runner_fixture.h"
 
@@ -21,7 +23,9 @@ TEST_CASE("a crash fails the attempt in flight; the restarted process takes the 
   options.use_pidfd = GENERATE(true, false);
   ExecServiceConfig c = service("Fragile", script_command("crash_once_service.py"), dir.path());
   c.retry = 1;
-  ExecRunner runner({c}, options);
+  const std::size_t fds_before = open_fd_count();
+  auto runner_ptr = std::make_unique<ExecRunner>(std::vector<ExecServiceConfig>{c}, options);
+  ExecRunner& runner = *runner_ptr;
   runner.submit(0, "d-1", event_with("{}"));
   runner.submit(0, "d-2", event_with(R"({"crash":true})"));
   runner.submit(0, "d-3", event_with("{}"));
@@ -48,6 +52,8 @@ TEST_CASE("a crash fails the attempt in flight; the restarted process takes the 
   CHECK(log.contains("[Fragile] flowrt: process exited with status 3"));
   runner.shutdown(2s);
   CHECK(no_children_left());
+  runner_ptr.reset();
+  CHECK(open_fd_count() == fds_before);  // the dead process's pipes were closed too
 }
 
 TEST_CASE("a timeout fails the attempt and replaces the process", "[services][runner]") {

@@ -89,6 +89,12 @@ std::string event_with(const std::string& data_json) {
   return "{\"specversion\":\"1.0\",\"type\":\"Thing\",\"id\":\"e-1\",\"data\":" + data_json + "}";
 }
 
+std::size_t open_fd_count() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+  return n;
+}
+
 bool no_children_left() {
   errno = 0;
   return ::waitpid(-1, nullptr, WNOHANG) == -1 && errno == ECHILD;

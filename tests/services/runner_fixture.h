@@ -81,4 +81,7 @@ std::string event_with(const std::string& data_json);
 /// True when this process has no children left, zombies included.
 bool no_children_left();
 
+/// How many file descriptors this process has open.
+std::size_t open_fd_count();
+
 }  // namespace flow::runtime::test

@@ -1,0 +1,197 @@
+// The DOM fast path of the decoder (fast_decoder.h). Every `return false`
+// hands the line to the reference path, which has the messages.
+#include "ingress/fast_decoder.h"
+
+#include <cstring>
+
+#include "ingress/json_check.h"
+#include "ingress/time_text.h"
+#include "layout/event_builder.h"
+
+namespace flow::runtime {
+
+namespace dom = simdjson::dom;
+using dom::element_type;
+using layout::store;
+
+namespace {
+
+// The same attribute names the reference path knows (cloudevent_decoder.cpp).
+enum Attribute : unsigned { kOther, kType, kData, kSpecVersion, kId, kSource, kTime, kSubject, kDataBase64 };
+
+Attribute classify(std::string_view key) {
+  switch (key.size()) {
+    case 2: return key == "id" ? kId : kOther;
+    case 4: return key == "type" ? kType : key == "data" ? kData : key == "time" ? kTime : kOther;
+    case 6: return key == "source" ? kSource : kOther;
+    case 7: return key == "subject" ? kSubject : kOther;
+    case 11: return key == "specversion" ? kSpecVersion : key == "data_base64" ? kDataBase64 : kOther;
+    default: return kOther;
+  }
+}
+
+}  // namespace
+
+FastDecoder::FastDecoder(const EventCatalog& catalog, bool strict) : catalog_(catalog), strict_(strict) {
+  // The reference path refuses nesting beyond json::kMaxDepth; refusing it
+  // here as well keeps the two paths in agreement. Lines longer than this
+  // capacity make the parser grow.
+  usable_ = parser_.allocate(64 * 1024, json::kMaxDepth) == simdjson::SUCCESS;
+}
+
+bool FastDecoder::decode_value(dom::element value, const TypeCodec& codec, uint8_t* slot, Arena& arena) {
+  const element_type type = value.type();
+  switch (codec.kind) {
+    case TypeKind::Bool:
+      if (type != element_type::BOOL) return false;
+      layout::store_bool(slot, value.get_bool().value_unsafe());
+      return true;
+    case TypeKind::Int:
+      if (type != element_type::INT64) return false;  // fractions, exponents, beyond int64: reference path
+      store(slot, value.get_int64().value_unsafe());
+      return true;
+    case TypeKind::Float:
+      // Integers convert as int-to-float does (correctly rounded, -0 is 0).
+      if (type == element_type::DOUBLE) store(slot, value.get_double().value_unsafe());
+      else if (type == element_type::INT64) store(slot, static_cast<double>(value.get_int64().value_unsafe()));
+      else if (type == element_type::UINT64) store(slot, static_cast<double>(value.get_uint64().value_unsafe()));
+      else return false;
+      return true;
+    case TypeKind::List: {
+      if (type != element_type::ARRAY) return false;
+      dom::array array = value.get_array().value_unsafe();
+      const size_t count = array.size();
+      auto* data = static_cast<uint8_t*>(arena.allocate_zeroed(count * codec.element_size, codec.element_align));
+      uint8_t* p = data;
+      const TypeCodec& element = *codec.element;
+      for (dom::element item : array) {
+        if (item.type() == element_type::NULL_VALUE) {
+          if (!codec.element_optional) return false;  // stays zeroed: absent
+        } else if (codec.element_optional) {
+          p[0] = 1;
+          if (!decode_value(item, element, p + codec.element_value_offset, arena)) return false;
+        } else if (!decode_value(item, element, p, arena)) {
+          return false;
+        }
+        p += codec.element_size;
+      }
+      store(slot, FlowList{data, count});
+      return true;
+    }
+    default: break;
+  }
+  if (type != element_type::STRING) return false;
+  const std::string_view text = value.get_string().value_unsafe();
+  switch (codec.kind) {
+    case TypeKind::String: store(slot, arena.copy(text)); return true;
+    case TypeKind::Timestamp: {
+      std::optional<int64_t> micros = parse_timestamp_text(text);
+      if (!micros) return false;
+      store(slot, *micros);
+      return true;
+    }
+    case TypeKind::Duration: {
+      std::optional<int64_t> micros = parse_duration_text(text);
+      if (!micros) return false;
+      store(slot, *micros);
+      return true;
+    }
+    case TypeKind::Enum: {
+      const int member = codec.enumeration->members.find(text);
+      if (member < 0) return false;
+      store(slot, static_cast<int32_t>(member));
+      return true;
+    }
+    default: return false;
+  }
+}
+
+bool FastDecoder::decode_data(dom::element data, const EventType& type, Arena& arena, uint8_t*& instance) {
+  if (data.type() != element_type::OBJECT) return false;
+  const layout::EventLayout& layout = *type.layout;
+  auto* out = static_cast<uint8_t*>(arena.allocate_zeroed(layout.size, layout.align));
+  const size_t n = type.fields.size();
+  seen_.reset(n);
+  size_t expected = 0;  // producers usually write fields in declaration order
+  const dom::object object = data.get_object().value_unsafe();
+  for (dom::key_value_pair member : object) {
+    int index;
+    if (expected < n && member.key == type.fields[expected].name) {
+      index = static_cast<int>(expected);
+    } else {
+      index = type.field_names.find(member.key);
+      if (index < 0) {
+        if (strict_) return false;
+        continue;  // ignored; the DOM parser has checked it is JSON
+      }
+    }
+    expected = static_cast<size_t>(index) + 1;
+    if (!seen_.mark(static_cast<size_t>(index))) return false;  // duplicate
+    const FieldCodec& f = type.fields[static_cast<size_t>(index)];
+    if (member.value.type() == element_type::NULL_VALUE) {
+      if (!f.optional) return false;
+      continue;  // none
+    }
+    if (!decode_value(member.value, *f.value, out + f.offset, arena)) return false;
+    mark_present(layout, out, index);
+  }
+  if (!fill_absent_fields(type, seen_, out, arena)) return false;
+  instance = out;
+  return true;
+}
+
+bool FastDecoder::decode(const char* json, size_t size, Arena& arena, DecodedEvent& out) {
+  dom::element root;
+  if (!usable_ || parser_.parse(json, size, false).get(root)) return false;
+  if (root.type() != element_type::OBJECT) return false;
+  const dom::object attributes = root.get_object().value_unsafe();
+  unsigned seen = 0;
+  dom::element data;
+  bool data_later = false;
+  for (dom::key_value_pair member : attributes) {
+    const Attribute a = classify(member.key);
+    if (a != kOther) {
+      if (seen & (1u << a)) return false;  // duplicate attribute
+      seen |= 1u << a;
+    }
+    if (a == kOther || a == kDataBase64) continue;
+    if (a == kData) {
+      if (out.type) {
+        if (!decode_data(member.value, *out.type, arena, out.instance)) return false;
+      } else {
+        data = member.value;
+        data_later = true;
+      }
+      continue;
+    }
+    std::string_view text;
+    if (member.value.get_string().get(text)) return false;
+    switch (a) {
+      case kType:
+        out.type = catalog_.find(text);
+        if (!out.type) return false;
+        break;
+      case kSpecVersion:
+        if (text != "1.0") return false;
+        break;
+      case kId:
+      case kSource:
+      case kSubject: {
+        if (text.empty() && a != kSubject) return false;
+        FlowStr copy = arena.copy(text);
+        (a == kId ? out.id : a == kSource ? out.source : out.subject) = std::string_view(copy.data, copy.size);
+        break;
+      }
+      case kTime:
+        out.time = parse_timestamp_text(text);
+        if (!out.time) return false;
+        break;
+      default: break;
+    }
+  }
+  if (!(seen & (1u << kType)) || !(seen & (1u << kData))) return false;
+  if (data_later && !decode_data(data, *out.type, arena, out.instance)) return false;
+  return true;
+}
+
+}  // namespace flow::runtime
