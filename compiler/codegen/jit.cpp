@@ -101,21 +101,14 @@ class ProgramLoader {
     open_cache();
     // A cache hit whose object then fails to link is forgotten and compiled afresh.
     for (int attempt = 0;; ++attempt) {
-      bool from_cache = false;
       create_jit();
-      if (cache() && attempt == 0) {
-        if (auto object = cache()->load(key_)) {
-          if (auto error = jit().addObjectFile(std::move(object))) fail("cannot add the cached object", std::move(error));
-          from_cache = true;
-        }
-      }
+      bool from_cache = attempt == 0 && add_cached_object();
       if (!from_cache) add_module();
       if (look_up_entries(from_cache)) {
         program_->stats_.cache_hit = from_cache;
         break;
       }
-      cache()->remove(key_);
-      ++program_->stats_.cache_rejected;
+      forget_cached_object();
     }
     JitStats& stats = program_->stats_;
     stats.optimizer_runs = program_->engine_->counters.optimizer_runs;
@@ -208,6 +201,26 @@ class ProgramLoader {
     if (auto error = engine.jit->getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
       fail("cannot define the runtime symbols", std::move(error));
     }
+  }
+
+  /// Adds the cached object for the key, if there is one that the JIT
+  /// accepts; a rejected one is deleted (and recompiled by the caller).
+  bool add_cached_object() {
+    if (!cache()) return false;
+    auto object = cache()->load(key_);
+    if (!object) return false;
+    if (auto error = jit().addObjectFile(std::move(object))) {
+      llvm::consumeError(std::move(error));
+      forget_cached_object();
+      create_jit();  // start from a clean JIT
+      return false;
+    }
+    return true;
+  }
+
+  void forget_cached_object() {
+    cache()->remove(key_);
+    ++program_->stats_.cache_rejected;
   }
 
   void add_module() {

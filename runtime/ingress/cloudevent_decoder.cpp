@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "ingress/attributes.h"
 #include "ingress/data_decoder.h"
 #include "ingress/fast_decoder.h"
 #include "ingress/json_check.h"
@@ -19,26 +20,6 @@ namespace {
 
 using json::od::json_type;
 using simdjson::error_code;
-
-enum class Attribute : uint8_t { Other, Type, Data, SpecVersion, Id, Source, Time, Subject, DataBase64 };
-
-Attribute classify(std::string_view key) {
-  switch (key.size()) {
-    case 2: return key == "id" ? Attribute::Id : Attribute::Other;
-    case 4:
-      if (key == "type") return Attribute::Type;
-      if (key == "data") return Attribute::Data;
-      if (key == "time") return Attribute::Time;
-      return Attribute::Other;
-    case 6: return key == "source" ? Attribute::Source : Attribute::Other;
-    case 7: return key == "subject" ? Attribute::Subject : Attribute::Other;
-    case 11:
-      if (key == "specversion") return Attribute::SpecVersion;
-      if (key == "data_base64") return Attribute::DataBase64;
-      return Attribute::Other;
-    default: return Attribute::Other;
-  }
-}
 
 const char* attribute_name(Attribute a) {
   switch (a) {
@@ -128,9 +109,9 @@ bool CloudEventDecoder::Impl::decode_root(json::od::document& doc, Arena& arena,
     if (error_code e = json::key_of(member, key)) return not_json(e);
     json::od::value value;
     if (error_code e = member.value().get(value)) return not_json(e);
-    const Attribute a = classify(key);
+    const Attribute a = classify_attribute(key);
     if (a != Attribute::Other) {
-      const uint32_t bit = 1u << static_cast<unsigned>(a);
+      const uint32_t bit = attribute_bit(a);
       if (seen & bit) return fail(RejectKind::NotCloudEvent, "duplicate attribute '" + std::string(key) + "'");
       seen |= bit;
     }
@@ -186,7 +167,7 @@ bool CloudEventDecoder::Impl::decode_root(json::od::document& doc, Arena& arena,
   const char* after = nullptr;
   if (!doc.current_location().get(after)) return not_json(simdjson::TRAILING_CONTENT);
 
-  auto has = [&](Attribute a) { return (seen >> static_cast<unsigned>(a)) & 1; };
+  auto has = [&](Attribute a) { return (seen & attribute_bit(a)) != 0; };
   if (!has(Attribute::Type)) return fail(RejectKind::NotCloudEvent, "missing 'type'");
   if (!has(Attribute::Data)) {
     return fail(RejectKind::NotCloudEvent, has(Attribute::DataBase64)
@@ -207,7 +188,7 @@ bool CloudEventDecoder::Impl::decode_data_again(json::od::document& doc, Arena& 
   for (auto member : root) {
     std::string_view key;
     if (error_code e = json::key_of(member, key)) return not_json(e);
-    if (classify(key) != Attribute::Data) continue;
+    if (classify_attribute(key) != Attribute::Data) continue;
     json::od::value value;
     if (error_code e = member.value().get(value)) return not_json(e);
     return decode_data(value, arena, out);

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "ingress/attributes.h"
 #include "ingress/json_check.h"
 #include "ingress/time_text.h"
 #include "layout/event_builder.h"
@@ -13,24 +14,6 @@ namespace flow::runtime {
 namespace dom = simdjson::dom;
 using dom::element_type;
 using layout::store;
-
-namespace {
-
-// The same attribute names the reference path knows (cloudevent_decoder.cpp).
-enum Attribute : unsigned { kOther, kType, kData, kSpecVersion, kId, kSource, kTime, kSubject, kDataBase64 };
-
-Attribute classify(std::string_view key) {
-  switch (key.size()) {
-    case 2: return key == "id" ? kId : kOther;
-    case 4: return key == "type" ? kType : key == "data" ? kData : key == "time" ? kTime : kOther;
-    case 6: return key == "source" ? kSource : kOther;
-    case 7: return key == "subject" ? kSubject : kOther;
-    case 11: return key == "specversion" ? kSpecVersion : key == "data_base64" ? kDataBase64 : kOther;
-    default: return kOther;
-  }
-}
-
-}  // namespace
 
 FastDecoder::FastDecoder(const EventCatalog& catalog, bool strict) : catalog_(catalog), strict_(strict) {
   // The reference path refuses nesting beyond json::kMaxDepth; refusing it
@@ -149,13 +132,13 @@ bool FastDecoder::decode(const char* json, size_t size, Arena& arena, DecodedEve
   dom::element data;
   bool data_later = false;
   for (dom::key_value_pair member : attributes) {
-    const Attribute a = classify(member.key);
-    if (a != kOther) {
-      if (seen & (1u << a)) return false;  // duplicate attribute
-      seen |= 1u << a;
+    const Attribute a = classify_attribute(member.key);
+    if (a != Attribute::Other) {
+      if (seen & attribute_bit(a)) return false;  // duplicate attribute
+      seen |= attribute_bit(a);
     }
-    if (a == kOther || a == kDataBase64) continue;
-    if (a == kData) {
+    if (a == Attribute::Other || a == Attribute::DataBase64) continue;
+    if (a == Attribute::Data) {
       if (out.type) {
         if (!decode_data(member.value, *out.type, arena, out.instance)) return false;
       } else {
@@ -167,29 +150,31 @@ bool FastDecoder::decode(const char* json, size_t size, Arena& arena, DecodedEve
     std::string_view text;
     if (member.value.get_string().get(text)) return false;
     switch (a) {
-      case kType:
+      case Attribute::Type:
         out.type = catalog_.find(text);
         if (!out.type) return false;
         break;
-      case kSpecVersion:
+      case Attribute::SpecVersion:
         if (text != "1.0") return false;
         break;
-      case kId:
-      case kSource:
-      case kSubject: {
-        if (text.empty() && a != kSubject) return false;
+      case Attribute::Id:
+      case Attribute::Source:
+      case Attribute::Subject: {
+        if (text.empty() && a != Attribute::Subject) return false;
         FlowStr copy = arena.copy(text);
-        (a == kId ? out.id : a == kSource ? out.source : out.subject) = std::string_view(copy.data, copy.size);
+        (a == Attribute::Id       ? out.id
+         : a == Attribute::Source ? out.source
+                                  : out.subject) = std::string_view(copy.data, copy.size);
         break;
       }
-      case kTime:
+      case Attribute::Time:
         out.time = parse_timestamp_text(text);
         if (!out.time) return false;
         break;
       default: break;
     }
   }
-  if (!(seen & (1u << kType)) || !(seen & (1u << kData))) return false;
+  if (!(seen & attribute_bit(Attribute::Type)) || !(seen & attribute_bit(Attribute::Data))) return false;
   if (data_later && !decode_data(data, *out.type, arena, out.instance)) return false;
   return true;
 }

@@ -45,7 +45,7 @@ int two_digits(const char* p) {
 }
 
 bool is_leap(int year) {
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);  // mostly one AND
 }
 
 }  // namespace

@@ -94,6 +94,31 @@ class FlowrtTest(unittest.TestCase):
         self.assertEqual(len(kinds(records, "definition")), 1)
         self.verify()
 
+    def test_every_example_runs_with_its_input(self):
+        expected = {  # example: (exit status, {instance: status})
+            "order-to-cash": (3, {k: "completed" for k in ["1001", "1002", "1003", "1004"]}),
+            "insurance-claim": (0, {k: "completed" for k in ["CL-1", "CL-2", "CL-3", "CL-4"]}),
+            "support-ticket": (0, {k: "completed" for k in ["T-1", "T-2", "T-3"]}),
+        }
+        for name in sorted(os.listdir(EXAMPLES)):
+            folder = os.path.join(EXAMPLES, name)
+            flows = [f for f in os.listdir(folder) if f.endswith(".flow")]
+            inputs = [f for f in os.listdir(folder) if f.endswith(".jsonl")]
+            if not flows or not inputs:
+                continue
+            with self.subTest(example=name):
+                self.assertIn(name, expected, "every runnable example has an expected outcome here")
+                journal = os.path.join(self.dir, name)
+                out = run([FLOWRT, "run", os.path.join(folder, flows[0]), "--journal", journal,
+                           "--input", os.path.join(folder, inputs[0])])
+                status, instances = expected[name]
+                self.assertEqual(out.returncode, status, out.stderr)
+                records = dump(journal)
+                got = {inst: st for (inst, _flow), st in statuses(records).items()}
+                self.assertEqual(got, instances)
+                verify = run([FLOWRT, "journal", "verify", "--journal", journal])
+                self.assertEqual(verify.returncode, 0, verify.stdout)
+
     def test_built_artifact_runs_like_sources(self):
         example = os.path.join(EXAMPLES, "order-to-cash")
         app = os.path.join(self.dir, "orders.flowc")
