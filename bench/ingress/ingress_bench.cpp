@@ -80,8 +80,8 @@ const Setup& setup() {
   return s;
 }
 
-void decode_loop(benchmark::State& state, const std::string& line) {
-  runtime::CloudEventDecoder decoder(*setup().catalog);
+void decode_loop(benchmark::State& state, const std::string& line, bool fast_path = true) {
+  runtime::CloudEventDecoder decoder(*setup().catalog, {false, fast_path});
   Arena arena;
   runtime::DecodedEvent event;
   size_t n = 0;
@@ -103,6 +103,30 @@ void BM_DecodeShuffledFields(benchmark::State& state) {
   decode_loop(state, kShuffled);
 }
 BENCHMARK(BM_DecodeShuffledFields);
+
+// The reference path alone (On-Demand), which the decoder falls back to
+// for lines the fast path does not accept.
+void BM_DecodeReferencePath(benchmark::State& state) {
+  decode_loop(state, kLine, false);
+}
+BENCHMARK(BM_DecodeReferencePath);
+
+// An exec service's emit: type known, the `data` text alone.
+void BM_DecodeData(benchmark::State& state) {
+  const std::string data = kLine.substr(kLine.find("\"data\":") + 7, kLine.size() - kLine.find("\"data\":") - 8);
+  const runtime::EventType& type = *setup().catalog->find("OrderPlaced");
+  runtime::CloudEventDecoder decoder(*setup().catalog);
+  Arena arena;
+  runtime::DecodedEvent event;
+  size_t n = 0;
+  for (auto _ : state) {
+    if (!decoder.decode_data(type, data, arena, event)) Setup::fail(decoder.error());
+    benchmark::DoNotOptimize(event.instance);
+    if (++n % 16 == 0) arena.reset();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_DecodeData);
 
 // Lines read into one big buffer: no copy into the padded buffer.
 void BM_DecodeInPlace(benchmark::State& state) {

@@ -113,6 +113,8 @@ class ProgramLoader {
     JitStats& stats = program_->stats_;
     stats.optimizer_runs = program_->engine_->counters.optimizer_runs;
     stats.codegen_runs = program_->engine_->counters.codegen_runs;
+    stats.optimizer_ms = static_cast<double>(program_->engine_->counters.optimizer_ns) / 1e6;
+    stats.codegen_ms = static_cast<double>(program_->engine_->counters.codegen_ns) / 1e6;
     if (cache()) {
       stats.cache_written = cache()->counters().writes > 0;
       stats.cache_rejected += cache()->counters().rejected;

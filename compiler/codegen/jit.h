@@ -48,7 +48,9 @@ struct JitStats {
   bool cache_written = false;   // the machine code was stored in the cache
   uint32_t cache_rejected = 0;  // cache files found corrupt (ignored and rewritten)
   std::string cache_file;       // the cache file used or written; empty without a cache
-  double load_ms = 0;           // wall time of compile()/compile_bitcode()
+  double load_ms = 0;           // wall time of compile()/compile_bitcode(), of which
+  double optimizer_ms = 0;      //   in the LLVM optimisation pipeline
+  double codegen_ms = 0;        //   in the LLVM code generator
 };
 
 class CompiledProgram {

@@ -1,6 +1,8 @@
 // The O2 pipeline and the optimising, caching ORC compiler.
 #include "codegen/optimizer.h"
 
+#include <chrono>
+
 #include "llvm/ExecutionEngine/Orc/CompileUtils.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -41,13 +43,25 @@ llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> OptimizingCompiler::operator
   if (cache_ && lookup_) {
     if (auto cached = cache_->getObject(&module)) return cached;
   }
+  auto nanoseconds_since = [](std::chrono::steady_clock::time_point start) {
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+  };
+  auto start = std::chrono::steady_clock::now();
   optimise_module(module, *machine_, opt_level_);
-  if (counters_) ++counters_->optimizer_runs;
+  if (counters_) {
+    ++counters_->optimizer_runs;
+    counters_->optimizer_ns += nanoseconds_since(start);
+  }
   // Code generation proper; the cache is ours to fill, so none here.
+  start = std::chrono::steady_clock::now();
   llvm::orc::SimpleCompiler codegen(*machine_);
   auto object = codegen(module);
   if (!object) return object.takeError();
-  if (counters_) ++counters_->codegen_runs;
+  if (counters_) {
+    ++counters_->codegen_runs;
+    counters_->codegen_ns += nanoseconds_since(start);
+  }
   if (cache_) cache_->notifyObjectCompiled(&module, (*object)->getMemBufferRef());
   return std::move(*object);
 }

@@ -21,6 +21,8 @@ void optimise_module(llvm::Module& module, llvm::TargetMachine& machine, int opt
 struct CompileCounters {
   std::atomic<uint32_t> optimizer_runs{0};
   std::atomic<uint32_t> codegen_runs{0};
+  std::atomic<uint64_t> optimizer_ns{0};  // wall time spent in each
+  std::atomic<uint64_t> codegen_ns{0};
 };
 
 /// Optimises, then compiles a module to an object file. With a cache it

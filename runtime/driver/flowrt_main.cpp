@@ -1,6 +1,8 @@
 // flowrt: the Flow runtime's command line (runtime.md §2).
 //   flowrt run APP.flowc|FILE.flow [--journal DIR] [--input FILE|-] [--fsync always|batch|never] [--strict]
 //   flowrt journal verify|dump --journal DIR [--json]
+//   flowrt dossier --journal DIR (--key K | --instance ID | --all) [--at TIMESTAMP] [--json]
+//   flowrt journal index --journal DIR [--rebuild]
 // Exit status: 0 success; 1 the journal or the app is unusable; 2 bad usage;
 // 3 `run` rejected an input or dead-lettered a delivery.
 #include <unistd.h>
@@ -13,7 +15,10 @@
 #include "diag/diagnostic_printer.h"
 #include "engine/engine.h"
 #include "load/app_loader.h"
+#include "queries/dossier.h"
 #include "queries/journal_dump.h"
+#include "queries/journal_index.h"
+#include "support/time_format.h"
 
 namespace {
 
@@ -78,6 +83,95 @@ int run_command(const std::string& app_path, const std::string& journal_dir, con
   }
 }
 
+
+// ---- Queries: dossier, explain, replay, journal export / index -------------
+// (runtime.md §6; docs/journal.md "Queries").
+
+struct QueryArgs {
+  CLI::App* dossier = nullptr;
+  CLI::App* index = nullptr;
+  std::string dossier_dir = "journal", key, instance, at, flow, status;
+  bool all = false, dossier_json = false;
+  std::string index_dir = "journal";
+  bool index_rebuild = false;
+};
+
+void add_query_commands(CLI::App& app, CLI::App* journal, QueryArgs& q) {
+  q.dossier = app.add_subcommand("dossier", "An instance's state and history (or --all instances)");
+  q.dossier->add_option("--journal", q.dossier_dir, "Journal folder");
+  auto* key = q.dossier->add_option("--key", q.key, "The instance whose key value is K");
+  auto* instance = q.dossier->add_option("--instance", q.instance, "The instance with this id");
+  auto* all = q.dossier->add_flag("--all", q.all, "List every instance with its status");
+  key->excludes(instance)->excludes(all);
+  instance->excludes(all);
+  q.dossier->add_option("--at", q.at, "As of this moment (RFC 3339, e.g. 2026-11-20T09:30:00Z)");
+  q.dossier->add_option("--flow", q.flow, "With --all: only instances that entered this flow");
+  q.dossier->add_option("--status", q.status, "With --all: only this status")
+      ->check(CLI::IsMember({"active", "completed", "failed", "waiting", "working", "done"}));
+  q.dossier->add_flag("--json", q.dossier_json, "JSON output (docs/journal.md)");
+
+  q.index = journal->add_subcommand("index", "Build or bring up to date the query index of a journal");
+  q.index->add_option("--journal", q.index_dir, "Journal folder");
+  q.index->add_flag("--rebuild", q.index_rebuild, "Rebuild it from scratch");
+}
+
+/// Runs the query subcommand that was parsed; -1 when none was.
+int run_query_command(const QueryArgs& q) {
+  namespace rq = flow::runtime::queries;
+  if (q.dossier->parsed()) {
+    rq::DossierOptions options;
+    if (!q.key.empty() || q.dossier->count("--key") > 0) {
+      options.select = rq::DossierOptions::Select::Key;
+      options.value = q.key;
+    } else if (q.dossier->count("--instance") > 0) {
+      options.select = rq::DossierOptions::Select::Instance;
+      options.value = q.instance;
+    } else if (q.all) {
+      options.select = rq::DossierOptions::Select::All;
+    } else {
+      std::cerr << "flowrt dossier: give --key K, --instance ID or --all\n";
+      return kExitUsage;
+    }
+    if ((!q.flow.empty() || !q.status.empty()) && !q.all) {
+      std::cerr << "flowrt dossier: --flow and --status go with --all\n";
+      return kExitUsage;
+    }
+    if (!q.at.empty()) {
+      auto at = flow::parse_timestamp(q.at);
+      if (!at) {
+        std::cerr << "flowrt dossier: --at '" << q.at << "' is not an RFC 3339 timestamp (e.g. 2026-11-20T09:30:00Z)\n";
+        return kExitUsage;
+      }
+      options.at_us = *at;
+    }
+    options.json = q.dossier_json;
+    options.flow = q.flow;
+    options.status = q.status;
+    return rq::run_dossier(q.dossier_dir, options, std::cout, std::cerr);
+  }
+  if (q.index->parsed()) {
+    try {
+      rq::IndexOpenOptions options;
+      options.force_rebuild = q.index_rebuild;
+      rq::IndexOpenReport report;
+      auto index = rq::JournalIndex::open(q.index_dir, options, report);
+      const char* how = report.how == rq::IndexOpenReport::How::Fresh     ? "up to date"
+                        : report.how == rq::IndexOpenReport::How::Updated ? "updated"
+                                                                          : "built";
+      std::cout << "index " << how;
+      if (report.how != rq::IndexOpenReport::How::Fresh) std::cout << " (" << report.reason << ")";
+      std::cout << (report.how == rq::IndexOpenReport::How::Fresh ? "" : report.saved ? ", saved" : ", not saved") << "\n";
+      if (!report.save_error.empty()) std::cout << "not saved: " << report.save_error << "\n";
+      std::cout << index->describe();
+      return kExitOk;
+    } catch (const std::exception& e) {
+      std::cerr << "flowrt: error: " << e.what() << "\n";
+      return kExitFailure;
+    }
+  }
+  return -1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -108,6 +202,9 @@ int main(int argc, char** argv) {
   dump->add_flag("--json", dump_json, "One JSON object per record");
   dump->add_flag("--artifacts", dump_artifacts, "Include the artifacts of definition records (--json)");
 
+  QueryArgs query_args;
+  add_query_commands(app, journal, query_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -137,5 +234,6 @@ int main(int argc, char** argv) {
     flow::runtime::DumpOptions options{dump_json, dump_artifacts};
     return flow::runtime::dump_journal(dump_dir, options, std::cout, std::cerr) == 0 ? kExitOk : kExitFailure;
   }
+  if (int status = run_query_command(query_args); status >= 0) return status;
   return kExitUsage;
 }

@@ -1,6 +1,8 @@
-// The CloudEvents envelope: finds `type` and `data` among the attributes,
-// decodes `data` with DataDecoder, checks the optional attributes, and keeps
-// the input padded for simdjson. See cloudevent_decoder.h.
+// CloudEventDecoder: keeps the input padded for simdjson, tries the fast
+// path (fast_decoder.h), and otherwise runs the reference path for the
+// envelope here: finds `type` and `data` among the attributes with the
+// On-Demand API, checks the optional ones, decodes `data` with DataDecoder,
+// and words every rejection. See cloudevent_decoder.h.
 #include "ingress/cloudevent_decoder.h"
 
 #include <cstring>
@@ -41,12 +43,17 @@ const char* attribute_name(Attribute a) {
 struct CloudEventDecoder::Impl {
   Impl(const EventCatalog& c, Options o) : catalog(c), data(o.strict), fast(c, o.strict), use_fast(o.fast_path) {}
 
-  bool decode(simdjson::padded_string_view json, Arena& arena, DecodedEvent& out, std::string& error,
-              RejectKind& kind);
+  /// Decodes a line, or with `known` a bare data object of that type.
+  bool decode(simdjson::padded_string_view json, const EventType* known, Arena& arena, DecodedEvent& out,
+              std::string& error, RejectKind& kind);
   bool decode_root(json::od::document& doc, Arena& arena, DecodedEvent& out);
   bool decode_data(json::od::value& value, Arena& arena, DecodedEvent& out);
   bool decode_data_again(json::od::document& doc, Arena& arena, DecodedEvent& out);
+  bool decode_bare_data(json::od::document& doc, const EventType& type, Arena& arena, DecodedEvent& out);
   bool string_attribute(json::od::value& value, Attribute a, std::string_view& text);
+
+  /// `line` copied into `buffer`, followed by kPadding zero bytes.
+  simdjson::padded_string_view padded_copy(std::string_view line);
 
   bool fail(RejectKind k, std::string reason) {
     kind_ = k;
@@ -196,17 +203,24 @@ bool CloudEventDecoder::Impl::decode_data_again(json::od::document& doc, Arena& 
   return fail(RejectKind::NotCloudEvent, "missing 'data'");
 }
 
-bool CloudEventDecoder::Impl::decode(simdjson::padded_string_view json, Arena& arena, DecodedEvent& out,
-                                     std::string& error, RejectKind& kind) {
+bool CloudEventDecoder::Impl::decode(simdjson::padded_string_view json, const EventType* known, Arena& arena,
+                                     DecodedEvent& out, std::string& error, RejectKind& kind) {
   out = DecodedEvent{};
-  if (use_fast && fast.decode(json.data(), json.size(), arena, out)) return true;
+  if (use_fast) {
+    if (known ? fast.decode_data_object(json.data(), json.size(), *known, arena, out)
+              : fast.decode(json.data(), json.size(), arena, out)) {
+      return true;
+    }
+    out = DecodedEvent{};
+  }
   // Not accepted by the fast path: the reference path decides and explains.
-  out = DecodedEvent{};
   error_ = &error;
   json::od::document doc;
   bool ok;
   if (error_code e = parser.iterate(json).get(doc)) {
     ok = not_json(e);
+  } else if (known) {
+    ok = decode_bare_data(doc, *known, arena, out);
   } else {
     ok = decode_root(doc, arena, out);
   }
@@ -222,6 +236,23 @@ bool CloudEventDecoder::Impl::decode(simdjson::padded_string_view json, Arena& a
   return false;
 }
 
+bool CloudEventDecoder::Impl::decode_bare_data(json::od::document& doc, const EventType& type, Arena& arena,
+                                               DecodedEvent& out) {
+  json_type root_type;
+  if (error_code e = doc.type().get(root_type)) return not_json(e);
+  if (root_type != json_type::object) {
+    return fail(RejectKind::NotCloudEvent,
+                "'data' must be an object, found " + std::string(json::type_name(root_type)));
+  }
+  json::od::value value;
+  if (error_code e = doc.get_value().get(value)) return not_json(e);
+  out.type = &type;
+  if (!decode_data(value, arena, out)) return false;
+  const char* after = nullptr;
+  if (!doc.current_location().get(after)) return not_json(simdjson::TRAILING_CONTENT);
+  return true;
+}
+
 CloudEventDecoder::CloudEventDecoder(const EventCatalog& catalog) : CloudEventDecoder(catalog, Options{}) {}
 
 CloudEventDecoder::CloudEventDecoder(const EventCatalog& catalog, Options options)
@@ -229,26 +260,34 @@ CloudEventDecoder::CloudEventDecoder(const EventCatalog& catalog, Options option
 
 CloudEventDecoder::~CloudEventDecoder() = default;
 
-bool CloudEventDecoder::decode(std::string_view line, Arena& arena, DecodedEvent& out) {
+simdjson::padded_string_view CloudEventDecoder::Impl::padded_copy(std::string_view line) {
   const size_t needed = line.size() + kPadding;
-  if (impl_->capacity < needed) {
-    size_t capacity = impl_->capacity ? impl_->capacity : 4096;
-    while (capacity < needed) capacity *= 2;
-    impl_->buffer = std::make_unique<char[]>(capacity);  // zeroed once; padding stays deterministic
-    impl_->capacity = capacity;
+  if (capacity < needed) {
+    size_t grown = capacity ? capacity : 4096;
+    while (grown < needed) grown *= 2;
+    buffer = std::make_unique<char[]>(grown);
+    capacity = grown;
   }
-  char* buffer = impl_->buffer.get();
-  if (!line.empty()) std::memcpy(buffer, line.data(), line.size());
-  std::memset(buffer + line.size(), 0, kPadding);
-  return impl_->decode(simdjson::padded_string_view(buffer, line.size(), impl_->capacity), arena, out, error_,
-                       error_kind_);
+  char* copy = buffer.get();
+  if (!line.empty()) std::memcpy(copy, line.data(), line.size());
+  std::memset(copy + line.size(), 0, kPadding);
+  return simdjson::padded_string_view(copy, line.size(), capacity);
+}
+
+bool CloudEventDecoder::decode(std::string_view line, Arena& arena, DecodedEvent& out) {
+  return impl_->decode(impl_->padded_copy(line), nullptr, arena, out, error_, error_kind_);
+}
+
+bool CloudEventDecoder::decode_data(const EventType& type, std::string_view data_json, Arena& arena,
+                                    DecodedEvent& out) {
+  return impl_->decode(impl_->padded_copy(data_json), &type, arena, out, error_, error_kind_);
 }
 
 bool CloudEventDecoder::decode_in_place(std::string_view line, size_t readable_after, Arena& arena,
                                         DecodedEvent& out) {
   if (readable_after < kPadding) return decode(line, arena, out);
-  return impl_->decode(simdjson::padded_string_view(line.data(), line.size(), line.size() + readable_after), arena,
-                       out, error_, error_kind_);
+  return impl_->decode(simdjson::padded_string_view(line.data(), line.size(), line.size() + readable_after),
+                       nullptr, arena, out, error_, error_kind_);
 }
 
 }  // namespace flow::runtime

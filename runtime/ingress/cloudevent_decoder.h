@@ -81,10 +81,17 @@ class CloudEventDecoder {
   /// fewer than kPadding it falls back to copying.
   bool decode_in_place(std::string_view line, size_t readable_after, Arena& arena, DecodedEvent& out);
 
-  /// An event a service emitted: the same object shape and validation
-  /// (only `type` and `data` are required; `id`, `time`... are reported when
-  /// present). Whether the service may publish that type is the caller's check.
+  /// An event a service emitted, as one JSON object: the same shape and
+  /// validation (only `type` and `data` are required; `id`, `time`... are
+  /// reported when present). Whether the service may publish that type is
+  /// the caller's check.
   bool decode_emitted(std::string_view json, Arena& arena, DecodedEvent& out) { return decode(json, arena, out); }
+
+  /// The `data` object alone, of an event whose type is already known (an
+  /// exec service's emit as runtime/services hands it over: the type name,
+  /// looked up with EventCatalog::find, and RawEmit::data_json). Same
+  /// validation and messages as the `data` of a line; `out` gets no attributes.
+  bool decode_data(const EventType& type, std::string_view data_json, Arena& arena, DecodedEvent& out);
 
   /// Why the last decode failed (one line, no newline).
   const std::string& error() const { return error_; }

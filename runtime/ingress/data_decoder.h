@@ -1,10 +1,10 @@
-// Internal to the ingress library: decodes the `data` object of an event
-// straight from simdjson's On-Demand values into the event's compiled layout
-// (docs/event-layout.md), validating as it goes (language.md §5): types,
-// null only for optionals, missing fields, defaults for absent fields,
-// duplicate and (when strict) unknown fields. One instance per thread; it
-// keeps scratch buffers between events so the hot path does not allocate
-// except in the arena.
+// Internal to the ingress library: the reference path's decoder of an
+// event's `data` object, from simdjson's On-Demand values straight into the
+// event's compiled layout (docs/event-layout.md), validating as it goes
+// (language.md §5): types, null only for optionals, missing fields, defaults
+// for absent fields, duplicate and (when strict) unknown fields; and saying
+// precisely what is wrong when something is. One per decoder (per thread);
+// it keeps scratch buffers between events, so it allocates only in the arena.
 #pragma once
 
 #include <cstdint>

@@ -19,7 +19,7 @@ FastDecoder::FastDecoder(const EventCatalog& catalog, bool strict) : catalog_(ca
   // The reference path refuses nesting beyond json::kMaxDepth; refusing it
   // here as well keeps the two paths in agreement. Lines longer than this
   // capacity make the parser grow.
-  usable_ = parser_.allocate(64 * 1024, json::kMaxDepth) == simdjson::SUCCESS;
+  usable_ = parser_.allocate(4096, json::kMaxDepth) == simdjson::SUCCESS;
 }
 
 bool FastDecoder::decode_value(dom::element value, const TypeCodec& codec, uint8_t* slot, Arena& arena) {
@@ -121,6 +121,14 @@ bool FastDecoder::decode_data(dom::element data, const EventType& type, Arena& a
   if (!fill_absent_fields(type, seen_, out, arena)) return false;
   instance = out;
   return true;
+}
+
+bool FastDecoder::decode_data_object(const char* json, size_t size, const EventType& type, Arena& arena,
+                                     DecodedEvent& out) {
+  dom::element root;
+  if (!usable_ || parser_.parse(json, size, false).get(root)) return false;
+  out.type = &type;
+  return decode_data(root, type, arena, out.instance);
 }
 
 bool FastDecoder::decode(const char* json, size_t size, Arena& arena, DecodedEvent& out) {

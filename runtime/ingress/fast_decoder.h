@@ -31,6 +31,8 @@ class FastDecoder {
   /// True when the line is a valid event (then `out` is filled); false
   /// means "ask the reference path" (`out` and the arena may hold leftovers).
   bool decode(const char* json, size_t size, Arena& arena, DecodedEvent& out);
+  /// The same for a bare `data` object of a known type.
+  bool decode_data_object(const char* json, size_t size, const EventType& type, Arena& arena, DecodedEvent& out);
 
  private:
   bool decode_data(simdjson::dom::element data, const EventType& type, Arena& arena, uint8_t*& instance);

@@ -212,3 +212,28 @@ TEST_CASE("one decoder decodes many lines; a failure does not spoil the next", "
   std::string big(100000, 'x');
   CHECK(decoder.decode(line_of("OrderPlaced", order_data(R"("note":")" + big + "\"")), arena, event));
 }
+
+TEST_CASE("decode_data decodes a bare data object of a known type", "[ingress][envelope]") {
+  const runtime::EventType& approved = shop().type("OrderApproved");
+  for (bool fast : {true, false}) {
+    runtime::CloudEventDecoder decoder(*shop().catalog, {false, fast});
+    Arena arena;
+    runtime::DecodedEvent event;
+    REQUIRE(decoder.decode_data(approved, order_data(R"("approved_by":"bob")"), arena, event));
+    CHECK(event.type == &approved);
+    CHECK_FALSE(event.id);
+    std::string json;
+    runtime::append_data_json(json, approved, event.instance);
+    CHECK(json.find(R"("approved_by":"bob")") != std::string::npos);
+    CHECK_FALSE(decoder.decode_data(approved, order_data(), arena, event));
+    CHECK(decoder.error() == "missing field 'approved_by'");
+    CHECK_FALSE(decoder.decode_data(approved, "[1]", arena, event));
+    CHECK(decoder.error() == "'data' must be an object, found array");
+    CHECK_FALSE(decoder.decode_data(approved, order_data(R"("approved_by":"bob")") + " 1", arena, event));
+    CHECK_THAT(decoder.error(), StartsWith("not JSON: "));
+    CHECK_FALSE(decoder.decode_data(approved, R"({"items":"x"})", arena, event));
+    CHECK(decoder.error() == "field 'items': expected int, found string \"x\"");
+    CHECK_FALSE(decoder.decode_data(approved, "", arena, event));
+    CHECK(decoder.error() == "not JSON: empty line");
+  }
+}

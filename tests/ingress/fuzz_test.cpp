@@ -1,7 +1,8 @@
 // Hostile input: random bytes, valid lines with random edits, every
 // truncation. The decoder must never crash (run under the sanitizer build,
-// scripts/test), must give a one-line reason for every rejection, and what
-// it accepts must encode and decode to the same text.
+// scripts/test), must give a one-line reason for every rejection, what it
+// accepts must encode and decode to the same text, and its fast path must
+// agree with the reference path on every line.
 #include <catch2/catch.hpp>
 #include <random>
 
@@ -12,31 +13,50 @@ using namespace flow::testing;
 
 namespace {
 
+runtime::CloudEventDecoder::Options reference_only() {
+  runtime::CloudEventDecoder::Options options;
+  options.fast_path = false;
+  return options;
+}
+
+std::string encode(const runtime::DecodedEvent& event) {
+  std::string out;
+  runtime::append_cloudevent_json(out, *event.type, event.instance,
+                                  {event.id.value_or("none"), event.source.value_or("none"), event.time, event.subject});
+  return out;
+}
+
+/// Feeds lines to the decoder (fast path first) and, as a differential
+/// check, to the reference path alone: both must agree on every line.
 struct Fuzzer {
   runtime::CloudEventDecoder decoder{*shop().catalog};
+  runtime::CloudEventDecoder reference{*shop().catalog, reference_only()};
   Arena arena;
   size_t accepted = 0, rejected = 0;
 
   void feed(const std::string& line) {
-    runtime::DecodedEvent event;
-    if (decoder.decode(line, arena, event)) {
+    runtime::DecodedEvent event, expected;
+    const bool ok = decoder.decode(line, arena, event);
+    INFO("line: " << line);
+    REQUIRE(ok == reference.decode(line, arena, expected));
+    if (ok) {
       ++accepted;
       REQUIRE(event.type);
       REQUIRE(event.instance);
+      REQUIRE(event.type == expected.type);
+      const std::string once = encode(event);
+      CHECK(once == encode(expected));
       // Whatever was accepted is a well-formed instance: it encodes, and the
       // encoding decodes to the same encoding.
-      std::string once;
-      runtime::append_cloudevent_json(once, *event.type, event.instance, {"id", "src", event.time, event.subject});
       runtime::DecodedEvent again;
-      INFO("accepted: " << line << "\nencoded: " << once);
+      INFO("encoded: " << once);
       REQUIRE(decoder.decode(once, arena, again));
-      std::string twice;
-      runtime::append_cloudevent_json(twice, *again.type, again.instance, {"id", "src", again.time, again.subject});
-      CHECK(twice == once);
+      CHECK(encode(again) == once);
     } else {
       ++rejected;
       const std::string& error = decoder.error();
-      INFO("line: " << line);
+      CHECK(error == reference.error());
+      CHECK(decoder.error_kind() == reference.error_kind());
       CHECK_FALSE(error.empty());
       CHECK(error.find('\n') == std::string::npos);
       CHECK(error.find('\r') == std::string::npos);
@@ -113,4 +133,48 @@ TEST_CASE("fuzz: every truncation of a valid line is rejected", "[ingress][fuzz]
     fuzz.feed(line);
   }
   CHECK(fuzz.accepted == seeds().size());
+}
+
+TEST_CASE("fast and reference paths agree at the edges", "[ingress][fuzz]") {
+  Fuzzer fuzz;
+  const std::string order = order_data();
+  std::vector<std::string> lines = {
+      line_of("Everything", R"({"id":1,"f":-0})"),
+      line_of("OrderPlaced", order_data(R"("amount":-0)", {"amount"})),
+      line_of("OrderPlaced", order_data(R"("amount":-0.0)", {"amount"})),
+      line_of("OrderPlaced", order_data(R"("amount":-0e0)", {"amount"})),
+      line_of("OrderPlaced", order_data(R"("amount":18446744073709551615)", {"amount"})),
+      line_of("OrderPlaced", order_data(R"("amount":18446744073709551616)", {"amount"})),
+      line_of("OrderPlaced", order_data(R"("amount":9007199254740993)", {"amount"})),
+      line_of("OrderPlaced", order_data(R"("amount":-9223372036854775808)", {"amount"})),
+      line_of("OrderPlaced", order_data(R"("amount":2e-400)", {"amount"})),
+      line_of("OrderPlaced", order_data(R"("amount":1E2)", {"amount"})),
+      line_of("OrderPlaced", order_data(R"("items":18446744073709551615)", {"items"})),
+      line_of("OrderPlaced", order_data(R"("items":-0)", {"items"})),
+      line_of("OrderPlaced", order_data(R"("customer":"a\u0000b\"")", {"customer"})),
+      line_of("OrderPlaced", order_data(R"("coupon":"x","coupon":null)", {"coupon"})),
+      line_of("OrderPlaced", order_data(R"("x":1,"x":2)")),
+      R"({"data":)" + order + R"(,"type":"OrderPlaced","type":"OrderPlaced"})",
+      R"({"type":"OrderPlaced","data":)" + order + R"(,"id":""})",
+      R"({"type":"OrderPlaced","subject":"","data":)" + order + "}",
+      R"({"type":"OrderPlaced","data_base64":"","data":)" + order + "}",
+      R"({"typ\u0065":"OrderPlaced","data":)" + order + "}",
+  };
+  for (int depth = 250; depth <= 260; ++depth) {
+    std::string nested = std::string(static_cast<size_t>(depth), '[') + std::string(static_cast<size_t>(depth), ']');
+    lines.push_back(line_of("OrderPlaced", order_data("\"note\":" + nested)));
+    lines.push_back(R"({"type":"OrderPlaced","ext":)" + nested + R"(,"data":)" + order + "}");
+  }
+  for (const auto& line : lines) fuzz.feed(line);
+  CHECK(fuzz.accepted > 10);
+  // The strict decoders agree too.
+  runtime::CloudEventDecoder strict{*shop().catalog, {true, true}};
+  runtime::CloudEventDecoder strict_reference{*shop().catalog, {true, false}};
+  Arena arena;
+  runtime::DecodedEvent a, b;
+  const std::string unknown = line_of("OrderPlaced", order_data(R"("note":1)"));
+  CHECK_FALSE(strict.decode(unknown, arena, a));
+  CHECK_FALSE(strict_reference.decode(unknown, arena, b));
+  CHECK(strict.error() == strict_reference.error());
+  CHECK(strict.decode(line_of("OrderPlaced", order), arena, a));
 }

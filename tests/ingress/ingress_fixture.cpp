@@ -99,14 +99,42 @@ bool DecodeResult::present(const std::string& name) const {
   return event.type->layout->present(event.instance, index);
 }
 
-DecodeResult decode_with(const IngressProgram& program, const std::string& line, bool strict) {
+namespace {
+
+DecodeResult decode_once(const IngressProgram& program, const std::string& line, bool strict, bool fast_path) {
   DecodeResult r;
   r.arena = std::make_shared<Arena>();
-  runtime::CloudEventDecoder decoder(*program.catalog, runtime::CloudEventDecoder::Options{strict});
+  runtime::CloudEventDecoder decoder(*program.catalog, runtime::CloudEventDecoder::Options{strict, fast_path});
   r.ok = decoder.decode(line, *r.arena, r.event);
   if (!r.ok) {
     r.error = decoder.error();
     r.kind = decoder.error_kind();
+  }
+  return r;
+}
+
+std::string encoded(const DecodeResult& r) {
+  std::string out;
+  runtime::append_cloudevent_json(out, *r.event.type, r.event.instance,
+                                  {r.event.id.value_or(""), r.event.source.value_or(""), r.event.time, r.event.subject});
+  return out;
+}
+
+}  // namespace
+
+DecodeResult decode_with(const IngressProgram& program, const std::string& line, bool strict, bool fast_path) {
+  DecodeResult r = decode_once(program, line, strict, fast_path);
+  if (fast_path) {
+    // Every test line doubles as a differential test of the two paths.
+    DecodeResult reference = decode_once(program, line, strict, false);
+    INFO("line: " << line);
+    REQUIRE(r.ok == reference.ok);
+    if (r.ok) {
+      CHECK(encoded(r) == encoded(reference));
+    } else {
+      CHECK(r.error == reference.error);
+      CHECK(r.kind == reference.kind);
+    }
   }
   return r;
 }

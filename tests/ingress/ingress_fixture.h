@@ -50,9 +50,11 @@ struct DecodeResult {
   bool present(const std::string& name) const;
 };
 
-/// Decodes one line against the shop program (or `program`).
+/// Decodes one line against the shop program (or `program`); `fast_path`
+/// false uses the reference path alone.
 DecodeResult decode(const std::string& line, bool strict = false);
-DecodeResult decode_with(const IngressProgram& program, const std::string& line, bool strict = false);
+DecodeResult decode_with(const IngressProgram& program, const std::string& line, bool strict = false,
+                         bool fast_path = true);
 /// The error of a line that must be rejected (fails the test when accepted).
 std::string reject(const std::string& line, bool strict = false);
 /// `{"type":"<type>","data":<data>}`.

@@ -145,6 +145,12 @@ void round_trip(const IngressProgram& program, const runtime::EventType& type, G
   std::string again;
   runtime::append_cloudevent_json(again, type, r.event.instance, {"e-1", "test", 0, {}});
   CHECK(again == line);
+  // The reference path alone decodes it to the same instance.
+  DecodeResult reference = decode_with(program, line, /*strict=*/true, /*fast_path=*/false);
+  REQUIRE(reference.ok);
+  std::string from_reference;
+  runtime::append_cloudevent_json(from_reference, type, reference.event.instance, {"e-1", "test", 0, {}});
+  CHECK(from_reference == line);
 }
 
 }  // namespace

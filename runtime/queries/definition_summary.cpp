@@ -1,0 +1,177 @@
+// Summaries of definition versions for the queries (see the header).
+#include "queries/definition_summary.h"
+
+#include <nlohmann/json.hpp>
+
+namespace flow::runtime::queries {
+
+namespace {
+
+using nlohmann::json;
+
+std::string text_of(const SourceRange& range) {
+  if (!range.valid() || range.end < range.begin) return "";
+  std::string_view all = range.file->text();
+  if (range.end > all.size()) return "";
+  return one_line(all.substr(range.begin, range.end - range.begin));
+}
+
+/// The rules and decisions `node` calls, in evaluation order: operands are
+/// evaluated left to right (If: condition, then one branch), so a pre-order
+/// walk lists call sites in the order any evaluation can meet them.
+void collect_calls(const ir::Module& module, const ir::Node& node, std::vector<std::string>& out) {
+  if (node.op == ir::Op::Call) {
+    const ir::Function& callee = module.function(node.index);
+    if ((callee.kind == ir::FunctionKind::Rule || callee.kind == ir::FunctionKind::Decision) && callee.decl) {
+      out.push_back(callee.decl->qualified_name());
+    }
+  }
+  for (const auto& operand : node.operands) collect_calls(module, *operand, out);
+}
+
+}  // namespace
+
+std::string one_line(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+      while (i < text.size() && text[i] != '\n') ++i;
+      space = true;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string short_name(const std::string& qualified) {
+  auto dot = qualified.find_last_of('.');
+  return dot == std::string::npos ? qualified : qualified.substr(dot + 1);
+}
+
+std::string condition_key(const std::string& flow, int subscription) {
+  return flow + "#" + std::to_string(subscription);
+}
+
+const EventTypeInfo* DefinitionSummary::event(const std::string& type) const {
+  auto it = events.find(type);
+  return it == events.end() ? nullptr : &it->second;
+}
+
+const RouteInfo* DefinitionSummary::route(const std::string& type, const std::string& flow, int subscription) const {
+  const EventTypeInfo* info = event(type);
+  if (!info) return nullptr;
+  for (const auto& r : info->routes) {
+    if (r.flow == flow && r.subscription == subscription) return &r;
+  }
+  return nullptr;
+}
+
+void summarise(const LoadedApp& app, DefinitionSummary& out) {
+  out.loaded = true;
+  out.events.clear();
+  out.calls.clear();
+  out.texts.clear();
+  for (const auto& routes : app.table.events) {
+    EventTypeInfo info;
+    info.type = routes.event->qualified_name();
+    for (size_t r = 0; r < routes.routes.size(); ++r) {
+      const dispatch::Route& route = routes.routes[r];
+      RouteInfo ri;
+      ri.flow = route.flow->qualified_name();
+      ri.subscription = route.subscription;
+      ri.route = static_cast<int>(r);
+      ri.conditional = route.condition >= 0;
+      const auto& sub = route.flow->subscriptions.at(static_cast<size_t>(route.subscription));
+      if (sub.condition) ri.condition = text_of(sub.condition->range);
+      ri.text = text_of(sub.range);
+      for (const auto* s : route.services) ri.services.push_back(s->qualified_name());
+      info.routes.push_back(std::move(ri));
+    }
+    for (const auto* f : routes.starts) info.starts.push_back(f->qualified_name());
+    for (const auto* f : routes.accepts) info.accepts.push_back(f->qualified_name());
+    for (const auto* f : routes.ends) info.ends.push_back(f->qualified_name());
+    out.events[info.type] = std::move(info);
+  }
+  const ir::Module& module = *app.module;
+  for (const auto& fn : module.functions) {
+    if ((fn->kind != ir::FunctionKind::Rule && fn->kind != ir::FunctionKind::Decision) || !fn->decl || !fn->body) continue;
+    std::string name = fn->decl->qualified_name();
+    // Every specialisation of a rule has the same call structure: one is enough.
+    if (out.calls.count(name)) continue;
+    collect_calls(module, *fn->body, out.calls[name]);
+    out.texts[name] = text_of(fn->decl->range);
+  }
+  for (const auto& [key, id] : module.conditions) {
+    const ir::Function& fn = module.function(id);
+    if (!fn.body) continue;
+    collect_calls(module, *fn.body, out.calls[condition_key(key.first->qualified_name(), key.second)]);
+  }
+}
+
+std::string to_json(const DefinitionSummary& s) {
+  json events = json::object();
+  for (const auto& [type, info] : s.events) {
+    json routes = json::array();
+    for (const auto& r : info.routes) {
+      routes.push_back({{"flow", r.flow}, {"subscription", r.subscription}, {"route", r.route},
+                        {"conditional", r.conditional}, {"condition", r.condition}, {"text", r.text},
+                        {"services", r.services}});
+    }
+    events[type] = {{"routes", routes}, {"starts", info.starts}, {"accepts", info.accepts}, {"ends", info.ends}};
+  }
+  json j = {{"version", s.version}, {"hash", s.hash},           {"activated_us", s.activated_us},
+            {"source", s.source},   {"ordinal", s.ordinal},     {"loaded", s.loaded},
+            {"load_error", s.load_error}, {"events", events}, {"calls", s.calls},
+            {"texts", s.texts}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+bool from_json(const std::string& text, DefinitionSummary& s) {
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return false;
+  try {
+    s.version = j.at("version").get<int>();
+    s.hash = j.at("hash").get<std::string>();
+    s.activated_us = j.at("activated_us").get<int64_t>();
+    s.source = j.at("source").get<std::string>();
+    s.ordinal = j.at("ordinal").get<uint64_t>();
+    s.loaded = j.at("loaded").get<bool>();
+    s.load_error = j.at("load_error").get<std::string>();
+    s.events.clear();
+    for (const auto& [type, e] : j.at("events").items()) {
+      EventTypeInfo info;
+      info.type = type;
+      for (const auto& r : e.at("routes")) {
+        RouteInfo ri;
+        ri.flow = r.at("flow").get<std::string>();
+        ri.subscription = r.at("subscription").get<int>();
+        ri.route = r.at("route").get<int>();
+        ri.conditional = r.at("conditional").get<bool>();
+        ri.condition = r.at("condition").get<std::string>();
+        ri.text = r.at("text").get<std::string>();
+        ri.services = r.at("services").get<std::vector<std::string>>();
+        info.routes.push_back(std::move(ri));
+      }
+      info.starts = e.at("starts").get<std::vector<std::string>>();
+      info.accepts = e.at("accepts").get<std::vector<std::string>>();
+      info.ends = e.at("ends").get<std::vector<std::string>>();
+      s.events[type] = std::move(info);
+    }
+    s.calls = j.at("calls").get<std::map<std::string, std::vector<std::string>>>();
+    s.texts = j.at("texts").get<std::map<std::string, std::string>>();
+  } catch (const json::exception&) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace flow::runtime::queries

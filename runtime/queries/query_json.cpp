@@ -1,0 +1,48 @@
+// JSON building blocks of the query commands; see query_json.h.
+#include "queries/query_json.h"
+
+#include "support/time_format.h"
+
+namespace flow::runtime::queries {
+
+std::string time_text(int64_t micros) { return format_timestamp(micros); }
+
+ojson data_value(const std::string& data_json) {
+  ojson data = ojson::parse(data_json, nullptr, false);
+  return data.is_discarded() ? ojson(data_json) : data;
+}
+
+ojson text_or_null(const std::string& text) { return text.empty() ? ojson(nullptr) : ojson(text); }
+
+ojson event_json(const EventRecord& r, uint64_t seq, int version, bool with_data) {
+  ojson j;
+  j["seq"] = seq;
+  j["id"] = r.id;
+  j["type"] = r.type;
+  j["instance"] = r.instance;
+  j["key"] = text_or_null(r.key);
+  j["origin"] = r.causation.empty() ? "input" : "emitted";
+  j["time"] = time_text(r.time_us);
+  j["dispatched"] = time_text(r.dispatched_us);
+  j["input_line"] = r.input_line > 0 ? ojson(r.input_line) : ojson(nullptr);
+  j["source"] = text_or_null(r.source);
+  j["subject"] = text_or_null(r.subject);
+  j["causation"] = text_or_null(r.causation);
+  j["delivery"] = text_or_null(r.delivery);
+  j["service"] = text_or_null(r.service);
+  j["definition"] = {{"version", version > 0 ? ojson(version) : ojson(nullptr)}, {"hash", r.definition}};
+  if (with_data) j["data"] = data_value(r.data_json);
+  return j;
+}
+
+ojson definition_json(const DefinitionSummary* def, const std::string& hash) {
+  if (!def) return {{"version", nullptr}, {"hash", hash}, {"activated", nullptr}, {"source", nullptr}};
+  return {{"version", def->version}, {"hash", def->hash}, {"activated", time_text(def->activated_us)},
+          {"source", def->source}};
+}
+
+const char* result_text(int64_t result) { return result == 1 ? "fired" : result == 0 ? "not fired" : "error"; }
+
+std::string dump(const ojson& j) { return j.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n"; }
+
+}  // namespace flow::runtime::queries
