@@ -45,9 +45,10 @@ std::string write_bitcode(const ir::Module& module) {
 std::unique_ptr<CompiledProgram> compile_bitcode(std::string_view bitcode, const ir::Module& module,
                                                  const JitOptions& options) {
   ModuleSource source;
-  source.content_hash = content_hash(bitcode);
+  // Only a cache needs it, and then only without the caller's own key.
+  if (options.use_cache && options.cache_key.empty()) source.content_hash = content_hash(bitcode);
   const ir::Module* ir = &module;
-  source.build = [bitcode, ir](llvm::LLVMContext& context) {
+  source.build = [bitcode, ir](llvm::LLVMContext& context, const ErrorSiteTable&) {
     llvm::MemoryBufferRef buffer(llvm::StringRef(bitcode.data(), bitcode.size()), "flow.bc");
     auto parsed = llvm::parseBitcodeFile(buffer, context);
     if (!parsed) throw CodegenError("malformed bitcode: " + llvm::toString(parsed.takeError()));

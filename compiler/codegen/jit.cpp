@@ -56,6 +56,35 @@ T take(llvm::Expected<T> value, const std::string& what) {
   return std::move(*value);
 }
 
+eval::Value read_result(const Type* type, const void* slot) {
+  if (type->kind == TypeKind::Event) {
+    const uint8_t* instance = nullptr;
+    std::memcpy(&instance, slot, sizeof instance);
+    return eval::Value::event(instance);
+  }
+  return eval::read_element(type, static_cast<const uint8_t*>(slot));
+}
+
+/// What the trace hook appends to: EvalContext::trace.
+struct TraceState {
+  const ir::Module* module;
+  std::vector<eval::TraceEntry>* trace;
+  bool failed = false;  // out of memory while recording
+};
+
+/// The FlowRtTraceHook of run(): one TraceEntry per rule or decision call.
+/// Called from generated code, so nothing may unwind out of it.
+void record_trace(FlowRtContext* ctx, uint32_t function_id, int32_t status, const void* slot) noexcept {
+  auto* state = static_cast<TraceState*>(ctx->trace_data);
+  try {
+    const ir::Function& fn = state->module->function(static_cast<int>(function_id));
+    bool ok = status == FLOW_RT_OK;
+    state->trace->push_back({&fn, ok, ok ? read_result(fn.result, slot) : eval::Value()});
+  } catch (...) {
+    state->failed = true;
+  }
+}
+
 double milliseconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
@@ -171,7 +200,7 @@ class ProgramLoader {
   llvm::Module& built_module() {
     if (!module_) {
       context_ = std::make_unique<llvm::LLVMContext>();
-      module_ = source_.build(*context_);
+      module_ = source_.build(*context_, program_->sites_);
       if (!module_) throw CodegenError("no module to compile");
     }
     return *module_;
@@ -286,8 +315,7 @@ CompiledProgram::~CompiledProgram() {
 std::unique_ptr<CompiledProgram> CompiledProgram::compile(const ir::Module& module, const JitOptions& options) {
   ModuleSource source;
   const ir::Module* ir = &module;
-  source.build = [ir](llvm::LLVMContext& context) {
-    ErrorSiteTable sites(*ir);
+  source.build = [ir](llvm::LLVMContext& context, const ErrorSiteTable& sites) {
     return generate_module(*ir, sites, context);
   };
   return load_program(module, source, options);
@@ -303,25 +331,25 @@ eval::EvalResult CompiledProgram::run(const ir::Function& function, const uint8_
   if (function.id >= entries_.size() || &module_.function(static_cast<int>(function.id)) != &function) {
     throw std::invalid_argument("'" + function.name + "' is not a function of this program");
   }
-  // Traces record every rule call, which inlined native code cannot; an
-  // absent event fails only if the body reads it, which only the
+  // An absent event fails only if the body reads it, which only the
   // interpreter can tell without crashing.
-  if (context.trace || (function.event && !event)) return interpreter().run(function, event, context);
+  if (function.event && !event) return interpreter().run(function, event, context);
   static thread_local Arena scratch;
   FlowRtContext native = this->context(context.now_us, scratch.get());
+  TraceState state{&module_, context.trace};
+  if (context.trace) {
+    native.trace = &record_trace;
+    native.trace_data = &state;
+  }
   alignas(16) uint8_t slot[kResultSlotBytes] = {};
   int32_t status = entries_[function.id](event, &native, slot);
-  eval::EvalResult result;
-  if (status != FLOW_RT_OK) {
-    result = eval::EvalResult::failure(error(status, native));
-  } else if (function.result->kind == TypeKind::Event) {
-    const uint8_t* instance = nullptr;
-    std::memcpy(&instance, slot, sizeof instance);
-    result = eval::EvalResult::success(eval::Value::event(instance));
-  } else {
-    result = eval::EvalResult::success(eval::read_element(function.result, slot));
-  }
+  eval::EvalResult result = status == FLOW_RT_OK ? eval::EvalResult::success(read_result(function.result, slot))
+                                                 : eval::EvalResult::failure(error(status, native));
+  // The interpreter traces the called function itself too, last.
+  bool traced = function.kind == ir::FunctionKind::Rule || function.kind == ir::FunctionKind::Decision;
+  if (context.trace && traced) context.trace->push_back({&function, result.ok(), result.ok() ? result.value() : eval::Value()});
   scratch.reset();
+  if (state.failed) return eval::EvalResult::failure({eval::EvalErrorKind::OutOfMemory, "out of memory", {}, function.name});
   return result;
 }
 

@@ -21,7 +21,7 @@ struct ModuleSource {
   std::string content_hash;
   /// Builds the unoptimised module; called only when the cache has no
   /// object (or to compute the content hash). May throw CodegenError.
-  std::function<std::unique_ptr<llvm::Module>(llvm::LLVMContext&)> build;
+  std::function<std::unique_ptr<llvm::Module>(llvm::LLVMContext&, const ErrorSiteTable&)> build;
 };
 
 std::unique_ptr<CompiledProgram> load_program(const ir::Module& module, const ModuleSource& source,

@@ -26,6 +26,7 @@ static_assert(offsetof(FlowRtContext, arena) == 8);
 static_assert(offsetof(FlowRtContext, regexes) == 16);
 static_assert(offsetof(FlowRtContext, error_site) == 24);
 static_assert(offsetof(FlowRtContext, error_detail) == 32);
+static_assert(offsetof(FlowRtContext, trace) == 48);
 static_assert(sizeof(FlowStr) == 16 && sizeof(FlowList) == 16);
 
 namespace {
@@ -59,7 +60,8 @@ ModuleEmitter::ModuleEmitter(const ir::Module& ir_module, const ErrorSiteTable& 
       declare(module, "flow_rt_str_concat", T.i32, {T.ptr, T.ptr, T.i64, T.ptr, T.i64, T.ptr}, any);
   helpers.str_lower = declare(module, "flow_rt_str_lower", T.i32, {T.ptr, T.ptr, T.i64, T.ptr}, any);
   helpers.str_upper = declare(module, "flow_rt_str_upper", T.i32, {T.ptr, T.ptr, T.i64, T.ptr}, any);
-  helpers.regex_match = declare(module, "flow_rt_regex_match", T.i32, {T.ptr, T.i32, T.ptr, T.i64}, reads);
+  // RE2 updates its lazily built automata behind the table pointer.
+  helpers.regex_match = declare(module, "flow_rt_regex_match", T.i32, {T.ptr, T.i32, T.ptr, T.i64}, any);
   helpers.time_hour = declare(module, "flow_rt_time_hour", T.i64, {T.i64}, pure);
   helpers.time_weekday = declare(module, "flow_rt_time_weekday", T.i64, {T.i64}, pure);
   helpers.time_date = declare(module, "flow_rt_time_date", T.i32, {T.i64, T.ptr},
@@ -347,6 +349,19 @@ llvm::Value* FunctionEmitter::emit_call(const Node& node) {
   if (!callee.result) malformed("a call to a function without a result type", fn);
   llvm::AllocaInst* slot = entry_alloca(t.slot(callee.result), "ret");
   llvm::Value* status = b.CreateCall(m.functions[static_cast<size_t>(node.index)], {argument, context_, slot});
+  if ((callee.kind == ir::FunctionKind::Rule || callee.kind == ir::FunctionKind::Decision) && callee.body) {
+    // Tracing (the interpreter's EvalContext::trace): one load and a
+    // predictable branch per rule call when it is off.
+    llvm::Value* hook = b.CreateAlignedLoad(t.ptr, context_field(offsetof(FlowRtContext, trace)), llvm::Align(8));
+    llvm::BasicBlock* traced = block("trace");
+    llvm::BasicBlock* after = block("traced");
+    b.CreateCondBr(b.CreateIsNotNull(hook), traced, after, unlikely_);
+    b.SetInsertPoint(traced);
+    auto* hook_type = llvm::FunctionType::get(b.getVoidTy(), {t.ptr, t.i32, t.i32, t.ptr}, false);
+    b.CreateCall(hook_type, hook, {context_, b.getInt32(static_cast<uint32_t>(node.index)), status, slot});
+    b.CreateBr(after);
+    b.SetInsertPoint(after);
+  }
   propagate(status);
   return load_slot(callee.result, slot);
 }

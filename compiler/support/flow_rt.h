@@ -140,16 +140,27 @@ int32_t flow_rt_regex_match(const FlowRegexTable* table, uint32_t id, const char
  * clearing them. Field offsets are part of the ABI: generated code reads them
  * at fixed positions (static_asserts in compiler/codegen pin them). */
 
-typedef struct FlowRtContext {
+typedef struct FlowRtContext FlowRtContext;
+
+/** Called after each rule or decision call a native function makes
+ *  (callees first; not for the called function itself): the callee's IR
+ *  function id, its status, and its result slot (meaningful when the status
+ *  is FLOW_RT_OK). For the journal's decision records. Must not unwind. */
+typedef void (*FlowRtTraceHook)(FlowRtContext* ctx, uint32_t function_id, int32_t status, const void* result);
+
+struct FlowRtContext {
   /* Inputs */
   int64_t now_us;                /* now(): the dispatch time, µs since the epoch */
   FlowArena* arena;              /* strings and lists made during evaluation */
   const FlowRegexTable* regexes; /* the program's `matches` patterns */
   /* Outputs on error */
-  uint32_t error_site;      /* which operation failed (codegen's error-site table) */
-  uint32_t reserved;        /* padding; always 0 */
-  int64_t error_detail[2];  /* FLOW_RT_INDEX_OUT_OF_RANGE: the index and the list length */
-} FlowRtContext;
+  uint32_t error_site;     /* which operation failed (codegen's error-site table) */
+  uint32_t reserved;       /* padding; always 0 */
+  int64_t error_detail[2]; /* FLOW_RT_INDEX_OUT_OF_RANGE: the index and the list length */
+  /* Optional tracing: NULL for none (the fast path) */
+  FlowRtTraceHook trace;
+  void* trace_data; /* for the hook */
+};
 
 /* ---- Time -----------------------------------------------------------------
  * Timestamps are microseconds since 1970-01-01T00:00:00Z (UTC, no leap

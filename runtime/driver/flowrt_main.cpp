@@ -2,6 +2,8 @@
 //   flowrt run APP.flowc|FILE.flow [--journal DIR] [--input FILE|-] [--fsync always|batch|never] [--strict]
 //   flowrt journal verify|dump --journal DIR [--json]
 //   flowrt dossier --journal DIR (--key K | --instance ID | --all) [--at TIMESTAMP] [--json]
+//   flowrt explain --journal DIR --event ID [--json]
+//   flowrt replay --journal DIR --with APP.flowc|FILE.flow [--json] [-I DIR] [--samples N] [--max-instances N]
 //   flowrt journal index --journal DIR [--rebuild]
 // Exit status: 0 success; 1 the journal or the app is unusable; 2 bad usage;
 // 3 `run` rejected an input or dead-lettered a delivery.
@@ -16,6 +18,8 @@
 #include "engine/engine.h"
 #include "load/app_loader.h"
 #include "queries/dossier.h"
+#include "queries/explain.h"
+#include "queries/replay.h"
 #include "queries/journal_dump.h"
 #include "queries/journal_index.h"
 #include "support/time_format.h"
@@ -90,6 +94,15 @@ int run_command(const std::string& app_path, const std::string& journal_dir, con
 struct QueryArgs {
   CLI::App* dossier = nullptr;
   CLI::App* index = nullptr;
+  CLI::App* explain = nullptr;
+  CLI::App* replay = nullptr;
+  std::string replay_dir = "journal", with;
+  std::vector<std::string> replay_includes;
+  bool replay_json = false;
+  size_t samples = 3, max_instances = 1000;
+  unsigned threads = 0;
+  std::string explain_dir = "journal", event;
+  bool explain_json = false;
   std::string dossier_dir = "journal", key, instance, at, flow, status;
   bool all = false, dossier_json = false;
   std::string index_dir = "journal";
@@ -109,6 +122,20 @@ void add_query_commands(CLI::App& app, CLI::App* journal, QueryArgs& q) {
   q.dossier->add_option("--status", q.status, "With --all: only this status")
       ->check(CLI::IsMember({"active", "completed", "failed", "waiting", "working", "done"}));
   q.dossier->add_flag("--json", q.dossier_json, "JSON output (docs/journal.md)");
+
+  q.explain = app.add_subcommand("explain", "Why an event went where it went");
+  q.explain->add_option("--journal", q.explain_dir, "Journal folder");
+  q.explain->add_option("--event", q.event, "The event id")->required();
+  q.explain->add_flag("--json", q.explain_json, "JSON output (docs/journal.md)");
+
+  q.replay = app.add_subcommand("replay", "What-if: the journal's events under other definitions");
+  q.replay->add_option("--journal", q.replay_dir, "Journal folder");
+  q.replay->add_option("--with", q.with, "APP.flowc or FILE.flow")->required()->check(CLI::ExistingFile);
+  q.replay->add_option("-I,--include", q.replay_includes, "Module folders for a .flow file");
+  q.replay->add_flag("--json", q.replay_json, "JSON output (docs/journal.md)");
+  q.replay->add_option("--samples", q.samples, "Sample events per subscription and direction (default 3)");
+  q.replay->add_option("--max-instances", q.max_instances, "Instances listed per subscription (default 1000, 0: all)");
+  q.replay->add_option("--threads", q.threads, "Worker threads (default: one per core)");
 
   q.index = journal->add_subcommand("index", "Build or bring up to date the query index of a journal");
   q.index->add_option("--journal", q.index_dir, "Journal folder");
@@ -148,6 +175,20 @@ int run_query_command(const QueryArgs& q) {
     options.flow = q.flow;
     options.status = q.status;
     return rq::run_dossier(q.dossier_dir, options, std::cout, std::cerr);
+  }
+  if (q.explain->parsed()) {
+    rq::ExplainOptions options{q.event, q.explain_json};
+    return rq::run_explain(q.explain_dir, options, std::cout, std::cerr);
+  }
+  if (q.replay->parsed()) {
+    rq::ReplayOptions options;
+    options.with = q.with;
+    options.include_dirs = q.replay_includes;
+    options.json = q.replay_json;
+    options.samples = q.samples;
+    options.max_instances = q.max_instances;
+    options.threads = q.threads;
+    return rq::run_replay(q.replay_dir, options, std::cout, std::cerr);
   }
   if (q.index->parsed()) {
     try {

@@ -104,6 +104,8 @@ Engine::Engine(LoadedApp& app, RunOptions options, std::ostream& log)
          << (t.saved_to.empty() ? "" : ", saved to " + t.saved_to.string()) << "\n";
   }
   id_base_ = writer_.next_sequence();
+  dead_lettered_type_ = catalog_->find("std.runtime.DeliveryDeadLettered");
+  input_rejected_type_ = catalog_->find("std.runtime.InputRejected");
   recover();
 }
 
@@ -161,6 +163,63 @@ void Engine::reject(int64_t line_number, std::string_view raw, const std::string
   RejectedRecord r{line_number, reason, std::string(raw), wall_now_us()};
   append(RecordKind::Rejected, encode(r));
   log_ << "flowrt: rejected input line " << line_number << ": " << reason << "\n";
+  if (input_rejected_type_) {
+    // std.runtime.InputRejected: a flow may alert on bad input.
+    layout::EventBuilder builder(*input_rejected_type_->layout, arena_);
+    const auto& l = *input_rejected_type_->layout;
+    builder.set_string(l.field_index("input_id"), "rejected-" + std::to_string(line_number) + "-" +
+                                                      std::to_string(id_base_ + id_counter_));
+    builder.set_int(l.field_index("line"), line_number);
+    builder.set_string(l.field_index("reason"), reason);
+    builder.set_string(l.field_index("raw"), raw);
+    builder.set_timestamp(l.field_index("at"), r.time_us);
+    publish_runtime_event(*input_rejected_type_, builder.instance(), "", "");
+  }
+}
+
+void Engine::dead_letter(const DeadLetterRecord& dead, const std::string& event_type) {
+  ++summary_.dead_lettered;
+  append(RecordKind::DeadLetter, encode(dead));
+  if (Instance* instance = instances_.find(dead.instance)) {
+    set_status(*instance, dead.flow, InstanceStatus::Failed, dead.event);
+  }
+  log_ << "flowrt: dead-lettered delivery " << dead.delivery << " to " << dead.service << " after " << dead.attempts
+       << " attempt(s): " << dead.error << "\n";
+  if (dead_lettered_type_) {
+    // std.runtime.DeliveryDeadLettered: a flow may compensate or alert.
+    layout::EventBuilder builder(*dead_lettered_type_->layout, arena_);
+    const auto& l = *dead_lettered_type_->layout;
+    builder.set_string(l.field_index("instance"), dead.instance);
+    builder.set_string(l.field_index("service_name"), dead.service);
+    builder.set_string(l.field_index("event_type"), event_type);
+    builder.set_string(l.field_index("event_id"), dead.event);
+    builder.set_int(l.field_index("attempts"), dead.attempts);
+    builder.set_string(l.field_index("error"), dead.error);
+    builder.set_timestamp(l.field_index("at"), dead.time_us);
+    publish_runtime_event(*dead_lettered_type_, builder.instance(), dead.instance, dead.event);
+  }
+}
+
+void Engine::publish_runtime_event(const EventType& type, const uint8_t* data, const std::string& instance_id,
+                                   const std::string& causation) {
+  const dispatch::EventRoutes* routes = app_.table.find(type.decl);
+  if (!routes || (routes->starts.empty() && routes->routes.empty())) return;  // nobody listens
+  Work work;
+  work.type = &type;
+  work.data = data;
+  work.record.id = new_event_id();
+  work.record.type = type.qualified_name;
+  work.record.key = key_of(type, data);
+  work.record.causation = causation;
+  work.record.source = "flowrt";
+  work.record.time_us = wall_now_us();
+  // It belongs to the instance it is about, or (input) starts its own.
+  work.record.instance = instance_id.empty() ? work.record.key : instance_id;
+  Instance& instance = instances_.get_or_create(work.record.instance, work.record.key);
+  for (const auto* flow : routes->starts) enter_flow(instance, name_of(flow), work.record.id);
+  ++summary_.events_out[type.name];
+  queue_.push_back(std::move(work));
+  run_queue();  // a no-op when called from inside a dispatch: the outer loop takes it
 }
 
 void Engine::ingest(std::string_view line, int64_t line_number) {
@@ -232,11 +291,14 @@ void Engine::ingest(std::string_view line, int64_t line_number) {
 }
 
 void Engine::run_queue() {
+  if (running_queue_) return;
+  running_queue_ = true;
   while (!queue_.empty()) {
     Work work = std::move(queue_.front());
     queue_.pop_front();
     dispatch(work);
   }
+  running_queue_ = false;
   // Nothing refers to event memory once the queue is empty: exec deliveries
   // carry their own JSON.
   arena_.reset();
@@ -342,14 +404,11 @@ void Engine::deliver(const ast::ServiceDecl* service, const std::string& flow, W
       append(RecordKind::Attempt, encode(attempt));
       if (attempt.outcome != AttemptOutcomeKind::Ok) {
         ++summary_.failed_attempts;
-        ++summary_.dead_lettered;
-        DeadLetterRecord dead{delivery_id, work.record.id, work.record.instance, flow, service->qualified_name(), 1,
-                              attempt.error, wall_now_us()};
-        append(RecordKind::DeadLetter, encode(dead));
-        set_status(instance, flow, InstanceStatus::Failed, work.record.id);
-        log_ << "flowrt: dead-lettered delivery " << delivery_id << " to " << service->name << ": " << attempt.error
-             << "\n";
+        dead_letter({delivery_id, work.record.id, work.record.instance, flow, service->qualified_name(), 1,
+                     attempt.error, wall_now_us()},
+                    work.type->qualified_name);
       }
+      (void)instance;
       return;
     }
     case ast::ServiceImpl::Exec: {
@@ -357,7 +416,7 @@ void Engine::deliver(const ast::ServiceDecl* service, const std::string& flow, W
       CloudEventAttributes attributes{work.record.id, work.record.source, work.record.time_us, std::nullopt};
       append_cloudevent_json(json, *work.type, work.data, attributes);
       runner_->submit(exec_index_.at(service), delivery_id, json);
-      pending_[delivery_id] = {work.record.id, work.record.instance, flow, service};
+      pending_[delivery_id] = {work.record.id, work.record.instance, flow, service, work.type->qualified_name};
       ++instance.in_flight;
       return;
     }
@@ -442,15 +501,9 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
     // A transform that cannot evaluate will not succeed on a retry either.
     append(RecordKind::Attempt, encode(attempt));
     ++summary_.failed_attempts;
-    ++summary_.dead_lettered;
-    DeadLetterRecord dead{delivery_id, work.record.id, work.record.instance, flow, service->qualified_name(), 1,
-                          attempt.error, wall_now_us()};
-    append(RecordKind::DeadLetter, encode(dead));
-    if (Instance* instance = instances_.find(work.record.instance)) {
-      set_status(*instance, flow, InstanceStatus::Failed, work.record.id);
-    }
-    log_ << "flowrt: dead-lettered delivery " << delivery_id << " to " << service->name << ": " << attempt.error
-         << "\n";
+    dead_letter({delivery_id, work.record.id, work.record.instance, flow, service->qualified_name(), 1, attempt.error,
+                 wall_now_us()},
+                work.type->qualified_name);
     return;
   }
   for (auto& next : produced) {
@@ -549,13 +602,9 @@ void Engine::handle_outcomes() {
       Instance* instance = instances_.find(pending.instance);
       if (instance) --instance->in_flight;
       if (outcome.state == DeliveryState::DeadLettered || outcome.state == DeliveryState::Abandoned) {
-        ++summary_.dead_lettered;
-        DeadLetterRecord dead{outcome.delivery_id, pending.event, pending.instance, pending.flow,
-                              pending.service->qualified_name(), outcome.attempt, outcome.error, outcome.ended_us};
-        append(RecordKind::DeadLetter, encode(dead));
-        if (instance) set_status(*instance, pending.flow, InstanceStatus::Failed, pending.event);
-        log_ << "flowrt: dead-lettered delivery " << outcome.delivery_id << " to " << pending.service->name
-             << " after " << outcome.attempt << " attempt(s): " << outcome.error << "\n";
+        dead_letter({outcome.delivery_id, pending.event, pending.instance, pending.flow,
+                     pending.service->qualified_name(), outcome.attempt, outcome.error, outcome.ended_us},
+                    pending.event_type);
       }
       std::string instance_id = pending.instance;
       pending_.erase(it);

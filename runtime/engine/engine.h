@@ -95,10 +95,15 @@ class Engine {
     std::string instance;
     std::string flow;
     const ast::ServiceDecl* service = nullptr;
+    std::string event_type;  // qualified, of the event delivered
   };
 
   void recover();
   void reject(int64_t line_number, std::string_view raw, const std::string& reason);
+  void dead_letter(const DeadLetterRecord& dead, const std::string& event_type);
+  /// Dispatches an event of std.runtime (when the program imports it).
+  void publish_runtime_event(const EventType& type, const uint8_t* data, const std::string& instance_id,
+                             const std::string& causation);
   void run_queue();
   void dispatch(Work& work);
   void deliver(const ast::ServiceDecl* service, const std::string& flow, Work& work, const std::string& delivery_id);
@@ -133,6 +138,9 @@ class Engine {
   std::unordered_map<const void*, std::string> names_;  // qualified names of declarations and functions
   const std::string& name_of(const ast::Decl* decl);
   std::vector<eval::TraceEntry> trace_;
+  bool running_queue_ = false;
+  const EventType* dead_lettered_type_ = nullptr;  // std.runtime events, when imported
+  const EventType* input_rejected_type_ = nullptr;
   std::string scratch_;
   RunSummary summary_;
   uint64_t id_base_ = 0;

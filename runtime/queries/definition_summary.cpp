@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "artifact/artifact_file.h"
+
 namespace flow::runtime::queries {
 
 namespace {
@@ -77,6 +79,7 @@ const RouteInfo* DefinitionSummary::route(const std::string& type, const std::st
 
 void summarise(const LoadedApp& app, DefinitionSummary& out) {
   out.loaded = true;
+  out.definitions_hash = artifact::sha256_hex(app.definitions_json);
   out.events.clear();
   out.calls.clear();
   out.texts.clear();
@@ -130,7 +133,7 @@ std::string to_json(const DefinitionSummary& s) {
   }
   json j = {{"version", s.version}, {"hash", s.hash},           {"activated_us", s.activated_us},
             {"source", s.source},   {"ordinal", s.ordinal},     {"loaded", s.loaded},
-            {"load_error", s.load_error}, {"events", events}, {"calls", s.calls},
+            {"load_error", s.load_error}, {"definitions_hash", s.definitions_hash}, {"events", events}, {"calls", s.calls},
             {"texts", s.texts}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -146,6 +149,7 @@ bool from_json(const std::string& text, DefinitionSummary& s) {
     s.ordinal = j.at("ordinal").get<uint64_t>();
     s.loaded = j.at("loaded").get<bool>();
     s.load_error = j.at("load_error").get<std::string>();
+    s.definitions_hash = j.at("definitions_hash").get<std::string>();
     s.events.clear();
     for (const auto& [type, e] : j.at("events").items()) {
       EventTypeInfo info;

@@ -43,6 +43,10 @@ struct DefinitionSummary {
   uint64_t ordinal = 0;  // of the definition record (query index numbering)
   // From compiling its artifact.
   bool loaded = false;
+  /// SHA-256 of the definitions (events, services, flows, dispatch table):
+  /// equal for the same program whatever file it was loaded from, unlike
+  /// the artifact hash, which covers the sources and their paths.
+  std::string definitions_hash;
   std::string load_error;
   std::map<std::string, EventTypeInfo> events;  // by qualified type name
   /// Rule/decision qualified name -> qualified names of the rules and

@@ -11,6 +11,7 @@
 
 #include "journal/journal_problem.h"
 #include "queries/instance_history.h"
+#include "queries/instance_lookup.h"
 #include "queries/journal_index.h"
 #include "queries/query_json.h"
 #include "queries/record_access.h"
@@ -20,36 +21,6 @@ namespace flow::runtime::queries {
 namespace {
 
 // ---- One instance -----------------------------------------------------------
-
-/// Feeds an instance's records below `cut` (ordinals) to `history`.
-/// Decisions carry no instance: they are kept when their event is one of
-/// the instance's (the index lists the decisions of the instance's events,
-/// but hashes may collide).
-void load_history(const JournalIndex& index, RecordFetcher& fetcher, uint64_t cut, InstanceHistory& history,
-                  bool& any) {
-  for (uint64_t ordinal : index.instance_records(hash_text(history.id()))) {
-    if (ordinal >= cut) break;
-    AnyRecord record;
-    if (!fetcher.fetch(index.position(ordinal), record)) throw std::runtime_error(fetcher.error());
-    uint64_t seq = index.sequence(ordinal);
-    if (auto* d = std::get_if<DecisionRecord>(&record)) {
-      if (history.has_event(d->event)) history.apply(seq, *d);
-      continue;
-    }
-    const std::string* instance = instance_of(record);
-    if (!instance || *instance != history.id()) continue;
-    any = true;
-    std::visit(
-        [&](const auto& r) {
-          using T = std::decay_t<decltype(r)>;
-          if constexpr (std::is_same_v<T, EventRecord> || std::is_same_v<T, AttemptRecord> ||
-                        std::is_same_v<T, DeadLetterRecord> || std::is_same_v<T, InstanceRecord>) {
-            history.apply(seq, r);
-          }
-        },
-        record);
-  }
-}
 
 ojson flows_json(const InstanceHistory& h) {
   ojson flows = ojson::array();
@@ -346,26 +317,13 @@ int run_dossier(const std::filesystem::path& dir, const DossierOptions& options,
       if (options.select == DossierOptions::Select::Instance) {
         ids.push_back(options.value);
       } else {
-        // Key -> instances, through their status records (which carry the key).
-        std::set<std::string> seen;
-        for (uint64_t instance_hash : index.instances_with_key(hash_text(options.value))) {
-          for (uint64_t ordinal : index.instance_records(instance_hash)) {
-            if (ordinal >= cut) break;
-            if (index.kind(ordinal) != static_cast<uint8_t>(RecordKind::Instance)) continue;
-            AnyRecord record;
-            if (!fetcher.fetch(index.position(ordinal), record)) throw std::runtime_error(fetcher.error());
-            const auto& r = std::get<InstanceRecord>(record);
-            if (r.key == options.value && seen.insert(r.instance).second) ids.push_back(r.instance);
-          }
-        }
+        ids = instances_with_key(index, fetcher, options.value, cut);
       }
       DefinitionLookup lookup = [&](const std::string& hash) { return index.definition(hash); };
       std::vector<std::unique_ptr<InstanceHistory>> found;
       for (const auto& id : ids) {
         auto history = std::make_unique<InstanceHistory>(id, lookup, true);
-        bool any = false;
-        load_history(index, fetcher, cut, *history, any);
-        if (any) found.push_back(std::move(history));
+        if (load_history(index, fetcher, cut, *history)) found.push_back(std::move(history));
       }
       if (found.empty()) {
         err << "flowrt: no instance " << (options.select == DossierOptions::Select::Key ? "with key '" : "'")

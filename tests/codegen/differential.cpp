@@ -23,6 +23,7 @@ namespace flow::difftest {
 
 using testing::describe;
 using testing::same_result;
+using testing::same_value;
 
 namespace {
 
@@ -97,17 +98,45 @@ std::string describe_event(const Built& b, const std::vector<eval::Value>& value
   return out + "}\nnow() = " + std::to_string(now) + " µs\n";
 }
 
-/// Both back ends on one function and event.
+/// Both back ends on one function and event, with traces of the rule calls.
 struct Outcome {
   eval::EvalResult interpreted;
   eval::EvalResult jitted;
-  bool agree() const { return same_result(interpreted, jitted); }
+  std::vector<eval::TraceEntry> interpreted_trace;
+  std::vector<eval::TraceEntry> jitted_trace;
+
+  bool same_traces() const {
+    if (interpreted_trace.size() != jitted_trace.size()) return false;
+    for (size_t i = 0; i < jitted_trace.size(); ++i) {
+      const auto& x = interpreted_trace[i];
+      const auto& y = jitted_trace[i];
+      if (x.function != y.function || x.ok != y.ok || !same_value(x.value, y.value)) return false;
+    }
+    return true;
+  }
+  bool agree() const { return same_result(interpreted, jitted) && same_traces(); }
+  std::string describe_traces() const {
+    if (same_traces()) return {};
+    auto text = [](const std::vector<eval::TraceEntry>& trace) {
+      std::string out;
+      for (const auto& e : trace) out += "    " + e.function->name + " " + (e.ok ? e.value.to_string() : "error") + "\n";
+      return out;
+    };
+    return "traces differ:\n  interpreter:\n" + text(interpreted_trace) + "  JIT:\n" + text(jitted_trace);
+  }
 };
 
-Outcome evaluate(const Built& b, const ir::Function& fn, const uint8_t* event, int64_t now) {
+/// Every other case runs with a trace (the runtime's decision records), so
+/// both the traced and the fast native path are compared.
+Outcome evaluate(const Built& b, const ir::Function& fn, const uint8_t* event, int64_t now, bool traced) {
+  Outcome o;
   eval::EvalContext context;
   context.now_us = now;
-  return {b.interpreter->run(fn, event, context), b.jit->run(fn, event, context)};
+  if (traced) context.trace = &o.interpreted_trace;
+  o.interpreted = b.interpreter->run(fn, event, context);
+  if (traced) context.trace = &o.jitted_trace;
+  o.jitted = b.jit->run(fn, event, context);
+  return o;
 }
 
 /// The source of `rule` and of every rule it calls, transitively (callees first).
@@ -188,7 +217,7 @@ Rule shrink(const std::vector<Rule>& rules, Rule rule, const std::vector<eval::V
       if (!b->problem.empty()) continue;
       const ir::Function* fn = b->function(candidate.name);
       if (!fn) continue;
-      if (evaluate(*b, *fn, make_event(*b, values), now).agree()) continue;
+      if (evaluate(*b, *fn, make_event(*b, values), now, true).agree()) continue;
       rule = std::move(candidate);
       progress = true;
       break;
@@ -243,7 +272,7 @@ DiffReport run_differential(const DiffOptions& options) {
       const ir::Function* fn = b->function(rule.name);
       if (!fn) continue;
       for (size_t e = 0; e < events.size(); ++e) {
-        Outcome outcome = evaluate(*b, *fn, instances[e], nows[e]);
+        Outcome outcome = evaluate(*b, *fn, instances[e], nows[e], e % 2 == 1);
         ++report.cases;
         if (outcome.agree()) {
           if (!outcome.interpreted.ok()) ++report.agreeing_errors;
@@ -256,15 +285,17 @@ DiffReport run_differential(const DiffOptions& options) {
             << "rule (with the rules it calls):\n"
             << with_dependencies(rules, rule) << describe_event(*b, events[e], nows[e])
             << "interpreter: " << describe(outcome.interpreted) << "\n"
-            << "JIT:         " << describe(outcome.jitted) << "\n";
+            << "JIT:         " << describe(outcome.jitted) << "\n"
+            << outcome.describe_traces();
         if (options.shrink) {
           Rule small = shrink(rules, rule, events[e], nows[e], options.opt_level);
           auto sb = build(prelude() + with_dependencies(rules, small), options.opt_level);
           if (sb->problem.empty() && sb->function(small.name)) {
-            Outcome again = evaluate(*sb, *sb->function(small.name), make_event(*sb, events[e]), nows[e]);
+            Outcome again = evaluate(*sb, *sb->function(small.name), make_event(*sb, events[e]), nows[e], true);
             out << "shrunk to:\n"
                 << with_dependencies(rules, small) << "interpreter: " << describe(again.interpreted) << "\n"
-                << "JIT:         " << describe(again.jitted) << "\n";
+                << "JIT:         " << describe(again.jitted) << "\n"
+                << again.describe_traces();
           }
         }
         out << "(prelude:\n" << prelude() << ")\n";

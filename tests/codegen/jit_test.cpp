@@ -162,19 +162,53 @@ TEST_CASE("rules on included events and emit initialisers run natively too") {
   }
 }
 
-TEST_CASE("traced evaluations and missing events are left to the interpreter") {
+TEST_CASE("traces record every rule and decision call, as the interpreter's do") {
   auto c = compile(kShopProgram);
   const auto& jit = jit_of(*c);
-  auto b = c->builder("OrderPlaced");
-  fill_order(b, 5000.0, "US");
-  std::vector<eval::TraceEntry> trace;
-  eval::EvalContext context;
-  context.trace = &trace;
-  auto r = jit.run(c->rule("NeedsReview"), b.instance(), context);
-  REQUIRE(r.ok());
-  CHECK(r.value() == B(true));
-  CHECK(trace.size() == 3);  // HighValue, Domestic, NeedsReview
-  // No event: the same internal error as the interpreter, never a crash.
+  const ir::Function* review = c->module().condition(shop_flow(*c), 0);
+  const ir::Function* broken = c->module().condition(shop_flow(*c), 2);
+  REQUIRE(review);
+  REQUIRE(broken);
+  auto order = c->builder("OrderPlaced");
+  fill_order(order, 5000.0, "US");
+  auto request = c->builder("ReviewRequested");
+  fill_order(request, 5000.0, "US");
+  request.set_string(request.field("risk"), "x");
+  struct Case {
+    const ir::Function* fn;
+    const uint8_t* event;
+    size_t entries;
+  };
+  for (const Case& k : {Case{review, order.instance(), 3},                 // HighValue, Domestic, NeedsReview
+                        Case{&c->rule("Risk"), order.instance(), 3},       // HighValue, Domestic, Risk
+                        Case{&c->rule("NeedsReview"), order.instance(), 3},
+                        Case{broken, request.instance(), 1}}) {           // Broken, failed
+    INFO(k.fn->name);
+    std::vector<eval::TraceEntry> interpreted, jitted;
+    eval::EvalContext context;
+    context.trace = &interpreted;
+    auto a = c->interpreter->run(*k.fn, k.event, context);
+    context.trace = &jitted;
+    auto b = jit.run(*k.fn, k.event, context);
+    CHECK(same_result(a, b));
+    REQUIRE(jitted.size() == k.entries);
+    REQUIRE(interpreted.size() == jitted.size());
+    for (size_t i = 0; i < jitted.size(); ++i) {
+      CHECK(jitted[i].function == interpreted[i].function);
+      CHECK(jitted[i].ok == interpreted[i].ok);
+      CHECK(same_value(jitted[i].value, interpreted[i].value));
+    }
+  }
+  // Without a trace the hook is off: the fast path never calls it.
+  Arena arena;
+  FlowRtContext ctx = jit.context(0, arena.get());
+  CHECK(ctx.trace == nullptr);
+}
+
+TEST_CASE("a call without the event the function needs is left to the interpreter") {
+  auto c = compile(kShopProgram);
+  const auto& jit = jit_of(*c);
+  // The same internal error as the interpreter's, never a crash.
   auto interpreted = c->interpreter->run(c->rule("HighValue"), nullptr, {});
   auto jitted = jit.run(c->rule("HighValue"), nullptr, {});
   REQUIRE_FALSE(jitted.ok());

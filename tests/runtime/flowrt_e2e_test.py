@@ -200,6 +200,26 @@ class FlowrtTest(unittest.TestCase):
         self.assertEqual(state[("j1-error", "Jobs")], "failed")
         self.verify()
 
+    def test_runtime_events_reach_flows(self):
+        flow = os.path.join(CASES, "alerting.flow")
+        lines = event_line("Job", {"id": "j1", "mode": "error"}) + "not json\n" + \
+            event_line("Job", {"id": "j2", "mode": "ok"})
+        out = run([FLOWRT, "run", flow, "--journal", self.journal], stdin=lines)
+        self.assertEqual(out.returncode, 3, out.stderr)
+        records = dump(self.journal)
+        alerted = [e for e in kinds(records, "event") if e["type"].endswith("Alerted")]
+        self.assertEqual(len(alerted), 1)
+        self.assertEqual(alerted[0]["instance"], "j1", "the alert belongs to the failing instance")
+        self.assertEqual(alerted[0]["data"]["service_name"], "alerting.Worker")
+        self.assertIn("cannot do j1", alerted[0]["data"]["error"])
+        noted = [e for e in kinds(records, "event") if e["type"].endswith("Noted")]
+        self.assertEqual([n["data"]["line"] for n in noted], [2])
+        state = statuses(records)
+        self.assertEqual(state[("j1", "Jobs")], "failed")
+        self.assertEqual(state[("j1", "Alerting")], "completed")
+        self.assertEqual(state[("j2", "Jobs")], "completed")
+        self.verify()
+
     def test_sigkill_mid_run_then_recovery(self):
         flow = os.path.join(CASES, "signing.flow")
         total = 20000
