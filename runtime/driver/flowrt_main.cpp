@@ -4,6 +4,7 @@
 //   flowrt dossier --journal DIR (--key K | --instance ID | --all) [--at TIMESTAMP] [--json]
 //   flowrt explain --journal DIR --event ID [--json]
 //   flowrt replay --journal DIR --with APP.flowc|FILE.flow [--json] [-I DIR] [--samples N] [--max-instances N]
+//   flowrt journal export --journal DIR [--format sqlite|jsonl] -o OUT
 //   flowrt journal index --journal DIR [--rebuild]
 // Exit status: 0 success; 1 the journal or the app is unusable; 2 bad usage;
 // 3 `run` rejected an input or dead-lettered a delivery.
@@ -19,6 +20,8 @@
 #include "load/app_loader.h"
 #include "queries/dossier.h"
 #include "queries/explain.h"
+#include "queries/export_jsonl.h"
+#include "queries/export_sqlite.h"
 #include "queries/replay.h"
 #include "queries/journal_dump.h"
 #include "queries/journal_index.h"
@@ -95,6 +98,8 @@ struct QueryArgs {
   CLI::App* dossier = nullptr;
   CLI::App* index = nullptr;
   CLI::App* explain = nullptr;
+  CLI::App* export_ = nullptr;
+  std::string export_dir = "journal", format = "sqlite", output;
   CLI::App* replay = nullptr;
   std::string replay_dir = "journal", with;
   std::vector<std::string> replay_includes;
@@ -136,6 +141,12 @@ void add_query_commands(CLI::App& app, CLI::App* journal, QueryArgs& q) {
   q.replay->add_option("--samples", q.samples, "Sample events per subscription and direction (default 3)");
   q.replay->add_option("--max-instances", q.max_instances, "Instances listed per subscription (default 1000, 0: all)");
   q.replay->add_option("--threads", q.threads, "Worker threads (default: one per core)");
+
+  q.export_ = journal->add_subcommand("export", "Write the journal as tables: SQLite or JSON lines");
+  q.export_->add_option("--journal", q.export_dir, "Journal folder");
+  q.export_->add_option("--format", q.format, "sqlite (default) or jsonl")->check(CLI::IsMember({"sqlite", "jsonl"}));
+  q.export_->add_option("-o,--output", q.output, "Output file (- for stdout with jsonl); replaced when it exists")
+      ->required();
 
   q.index = journal->add_subcommand("index", "Build or bring up to date the query index of a journal");
   q.index->add_option("--journal", q.index_dir, "Journal folder");
@@ -189,6 +200,38 @@ int run_query_command(const QueryArgs& q) {
     options.max_instances = q.max_instances;
     options.threads = q.threads;
     return rq::run_replay(q.replay_dir, options, std::cout, std::cerr);
+  }
+  if (q.export_->parsed()) {
+    try {
+      rq::ExportSummary summary;
+      if (q.format == "sqlite") {
+        if (q.output == "-") {
+          std::cerr << "flowrt journal export: SQLite needs a file (-o OUT.db)\n";
+          return kExitUsage;
+        }
+        summary = rq::export_sqlite(q.export_dir, q.output, std::cerr);
+      } else if (q.output == "-") {
+        summary = rq::export_jsonl(q.export_dir, std::cout, std::cerr);
+      } else {
+        std::ofstream out(q.output, std::ios::binary | std::ios::trunc);
+        if (!out) {
+          std::cerr << "flowrt: error: cannot write '" << q.output << "'\n";
+          return kExitFailure;
+        }
+        summary = rq::export_jsonl(q.export_dir, out, std::cerr);
+        out.close();
+        if (!out) {
+          std::cerr << "flowrt: error: cannot write '" << q.output << "'\n";
+          return kExitFailure;
+        }
+      }
+      std::cerr << "flowrt: exported " << summary.records << " records as " << summary.rows << " rows to " << q.output
+                << "\n";
+      return kExitOk;
+    } catch (const std::exception& e) {
+      std::cerr << "flowrt: error: " << e.what() << "\n";
+      return kExitFailure;
+    }
   }
   if (q.index->parsed()) {
     try {

@@ -82,9 +82,10 @@ Engine::Engine(LoadedApp& app, RunOptions options, std::ostream& log)
       bool declared = false;
       for (const auto& p : service->publishes) declared |= p.resolved == type->decl;
       if (!declared) return "emitted '" + emit.type + "', which the service does not publish";
-      std::string line = "{\"type\":\"" + type->wire_name + "\",\"data\":" + emit.data_json + "}";
       DecodedEvent decoded;
-      if (!emit_decoder_->decode_emitted(line, scratch, decoded)) return "invalid " + emit.type + ": " + emit_decoder_->error();
+      if (!emit_decoder_->decode_data(*type, emit.data_json, scratch, decoded)) {
+        return "invalid " + emit.type + ": " + emit_decoder_->error();
+      }
     }
     return std::nullopt;
   };
@@ -577,9 +578,9 @@ void Engine::handle_outcomes() {
     std::vector<Work> produced;
     if (outcome.status == AttemptStatus::Ok) {
       for (const auto& emit : outcome.emits) {
-        std::string line = "{\"type\":\"" + emit.type + "\",\"data\":" + emit.data_json + "}";
+        const EventType* type = catalog_->find(emit.type);
         DecodedEvent decoded;
-        if (!emit_decoder_->decode_emitted(line, arena_, decoded)) continue;  // validated before: cannot happen
+        if (!type || !emit_decoder_->decode_data(*type, emit.data_json, arena_, decoded)) continue;  // validated before
         Work next;
         next.type = decoded.type;
         next.data = decoded.instance;

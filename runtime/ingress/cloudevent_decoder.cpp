@@ -285,7 +285,7 @@ bool CloudEventDecoder::decode_data(const EventType& type, std::string_view data
 
 bool CloudEventDecoder::decode_in_place(std::string_view line, size_t readable_after, Arena& arena,
                                         DecodedEvent& out) {
-  if (readable_after < kPadding) return decode(line, arena, out);
+  if (readable_after < kPadding || line.data() == nullptr) return decode(line, arena, out);
   return impl_->decode(simdjson::padded_string_view(line.data(), line.size(), line.size() + readable_after),
                        nullptr, arena, out, error_, error_kind_);
 }

@@ -237,3 +237,12 @@ TEST_CASE("decode_data decodes a bare data object of a known type", "[ingress][e
     CHECK(decoder.error() == "not JSON: empty line");
   }
 }
+
+TEST_CASE("empty views are rejected, not read", "[ingress][envelope]") {
+  runtime::CloudEventDecoder decoder(*shop().catalog);
+  Arena arena;
+  runtime::DecodedEvent event;
+  CHECK_FALSE(decoder.decode(std::string_view(), arena, event));
+  CHECK_FALSE(decoder.decode_in_place(std::string_view(), 1000, arena, event));
+  CHECK(decoder.error() == "not JSON: empty line");
+}

@@ -1,0 +1,128 @@
+// The SQLite writer of `flowrt journal export`; see export_sqlite.h.
+#include "queries/export_sqlite.h"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace flow::runtime::queries {
+
+namespace {
+
+// Rows per transaction: large enough that commits cost little, small
+// enough that SQLite's page cache stays bounded.
+constexpr uint64_t kBatchRows = 50000;
+
+class SqliteSink : public RowSink {
+ public:
+  explicit SqliteSink(const std::filesystem::path& path) {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    std::filesystem::remove(path.string() + "-journal", ec);
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+      std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw std::runtime_error("cannot create " + path.string() + ": " + why);
+    }
+    // A fresh file written once: no rollback journal, no syncs until the end.
+    exec("PRAGMA journal_mode=OFF");
+    exec("PRAGMA synchronous=OFF");
+    exec("PRAGMA locking_mode=EXCLUSIVE");
+    exec("PRAGMA temp_store=MEMORY");
+    exec("PRAGMA cache_size=-65536");
+    exec("BEGIN");
+    for (const auto& table : export_tables()) {
+      std::string create = std::string("CREATE TABLE ") + table.name + " (";
+      std::string insert = std::string("INSERT INTO ") + table.name + " VALUES (";
+      for (size_t c = 0; c < table.columns.size(); ++c) {
+        create += (c ? ", " : "") + std::string(table.columns[c].name) +
+                  (table.columns[c].type == ColumnType::Integer ? " INTEGER" : " TEXT");
+        insert += c ? ", ?" : "?";
+      }
+      exec(create + ")");
+      sqlite3_stmt* stmt = nullptr;
+      if (sqlite3_prepare_v3(db_, (insert + ")").c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+        throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db_));
+      }
+      inserts_.push_back(stmt);
+    }
+    exec("CREATE TABLE export_info (name TEXT PRIMARY KEY, value TEXT)");
+    exec("INSERT INTO export_info VALUES ('format', 'flowrt.export/1')");
+  }
+
+  ~SqliteSink() override {
+    for (auto* stmt : inserts_) sqlite3_finalize(stmt);
+    if (db_) sqlite3_close(db_);
+  }
+
+  void row(size_t table, const Value* values) override {
+    sqlite3_stmt* stmt = inserts_[table];
+    int n = static_cast<int>(export_tables()[table].columns.size());
+    for (int i = 0; i < n; ++i) {
+      const Value& v = values[i];
+      switch (v.kind) {
+        case Value::Kind::Null: sqlite3_bind_null(stmt, i + 1); break;
+        case Value::Kind::Integer: sqlite3_bind_int64(stmt, i + 1, v.integer); break;
+        case Value::Kind::Text:
+          // The text outlives the step below: no copy.
+          sqlite3_bind_text64(stmt, i + 1, v.text.data(), v.text.size(), SQLITE_STATIC, SQLITE_UTF8);
+          break;
+      }
+    }
+    if (sqlite3_step(stmt) != SQLITE_DONE) throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db_));
+    sqlite3_reset(stmt);
+    if (++rows_ % kBatchRows == 0) {
+      exec("COMMIT");
+      exec("BEGIN");
+    }
+  }
+
+  void finish(const ExportSummary& summary) {
+    exec("INSERT INTO export_info VALUES ('records', '" + std::to_string(summary.records) + "')");
+    exec("COMMIT");
+    exec("BEGIN");
+    for (const auto& table : export_tables()) {
+      for (const auto& columns : table.indexes) {
+        std::string name = std::string(table.name), list;
+        for (const char* c : columns) {
+          name += std::string("_") + c;
+          list += (list.empty() ? "" : ", ") + std::string(c);
+        }
+        exec("CREATE INDEX " + name + " ON " + table.name + " (" + list + ")");
+      }
+    }
+    exec("COMMIT");
+    for (auto* stmt : inserts_) sqlite3_finalize(stmt);
+    inserts_.clear();
+    if (sqlite3_close(db_) != SQLITE_OK) throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db_));
+    db_ = nullptr;
+  }
+
+ private:
+  void exec(const std::string& sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+      std::string why = error ? error : "unknown error";
+      sqlite3_free(error);
+      throw std::runtime_error("sqlite: " + why + " (in: " + sql.substr(0, 80) + ")");
+    }
+  }
+
+  sqlite3* db_ = nullptr;
+  std::vector<sqlite3_stmt*> inserts_;
+  uint64_t rows_ = 0;
+};
+
+}  // namespace
+
+ExportSummary export_sqlite(const std::filesystem::path& dir, const std::filesystem::path& out, std::ostream& log) {
+  SqliteSink sink(out);
+  ExportSummary summary = export_journal(dir, sink, log);
+  sink.finish(summary);
+  return summary;
+}
+
+}  // namespace flow::runtime::queries
