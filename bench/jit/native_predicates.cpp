@@ -19,22 +19,32 @@ struct Offset {
   const char* name;
   uint32_t offset;
 };
-constexpr uint32_t kOrderId = 0, kCountry = 32, kBillingCountry = 48, kCurrency = 64, kEmail = 80,
-                   kPaymentMethod = 96, kAmount = 128, kRiskScore = 136, kItems = 144, kPreviousOrders = 152,
-                   kCoupon = 160, kLoyaltyPoints = 176, kDiscountPct = 184, kTags = 192, kQuantities = 208,
-                   kPlacedAt = 224, kTier = 232, kChannel = 236, kExpress = 240, kGift = 241, kBitmap = 242;
+constexpr uint32_t kOrderId = 0, kCountry = 32, kBillingCountry = 48, kCurrency = 64, kEmail = 80, kPaymentMethod = 96,
+                   kAmount = 128, kRiskScore = 136, kItems = 144, kPreviousOrders = 152, kCoupon = 160,
+                   kLoyaltyPoints = 176, kDiscountPct = 184, kTags = 192, kQuantities = 208, kPlacedAt = 224,
+                   kTier = 232, kChannel = 236, kExpress = 240, kGift = 241, kBitmap = 242;
 constexpr int kCouponField = 16, kLoyaltyField = 17, kDiscountField = 18;
 constexpr std::array<Offset, 20> kOffsets = {{
-    {"order_id", kOrderId},     {"country", kCountry},
-    {"billing_country", kBillingCountry}, {"currency", kCurrency},
-    {"email", kEmail},          {"payment_method", kPaymentMethod},
-    {"amount", kAmount},        {"risk_score", kRiskScore},
-    {"items", kItems},          {"previous_orders", kPreviousOrders},
-    {"coupon", kCoupon},        {"loyalty_points", kLoyaltyPoints},
-    {"discount_pct", kDiscountPct}, {"tags", kTags},
-    {"quantities", kQuantities}, {"placed_at", kPlacedAt},
-    {"tier", kTier},            {"channel", kChannel},
-    {"express", kExpress},      {"gift", kGift},
+    {"order_id", kOrderId},
+    {"country", kCountry},
+    {"billing_country", kBillingCountry},
+    {"currency", kCurrency},
+    {"email", kEmail},
+    {"payment_method", kPaymentMethod},
+    {"amount", kAmount},
+    {"risk_score", kRiskScore},
+    {"items", kItems},
+    {"previous_orders", kPreviousOrders},
+    {"coupon", kCoupon},
+    {"loyalty_points", kLoyaltyPoints},
+    {"discount_pct", kDiscountPct},
+    {"tags", kTags},
+    {"quantities", kQuantities},
+    {"placed_at", kPlacedAt},
+    {"tier", kTier},
+    {"channel", kChannel},
+    {"express", kExpress},
+    {"gift", kGift},
 }};
 
 template <typename T>
@@ -78,10 +88,10 @@ int64_t hour_of(int64_t ts) {
   return r / hour;
 }
 
-#define PREDICATE(name, expression)                \
-  int32_t name(const uint8_t* e, bool* result) {   \
-    *result = (expression);                        \
-    return FLOW_RT_OK;                             \
+#define PREDICATE(name, expression)              \
+  int32_t name(const uint8_t* e, bool* result) { \
+    *result = (expression);                      \
+    return FLOW_RT_OK;                           \
   }
 
 PREDICATE(HighValue, high_value(e))
@@ -105,10 +115,10 @@ PREDICATE(FraudSuspect, country_mismatch(e) && (risky_payment(e) || high_value(e
 
 int32_t EuCountry(const uint8_t* e, bool* result) {
   std::string_view c = str(e, kCountry);
-  *result = c == "AT" || c == "BE" || c == "BG" || c == "HR" || c == "CY" || c == "CZ" || c == "DK" ||
-            c == "EE" || c == "FI" || c == "FR" || c == "DE" || c == "GR" || c == "HU" || c == "IE" ||
-            c == "IT" || c == "LV" || c == "LT" || c == "LU" || c == "MT" || c == "NL" || c == "PL" ||
-            c == "PT" || c == "RO" || c == "SK" || c == "SI" || c == "ES" || c == "SE";
+  *result = c == "AT" || c == "BE" || c == "BG" || c == "HR" || c == "CY" || c == "CZ" || c == "DK" || c == "EE" ||
+            c == "FI" || c == "FR" || c == "DE" || c == "GR" || c == "HU" || c == "IE" || c == "IT" || c == "LV" ||
+            c == "LT" || c == "LU" || c == "MT" || c == "NL" || c == "PL" || c == "PT" || c == "RO" || c == "SK" ||
+            c == "SI" || c == "ES" || c == "SE";
   return FLOW_RT_OK;
 }
 
@@ -170,10 +180,10 @@ PREDICATE(FastShipping, shipping_class(e) < 3)
 
 const std::vector<NativePredicate>& native_predicates() {
   static const std::vector<NativePredicate> all = {
-      HighValue,     BulkOrder,    Domestic,        EuCountry,    WebOrder,    EuroOrder,  CorporateEmail,
-      WebOrderId,    PromoCoupon,  HasCoupon,       VipTag,       GoldOrBetter, LoyalCustomer, BigDiscount,
-      CountryMismatch, RiskyPayment, ExpressGift,   FirstOrder,   NeedsReview, FraudSuspect, PerItemOver,
-      LargeFirstLine, NightOrder,  NotLowRisk,      FastShipping};
+      HighValue,       BulkOrder,    Domestic,    EuCountry,   WebOrder,     EuroOrder,     CorporateEmail,
+      WebOrderId,      PromoCoupon,  HasCoupon,   VipTag,      GoldOrBetter, LoyalCustomer, BigDiscount,
+      CountryMismatch, RiskyPayment, ExpressGift, FirstOrder,  NeedsReview,  FraudSuspect,  PerItemOver,
+      LargeFirstLine,  NightOrder,   NotLowRisk,  FastShipping};
   return all;
 }
 

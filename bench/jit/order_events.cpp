@@ -25,8 +25,8 @@ std::vector<const uint8_t*> make_orders(const layout::EventLayout& layout, Arena
     b.set_string(b.field("country"), country);
     b.set_string(b.field("billing_country"), chance(80) ? country : pick({"NL", "US", "GB", "CN"}));
     b.set_string(b.field("currency"), pick({"EUR", "EUR", "EUR", "USD", "GBP"}));
-    b.set_string(b.field("email"), std::string("user") + std::to_string(n) +
-                                        pick({"@acme.example", "@mail.example", "@shop.example"}));
+    b.set_string(b.field("email"),
+                 std::string("user") + std::to_string(n) + pick({"@acme.example", "@mail.example", "@shop.example"}));
     b.set_string(b.field("payment_method"), pick({"card", "card", "paypal", "invoice"}));
     b.set_string(b.field("shipping_method"), pick({"standard", "express", "pickup"}));
     // Amounts spread over four orders of magnitude.

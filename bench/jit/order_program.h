@@ -90,11 +90,10 @@ inline std::string order_program() {
 
 /// The predicates measured, in the order of native_predicates.h.
 inline const std::vector<std::string> kPredicates = {
-    "HighValue",     "BulkOrder",    "Domestic",       "EuCountry",   "WebOrder",      "EuroOrder",
-    "CorporateEmail", "WebOrderId",  "PromoCoupon",    "HasCoupon",   "VipTag",        "GoldOrBetter",
-    "LoyalCustomer", "BigDiscount",  "CountryMismatch", "RiskyPayment", "ExpressGift", "FirstOrder",
-    "NeedsReview",   "FraudSuspect", "PerItemOver",    "LargeFirstLine", "NightOrder", "NotLowRisk",
-    "FastShipping"};
+    "HighValue",       "BulkOrder",    "Domestic",    "EuCountry",   "WebOrder",     "EuroOrder",     "CorporateEmail",
+    "WebOrderId",      "PromoCoupon",  "HasCoupon",   "VipTag",      "GoldOrBetter", "LoyalCustomer", "BigDiscount",
+    "CountryMismatch", "RiskyPayment", "ExpressGift", "FirstOrder",  "NeedsReview",  "FraudSuspect",  "PerItemOver",
+    "LargeFirstLine",  "NightOrder",   "NotLowRisk",  "FastShipping"};
 
 /// The order event and `count` rules (variations of the predicates above
 /// with different constants; a few call the one before or a decision), for
@@ -124,8 +123,8 @@ inline std::string hundred_rules_program(int count = 100) {
     if (body.rfind("R@prev", 0) == 0) {
       body = "C" + std::to_string(i - 1) + body.substr(6);  // calls the previous rule
     } else if (body.rfind("Tier@", 0) == 0) {
-      program += "decision T" + n + "(o: Order) -> string { when o.amount > " + n +
-                 "00.0 => \"high\" when o.items > " + n + " => \"medium\" else => \"low\" }\n";
+      program += "decision T" + n + "(o: Order) -> string { when o.amount > " + n + "00.0 => \"high\" when o.items > " +
+                 n + " => \"medium\" else => \"low\" }\n";
       body = "T" + n + body.substr(5);
     }
     for (size_t at = body.find('@'); at != std::string::npos; at = body.find('@', at + n.size())) {

@@ -44,8 +44,8 @@ class Writer {
   }
 
   std::string finish() const {
-    uint64_t h = llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(bytes_.data()),
-                                                           bytes_.size()));
+    uint64_t h =
+        llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(bytes_.data()), bytes_.size()));
     return llvm::utohexstr(h, /*LowerCase=*/true, /*Width=*/16);
   }
 

@@ -274,8 +274,8 @@ class ProgramLoader {
       interned.push_back(j.mangleAndIntern(native_symbol(fn->id)));
       names.add(interned.back());
     }
-    auto found = j.getExecutionSession().lookup(llvm::orc::makeJITDylibSearchOrder(&j.getMainJITDylib()),
-                                               std::move(names));
+    auto found =
+        j.getExecutionSession().lookup(llvm::orc::makeJITDylibSearchOrder(&j.getMainJITDylib()), std::move(names));
     if (!found) {
       if (from_cache) {
         llvm::consumeError(found.takeError());
@@ -347,9 +347,11 @@ eval::EvalResult CompiledProgram::run(const ir::Function& function, const uint8_
                                                  : eval::EvalResult::failure(error(status, native));
   // The interpreter traces the called function itself too, last.
   bool traced = function.kind == ir::FunctionKind::Rule || function.kind == ir::FunctionKind::Decision;
-  if (context.trace && traced) context.trace->push_back({&function, result.ok(), result.ok() ? result.value() : eval::Value()});
+  if (context.trace && traced)
+    context.trace->push_back({&function, result.ok(), result.ok() ? result.value() : eval::Value()});
   scratch.reset();
-  if (state.failed) return eval::EvalResult::failure({eval::EvalErrorKind::OutOfMemory, "out of memory", {}, function.name});
+  if (state.failed)
+    return eval::EvalResult::failure({eval::EvalErrorKind::OutOfMemory, "out of memory", {}, function.name});
   return result;
 }
 

@@ -51,13 +51,13 @@ ModuleEmitter::ModuleEmitter(const ir::Module& ir_module, const ErrorSiteTable& 
   auto reads = llvm::MemoryEffects::readOnly();
   auto pure = llvm::MemoryEffects::none();
   auto any = llvm::MemoryEffects::unknown();
-  helpers.memcmp = declare(module, "memcmp", T.i32, {T.ptr, T.ptr, T.i64}, llvm::MemoryEffects::argMemOnly(llvm::ModRefInfo::Ref));
+  helpers.memcmp =
+      declare(module, "memcmp", T.i32, {T.ptr, T.ptr, T.i64}, llvm::MemoryEffects::argMemOnly(llvm::ModRefInfo::Ref));
   helpers.arena_alloc = declare(module, "flow_rt_arena_alloc", T.ptr, {T.ptr, T.i64, T.i64}, any);
   helpers.str_len = declare(module, "flow_rt_str_len", T.i64, {T.ptr, T.i64}, reads);
   helpers.str_compare = declare(module, "flow_rt_str_compare", T.i32, {T.ptr, T.i64, T.ptr, T.i64}, reads);
   helpers.str_contains = declare(module, "flow_rt_str_contains", T.i32, {T.ptr, T.i64, T.ptr, T.i64}, reads);
-  helpers.str_concat =
-      declare(module, "flow_rt_str_concat", T.i32, {T.ptr, T.ptr, T.i64, T.ptr, T.i64, T.ptr}, any);
+  helpers.str_concat = declare(module, "flow_rt_str_concat", T.i32, {T.ptr, T.ptr, T.i64, T.ptr, T.i64, T.ptr}, any);
   helpers.str_lower = declare(module, "flow_rt_str_lower", T.i32, {T.ptr, T.ptr, T.i64, T.ptr}, any);
   helpers.str_upper = declare(module, "flow_rt_str_upper", T.i32, {T.ptr, T.ptr, T.i64, T.ptr}, any);
   // RE2 updates its lazily built automata behind the table pointer.
@@ -108,8 +108,8 @@ void FunctionEmitter::emit() {
   result_ = f->getArg(2);
   if (!fn.body) {
     // A lowering bug: report it as the interpreter does, never crash.
-    b.CreateAlignedStore(b.getInt32(m.sites.site_of_function(fn.id)), context_field(offsetof(FlowRtContext, error_site)),
-                         llvm::Align(4));
+    b.CreateAlignedStore(b.getInt32(m.sites.site_of_function(fn.id)),
+                         context_field(offsetof(FlowRtContext, error_site)), llvm::Align(4));
     b.CreateRet(b.getInt32(kInternalStatus));
     return;
   }
@@ -333,9 +333,8 @@ llvm::Value* FunctionEmitter::emit_load_field(const Node& node) {
   llvm::Value* address = b.CreateConstInBoundsGEP1_64(t.i8, event, field.offset);
   if (!field.optional) return load_field(field.type, address);
   auto index = static_cast<uint32_t>(node.index);
-  llvm::Value* bits =
-      b.CreateAlignedLoad(t.i8, b.CreateConstInBoundsGEP1_64(t.i8, event, layout->bitmap_offset + index / 8),
-                          llvm::Align(1));
+  llvm::Value* bits = b.CreateAlignedLoad(
+      t.i8, b.CreateConstInBoundsGEP1_64(t.i8, event, layout->bitmap_offset + index / 8), llvm::Align(1));
   llvm::Value* present = b.CreateTrunc(b.CreateLShr(bits, index % 8), t.i1);
   return make_optional(field.type, present, load_field(field.type->element, address));
 }
@@ -344,8 +343,8 @@ llvm::Value* FunctionEmitter::emit_call(const Node& node) {
   if (node.index < 0 || static_cast<size_t>(node.index) >= m.functions.size()) malformed("a call to no function", fn);
   const ir::Function& callee = m.ir.function(node.index);
   if (callee.event && node.operands.empty()) malformed("a call without the callee's event", fn);
-  llvm::Value* argument =
-      node.operands.empty() ? static_cast<llvm::Value*>(llvm::ConstantPointerNull::get(t.ptr)) : emit(*node.operands[0]);
+  llvm::Value* argument = node.operands.empty() ? static_cast<llvm::Value*>(llvm::ConstantPointerNull::get(t.ptr))
+                                                : emit(*node.operands[0]);
   if (!callee.result) malformed("a call to a function without a result type", fn);
   llvm::AllocaInst* slot = entry_alloca(t.slot(callee.result), "ret");
   llvm::Value* status = b.CreateCall(m.functions[static_cast<size_t>(node.index)], {argument, context_, slot});
@@ -394,8 +393,7 @@ llvm::Value* FunctionEmitter::emit_int_arith(const Node& node) {
     default: {  // IMod
       fail_if(b.CreateICmpEQ(z, b.getInt64(0)), FLOW_RT_DIVISION_BY_ZERO, node);
       // x % -1 is 0; dividing by 1 instead gives that without INT64_MIN % -1 trapping.
-      llvm::Value* divisor =
-          b.CreateSelect(b.CreateICmpEQ(z, b.getInt64(static_cast<uint64_t>(-1))), b.getInt64(1), z);
+      llvm::Value* divisor = b.CreateSelect(b.CreateICmpEQ(z, b.getInt64(static_cast<uint64_t>(-1))), b.getInt64(1), z);
       return b.CreateSRem(a, divisor);
     }
   }
@@ -432,9 +430,8 @@ llvm::Value* FunctionEmitter::emit_compare(const Node& node) {
     }
   }
   if (type->kind == TypeKind::String) {
-    a = b.CreateCall(m.helpers.str_compare,
-                     {b.CreateExtractValue(a, 0), b.CreateExtractValue(a, 1), b.CreateExtractValue(z, 0),
-                      b.CreateExtractValue(z, 1)});
+    a = b.CreateCall(m.helpers.str_compare, {b.CreateExtractValue(a, 0), b.CreateExtractValue(a, 1),
+                                             b.CreateExtractValue(z, 0), b.CreateExtractValue(z, 1)});
     z = b.getInt32(0);
   } else if (type->kind == TypeKind::Bool) {
     a = b.CreateZExt(a, t.i32);
@@ -460,9 +457,8 @@ llvm::Value* FunctionEmitter::emit_min_max(const Node& node) {
   llvm::Value* x = a;
   llvm::Value* y = z;
   if (type->kind == TypeKind::String) {
-    x = b.CreateCall(m.helpers.str_compare,
-                     {b.CreateExtractValue(a, 0), b.CreateExtractValue(a, 1), b.CreateExtractValue(z, 0),
-                      b.CreateExtractValue(z, 1)});
+    x = b.CreateCall(m.helpers.str_compare, {b.CreateExtractValue(a, 0), b.CreateExtractValue(a, 1),
+                                             b.CreateExtractValue(z, 0), b.CreateExtractValue(z, 1)});
     y = b.getInt32(0);
   } else if (type->kind == TypeKind::Bool) {
     x = b.CreateZExt(a, t.i32);
@@ -536,8 +532,7 @@ llvm::Value* FunctionEmitter::emit_string_op(const Node& node) {
   b.SetInsertPoint(compare);
   llvm::Value* start = s_data;
   if (node.op == Op::EndsWith) start = b.CreateInBoundsGEP(t.i8, s_data, b.CreateSub(s_size, p_size));
-  llvm::Value* same =
-      b.CreateICmpEQ(b.CreateCall(m.helpers.memcmp, {start, p_data, p_size}), b.getInt32(0));
+  llvm::Value* same = b.CreateICmpEQ(b.CreateCall(m.helpers.memcmp, {start, p_data, p_size}), b.getInt32(0));
   b.CreateBr(join);
   b.SetInsertPoint(join);
   llvm::PHINode* phi = b.CreatePHI(t.i1, 2);

@@ -30,7 +30,8 @@ void FunctionEmitter::loop(llvm::Value* count, const std::function<void(llvm::Va
 namespace {
 
 /// Emits `exists i < count: predicate(i)`, leaving the loop at the first hit.
-llvm::Value* any_index(FunctionEmitter& e, llvm::Value* count, const std::function<llvm::Value*(llvm::Value*)>& predicate) {
+llvm::Value* any_index(FunctionEmitter& e, llvm::Value* count,
+                       const std::function<llvm::Value*(llvm::Value*)>& predicate) {
   auto& b = e.b;
   llvm::BasicBlock* before = b.GetInsertBlock();
   llvm::BasicBlock* header = e.block("any");
@@ -71,9 +72,8 @@ llvm::Value* FunctionEmitter::strings_equal(llvm::Value* a, llvm::Value* z) {
   // memcmp only for non-empty strings: an empty string's data may be null.
   b.CreateCondBr(b.CreateAnd(same_size, b.CreateICmpNE(size, b.getInt64(0))), compare, join);
   b.SetInsertPoint(compare);
-  llvm::Value* bytes_equal =
-      b.CreateICmpEQ(b.CreateCall(m.helpers.memcmp, {b.CreateExtractValue(a, 0), b.CreateExtractValue(z, 0), size}),
-                     b.getInt32(0));
+  llvm::Value* bytes_equal = b.CreateICmpEQ(
+      b.CreateCall(m.helpers.memcmp, {b.CreateExtractValue(a, 0), b.CreateExtractValue(z, 0), size}), b.getInt32(0));
   b.CreateBr(join);
   b.SetInsertPoint(join);
   llvm::PHINode* phi = b.CreatePHI(t.i1, 2);
@@ -243,10 +243,11 @@ llvm::Value* FunctionEmitter::convert(llvm::Value* value, const Type* from, cons
     llvm::BasicBlock* join = block("conv.join");
     b.CreateCondBr(b.CreateICmpEQ(count, b.getInt64(0)), join, copy);
     b.SetInsertPoint(copy);
-    llvm::Value* out = allocate(b.CreateMul(count, b.getInt64(target_slot.size), "", true, true), target_slot.align,
-                                site);
+    llvm::Value* out =
+        allocate(b.CreateMul(count, b.getInt64(target_slot.size), "", true, true), target_slot.align, site);
     loop(count, [&](llvm::Value* i) {
-      llvm::Value* item = load_slot(source, b.CreateInBoundsGEP(t.i8, data, b.CreateMul(i, b.getInt64(source_slot.size))));
+      llvm::Value* item =
+          load_slot(source, b.CreateInBoundsGEP(t.i8, data, b.CreateMul(i, b.getInt64(source_slot.size))));
       store_slot(target, b.CreateInBoundsGEP(t.i8, out, b.CreateMul(i, b.getInt64(target_slot.size))),
                  convert(item, source, target, site));
     });

@@ -86,8 +86,7 @@ llvm::Value* FunctionEmitter::make_optional(const Type* optional, llvm::Value* p
 
 llvm::Value* FunctionEmitter::load_field(const Type* type, llvm::Value* address) {
   switch (type->kind) {
-    case TypeKind::Bool:
-      return b.CreateICmpNE(b.CreateAlignedLoad(t.i8, address, llvm::Align(1)), b.getInt8(0));
+    case TypeKind::Bool: return b.CreateICmpNE(b.CreateAlignedLoad(t.i8, address, llvm::Align(1)), b.getInt8(0));
     case TypeKind::Int:
     case TypeKind::Timestamp:
     case TypeKind::Duration:

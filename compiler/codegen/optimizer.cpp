@@ -24,9 +24,9 @@ void optimise_module(llvm::Module& module, llvm::TargetMachine& machine, int opt
                                   : opt_level == 1 ? llvm::OptimizationLevel::O1
                                   : opt_level == 2 ? llvm::OptimizationLevel::O2
                                                    : llvm::OptimizationLevel::O3;
-  llvm::ModulePassManager pipeline =
-      level == llvm::OptimizationLevel::O0 ? builder.buildO0DefaultPipeline(level)
-                                           : builder.buildPerModuleDefaultPipeline(level);
+  llvm::ModulePassManager pipeline = level == llvm::OptimizationLevel::O0
+                                         ? builder.buildO0DefaultPipeline(level)
+                                         : builder.buildPerModuleDefaultPipeline(level);
   pipeline.run(module, modules);
 }
 

@@ -31,8 +31,8 @@ struct CompileCounters {
 /// compiled. Reports failures as llvm::Error, never throws.
 class OptimizingCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
  public:
-  OptimizingCompiler(std::unique_ptr<llvm::TargetMachine> machine, int opt_level, llvm::ObjectCache* cache,
-                     bool lookup, CompileCounters* counters);
+  OptimizingCompiler(std::unique_ptr<llvm::TargetMachine> machine, int opt_level, llvm::ObjectCache* cache, bool lookup,
+                     CompileCounters* counters);
 
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> operator()(llvm::Module& module) override;
 

@@ -7,6 +7,8 @@
 #include <iostream>
 
 #include "artifact/artifact.h"
+#include "codegen/bitcode.h"
+#include "codegen/llvm_codegen.h"
 #include "dispatch/dispatch_table.h"
 #include "ir/lower.h"
 
@@ -19,8 +21,15 @@ int run_build(Program& program, const std::string& output_path) {
     return 1;
   }
   dispatch::DispatchTable table = dispatch::build_dispatch_table(program, *lowered.module);
+  std::string bitcode;
+  try {
+    bitcode = codegen::write_bitcode(*lowered.module);
+  } catch (const std::exception& e) {
+    std::cerr << "flowc: error: cannot generate native code: " << e.what() << "\n";
+    return 1;
+  }
   std::string content_hash;
-  std::string bytes = artifact::write_artifact(program, *lowered.module, table, {}, content_hash);
+  std::string bytes = artifact::write_artifact(program, *lowered.module, table, bitcode, content_hash);
   // Write beside the target and rename, so a reader never sees half a file.
   std::string temporary = output_path + ".tmp" + std::to_string(getpid());
   {

@@ -15,6 +15,7 @@
 #include <iostream>
 
 #include "artifact/artifact.h"
+#include "codegen/bitcode.h"
 #include "diag/diagnostic_printer.h"
 #include "engine/engine.h"
 #include "load/app_loader.h"
@@ -42,7 +43,8 @@ std::string read_file(const std::string& path) {
 }
 
 int run_command(const std::string& app_path, const std::string& journal_dir, const std::string& input,
-                const std::string& fsync, bool strict, const std::vector<std::string>& include_dirs) {
+                const std::string& fsync, bool strict, const std::vector<std::string>& include_dirs,
+                const std::string& backend) {
   flow::DiagnosticEngine diags;
   std::string error;
   flow::runtime::LoadOptions load_options;
@@ -68,6 +70,19 @@ int run_command(const std::string& app_path, const std::string& journal_dir, con
     app->content_hash = hash;
   } else {
     options.artifact_bytes = read_file(app_path);
+  }
+  std::unique_ptr<flow::codegen::CompiledProgram> native;
+  if (backend == "jit") {
+    try {
+      flow::codegen::JitOptions jit_options;
+      jit_options.cache_key = app->content_hash;
+      native = app->bitcode.empty() ? flow::codegen::CompiledProgram::compile(*app->module, jit_options)
+                                    : flow::codegen::compile_bitcode(app->bitcode, *app->module, jit_options);
+      options.jit = native.get();
+    } catch (const std::exception& e) {
+      std::cerr << "flowrt: error: cannot compile the rules to native code: " << e.what() << "\n";
+      return kExitFailure;
+    }
   }
   try {
     flow::runtime::Engine engine(*app, options, std::cerr);
@@ -274,6 +289,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"always", "batch", "never"}));
   run->add_flag("--strict", strict, "Reject event fields the type does not declare");
   run->add_option("-I,--include", include_dirs, "Module folders for a .flow file");
+  std::string backend = "jit";
+  run->add_option("--backend", backend, "Evaluate rules with native code (jit) or the reference interpreter (interp)")
+      ->check(CLI::IsMember({"jit", "interp"}));
 
   auto* journal = app.add_subcommand("journal", "Inspect a journal");
   journal->require_subcommand(1);
@@ -302,7 +320,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
-  if (run->parsed()) return run_command(app_path, journal_dir, input, fsync, strict, include_dirs);
+  if (run->parsed()) return run_command(app_path, journal_dir, input, fsync, strict, include_dirs, backend);
   if (verify->parsed()) {
     if (!std::filesystem::is_directory(verify_dir)) {
       std::cerr << "flowrt: error: no journal at '" << verify_dir << "'\n";

@@ -355,7 +355,7 @@ void Engine::dispatch(Work& work) {
     if (route.condition >= 0) {
       trace_.clear();
       eval::EvalContext context{now, &trace_};
-      eval::EvalResult result = interpreter_.run(route.condition, work.data, context);
+      eval::EvalResult result = evaluate(route.condition, work.data, context);
       DecisionRecord decision;
       decision.event = work.record.id;
       decision.flow = flow;
@@ -441,7 +441,7 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
       break;
     }
     if (plan->guard >= 0) {
-      eval::EvalResult guard = interpreter_.run(plan->guard, work.data, context);
+      eval::EvalResult guard = evaluate(plan->guard, work.data, context);
       if (!guard.ok()) {
         attempt.outcome = AttemptOutcomeKind::Error;
         attempt.error = "emit guard failed: " + guard.error().message;
@@ -470,7 +470,7 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
           continue;
         case FieldAction::Evaluate:
         case FieldAction::Default: {
-          eval::EvalResult value = interpreter_.run(action.function,
+          eval::EvalResult value = evaluate(action.function,
                                                     action.kind == FieldAction::Evaluate ? work.data : nullptr,
                                                     context);
           if (!value.ok()) {

@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "engine/instances.h"
+#include "codegen/jit.h"
 #include "eval/interpreter.h"
 #include "ingress/cloudevent_decoder.h"
 #include "ingress/event_catalog.h"
@@ -36,6 +37,8 @@ struct RunOptions {
   bool strict = false;
   bool progress = false;  // a progress line on stderr (a terminal)
   std::string artifact_bytes;  // the artifact as loaded (journaled as the definition version)
+  /// Native code for conditions and emits; null: the reference interpreter.
+  const codegen::CompiledProgram* jit = nullptr;
 };
 
 struct RunSummary {
@@ -116,6 +119,11 @@ class Engine {
   std::string new_event_id();
   void append(RecordKind kind, const std::string& payload);
   std::string describe(const eval::EvalResult& result) const;
+  /// Evaluates with the JIT when there is one, else the interpreter: both
+  /// give identical results, errors and traces (tests/codegen).
+  eval::EvalResult evaluate(int function, const uint8_t* event, const eval::EvalContext& context) const {
+    return options_.jit ? options_.jit->run(function, event, context) : interpreter_.run(function, event, context);
+  }
 
   LoadedApp& app_;
   RunOptions options_;

@@ -1,9 +1,13 @@
 // Summaries of definition versions for the queries (see the header).
 #include "queries/definition_summary.h"
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "artifact/artifact_file.h"
+#include "ir/ir_printer.h"
+#include "queries/record_access.h"
 
 namespace flow::runtime::queries {
 
@@ -29,6 +33,76 @@ void collect_calls(const ir::Module& module, const ir::Node& node, std::vector<s
     }
   }
   for (const auto& operand : node.operands) collect_calls(module, *operand, out);
+}
+
+/// A type as text, with the member names of enums (decoding maps names to
+/// indexes, so the members matter, not only the enum's name).
+std::string type_text(const Type* type) {
+  if (!type) return "?";
+  std::string out = type->to_string();
+  if (type->kind == TypeKind::Enum && type->enum_decl) {
+    out += "{";
+    for (const auto& m : type->enum_decl->members) out += m.name + ",";
+    out += "}";
+  } else if ((type->kind == TypeKind::List || type->kind == TypeKind::Optional) && type->element) {
+    out += "<" + type_text(type->element) + ">";
+  }
+  return out;
+}
+
+/// Canonical text of functions for fingerprints: function ids, which differ
+/// between versions, are replaced by the callee's own canonical text, and
+/// regex indexes by the regex.
+class Canon {
+ public:
+  explicit Canon(const ir::Module& module) : module_(module) {}
+
+  const std::string& of(int id) {
+    auto it = done_.find(id);
+    if (it != done_.end()) return it->second;
+    const ir::Function& fn = module_.function(id);
+    std::string text = std::string(ir::to_string(fn.kind)) + " " + type_text(fn.result) + " ";
+    if (fn.body) node(*fn.body, text);
+    return done_[id] = std::to_string(hash_text(text));
+  }
+
+ private:
+  void node(const ir::Node& n, std::string& out) {
+    out += "(";
+    out += ir::to_string(n.op);
+    out += ":" + type_text(n.type);
+    switch (n.op) {
+      case ir::Op::Call: out += " fn=" + of(n.index); break;
+      case ir::Op::Matches: out += " re=" + module_.regexes.at(static_cast<size_t>(n.index)); break;
+      case ir::Op::ConstEnum:
+        out += " " + std::to_string(n.index);
+        if (n.type && n.type->enum_decl && n.index >= 0 && static_cast<size_t>(n.index) < n.type->enum_decl->members.size()) {
+          out += "=" + n.type->enum_decl->members[static_cast<size_t>(n.index)].name;
+        }
+        break;
+      default: out += " i=" + std::to_string(n.index); break;
+    }
+    char number[64];
+    std::snprintf(number, sizeof number, " %lld %a %u %d ", static_cast<long long>(n.int_value), n.float_value,
+                  n.offset, n.flag ? 1 : 0);
+    out += number;
+    out += std::to_string(n.str_value.size()) + ":" + n.str_value;
+    for (const auto& operand : n.operands) node(*operand, out);
+    out += ")";
+  }
+
+  const ir::Module& module_;
+  std::unordered_map<int, std::string> done_;
+};
+
+std::string event_fingerprint(const ast::EventDecl& event, const ir::Module& module, Canon& canon) {
+  std::string text = event.qualified_name();
+  for (size_t f = 0; f < event.fields.size(); ++f) {
+    const auto& field = event.fields[f];
+    text += "|" + field.name + ":" + type_text(field.type) + (field.is_key ? ":key" : "");
+    if (const ir::Function* d = module.field_default(&event, static_cast<int>(f))) text += "=" + canon.of(static_cast<int>(d->id));
+  }
+  return std::to_string(hash_text(text));
 }
 
 }  // namespace
@@ -79,13 +153,16 @@ const RouteInfo* DefinitionSummary::route(const std::string& type, const std::st
 
 void summarise(const LoadedApp& app, DefinitionSummary& out) {
   out.loaded = true;
-  out.definitions_hash = artifact::sha256_hex(app.definitions_json);
+  // The definitions JSON has no rule bodies: the IR text adds them.
+  out.definitions_hash = artifact::sha256_hex(app.definitions_json + "\n" + ir::print_module(*app.module));
   out.events.clear();
   out.calls.clear();
   out.texts.clear();
+  Canon canon(*app.module);
   for (const auto& routes : app.table.events) {
     EventTypeInfo info;
     info.type = routes.event->qualified_name();
+    info.fingerprint = event_fingerprint(*routes.event, *app.module, canon);
     for (size_t r = 0; r < routes.routes.size(); ++r) {
       const dispatch::Route& route = routes.routes[r];
       RouteInfo ri;
@@ -93,6 +170,7 @@ void summarise(const LoadedApp& app, DefinitionSummary& out) {
       ri.subscription = route.subscription;
       ri.route = static_cast<int>(r);
       ri.conditional = route.condition >= 0;
+      if (ri.conditional) ri.fingerprint = canon.of(route.condition);
       const auto& sub = route.flow->subscriptions.at(static_cast<size_t>(route.subscription));
       if (sub.condition) ri.condition = text_of(sub.condition->range);
       ri.text = text_of(sub.range);
@@ -127,9 +205,9 @@ std::string to_json(const DefinitionSummary& s) {
     for (const auto& r : info.routes) {
       routes.push_back({{"flow", r.flow}, {"subscription", r.subscription}, {"route", r.route},
                         {"conditional", r.conditional}, {"condition", r.condition}, {"text", r.text},
-                        {"services", r.services}});
+                        {"services", r.services}, {"fingerprint", r.fingerprint}});
     }
-    events[type] = {{"routes", routes}, {"starts", info.starts}, {"accepts", info.accepts}, {"ends", info.ends}};
+    events[type] = {{"routes", routes}, {"fingerprint", info.fingerprint}, {"starts", info.starts}, {"accepts", info.accepts}, {"ends", info.ends}};
   }
   json j = {{"version", s.version}, {"hash", s.hash},           {"activated_us", s.activated_us},
             {"source", s.source},   {"ordinal", s.ordinal},     {"loaded", s.loaded},
@@ -163,8 +241,10 @@ bool from_json(const std::string& text, DefinitionSummary& s) {
         ri.condition = r.at("condition").get<std::string>();
         ri.text = r.at("text").get<std::string>();
         ri.services = r.at("services").get<std::vector<std::string>>();
+        ri.fingerprint = r.at("fingerprint").get<std::string>();
         info.routes.push_back(std::move(ri));
       }
+      info.fingerprint = e.at("fingerprint").get<std::string>();
       info.starts = e.at("starts").get<std::vector<std::string>>();
       info.accepts = e.at("accepts").get<std::vector<std::string>>();
       info.ends = e.at("ends").get<std::vector<std::string>>();

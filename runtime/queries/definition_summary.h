@@ -26,10 +26,18 @@ struct RouteInfo {
   std::string condition;       // the `when` expression as written ("" when unconditional)
   std::string text;            // "on OrderPlaced when NeedsReview -> RequestReview"
   std::vector<std::string> services;  // qualified
+  /// The condition's meaning as a hash (its IR and everything it calls,
+  /// with regex texts and enum member names): equal fingerprints evaluate
+  /// equal on the same event, so replay can reuse the journaled decision.
+  /// "" when unconditional.
+  std::string fingerprint;
 };
 
 struct EventTypeInfo {
   std::string type;  // qualified
+  /// The type's fields as hashed (names, types, keys, defaults): equal
+  /// fingerprints decode any journaled `data` the same.
+  std::string fingerprint;
   std::vector<RouteInfo> routes;
   std::vector<std::string> starts, accepts, ends;  // qualified flow names
 };
@@ -43,9 +51,10 @@ struct DefinitionSummary {
   uint64_t ordinal = 0;  // of the definition record (query index numbering)
   // From compiling its artifact.
   bool loaded = false;
-  /// SHA-256 of the definitions (events, services, flows, dispatch table):
-  /// equal for the same program whatever file it was loaded from, unlike
-  /// the artifact hash, which covers the sources and their paths.
+  /// SHA-256 of the definitions (events, services, flows, dispatch table)
+  /// and the rule IR: equal for the same program whatever file it was
+  /// loaded from, unlike the artifact hash, which covers the sources and
+  /// their paths.
   std::string definitions_hash;
   std::string load_error;
   std::map<std::string, EventTypeInfo> events;  // by qualified type name

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "artifact/artifact.h"
 #include "diag/diagnostic_printer.h"
@@ -79,6 +80,7 @@ struct OldRoute {
 struct NewType {
   const EventType* type = nullptr;
   const dispatch::EventRoutes* routes = nullptr;
+  const EventTypeInfo* info = nullptr;  // in the new summary
   std::vector<int> subs;  // per route
 };
 
@@ -95,6 +97,25 @@ struct Shared {
 
 // ---- Tallies ------------------------------------------------------------------
 
+/// Instance ids in the order they were first met (journal order: workers
+/// read consecutive ranges and are merged in order).
+class InstanceSet {
+ public:
+  void insert(const std::string& id) {
+    if (seen_.insert(id).second) order_.push_back(id);
+  }
+  void merge(InstanceSet& other) {
+    for (auto& id : other.order_) insert(id);
+  }
+  size_t size() const { return order_.size(); }
+  auto begin() const { return order_.begin(); }
+  auto end() const { return order_.end(); }
+
+ private:
+  std::vector<std::string> order_;
+  std::unordered_set<std::string> seen_;
+};
+
 struct Sample {
   uint64_t seq = 0;
   std::string event, instance;
@@ -103,7 +124,7 @@ struct Sample {
 
 struct SubStats {
   uint64_t evaluated = 0, fired_before = 0, fired_after = 0, now_fire = 0, no_longer = 0, errors_after = 0;
-  std::set<std::string> instances_now, instances_no_longer;
+  InstanceSet instances_now, instances_no_longer;
   std::vector<Sample> samples_now, samples_no_longer;
 };
 
@@ -111,7 +132,7 @@ struct Move {
   std::string type;
   std::vector<std::string> from, to;
   uint64_t events = 0;
-  std::set<std::string> instances;
+  InstanceSet instances;
 };
 
 struct TypeProblem {
@@ -126,7 +147,7 @@ struct Stats {
   std::map<std::string, uint64_t> events_by_type;
   std::map<std::string, Move> moves;
   std::map<std::string, TypeProblem> missing, bad;
-  std::set<std::string> changed_instances;
+  InstanceSet changed_instances;
 
   void merge(Stats&& o, size_t samples) {
     events += o.events;
@@ -255,7 +276,8 @@ class Worker {
           if (d.flow == route.info->flow && d.subscription == route.info->subscription) decision = &d;
         }
         bool fired = !route.info->conditional || (decision && decision->result == 1);
-        before_.push_back({route.sub, fired, -1, decision ? &decision->rules : nullptr, route.info});
+        before_.push_back({route.sub, fired, decision ? decision->result : 1, decision ? &decision->rules : nullptr,
+                           route.info, decision != nullptr});
       }
     }
     // After: the same event under the new definitions.
@@ -265,40 +287,64 @@ class Worker {
       ++stats_.missing_type;
       return;
     }
-    line_.clear();
-    line_ += "{\"type\":\"";
-    line_ += type->type->qualified_name;
-    line_ += "\",\"data\":";
-    line_ += e.data_json;
-    line_ += "}";
+    // A subscription whose condition means the same as the one that decided
+    // (equal fingerprints) decides the same: its journaled decision is
+    // reused. When every one is, and the type decodes the same, the event
+    // need not be decoded at all.
+    size_t count = type->routes ? type->routes->routes.size() : 0;
+    if (type->subs.size() != count || (count > 0 && !type->info)) count = 0;
+    reuse_.assign(count, nullptr);
+    bool all_reused = true;
+    for (size_t r = 0; r < count; ++r) {
+      const RouteInfo& now = type->info->routes[r];
+      const Outcome* then = find(before_, type->subs[r]);
+      if (then && then->info->conditional == now.conditional &&
+          (!now.conditional || (then->decided && then->info->fingerprint == now.fingerprint))) {
+        reuse_[r] = then;
+      } else {
+        all_reused = false;
+      }
+    }
+    const EventTypeInfo* old_type = def->second->event(e.type);
+    bool decode_needed = !all_reused || !old_type || !type->info || old_type->fingerprint != type->info->fingerprint;
     DecodedEvent decoded;
-    arena_.reset();
-    if (!decoder_.decode_emitted(line_, arena_, decoded)) {
-      note(stats_.bad, e, decoder_.error());
-      ++stats_.undecodable;
-      return;
+    if (decode_needed) {
+      line_.clear();
+      line_ += "{\"type\":\"";
+      line_ += type->type->qualified_name;
+      line_ += "\",\"data\":";
+      line_ += e.data_json;
+      line_ += "}";
+      arena_.reset();
+      if (!decoder_.decode_emitted(line_, arena_, decoded)) {
+        note(stats_.bad, e, decoder_.error());
+        ++stats_.undecodable;
+        return;
+      }
     }
     ++stats_.evaluated;
     after_.clear();
-    if (type->routes && type->subs.size() == type->routes->routes.size()) {
-      traces_.resize(std::max(traces_.size(), type->routes->routes.size()));
-      for (size_t r = 0; r < type->routes->routes.size(); ++r) {
-        const dispatch::Route& route = type->routes->routes[r];
-        std::vector<RuleValue>& rules = traces_[r];
-        rules.clear();
-        int64_t result = 1;
-        if (route.condition >= 0) {
-          trace_.clear();
-          eval::EvalContext context{e.dispatched_us, &trace_};
-          eval::EvalResult value = shared_.interpreter->run(route.condition, decoded.instance, context);
-          result = !value.ok() ? -1 : value.value().as_bool() ? 1 : 0;
-          for (const auto& t : trace_) {
-            rules.push_back({t.function->decl ? t.function->decl->qualified_name() : t.function->name,
-                             t.ok ? t.value.to_string() : "error"});
-          }
-        }
-        after_.push_back({type->subs[r], result == 1, result, &rules, nullptr});
+    traces_.resize(std::max(traces_.size(), count));
+    for (size_t r = 0; r < count; ++r) {
+      if (const Outcome* then = reuse_[r]) {
+        after_.push_back({type->subs[r], then->fired, then->result, then->rules, nullptr, true});
+        continue;
       }
+      const dispatch::Route& route = type->routes->routes[r];
+      std::vector<RuleValue>& rules = traces_[r];
+      rules.clear();
+      int64_t result = 1;
+      if (route.condition >= 0) {
+        trace_.clear();
+        eval::EvalContext context{e.dispatched_us, &trace_};
+        eval::EvalResult value = shared_.interpreter->run(route.condition, decoded.instance, context);
+        result = !value.ok() ? -1 : value.value().as_bool() ? 1 : 0;
+        for (const auto& t : trace_) {
+          rules.push_back({t.function->decl ? t.function->decl->qualified_name() : t.function->name,
+                           t.ok ? t.value.to_string() : "error"});
+        }
+      }
+      after_.push_back({type->subs[r], result == 1, result, &rules, nullptr, true});
     }
     compare(e);
   }
@@ -306,9 +352,10 @@ class Worker {
   struct Outcome {
     int sub;
     bool fired;
-    int64_t result;  // after: as evaluated (-1 error); before: unused
+    int64_t result;  // as decided (-1: evaluation error); 1 when unconditional
     const std::vector<RuleValue>* rules;
     const RouteInfo* info;  // before only
+    bool decided;           // a decision record (before) or an evaluation (after)
   };
 
   static const Outcome* find(const std::vector<Outcome>& list, int sub) {
@@ -399,6 +446,7 @@ class Worker {
   std::vector<eval::TraceEntry> trace_;
   std::vector<std::vector<RuleValue>> traces_;
   std::vector<Outcome> before_, after_;
+  std::vector<const Outcome*> reuse_;
 };
 
 // ---- Report -------------------------------------------------------------------
@@ -449,7 +497,7 @@ ojson sample_json(const Sample& s) {
           {"rules_after", rules_json(s.after)}};
 }
 
-ojson limited(const std::set<std::string>& items, size_t limit) {
+ojson limited(const InstanceSet& items, size_t limit) {
   ojson out = ojson::array();
   for (const auto& i : items) {
     if (limit > 0 && out.size() >= limit) break;
@@ -465,7 +513,7 @@ std::string names(const std::vector<std::string>& services) {
   return out;
 }
 
-std::string instance_list(const std::set<std::string>& items, size_t limit) {
+std::string instance_list(const InstanceSet& items, size_t limit) {
   std::string out;
   size_t n = 0;
   for (const auto& i : items) {
@@ -537,6 +585,7 @@ int run_replay(const std::filesystem::path& dir, const ReplayOptions& options, s
         nt.type = type.get();
         nt.routes = app->table.find(type->decl);
         const EventTypeInfo* info = new_summary.event(type->qualified_name);
+        nt.info = info;
         if (info) {
           nt.subs = table.ids(type->qualified_name, info->routes,
                               [](const RouteInfo& r) { return std::tuple{r.flow, r.services, r.text}; }, true);
@@ -687,7 +736,7 @@ int run_replay(const std::filesystem::path& dir, const ReplayOptions& options, s
         else if (sub.text_before != sub.text_after) out << "  (was: " << sub.text_before << ")";
         out << "\n";
         uint64_t of = stats.events_by_type[sub.type];
-        auto direction = [&](uint64_t n, const char* what, const std::set<std::string>& instances,
+        auto direction = [&](uint64_t n, const char* what, const InstanceSet& instances,
                              const std::vector<Sample>& samples) {
           if (n == 0) return;
           out << "  " << n << " of " << of << " " << short_name(sub.type) << " would " << what << " (instances: "

@@ -20,8 +20,8 @@ TEST_CASE("a program loaded from bitcode agrees with the interpreter") {
   for (auto [amount, country] : {std::pair{50.0, "NL"}, std::pair{5000.0, "US"}, std::pair{20000.0, "BE"}}) {
     auto b = c->builder("OrderPlaced");
     fill_order(b, amount, country);
-    for (const char* rule : {"HighValue", "Domestic", "NeedsReview", "PerItemOver", "Broken", "Risk", "Discount",
-                             "Labels"}) {
+    for (const char* rule :
+         {"HighValue", "Domestic", "NeedsReview", "PerItemOver", "Broken", "Risk", "Discount", "Labels"}) {
       INFO(rule << " on " << amount << " " << country);
       auto interpreted = c->interpreter->run(c->rule(rule), b.instance(), {});
       auto jitted = program->run(c->rule(rule), b.instance(), {});

@@ -119,7 +119,8 @@ struct Outcome {
     if (same_traces()) return {};
     auto text = [](const std::vector<eval::TraceEntry>& trace) {
       std::string out;
-      for (const auto& e : trace) out += "    " + e.function->name + " " + (e.ok ? e.value.to_string() : "error") + "\n";
+      for (const auto& e : trace)
+        out += "    " + e.function->name + " " + (e.ok ? e.value.to_string() : "error") + "\n";
       return out;
     };
     return "traces differ:\n  interpreter:\n" + text(interpreted_trace) + "  JIT:\n" + text(jitted_trace);
@@ -255,8 +256,8 @@ DiffReport run_differential(const DiffOptions& options) {
     if (!b->problem.empty()) {
       ++report.failures;
       if (report.first_failure.empty()) {
-        report.first_failure = "the generator made a program the back ends could not take (" + head.str() +
-                               "):\n" + b->problem + "\n" + source;
+        report.first_failure = "the generator made a program the back ends could not take (" + head.str() + "):\n" +
+                               b->problem + "\n" + source;
       }
       break;
     }

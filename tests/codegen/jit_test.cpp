@@ -150,8 +150,8 @@ TEST_CASE("rules on included events and emit initialisers run natively too") {
   b.set_string(b.field("risk"), "x");
   CHECK(c->run(c->rule("NeedsReview", "ReviewRequested"), b.instance()).value() == B(true));
   CHECK(c->run(c->rule("Risk", "ReviewRequested"), b.instance()).value() == S("medium"));
-  const ir::EmitPlan* plan = c->module().emit(ast::dyn_cast<ast::ServiceDecl>(c->decl("AutoApprove")), 0,
-                                              c->event("OrderPlaced"));
+  const ir::EmitPlan* plan =
+      c->module().emit(ast::dyn_cast<ast::ServiceDecl>(c->decl("AutoApprove")), 0, c->event("OrderPlaced"));
   REQUIRE(plan);
   auto order = c->builder("OrderPlaced");
   fill_order(order, 10.0, "NL");
@@ -179,10 +179,10 @@ TEST_CASE("traces record every rule and decision call, as the interpreter's do")
     const uint8_t* event;
     size_t entries;
   };
-  for (const Case& k : {Case{review, order.instance(), 3},                 // HighValue, Domestic, NeedsReview
-                        Case{&c->rule("Risk"), order.instance(), 3},       // HighValue, Domestic, Risk
-                        Case{&c->rule("NeedsReview"), order.instance(), 3},
-                        Case{broken, request.instance(), 1}}) {           // Broken, failed
+  for (const Case& k :
+       {Case{review, order.instance(), 3},            // HighValue, Domestic, NeedsReview
+        Case{&c->rule("Risk"), order.instance(), 3},  // HighValue, Domestic, Risk
+        Case{&c->rule("NeedsReview"), order.instance(), 3}, Case{broken, request.instance(), 1}}) {  // Broken, failed
     INFO(k.fn->name);
     std::vector<eval::TraceEntry> interpreted, jitted;
     eval::EvalContext context;

@@ -14,20 +14,40 @@ constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr int64_t kSecond = 1'000'000;
 constexpr int64_t kDay = 86'400 * kSecond;
 
-const std::vector<std::string> kIntLiterals = {
-    "0", "1", "2", "3", "7", "-1", "-3", "100", "1000000", "9223372036854775807", "(-9223372036854775807 - 1)",
-    "4611686018427387904"};
-const std::vector<std::string> kFloatLiterals = {
-    "0.0", "-0.0", "0.5", "1.5", "2.5", "-2.5", "0.1", "3.0", "1e308", "1e-308", "9.3e18", "(1e308 * 10.0)",
-    "(-1e308 * 10.0)", "(1e308 * 10.0 - 1e308 * 10.0)"};
+const std::vector<std::string> kIntLiterals = {"0",
+                                               "1",
+                                               "2",
+                                               "3",
+                                               "7",
+                                               "-1",
+                                               "-3",
+                                               "100",
+                                               "1000000",
+                                               "9223372036854775807",
+                                               "(-9223372036854775807 - 1)",
+                                               "4611686018427387904"};
+const std::vector<std::string> kFloatLiterals = {"0.0",
+                                                 "-0.0",
+                                                 "0.5",
+                                                 "1.5",
+                                                 "2.5",
+                                                 "-2.5",
+                                                 "0.1",
+                                                 "3.0",
+                                                 "1e308",
+                                                 "1e-308",
+                                                 "9.3e18",
+                                                 "(1e308 * 10.0)",
+                                                 "(-1e308 * 10.0)",
+                                                 "(1e308 * 10.0 - 1e308 * 10.0)"};
 const std::vector<std::string> kStringLiterals = {
-    "\"\"", "\"a\"", "\"hello\"", "\"h\\u{e9}llo\"", "\"stra\\u{df}e\"", "\"STRASSE\"", "\"\\u{65e5}\\u{672c}\"",
-    "\"NL\"", "\"nl\"", "\"\\u{130}\"", "\"\\u{1f600}\"", "\"a\\nb\"", "\"I\"", "\"l\""};
+    "\"\"",   "\"a\"",  "\"hello\"",    "\"h\\u{e9}llo\"", "\"stra\\u{df}e\"", "\"STRASSE\"", "\"\\u{65e5}\\u{672c}\"",
+    "\"NL\"", "\"nl\"", "\"\\u{130}\"", "\"\\u{1f600}\"",  "\"a\\nb\"",        "\"I\"",       "\"l\""};
 const std::vector<std::string> kTimestampLiterals = {"@1970-01-01T00:00:00Z", "@2026-01-31T12:34:56Z",
                                                      "@1969-12-31T23:59:59Z", "@2000-02-29T23:00:00Z"};
 const std::vector<std::string> kDurationLiterals = {"1ms", "250ms", "90s", "15m", "2h", "3d", "106751991d"};
-const std::vector<std::string> kPatterns = {"\"^h\"", "\"l+\"", "\"^[A-Z]{2}$\"", "\"\\\\d\"", "\".\"", "\"^$\"",
-                                            "\"(?i)hello\"", "\"^.{5}$\"", "\"\\u{e9}\""};
+const std::vector<std::string> kPatterns = {"\"^h\"", "\"l+\"",        "\"^[A-Z]{2}$\"", "\"\\\\d\"",  "\".\"",
+                                            "\"^$\"", "\"(?i)hello\"", "\"^.{5}$\"",     "\"\\u{e9}\""};
 
 const std::vector<std::string> kCompare = {"==", "!=", "<", "<=", ">", ">="};
 const std::vector<std::string> kEquality = {"==", "!="};
@@ -102,11 +122,10 @@ event E {
 
 const std::vector<std::pair<std::string, Ty>>& event_fields() {
   static const std::vector<std::pair<std::string, Ty>> fields = {
-      {"i", Ty::Int},       {"j", Ty::Int},        {"k", Ty::Int},           {"f", Ty::Float},
-      {"g", Ty::Float},     {"s", Ty::Str},        {"t", Ty::Str},           {"b", Ty::Bool},
-      {"c", Ty::Bool},      {"ts", Ty::Ts},        {"d", Ty::Dur},           {"col", Ty::Color},
-      {"oi", Ty::OptInt},   {"of", Ty::OptFloat},  {"os", Ty::OptStr},       {"ob", Ty::OptBool},
-      {"ots", Ty::OptTs},   {"li", Ty::ListInt},   {"lf", Ty::ListFloat},    {"ls", Ty::ListStr},
+      {"i", Ty::Int},          {"j", Ty::Int},          {"k", Ty::Int},      {"f", Ty::Float},      {"g", Ty::Float},
+      {"s", Ty::Str},          {"t", Ty::Str},          {"b", Ty::Bool},     {"c", Ty::Bool},       {"ts", Ty::Ts},
+      {"d", Ty::Dur},          {"col", Ty::Color},      {"oi", Ty::OptInt},  {"of", Ty::OptFloat},  {"os", Ty::OptStr},
+      {"ob", Ty::OptBool},     {"ots", Ty::OptTs},      {"li", Ty::ListInt}, {"lf", Ty::ListFloat}, {"ls", Ty::ListStr},
       {"loi", Ty::ListOptInt}, {"lli", Ty::ListListInt}};
   return fields;
 }
@@ -320,8 +339,9 @@ Expr Generator::expr(Ty type, int depth) {
         case 11: return optional_cmp(Ty::OptInt, Ty::Int, depth);
         case 12: return optional_cmp(Ty::OptStr, Ty::Str, depth);
         case 13: return optional_cmp(Ty::OptFloat, Ty::Float, depth);
-        case 14: return f(chance(50) ? "($0 == none)" : "(none != $0)",
-                          {pick(std::vector<Ty>{Ty::OptInt, Ty::OptStr, Ty::OptBool, Ty::OptTs})});
+        case 14:
+          return f(chance(50) ? "($0 == none)" : "(none != $0)",
+                   {pick(std::vector<Ty>{Ty::OptInt, Ty::OptStr, Ty::OptBool, Ty::OptTs})});
         case 15: {
           Ty list = pick(std::vector<Ty>{Ty::ListInt, Ty::ListStr, Ty::ListFloat, Ty::ListOptInt, Ty::ListListInt});
           return cmp(kEquality, list, list);
@@ -339,7 +359,8 @@ Expr Generator::expr(Ty type, int depth) {
         }
         case 21: return f(chance(50) ? "(none in $0)" : "($1 in $0)", {Ty::ListOptInt, Ty::Int});
         case 22: return f("($0 in [Color.Red, $1])", {Ty::Color, Ty::Color});
-        case 23: return f(chance(50) ? "($0 in [$1, $2, \"NL\"])" : "($0 not in [$1, $2])", {Ty::Str, Ty::Str, Ty::Str});
+        case 23:
+          return f(chance(50) ? "($0 in [$1, $2, \"NL\"])" : "($0 not in [$1, $2])", {Ty::Str, Ty::Str, Ty::Str});
         case 24: return f(chance(50) ? "($0 in [])" : "($0 in [$1, 2, $2])", {Ty::Int, Ty::Int, Ty::Int});
         case 25: return f(chance(50) ? "starts_with($0, $1)" : "ends_with($0, $1)", {Ty::Str, Ty::Str});
         case 26: return f("contains($0, $1)", {Ty::Str, Ty::Str});
@@ -350,7 +371,8 @@ Expr Generator::expr(Ty type, int depth) {
         }
         case 28: {
           Expr e{type, "is_some($0)", {}};
-          e.args.push_back(optional_value(pick(std::vector<Ty>{Ty::OptInt, Ty::OptStr, Ty::OptFloat, Ty::OptBool}), depth));
+          e.args.push_back(
+              optional_value(pick(std::vector<Ty>{Ty::OptInt, Ty::OptStr, Ty::OptFloat, Ty::OptBool}), depth));
           return e;
         }
         case 29: return f("($0 ?? $1)", {Ty::OptBool, Ty::Bool});
@@ -467,8 +489,8 @@ Expr Generator::expr(Ty type, int depth) {
 }
 
 std::vector<Rule> Generator::rules(int count, int first) {
-  static const std::vector<Ty> kResults = {Ty::Int,    Ty::Float,  Ty::Str,     Ty::Bool,       Ty::Ts,
-                                           Ty::Dur,    Ty::Color,  Ty::OptInt,  Ty::OptStr,     Ty::OptFloat,
+  static const std::vector<Ty> kResults = {Ty::Int,     Ty::Float,   Ty::Str,        Ty::Bool,       Ty::Ts,
+                                           Ty::Dur,     Ty::Color,   Ty::OptInt,     Ty::OptStr,     Ty::OptFloat,
                                            Ty::ListInt, Ty::ListStr, Ty::ListOptInt, Ty::ListListInt};
   current_.clear();
   for (int n = 0; n < count; ++n) {
@@ -512,29 +534,63 @@ eval::Value Generator::value(Ty type) {
   switch (type) {
     case Ty::Bool: return Value::boolean(chance(50));
     case Ty::Int: {
-      static const std::vector<int64_t> kEdge = {0, 1, -1, 2, 3, 7, -7, 100, kMin, kMax, kMin + 1, kMax - 1,
-                                                 int64_t{1} << 32, -(int64_t{1} << 53)};
+      static const std::vector<int64_t> kEdge = {
+          0, 1, -1, 2, 3, 7, -7, 100, kMin, kMax, kMin + 1, kMax - 1, int64_t{1} << 32, -(int64_t{1} << 53)};
       if (chance(75)) return Value::integer(kEdge[below(kEdge.size())]);
       return Value::integer(static_cast<int64_t>(rng_()) >> below(63));
     }
     case Ty::Float: {
-      static const std::vector<double> kEdge = {
-          0.0, -0.0, 0.5, 1.5, -2.5, 2.5, 3.0, 1e308, -1e-300, 9007199254740992.0, 9.3e18, -9.3e18,
-          std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
-          -std::numeric_limits<double>::infinity(), 9223372036854775807.0, -9223372036854775808.0, 0.49999999999999994};
+      static const std::vector<double> kEdge = {0.0,
+                                                -0.0,
+                                                0.5,
+                                                1.5,
+                                                -2.5,
+                                                2.5,
+                                                3.0,
+                                                1e308,
+                                                -1e-300,
+                                                9007199254740992.0,
+                                                9.3e18,
+                                                -9.3e18,
+                                                std::numeric_limits<double>::quiet_NaN(),
+                                                std::numeric_limits<double>::infinity(),
+                                                -std::numeric_limits<double>::infinity(),
+                                                9223372036854775807.0,
+                                                -9223372036854775808.0,
+                                                0.49999999999999994};
       if (chance(75)) return Value::floating(kEdge[below(kEdge.size())]);
       return Value::floating((static_cast<double>(rng_() % 2'000'001) - 1'000'000.0) / 8.0);
     }
     case Ty::Str: {
-      static const std::vector<std::string> kEdge = {
-          "", "a", "l", "hello", "Hello", "h\xC3\xA9llo", "stra\xC3\x9F" "e", "STRASSE", "\xE6\x97\xA5\xE6\x9C\xAC",
-          "NL", "nl", "NL-1234", "\xC4\xB0", "\xF0\x9F\x98\x80", "I", "a\nb", "\xC3", "\xFF\xFE", "\xC7\x85",
-          "\xCE\xA3\xCE\x91"};
+      static const std::vector<std::string> kEdge = {"",
+                                                     "a",
+                                                     "l",
+                                                     "hello",
+                                                     "Hello",
+                                                     "h\xC3\xA9llo",
+                                                     "stra\xC3\x9F"
+                                                     "e",
+                                                     "STRASSE",
+                                                     "\xE6\x97\xA5\xE6\x9C\xAC",
+                                                     "NL",
+                                                     "nl",
+                                                     "NL-1234",
+                                                     "\xC4\xB0",
+                                                     "\xF0\x9F\x98\x80",
+                                                     "I",
+                                                     "a\nb",
+                                                     "\xC3",
+                                                     "\xFF\xFE",
+                                                     "\xC7\x85",
+                                                     "\xCE\xA3\xCE\x91"};
       return Value::string(kEdge[below(kEdge.size())]);
     }
     case Ty::Ts: {
-      static const std::vector<int64_t> kEdge = {0, -1, 1, kMin, kMax, 1'769'862'896 * kSecond, -kDay - 1,
-                                                 kMin + kDay - 1, kMax - kDay, 951'865'200 * kSecond};
+      static const std::vector<int64_t> kEdge = {0,           -1,
+                                                 1,           kMin,
+                                                 kMax,        1'769'862'896 * kSecond,
+                                                 -kDay - 1,   kMin + kDay - 1,
+                                                 kMax - kDay, 951'865'200 * kSecond};
       return Value::timestamp(kEdge[below(kEdge.size())]);
     }
     case Ty::Dur: {

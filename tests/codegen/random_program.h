@@ -19,9 +19,23 @@ namespace flow::difftest {
 
 /// The Flow types the generator uses.
 enum class Ty : uint8_t {
-  Bool, Int, Float, Str, Ts, Dur, Color,
-  OptInt, OptFloat, OptStr, OptBool, OptTs,
-  ListInt, ListFloat, ListStr, ListOptInt, ListListInt,
+  Bool,
+  Int,
+  Float,
+  Str,
+  Ts,
+  Dur,
+  Color,
+  OptInt,
+  OptFloat,
+  OptStr,
+  OptBool,
+  OptTs,
+  ListInt,
+  ListFloat,
+  ListStr,
+  ListOptInt,
+  ListListInt,
 };
 const char* flow_type(Ty type);
 

@@ -119,6 +119,28 @@ class FlowrtTest(unittest.TestCase):
                 verify = run([FLOWRT, "journal", "verify", "--journal", journal])
                 self.assertEqual(verify.returncode, 0, verify.stdout)
 
+    def test_jit_and_interpreter_decide_alike(self):
+        # Every example, run once per back end: the same decisions, rule
+        # values and events (ids and times aside).
+        for name in ["order-to-cash", "insurance-claim", "support-ticket"]:
+            folder = os.path.join(EXAMPLES, name)
+            flow = [f for f in os.listdir(folder) if f.endswith(".flow")][0]
+            data = [f for f in os.listdir(folder) if f.endswith(".jsonl")][0]
+            seen = {}
+            for backend in ["jit", "interp"]:
+                journal = os.path.join(self.dir, f"{name}-{backend}")
+                run([FLOWRT, "run", os.path.join(folder, flow), "--journal", journal, "--backend", backend,
+                     "--input", os.path.join(folder, data)])
+                records = dump(journal)
+                decisions = sorted((d["flow"], d["subscription"], d["result"], json.dumps(d["rules"]))
+                                   for d in kinds(records, "decision"))
+                events = sorted((e["type"], e["instance"], json.dumps(e["data"], sort_keys=True))
+                                for e in kinds(records, "event"))
+                seen[backend] = (decisions, events)
+            with self.subTest(example=name):
+                self.assertTrue(seen["jit"][0])
+                self.assertEqual(seen["jit"], seen["interp"])
+
     def test_built_artifact_runs_like_sources(self):
         example = os.path.join(EXAMPLES, "order-to-cash")
         app = os.path.join(self.dir, "orders.flowc")

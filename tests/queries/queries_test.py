@@ -1,0 +1,638 @@
+#!/usr/bin/env python3
+"""Tests of the journal queries, as a user runs them: flowrt dossier,
+explain, replay, journal export and the query index (docs/journal.md
+"Queries").
+
+- Golden outputs of dossier, explain and replay on the order-to-cash
+  example and tests/queries/cases/contracts.flow, in both formats. Times
+  and hashes vary between runs and are normalised; the order-to-cash input
+  is run one line per `flowrt run`, so exec services answer in a fixed
+  order and event ids and sequence numbers are the same on every run.
+  FLOW_UPDATE_GOLDEN=1 rewrites the golden files.
+- dossier --at at every step of a scenario equals a model computed here
+  from the records whose journal time is <= the moment.
+- replay: changed thresholds change exactly the hand-computed events and
+  instances; the unchanged definition changes nothing; removed types and
+  fields are reported.
+- Definition history: two runs with different thresholds, explain shows
+  each event under its own version.
+- export: SQL counts and joins against the records of `journal dump`.
+- The query index: deleted, corrupted, truncated, stale or describing
+  another journal, it is rebuilt and the answers stay the same.
+
+usage: queries_test.py FLOWRT REPO_DIR"""
+import calendar
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import unittest
+
+FLOWRT, REPO = sys.argv[1], sys.argv[2]
+HERE = os.path.join(REPO, "tests", "queries")
+CASES = os.path.join(HERE, "cases")
+GOLDEN = os.path.join(HERE, "golden")
+EXAMPLE = os.path.join(REPO, "examples", "order-to-cash")
+UPDATE = os.environ.get("FLOW_UPDATE_GOLDEN") == "1"
+
+
+def run(args, cwd=None, timeout=120, stdin=None):
+    return subprocess.run(args, capture_output=True, text=True, cwd=cwd, timeout=timeout, input=stdin)
+
+
+def flowrt(*args, cwd=None, ok=True):
+    out = run([FLOWRT, *args], cwd=cwd)
+    if ok and out.returncode != 0:
+        raise AssertionError(f"flowrt {' '.join(args)} failed ({out.returncode}): {out.stderr}")
+    return out
+
+
+def micros(text):
+    """RFC 3339 UTC text -> microseconds since the epoch, exactly."""
+    m = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?Z", text)
+    assert m, text
+    y, mo, d, h, mi, s = (int(m.group(i)) for i in range(1, 7))
+    frac = int((m.group(7) or "0").ljust(6, "0"))
+    return calendar.timegm((y, mo, d, h, mi, s)) * 1_000_000 + frac
+
+
+def text_of(us):
+    secs, frac = divmod(us, 1_000_000)
+    import time
+    base = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(secs))
+    return base + (f".{frac:06d}".rstrip("0") if frac else "") + "Z"
+
+
+def dump(journal):
+    out = flowrt("journal", "dump", "--journal", journal, "--json")
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
+OWN_TIME = {"definition": "activated", "event": "dispatched", "attempt": "ended", "dead-letter": "time",
+            "rejected": "time", "instance": "time"}
+
+
+def with_journal_times(records):
+    """Adds 'jtime': the running maximum of the records' own times."""
+    last = None
+    for r in records:
+        field = OWN_TIME.get(r["kind"])
+        if field:
+            t = micros(r[field])
+            last = t if last is None else max(last, t)
+        r["jtime"] = last
+    return records
+
+
+def normalise(text):
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "<time>", text)
+    text = re.sub(r"\b[0-9a-f]{64}\b", "<hash>", text)
+    text = re.sub(r"\b[0-9a-f]{12}\b", "<hash>", text)
+    return text
+
+
+def copy_example(dest):
+    shutil.copytree(EXAMPLE, dest)
+    return dest
+
+
+def order_journal(dir_):
+    """The order-to-cash example, one input line per run (see the module doc)."""
+    folder = copy_example(os.path.join(dir_, "order-to-cash"))
+    with open(os.path.join(folder, "orders.jsonl")) as f:
+        lines = f.read().splitlines()
+    for i, line in enumerate(lines):
+        path = os.path.join(folder, f"line{i + 1}.jsonl")
+        with open(path, "w") as f:
+            f.write(line + "\n")
+        out = run([FLOWRT, "run", "orders.flow", "--journal", "journal", "--input", path], cwd=folder)
+        assert out.returncode in (0, 3), out.stderr
+    return folder, os.path.join(folder, "journal")
+
+
+CONTRACT_LINES = [
+    {"type": "ContractOpened", "id": "c1-open", "data": {"contract": "c-1", "customer": "Ada", "value": 10.0}},
+    {"type": "ContractOpened", "id": "c2-open", "data": {"contract": "c-2", "customer": "Bo", "value": 250000.0}},
+    {"type": "ContractSigned", "id": "c1-sign", "data": {"contract": "c-1", "signed_by": "Ada"}},
+    {"type": "ContractOpened", "id": "c3-open", "data": {"contract": "c-3", "customer": "Cy", "value": 5.0}},
+]
+
+
+def contracts_journal(dir_):
+    folder = os.path.join(dir_, "contracts")
+    os.makedirs(folder)
+    shutil.copy(os.path.join(CASES, "contracts.flow"), folder)
+    stdin = "".join(json.dumps(e) + "\n" for e in CONTRACT_LINES)
+    out = run([FLOWRT, "run", "contracts.flow", "--journal", "journal"], cwd=folder, stdin=stdin)
+    assert out.returncode == 3, out.stderr  # c-2's escalation is dead-lettered on purpose
+    return folder, os.path.join(folder, "journal")
+
+
+# Routes of the two processes, by hand: which delivery each event makes.
+# (type, subscription) of a conditional route -> its route index (the
+# delivery id's middle number); unconditional routes per type.
+ORDER_ROUTES = {"cond": {("OrderPlaced", 0): 0, ("OrderPlaced", 1): 1},
+                "uncond": {"ReviewRequested": [0], "OrderApproved": [0]}}
+CONTRACT_ROUTES = {"cond": {("ContractOpened", 1): 1},
+                   "uncond": {"ContractOpened": [0], "ContractSigned": [0]}}
+
+
+def model(records, instance, at, routes):
+    """The dossier of `instance` from the records with journal time <= at."""
+    flows, events, deliveries = {}, [], {}
+    types = {}
+    for r in records:
+        if r["jtime"] is None or r["jtime"] > at:
+            break
+        k = r["kind"]
+        if k == "instance" and r["instance"] == instance:
+            flows[r["flow"]] = r["status"]
+        elif k == "event" and r["instance"] == instance:
+            events.append(r["id"])
+            short = r["type"].split(".")[-1]
+            types[r["id"]] = short
+            for route in routes["uncond"].get(short, []):
+                deliveries.setdefault(f"d-{r['id']}.{route}.0", "pending")
+        elif k == "decision" and r["event"] in types and r["result"] == "fired":
+            route = routes["cond"][(types[r["event"]], r["subscription"])]
+            deliveries.setdefault(f"d-{r['event']}.{route}.0", "pending")
+        elif k == "attempt" and r["instance"] == instance:
+            if deliveries.get(r["delivery"]) not in ("ok", "dead-lettered"):
+                deliveries[r["delivery"]] = "ok" if r["outcome"] == "ok" else "retrying"
+        elif k == "dead-letter" and r["instance"] == instance:
+            deliveries[r["delivery"]] = "dead-lettered"
+    working = any(s in ("pending", "retrying") for s in deliveries.values())
+    activity = "working" if working else "waiting" if "active" in flows.values() else "done"
+    status = "failed" if "failed" in flows.values() else \
+        "completed" if flows and all(s == "completed" for s in flows.values()) else "active"
+    return {"flows": flows, "events": events, "deliveries": deliveries, "activity": activity, "status": status}
+
+
+def from_dossier(d):
+    return {"flows": {f["flow"]: f["status"] for f in d["flows"]},
+            "events": [e["id"] for e in d["events"]],
+            "deliveries": {x["id"]: x["status"] for x in d["deliveries"]},
+            "activity": d["activity"], "status": d["status"]}
+
+
+class QueriesTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="flowrt-queries-")
+        cls.orders, cls.orders_journal = order_journal(cls.dir)
+        cls.contracts, cls.contracts_journal = contracts_journal(cls.dir)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def golden(self, name, text):
+        path = os.path.join(GOLDEN, name)
+        text = normalise(text)
+        if UPDATE or not os.path.exists(path):
+            with open(path, "w") as f:
+                f.write(text)
+            if not UPDATE:
+                self.fail(f"golden file {name} was missing; written, check it in")
+            return
+        with open(path) as f:
+            expected = f.read()
+        self.maxDiff = None
+        self.assertEqual(text, expected, f"golden {name} (FLOW_UPDATE_GOLDEN=1 to rewrite)")
+
+    # ---- Golden outputs ----------------------------------------------------
+
+    def test_golden_outputs(self):
+        cases = [
+            ("dossier_1002", self.orders, ["dossier", "--journal", "journal", "--key", "1002"]),
+            ("dossier_all", self.orders, ["dossier", "--journal", "journal", "--all"]),
+            ("explain_o-2", self.orders, ["explain", "--journal", "journal", "--event", "o-2"]),
+            ("explain_emitted", self.orders, ["explain", "--journal", "journal", "--event", "e10"]),
+            ("explain_e11", self.orders, ["explain", "--journal", "journal", "--event", "e11"]),
+            ("explain_o-4", self.orders, ["explain", "--journal", "journal", "--event", "o-4"]),
+            ("dossier_c-2", self.contracts, ["dossier", "--journal", "journal", "--key", "c-2"]),
+            ("dossier_contracts_all", self.contracts, ["dossier", "--journal", "journal", "--all"]),
+            ("explain_c2-open", self.contracts, ["explain", "--journal", "journal", "--event", "c2-open"]),
+        ]
+        for name, cwd, args in cases:
+            for fmt in ("txt", "json"):
+                with self.subTest(golden=name, format=fmt):
+                    out = flowrt(*args, *(["--json"] if fmt == "json" else []), cwd=cwd)
+                    if fmt == "json":
+                        json.loads(out.stdout)
+                    self.golden(f"{name}.{fmt}", out.stdout)
+
+    def test_golden_replay(self):
+        v2 = os.path.join(self.orders, "orders-v2.flow")
+        with open(os.path.join(self.orders, "orders.flow")) as f:
+            source = f.read()
+        with open(v2, "w") as f:
+            f.write(source.replace("REVIEW_LIMIT = 1000.0", "REVIEW_LIMIT = 2000.0"))
+        for name, new in (("replay_v2", "orders-v2.flow"), ("replay_same", "orders.flow")):
+            for fmt in ("txt", "json"):
+                with self.subTest(golden=name, format=fmt):
+                    out = flowrt("replay", "--journal", "journal", "--with", new,
+                                 *(["--json"] if fmt == "json" else []), cwd=self.orders)
+                    self.golden(f"{name}.{fmt}", out.stdout)
+
+    # ---- dossier --at ------------------------------------------------------
+
+    def check_at_every_step(self, journal, instances, routes):
+        records = with_journal_times(dump(journal))
+        times = sorted({r["jtime"] for r in records if r["jtime"] is not None})
+        moments = sorted(set(times) | {t - 1 for t in times} | {times[-1] + 1})
+        for at in moments:
+            for instance in instances:
+                expected = model(records, instance, at, routes)
+                out = flowrt("dossier", "--journal", journal, "--instance", instance, "--at", text_of(at), "--json",
+                             ok=False)
+                if not expected["events"] and not expected["flows"]:
+                    self.assertEqual(out.returncode, 1, f"{instance} should not exist at {text_of(at)}")
+                    continue
+                self.assertEqual(out.returncode, 0, out.stderr)
+                got = json.loads(out.stdout)["instances"]
+                self.assertEqual(len(got), 1)
+                self.assertEqual(from_dossier(got[0]), expected, f"{instance} at {text_of(at)}")
+            # The listing agrees with the single dossiers.
+            out = flowrt("dossier", "--journal", journal, "--all", "--at", text_of(at), "--json")
+            listed = {i["instance"]: (i["status"], i["activity"]) for i in json.loads(out.stdout)["instances"]}
+            for instance in instances:
+                expected = model(records, instance, at, routes)
+                if expected["events"] or expected["flows"]:
+                    self.assertEqual(listed.get(instance), (expected["status"], expected["activity"]),
+                                     f"--all: {instance} at {text_of(at)}")
+                else:
+                    self.assertNotIn(instance, listed)
+
+    def test_at_every_step_contracts(self):
+        self.check_at_every_step(self.contracts_journal, ["c-1", "c-2", "c-3"], CONTRACT_ROUTES)
+
+    def test_at_every_step_orders(self):
+        self.check_at_every_step(self.orders_journal, ["1002", "1003"], ORDER_ROUTES)
+
+    def test_at_shows_waiting_working_and_failed(self):
+        records = with_journal_times(dump(self.contracts_journal))
+        # Right after the decision to escalate c-2, Archive has run (its
+        # delivery is journaled before the next subscription is decided)
+        # and Escalate's delivery is pending: the instance is working.
+        decision = next(r for r in records if r["kind"] == "decision" and r["event"] == "c2-open")
+        later = [r for r in records if r["seq"] > decision["seq"] and r["jtime"] == decision["jtime"]]
+        if later:
+            self.skipTest("the next record has the same microsecond")
+        out = flowrt("dossier", "--journal", self.contracts_journal, "--key", "c-2", "--at",
+                     text_of(decision["jtime"]), "--json")
+        d = json.loads(out.stdout)["instances"][0]
+        self.assertEqual((d["status"], d["activity"]), ("active", "working"))
+        self.assertEqual(d["in_progress"], ["d-c2-open.1.0"])
+        self.assertEqual([(x["id"], x["status"]) for x in d["deliveries"]],
+                         [("d-c2-open.0.0", "ok"), ("d-c2-open.1.0", "pending")])
+        out = flowrt("dossier", "--journal", self.contracts_journal, "--key", "c-2", "--json")
+        d = json.loads(out.stdout)["instances"][0]
+        self.assertEqual((d["status"], d["activity"]), ("failed", "done"))
+        self.assertEqual([x["delivery"] for x in d["dead_letters"]], ["d-c2-open.1.0"])
+        out = flowrt("dossier", "--journal", self.contracts_journal, "--key", "c-3", "--json")
+        d = json.loads(out.stdout)["instances"][0]
+        self.assertEqual((d["status"], d["activity"]), ("active", "waiting"))
+
+    def test_all_filters(self):
+        def listed(*args):
+            out = flowrt("dossier", "--journal", self.contracts_journal, "--all", "--json", *args)
+            return sorted(i["instance"] for i in json.loads(out.stdout)["instances"])
+        self.assertEqual(listed(), ["c-1", "c-2", "c-3"])
+        self.assertEqual(listed("--status", "failed"), ["c-2"])
+        self.assertEqual(listed("--status", "waiting"), ["c-3"])
+        self.assertEqual(listed("--status", "completed"), ["c-1"])
+        self.assertEqual(listed("--flow", "Signing", "--status", "active"), ["c-3"])
+        self.assertEqual(listed("--flow", "contracts.Signing"), ["c-1", "c-2", "c-3"])
+        self.assertEqual(listed("--flow", "Nope"), [])
+
+    def test_unknown_key_and_event(self):
+        out = flowrt("dossier", "--journal", self.contracts_journal, "--key", "nope", ok=False)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("no instance with key 'nope'", out.stderr)
+        out = flowrt("explain", "--journal", self.contracts_journal, "--event", "nope", ok=False)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("no event 'nope'", out.stderr)
+        out = flowrt("dossier", "--journal", os.path.join(self.dir, "missing"), "--all", ok=False)
+        self.assertEqual(out.returncode, 1)
+        out = flowrt("dossier", "--journal", self.contracts_journal, "--all", "--at", "yesterday", ok=False)
+        self.assertEqual(out.returncode, 2)
+
+    # ---- explain -----------------------------------------------------------
+
+    def test_explain_tree_and_producer(self):
+        out = flowrt("explain", "--journal", self.orders_journal, "--event", "o-2", "--json")
+        e = json.loads(out.stdout)["events"][0]
+        self.assertEqual(e["definition"]["version"], 1)
+        subs = e["subscriptions"]
+        self.assertEqual([s["result"] for s in subs], ["fired", "not fired"])
+        self.assertEqual(subs[0]["condition"], "NeedsReview")
+        tree = subs[0]["rules"]
+        self.assertEqual([(n["name"], n["value"]) for n in tree], [("shop.orders.NeedsReview", "true")])
+        self.assertEqual([(n["name"], n["value"]) for n in tree[0]["children"]],
+                         [("shop.orders.HighValue", "true"), ("shop.orders.Domestic", "false")])
+        self.assertEqual(subs[0]["deliveries"][0]["id"], "d-o-2.0.0")
+        self.assertEqual(subs[0]["deliveries"][0]["status"], "ok")
+        emitted = subs[0]["deliveries"][0]["emitted"]
+        self.assertEqual(len(emitted), 1)
+        out = flowrt("explain", "--journal", self.orders_journal, "--event", emitted[0], "--json")
+        e = json.loads(out.stdout)["events"][0]
+        self.assertEqual(e["produced_by"]["event"], "o-2")
+        self.assertEqual(e["produced_by"]["delivery"], "d-o-2.0.0")
+        self.assertEqual(e["produced_by"]["service"], "shop.orders.RequestReview")
+        self.assertEqual(e["produced_by"]["attempt"], 1)
+        self.assertEqual([s["result"] for s in e["subscriptions"]], ["fired"])
+        self.assertFalse(e["subscriptions"][0]["conditional"])
+
+    # ---- Definition history ------------------------------------------------
+
+    def test_definition_history(self):
+        folder = copy_example(os.path.join(self.dir, "history"))
+        with open(os.path.join(folder, "orders.flow")) as f:
+            source = f.read()
+        with open(os.path.join(folder, "orders-v2.flow"), "w") as f:
+            f.write(source.replace("REVIEW_LIMIT = 1000.0", "REVIEW_LIMIT = 2000.0"))
+
+        def order(id_, key, amount):
+            return json.dumps({"type": "OrderPlaced", "id": id_, "data": {
+                "order_id": key, "customer": "Bo", "country": "US", "amount": amount, "items": 1,
+                "channel": "Phone", "placed_at": "2026-11-20T09:20:00Z"}}) + "\n"
+        first = run([FLOWRT, "run", "orders.flow", "--journal", "journal"], cwd=folder, stdin=order("a-1", "2001", 1800.0))
+        self.assertEqual(first.returncode, 0, first.stderr)
+        second = run([FLOWRT, "run", "orders-v2.flow", "--journal", "journal"], cwd=folder,
+                     stdin=order("b-1", "2002", 1800.0))
+        self.assertEqual(second.returncode, 0, second.stderr)
+        defs = [r for r in dump(os.path.join(folder, "journal")) if r["kind"] == "definition"]
+        self.assertEqual(len(defs), 2)
+        self.assertLessEqual(micros(defs[0]["activated"]), micros(defs[1]["activated"]))
+        explained = {}
+        for event in ("a-1", "b-1"):
+            out = flowrt("explain", "--journal", "journal", "--event", event, "--json", cwd=folder)
+            explained[event] = json.loads(out.stdout)["events"][0]
+        a, b = explained["a-1"], explained["b-1"]
+        self.assertEqual((a["definition"]["version"], a["definition"]["hash"]), (1, defs[0]["hash"]))
+        self.assertEqual((b["definition"]["version"], b["definition"]["hash"]), (2, defs[1]["hash"]))
+        self.assertEqual(a["definition"]["source"], "orders.flow")
+        self.assertEqual(b["definition"]["source"], "orders-v2.flow")
+        # The same order, 1800 from the US: reviewed under v1, approved under v2.
+        self.assertEqual([s["result"] for s in a["subscriptions"]], ["fired", "not fired"])
+        self.assertEqual([s["result"] for s in b["subscriptions"]], ["not fired", "fired"])
+        self.assertEqual(a["subscriptions"][0]["trace"][0], {"name": "shop.orders.HighValue", "value": "true"})
+        self.assertEqual(b["subscriptions"][0]["trace"][0], {"name": "shop.orders.HighValue", "value": "false"})
+        out = flowrt("explain", "--journal", "journal", "--event", "b-1", cwd=folder)
+        self.assertIn("definition v2", out.stdout)
+        # Replay under v1 of the whole history: only b-1 changes (v1 would review it).
+        out = flowrt("replay", "--journal", "journal", "--with", "orders.flow", "--json", cwd=folder)
+        r = json.loads(out.stdout)
+        self.assertEqual(r["same_as_version"], 1)
+        self.assertEqual(r["events"]["changed"], 1)
+        self.assertEqual([m["instances"] for m in r["moves"]], [["2002"]])
+        # dossier shows each event's own version.
+        out = flowrt("dossier", "--journal", "journal", "--all", "--json", cwd=folder)
+        self.assertEqual(len(json.loads(out.stdout)["instances"]), 2)
+        out = flowrt("dossier", "--journal", "journal", "--key", "2002", "--json", cwd=folder)
+        versions = {e["id"]: e["definition"]["version"] for e in json.loads(out.stdout)["instances"][0]["events"]}
+        self.assertEqual(set(versions.values()), {2})
+
+    # ---- replay ------------------------------------------------------------
+
+    def replay(self, source_edit, name):
+        path = os.path.join(self.orders, name)
+        with open(os.path.join(self.orders, "orders.flow")) as f:
+            source = f.read()
+        edited = source_edit(source)
+        self.assertNotEqual(edited, source)
+        with open(path, "w") as f:
+            f.write(edited)
+        out = flowrt("replay", "--journal", "journal", "--with", name, "--json", cwd=self.orders)
+        return json.loads(out.stdout)
+
+    def subscription(self, report, service):
+        return next(s for s in report["subscriptions"] if s["services"] == [f"shop.orders.{service}"])
+
+    def test_replay_threshold_changes_exactly_the_expected_events(self):
+        # The example's orders: 1001 NL 250, 1002 US 1800, 1003 DE 12500, 1004 BE 4200 (line 5 was rejected).
+        # NeedsReview = amount > REVIEW_LIMIT and not domestic (NL, BE, LU).
+        # REVIEW_LIMIT 15000: 1002 and 1003 no longer need review -> AutoApprove.
+        r = self.replay(lambda s: s.replace("REVIEW_LIMIT = 1000.0", "REVIEW_LIMIT = 15000.0"), "limit15000.flow")
+        review, auto = self.subscription(r, "RequestReview"), self.subscription(r, "AutoApprove")
+        self.assertEqual((review["no_longer_fire"], review["now_fire"]), (2, 0))
+        self.assertEqual(review["instances_no_longer_fire"], ["1002", "1003"])
+        self.assertEqual((auto["now_fire"], auto["no_longer_fire"]), (2, 0))
+        self.assertEqual(auto["instances_now_fire"], ["1002", "1003"])
+        self.assertEqual((review["fired_before"], review["fired_after"]), (2, 0))
+        self.assertEqual((auto["fired_before"], auto["fired_after"]), (2, 4))
+        for s in r["subscriptions"]:
+            if s["services"] not in (["shop.orders.RequestReview"], ["shop.orders.AutoApprove"]):
+                self.assertFalse(s["changed"], s)
+        self.assertEqual(r["changed_decisions"], 4)
+        self.assertEqual(r["events"], {"total": 13, "evaluated": 13, "missing_type": 0, "undecodable": 0,
+                                       "unknown_definition": 0, "changed": 2})
+        self.assertEqual(r["moves"], [{"event_type": "shop.orders.OrderPlaced",
+                                       "from": ["shop.orders.RequestReview"], "to": ["shop.orders.AutoApprove"],
+                                       "events": 2, "of": 4, "instances": ["1002", "1003"], "instances_total": 2}])
+        sample = self.subscription(r, "AutoApprove")["samples"]["now_fire"][0]
+        self.assertEqual(sample["event"], "o-2")
+        self.assertIn({"name": "shop.orders.HighValue", "before": "true", "after": "false"}, sample["differing"])
+        # REVIEW_LIMIT 100: 1001 (NL) stays domestic, nothing changes; the domestic list without BE: 1004 moves.
+        r = self.replay(lambda s: s.replace('["NL", "BE", "LU"]', '["NL", "LU"]'), "no-be.flow")
+        self.assertEqual(r["events"]["changed"], 1)
+        self.assertEqual(self.subscription(r, "RequestReview")["instances_now_fire"], ["1004"])
+        self.assertEqual(self.subscription(r, "AutoApprove")["instances_no_longer_fire"], ["1004"])
+
+    def test_replay_unchanged_definition_reports_no_change(self):
+        out = flowrt("replay", "--journal", "journal", "--with", "orders.flow", "--json", cwd=self.orders)
+        r = json.loads(out.stdout)
+        self.assertEqual(r["changed_decisions"], 0)
+        self.assertEqual(r["moves"], [])
+        self.assertEqual(r["same_as_version"], 1)
+        self.assertTrue(all(not s["changed"] for s in r["subscriptions"]))
+        # A built artifact of the same sources is the same definitions too.
+        app = os.path.join(self.dir, "orders.flowc")
+        build = run([os.path.join(os.path.dirname(os.path.dirname(FLOWRT)), "compiler", "flowc"), "build",
+                     os.path.join(self.orders, "orders.flow"), "-o", app])
+        if build.returncode == 0:
+            out = flowrt("replay", "--journal", "journal", "--with", app, "--json", cwd=self.orders)
+            self.assertEqual(json.loads(out.stdout)["changed_decisions"], 0)
+        out = flowrt("replay", "--journal", "journal", "--with", "orders.flow", cwd=self.orders)
+        self.assertIn("no decision would change", out.stdout)
+
+    def test_replay_reports_types_and_fields_that_no_longer_exist(self):
+        def edit(s):
+            s = s.replace("event OrderRejected  { ...OrderPlaced, reason: string }\n", "")
+            s = s.replace(", OrderRejected", "").replace("OrderRejected, ", "")
+            return s.replace("  placed_at: timestamp\n", "  placed_at: timestamp\n  vat_id: string\n")
+        r = self.replay(edit, "no-rejected.flow")
+        missing = {m["type"]: m["events"] for m in r["missing_event_types"]}
+        self.assertEqual(missing, {"shop.orders.OrderRejected": 1})
+        bad = {b["type"]: b for b in r["undecodable"]}
+        # Every type includes OrderPlaced's fields, so every event lacks vat_id.
+        self.assertEqual(sum(b["events"] for b in bad.values()), 12)
+        self.assertIn("vat_id", bad["shop.orders.OrderPlaced"]["reason"])
+        self.assertEqual(r["events"]["evaluated"], 0)
+
+    # ---- export ------------------------------------------------------------
+
+    def test_export_sqlite_and_jsonl(self):
+        for journal in (self.orders_journal, self.contracts_journal):
+            with self.subTest(journal=journal):
+                records = dump(journal)
+                db = os.path.join(self.dir, "export.db")
+                flowrt("journal", "export", "--journal", journal, "--format", "sqlite", "-o", db)
+                con = sqlite3.connect(db)
+                q = lambda sql: con.execute(sql).fetchall()
+                count = lambda kind: sum(1 for r in records if r["kind"] == kind)
+                self.assertEqual(q("select count(*) from events")[0][0], count("event"))
+                self.assertEqual(q("select count(*) from decisions")[0][0], count("decision"))
+                self.assertEqual(q("select count(*) from attempts")[0][0], count("attempt"))
+                self.assertEqual(q("select count(*) from dead_letters")[0][0], count("dead-letter"))
+                self.assertEqual(q("select count(*) from rejected")[0][0], count("rejected"))
+                self.assertEqual(q("select count(*) from instance_changes")[0][0], count("instance"))
+                self.assertEqual(q("select count(*) from definitions")[0][0], count("definition"))
+                self.assertEqual(q("select count(*) from decision_rules")[0][0],
+                                 sum(len(r["rules"]) for r in records if r["kind"] == "decision"))
+                # Every decision joins its event, in the same instance.
+                self.assertEqual(q("select count(*) from decisions d join events e on e.seq = d.event_seq "
+                                   "and e.id = d.event and e.instance = d.instance")[0][0], count("decision"))
+                # Every emitted event joins the delivery that produced it.
+                self.assertEqual(q("select count(*) from events e join deliveries d on d.id = e.delivery "
+                                   "where e.origin = 'emitted'")[0][0],
+                                 sum(1 for r in records if r["kind"] == "event" and r["causation"]))
+                # One delivery row per delivery id attempted, all settled here.
+                self.assertEqual(q("select count(*) from deliveries")[0][0],
+                                 len({r["delivery"] for r in records if r["kind"] == "attempt"}))
+                self.assertEqual(q("select count(*) from deliveries where status in ('pending', 'retrying')")[0][0], 0)
+                # instances: one row per (instance, flow) with the latest status.
+                latest = {}
+                for r in records:
+                    if r["kind"] == "instance":
+                        latest[(r["instance"], r["flow"])] = r["status"]
+                self.assertEqual({(a, b): c for a, b, c in q("select instance, flow, status from instances")}, latest)
+                # Data is JSON SQLite can query.
+                self.assertEqual(q("select count(*) from events where json_valid(data)")[0][0], count("event"))
+                con.close()
+                # JSON lines: the same rows.
+                out = flowrt("journal", "export", "--journal", journal, "--format", "jsonl", "-o", "-")
+                rows = [json.loads(line) for line in out.stdout.splitlines()]
+                con = sqlite3.connect(db)
+                for table in ("events", "decisions", "decision_rules", "attempts", "deliveries", "dead_letters",
+                              "instance_changes", "instances", "rejected", "definitions"):
+                    self.assertEqual(sum(1 for r in rows if r["table"] == table),
+                                     con.execute(f"select count(*) from {table}").fetchone()[0], table)
+                con.close()
+
+    def test_export_answers_ad_hoc_questions(self):
+        db = os.path.join(self.dir, "orders.db")
+        flowrt("journal", "export", "--journal", self.orders_journal, "-o", db)
+        con = sqlite3.connect(db)
+        # Which orders waited for review, and how long (review requested -> decided)?
+        rows = con.execute("""
+            select r.instance, d.dispatched_us - r.dispatched_us
+            from events r join events d on d.causation = r.id
+            where r.type = 'shop.orders.ReviewRequested' order by r.instance""").fetchall()
+        self.assertEqual([i for i, _ in rows], ["1002", "1003"])
+        self.assertTrue(all(wait > 0 for _, wait in rows))
+        # Which instances went through AutoApprove?
+        rows = con.execute("""select distinct instance from deliveries
+                              where service = 'shop.orders.AutoApprove' and status = 'ok' order by 1""").fetchall()
+        self.assertEqual([r[0] for r in rows], ["1001", "1004"])
+        # Which decisions used HighValue = true?
+        rows = con.execute("""select distinct d.event from decisions d join decision_rules r on r.decision_seq = d.seq
+                              where r.name = 'shop.orders.HighValue' and r.value = 'true' order by 1""").fetchall()
+        self.assertEqual([r[0] for r in rows], ["o-2", "o-3", "o-4"])
+        con.close()
+
+    # ---- The query index ---------------------------------------------------
+
+    def answers(self, journal):
+        outs = []
+        for args in (["dossier", "--key", "c-1", "--json"], ["dossier", "--all", "--json"],
+                     ["explain", "--event", "c2-open", "--json"], ["dossier", "--key", "c-2"]):
+            outs.append(flowrt(args[0], "--journal", journal, *args[1:]).stdout)
+        return outs
+
+    def test_index_rebuilt_when_deleted_corrupted_or_stale(self):
+        folder = os.path.join(self.dir, "index-test")
+        shutil.copytree(self.contracts, folder)
+        journal = os.path.join(folder, "journal")
+        index = os.path.join(journal, "query-index.fji")
+        if os.path.exists(index):
+            os.remove(index)
+        expected = self.answers(journal)
+        self.assertTrue(os.path.exists(index), "the index is saved next to the journal")
+        out = flowrt("journal", "index", "--journal", journal)
+        self.assertIn("index up to date", out.stdout)
+
+        os.remove(index)
+        self.assertEqual(self.answers(journal), expected, "deleted")
+
+        size = os.path.getsize(index)
+        for offset in (10, size // 2, size - 3):  # header, a table, the CRC table
+            with open(index, "r+b") as f:
+                f.seek(offset)
+                byte = f.read(1)
+                f.seek(offset)
+                f.write(bytes([byte[0] ^ 0x5A]))
+            self.assertEqual(self.answers(journal), expected, f"byte {offset} flipped")
+            out = flowrt("journal", "index", "--journal", journal)
+            self.assertIn("index up to date", out.stdout, "rebuilt and saved")
+
+        with open(index, "r+b") as f:
+            f.truncate(size // 3)
+        self.assertEqual(self.answers(journal), expected, "truncated")
+        with open(index, "wb") as f:
+            f.write(b"garbage")
+        self.assertEqual(self.answers(journal), expected, "garbage")
+
+        # The journal grows: the index is updated, the answers include the news.
+        out = run([FLOWRT, "run", "contracts.flow", "--journal", "journal"], cwd=folder,
+                  stdin=json.dumps({"type": "ContractSigned", "id": "c3-sign",
+                                    "data": {"contract": "c-3", "signed_by": "Cy"}}) + "\n")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        out = flowrt("journal", "index", "--journal", journal)
+        self.assertIn("index updated", out.stdout)
+        d = json.loads(flowrt("dossier", "--journal", journal, "--key", "c-3", "--json").stdout)["instances"][0]
+        self.assertEqual(d["status"], "completed")
+        now = self.answers(journal)
+        self.assertEqual([now[0], now[2], now[3]], [expected[0], expected[2], expected[3]], "older answers unchanged")
+        rebuilt = self.answers(journal)
+        flowrt("journal", "index", "--journal", journal, "--rebuild")
+        self.assertEqual(self.answers(journal), rebuilt, "an updated index answers like a rebuilt one")
+
+        # Another journal in the same place (same sizes, other times): rebuilt, not misread.
+        saved_index = open(index, "rb").read()
+        shutil.rmtree(journal)
+        stdin = "".join(json.dumps(e) + "\n" for e in CONTRACT_LINES)
+        out = run([FLOWRT, "run", "contracts.flow", "--journal", "journal"], cwd=folder, stdin=stdin)
+        self.assertEqual(out.returncode, 3, out.stderr)
+        with open(index, "wb") as f:
+            f.write(saved_index)
+        fresh = self.answers(journal)
+        os.remove(index)
+        self.assertEqual(self.answers(journal), fresh)
+        self.assertEqual(normalise("".join(fresh)).replace("\n", ""), normalise("".join(expected)).replace("\n", ""))
+
+    def test_read_only_journal_uses_an_index_in_memory(self):
+        if os.geteuid() == 0:
+            self.skipTest("root writes into read-only folders")
+        folder = os.path.join(self.dir, "read-only")
+        shutil.copytree(self.contracts, folder)
+        journal = os.path.join(folder, "journal")
+        index = os.path.join(journal, "query-index.fji")
+        if os.path.exists(index):
+            os.remove(index)
+        os.chmod(journal, 0o555)
+        try:
+            out = flowrt("dossier", "--journal", journal, "--key", "c-1", "--json")
+            self.assertEqual(json.loads(out.stdout)["instances"][0]["status"], "completed")
+            self.assertIn("kept in memory", out.stderr)
+        finally:
+            os.chmod(journal, 0o755)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"] + sys.argv[3:])
