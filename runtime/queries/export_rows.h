@@ -27,7 +27,11 @@ struct Column {
 struct Table {
   const char* name;
   std::vector<Column> columns;
-  std::vector<std::vector<const char*>> indexes;  // column lists (SQLite)
+  std::vector<std::vector<const char*>> indexes;  // secondary indexes (SQLite): column lists
+  /// SQLite primary key: "seq" (the rowid: rows come in seq order, so the
+  /// key costs nothing and joins on seq are indexed), a column list for a
+  /// WITHOUT ROWID table, or "" for none.
+  std::vector<const char*> primary_key;
 };
 
 /// The export schema: definitions, events, decisions, decision_rules,

@@ -21,7 +21,9 @@ class SqliteSink : public RowSink {
     std::error_code ec;
     std::filesystem::remove(path, ec);
     std::filesystem::remove(path.string() + "-journal", ec);
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    // One thread uses the connection: no SQLite mutexes.
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
       std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
       db_ = nullptr;
@@ -37,12 +39,21 @@ class SqliteSink : public RowSink {
     for (const auto& table : export_tables()) {
       std::string create = std::string("CREATE TABLE ") + table.name + " (";
       std::string insert = std::string("INSERT INTO ") + table.name + " VALUES (";
+      bool rowid_key = table.primary_key.size() == 1 && std::string(table.primary_key[0]) == "seq";
       for (size_t c = 0; c < table.columns.size(); ++c) {
         create += (c ? ", " : "") + std::string(table.columns[c].name) +
                   (table.columns[c].type == ColumnType::Integer ? " INTEGER" : " TEXT");
+        if (rowid_key && std::string(table.columns[c].name) == "seq") create += " PRIMARY KEY";
         insert += c ? ", ?" : "?";
       }
-      exec(create + ")");
+      if (!rowid_key && !table.primary_key.empty()) {
+        create += ", PRIMARY KEY (";
+        for (size_t k = 0; k < table.primary_key.size(); ++k) create += (k ? ", " : "") + std::string(table.primary_key[k]);
+        create += ")) WITHOUT ROWID";
+        exec(create);
+      } else {
+        exec(create + ")");
+      }
       sqlite3_stmt* stmt = nullptr;
       if (sqlite3_prepare_v3(db_, (insert + ")").c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
         throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db_));

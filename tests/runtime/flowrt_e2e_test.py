@@ -149,6 +149,17 @@ class FlowrtTest(unittest.TestCase):
         out = run([FLOWRT, "run", app, "--journal", self.journal, "--input", os.path.join(example, "orders.jsonl")])
         self.assertEqual(out.returncode, 3, out.stderr)
         self.assertEqual(len(kinds(dump(self.journal), "event")), 13)
+        # A damaged artifact is refused with one line, and nothing runs.
+        with open(app, "r+b") as f:
+            f.seek(100)
+            byte = f.read(1)
+            f.seek(100)
+            f.write(bytes([byte[0] ^ 0x10]))
+        out = run([FLOWRT, "run", app, "--journal", os.path.join(self.dir, "j2")], stdin="")
+        self.assertEqual(out.returncode, 1)
+        self.assertEqual(out.stderr.strip().count("\n"), 0, out.stderr)
+        self.assertIn("corrupt", out.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "j2")))
 
     def test_accepts_joins_an_instance_across_restarts(self):
         flow = os.path.join(CASES, "signing.flow")
