@@ -122,10 +122,13 @@ void print_dossier(const InstanceHistory& h, std::ostream& out) {
         const EventEntry& e = h.events()[item.index];
         const EventRecord& r = e.record;
         out << "  " << time_text(r.dispatched_us) << "  #" << e.seq << "  event " << r.id << " " << short_name(r.type);
-        if (r.causation.empty()) {
+        std::string origin = origin_of(r);
+        if (origin == "input") {
           out << " from input line " << r.input_line << " (source " << r.source << ")";
-        } else {
+        } else if (origin == "emitted") {
           out << " by " << short_name(r.service) << " for " << r.causation << " (" << r.delivery << ")";
+        } else {
+          out << " raised by the runtime" << (r.causation.empty() ? "" : " about " + r.causation);
         }
         out << "  [definition " << (e.version > 0 ? "v" + std::to_string(e.version) : "unknown") << "]\n";
         for (const auto& route : e.routes) {
@@ -226,32 +229,46 @@ int run_all(const JournalIndex& index, const DossierOptions& o, uint64_t cut, st
   std::string last_event, last_instance;
   std::unordered_map<std::string, std::string> recent;
   std::deque<std::string> recent_order;
-  AnyRecord record;
+  // Records are decoded into reused objects (their strings keep capacity).
+  EventRecord event;
+  DecisionRecord decision;
+  AttemptRecord attempt;
+  DeadLetterRecord dead;
+  InstanceRecord status;
   scan_records(index.dir(), cut, [&](uint64_t, uint64_t seq, uint8_t type, std::string_view payload) {
-    if (!decode_any(type, payload, record)) return true;
-    if (auto* e = std::get_if<EventRecord>(&record)) {
-      get(e->instance).apply(seq, *e);
-      last_event = e->id;
-      last_instance = e->instance;
-      recent[e->id] = e->instance;
-      recent_order.push_back(e->id);
-      if (recent_order.size() > 65536) {
-        recent.erase(recent_order.front());
-        recent_order.pop_front();
+    switch (static_cast<RecordKind>(type)) {
+      case RecordKind::Event:
+        if (!decode(payload, event)) break;
+        get(event.instance).apply(seq, event);
+        last_event = event.id;
+        last_instance = event.instance;
+        recent[event.id] = event.instance;
+        recent_order.push_back(event.id);
+        if (recent_order.size() > 65536) {
+          recent.erase(recent_order.front());
+          recent_order.pop_front();
+        }
+        break;
+      case RecordKind::Decision: {
+        if (!decode(payload, decision)) break;
+        const std::string* instance = decision.event == last_event ? &last_instance : nullptr;
+        if (!instance) {
+          auto it = recent.find(decision.event);
+          if (it != recent.end()) instance = &it->second;
+        }
+        if (instance) get(*instance).apply(seq, decision);
+        break;
       }
-    } else if (auto* d = std::get_if<DecisionRecord>(&record)) {
-      const std::string* instance = d->event == last_event ? &last_instance : nullptr;
-      if (!instance) {
-        auto it = recent.find(d->event);
-        if (it != recent.end()) instance = &it->second;
-      }
-      if (instance) get(*instance).apply(seq, *d);
-    } else if (auto* a = std::get_if<AttemptRecord>(&record)) {
-      get(a->instance).apply(seq, *a);
-    } else if (auto* l = std::get_if<DeadLetterRecord>(&record)) {
-      get(l->instance).apply(seq, *l);
-    } else if (auto* i = std::get_if<InstanceRecord>(&record)) {
-      get(i->instance).apply(seq, *i);
+      case RecordKind::Attempt:
+        if (decode(payload, attempt)) get(attempt.instance).apply(seq, attempt);
+        break;
+      case RecordKind::DeadLetter:
+        if (decode(payload, dead)) get(dead.instance).apply(seq, dead);
+        break;
+      case RecordKind::Instance:
+        if (decode(payload, status)) get(status.instance).apply(seq, status);
+        break;
+      default: break;
     }
     return true;
   });
@@ -308,7 +325,12 @@ int run_all(const JournalIndex& index, const DossierOptions& o, uint64_t cut, st
 int run_dossier(const std::filesystem::path& dir, const DossierOptions& options, std::ostream& out,
                 std::ostream& err) {
   try {
-    return with_index(dir, err, [&](const JournalIndex& index) -> int {
+    // Output is buffered: should the index turn out damaged mid-query, the
+    // query runs again on a rebuilt one and nothing is printed twice.
+    std::ostringstream buffer;
+    int status = with_index(dir, err, [&](const JournalIndex& index) -> int {
+      buffer.str("");
+      std::ostream& out = buffer;
       uint64_t cut = options.at_us ? index.cut(*options.at_us) : index.record_count();
       if (options.select == DossierOptions::Select::All) return run_all(index, options, cut, out);
 
@@ -348,6 +370,8 @@ int run_dossier(const std::filesystem::path& dir, const DossierOptions& options,
       }
       return 0;
     });
+    out << buffer.str();
+    return status;
   } catch (const std::exception& e) {
     err << "flowrt: error: " << e.what() << "\n";
     return 1;

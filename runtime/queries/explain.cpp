@@ -2,6 +2,7 @@
 #include "queries/explain.h"
 
 #include <memory>
+#include <sstream>
 
 #include "queries/decision_tree.h"
 #include "queries/instance_history.h"
@@ -108,9 +109,13 @@ void print_explained(const Explained& x, const InstanceHistory& h, std::ostream&
   const EventRecord& r = e.record;
   out << "event " << r.id << ": " << short_name(r.type) << " (" << r.type << ", #" << e.seq << ") in instance "
       << r.instance << "\n";
-  if (r.causation.empty()) {
+  std::string origin = origin_of(r);
+  if (origin == "input") {
     out << "  from input line " << r.input_line << " (source " << r.source << "), time " << time_text(r.time_us)
         << ", dispatched " << time_text(r.dispatched_us) << "\n";
+  } else if (origin == "runtime") {
+    out << "  raised by the runtime" << (r.causation.empty() ? "" : " about event " + r.causation) << ", dispatched "
+        << time_text(r.dispatched_us) << "\n";
   } else {
     out << "  emitted by " << short_name(r.service) << " (delivery " << r.delivery;
     if (x.producer) out << ", attempt " << x.producer->record.attempt << " #" << x.producer->seq;
@@ -166,7 +171,12 @@ void print_explained(const Explained& x, const InstanceHistory& h, std::ostream&
 int run_explain(const std::filesystem::path& dir, const ExplainOptions& options, std::ostream& out,
                 std::ostream& err) {
   try {
-    return with_index(dir, err, [&](const JournalIndex& index) -> int {
+    // Output is buffered: should the index turn out damaged mid-query, the
+    // query runs again on a rebuilt one and nothing is printed twice.
+    std::ostringstream buffer;
+    int status = with_index(dir, err, [&](const JournalIndex& index) -> int {
+      buffer.str("");
+      std::ostream& out = buffer;
       RecordFetcher fetcher(dir);
       // The event records with this id (ids are unique unless the input reused one).
       std::vector<std::pair<uint64_t, std::string>> matches;  // (seq, instance)
@@ -219,6 +229,8 @@ int run_explain(const std::filesystem::path& dir, const ExplainOptions& options,
       }
       return 0;
     });
+    out << buffer.str();
+    return status;
   } catch (const std::exception& e) {
     err << "flowrt: error: " << e.what() << "\n";
     return 1;

@@ -30,11 +30,12 @@ class SqliteSink : public RowSink {
       throw std::runtime_error("cannot create " + path.string() + ": " + why);
     }
     // A fresh file written once: no rollback journal, no syncs until the end.
+    exec("PRAGMA page_size=16384");
     exec("PRAGMA journal_mode=OFF");
     exec("PRAGMA synchronous=OFF");
     exec("PRAGMA locking_mode=EXCLUSIVE");
     exec("PRAGMA temp_store=MEMORY");
-    exec("PRAGMA cache_size=-65536");
+    exec("PRAGMA cache_size=-262144");
     exec("BEGIN");
     for (const auto& table : export_tables()) {
       std::string create = std::string("CREATE TABLE ") + table.name + " (";

@@ -59,7 +59,7 @@ void InstanceHistory::apply(uint64_t seq, const EventRecord& r) {
   touch(r.dispatched_us);
   if (key_.empty() && !r.key.empty() && r.causation.empty()) key_ = r.key;
   const DefinitionSummary* def = definitions_ ? definitions_(r.definition) : nullptr;
-  EventContext context{r.type, r.definition, events_.size()};
+  EventContext context{def ? def->event(r.type) : nullptr, events_.size()};
   EventEntry entry;
   if (detailed_) {
     entry.seq = seq;
@@ -100,8 +100,12 @@ void InstanceHistory::apply(uint64_t seq, const EventRecord& r) {
 void InstanceHistory::apply(uint64_t, const DecisionRecord& r) {
   const EventContext* context = context_of(r.event);
   if (!context) return;
-  const DefinitionSummary* def = definitions_ ? definitions_(context->definition) : nullptr;
-  const RouteInfo* route = def ? def->route(context->type, r.flow, r.subscription) : nullptr;
+  const RouteInfo* route = nullptr;
+  if (context->type) {
+    for (const auto& candidate : context->type->routes) {
+      if (candidate.flow == r.flow && candidate.subscription == r.subscription) route = &candidate;
+    }
+  }
   std::vector<std::string> made;
   if (r.result == 1 && route) {
     for (size_t s = 0; s < route->services.size(); ++s) {

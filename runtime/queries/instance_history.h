@@ -123,9 +123,8 @@ class InstanceHistory {
 
  private:
   struct EventContext {
-    std::string type;
-    std::string definition;
-    size_t index = 0;  // into events_ (detailed)
+    const EventTypeInfo* type = nullptr;  // its type in the version it was dispatched under (null: unknown)
+    size_t index = 0;                     // into events_ (detailed)
   };
   DeliveryEntry& delivery(const std::string& id);
   void open_delivery(const std::string& id, const std::string& event, const std::string& flow,

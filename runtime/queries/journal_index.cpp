@@ -175,40 +175,69 @@ class Builder {
     d_.have_expected_seq = true;
     d_.expected_seq = seq + 1;
     std::string_view payload(reinterpret_cast<const char*>(record.payload.data()), record.payload.size());
-    AnyRecord any;
-    bool decoded = decode_any(record.type, payload, any);
+    // Decoded into reused records: their strings keep their capacity, so
+    // indexing millions of records allocates next to nothing.
     int64_t own = 0;
-    if (decoded && own_time(any, own)) d_.last_time = std::max(d_.last_time, own);
+    bool timed = false, decoded = false;
+    switch (static_cast<RecordKind>(record.type)) {
+      case RecordKind::Event:
+        if ((decoded = decode(payload, event_))) own = event_.dispatched_us, timed = true;
+        break;
+      case RecordKind::Decision:
+        decoded = decode(payload, decision_);
+        break;
+      case RecordKind::Attempt:
+        if ((decoded = decode(payload, attempt_))) own = attempt_.ended_us, timed = true;
+        break;
+      case RecordKind::DeadLetter:
+        if ((decoded = decode(payload, dead_))) own = dead_.time_us, timed = true;
+        break;
+      case RecordKind::Instance:
+        if ((decoded = decode(payload, status_))) own = status_.time_us, timed = true;
+        break;
+      case RecordKind::Rejected:
+        if ((decoded = decode(payload, rejected_))) own = rejected_.time_us, timed = true;
+        break;
+      case RecordKind::Definition:
+        if ((decoded = decode(payload, definition_))) own = definition_.activated_us, timed = true;
+        break;
+    }
+    if (timed) d_.last_time = std::max(d_.last_time, own);
     if (d_.last_time == std::numeric_limits<int64_t>::min()) d_.last_time = own;
     d_.positions.push_back(pack_position(record.position.segment, record.position.offset));
     d_.times.push_back(d_.last_time);
     d_.kinds.push_back(record.type);
     if (!decoded) return;
 
-    if (auto* e = std::get_if<EventRecord>(&any)) {
-      uint64_t id = hash_text(e->id), instance = hash_text(e->instance);
-      d_.event_pairs.push_back({id, ordinal});
-      d_.instance_pairs.push_back({instance, ordinal});
-      d_.have_last_event = true;
-      d_.last_event = {id, instance};
-      remember(id, instance);
-    } else if (auto* c = std::get_if<DecisionRecord>(&any)) {
-      uint64_t id = hash_text(c->event);
-      if (d_.have_last_event && d_.last_event.first == id) {
-        d_.instance_pairs.push_back({d_.last_event.second, ordinal});
-      } else if (auto it = recent_.find(id); it != recent_.end()) {
-        d_.instance_pairs.push_back({it->second, ordinal});
+    switch (static_cast<RecordKind>(record.type)) {
+      case RecordKind::Event: {
+        uint64_t id = hash_text(event_.id), instance = hash_text(event_.instance);
+        d_.event_pairs.push_back({id, ordinal});
+        d_.instance_pairs.push_back({instance, ordinal});
+        d_.have_last_event = true;
+        d_.last_event = {id, instance};
+        remember(id, instance);
+        break;
       }
-    } else if (auto* a = std::get_if<AttemptRecord>(&any)) {
-      d_.instance_pairs.push_back({hash_text(a->instance), ordinal});
-    } else if (auto* l = std::get_if<DeadLetterRecord>(&any)) {
-      d_.instance_pairs.push_back({hash_text(l->instance), ordinal});
-    } else if (auto* i = std::get_if<InstanceRecord>(&any)) {
-      uint64_t instance = hash_text(i->instance);
-      d_.instance_pairs.push_back({instance, ordinal});
-      if (!i->key.empty()) d_.key_pairs.push_back({hash_text(i->key), instance});
-    } else if (auto* def = std::get_if<DefinitionRecord>(&any)) {
-      add_definition(*def, ordinal);
+      case RecordKind::Decision: {
+        uint64_t id = hash_text(decision_.event);
+        if (d_.have_last_event && d_.last_event.first == id) {
+          d_.instance_pairs.push_back({d_.last_event.second, ordinal});
+        } else if (auto it = recent_.find(id); it != recent_.end()) {
+          d_.instance_pairs.push_back({it->second, ordinal});
+        }
+        break;
+      }
+      case RecordKind::Attempt: d_.instance_pairs.push_back({hash_text(attempt_.instance), ordinal}); break;
+      case RecordKind::DeadLetter: d_.instance_pairs.push_back({hash_text(dead_.instance), ordinal}); break;
+      case RecordKind::Instance: {
+        uint64_t instance = hash_text(status_.instance);
+        d_.instance_pairs.push_back({instance, ordinal});
+        if (!status_.key.empty()) d_.key_pairs.push_back({hash_text(status_.key), instance});
+        break;
+      }
+      case RecordKind::Definition: add_definition(definition_, ordinal); break;
+      case RecordKind::Rejected: break;
     }
   }
 
@@ -244,6 +273,13 @@ class Builder {
   }
 
   IndexData& d_;
+  EventRecord event_;
+  DecisionRecord decision_;
+  AttemptRecord attempt_;
+  DeadLetterRecord dead_;
+  InstanceRecord status_;
+  RejectedRecord rejected_;
+  DefinitionRecord definition_;
   std::unordered_map<uint64_t, uint64_t> recent_;
   std::deque<uint64_t> order_;
 };
@@ -277,7 +313,10 @@ json meta_json(const IndexData& d) {
           {"definitions", definitions}};
 }
 
-std::string serialize(const IndexData& d) {
+/// The file's bytes. Takes the data apart as it goes (each table is freed
+/// once written), so building a large index needs little more than the
+/// index's own size.
+std::string serialize(IndexData& d) {
   std::string out(kHeaderSize, '\0');
   std::memcpy(out.data(), kMagic, 8);
   put_u32(out, 8, kIndexVersion);
@@ -294,15 +333,20 @@ std::string serialize(const IndexData& d) {
   begin(kMeta);
   out += meta_json(d).dump(-1, ' ', false, json::error_handler_t::replace);
   end(kMeta);
+  out.reserve(out.size() + d.positions.size() * 17 +
+              (d.instance_pairs.size() + d.key_pairs.size() + d.event_pairs.size()) * 16 + (1u << 20));
   begin(kPositions);
   for (uint64_t p : d.positions) append_u64(out, p);
   end(kPositions);
+  std::vector<uint64_t>().swap(d.positions);
   begin(kTimes);
   for (int64_t t : d.times) append_u64(out, static_cast<uint64_t>(t));
   end(kTimes);
+  std::vector<int64_t>().swap(d.times);
   begin(kKinds);
   out.append(reinterpret_cast<const char*>(d.kinds.data()), d.kinds.size());
   end(kKinds);
+  std::vector<uint8_t>().swap(d.kinds);
   for (auto [section, pairs] : {std::pair{kInstancePairs, &d.instance_pairs}, std::pair{kKeyPairs, &d.key_pairs},
                                 std::pair{kEventPairs, &d.event_pairs}}) {
     begin(section);
@@ -311,6 +355,7 @@ std::string serialize(const IndexData& d) {
       append_u64(out, b);
     }
     end(section);
+    std::vector<Pair>().swap(*pairs);
   }
   begin(kSummaries);
   // Each summary is length-prefixed so one can be parsed without the others.
@@ -682,7 +727,8 @@ std::unique_ptr<JournalIndex> JournalIndex::open(const std::filesystem::path& di
     impl->trusted = true;
     loaded = {};
     if (!parse_meta(*impl, loaded, why)) throw std::logic_error("query index does not read back: " + why);
-    if (options.persist) report.saved = write_file(dir, impl->owned, report.save_error);
+    // A folder without segments is not (yet) a journal: leave nothing in it.
+    if (options.persist && !present.empty()) report.saved = write_file(dir, impl->owned, report.save_error);
   }
 
   auto index = std::unique_ptr<JournalIndex>(new JournalIndex());

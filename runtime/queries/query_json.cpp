@@ -7,6 +7,11 @@ namespace flow::runtime::queries {
 
 std::string time_text(int64_t micros) { return format_timestamp(micros); }
 
+const char* origin_of(const EventRecord& r) {
+  if (!r.delivery.empty()) return "emitted";
+  return r.input_line > 0 ? "input" : "runtime";
+}
+
 ojson data_value(const std::string& data_json) {
   ojson data = ojson::parse(data_json, nullptr, false);
   return data.is_discarded() ? ojson(data_json) : data;
@@ -21,7 +26,7 @@ ojson event_json(const EventRecord& r, uint64_t seq, int version, bool with_data
   j["type"] = r.type;
   j["instance"] = r.instance;
   j["key"] = text_or_null(r.key);
-  j["origin"] = r.causation.empty() ? "input" : "emitted";
+  j["origin"] = origin_of(r);
   j["time"] = time_text(r.time_us);
   j["dispatched"] = time_text(r.dispatched_us);
   j["input_line"] = r.input_line > 0 ? ojson(r.input_line) : ojson(nullptr);

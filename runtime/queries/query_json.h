@@ -19,6 +19,11 @@ using ojson = nlohmann::ordered_json;
 /// RFC 3339 UTC, microseconds only when non-zero.
 std::string time_text(int64_t micros);
 
+/// Where an event came from: "input" (a line of `flowrt run`'s input),
+/// "emitted" (by a service, through a delivery) or "runtime" (raised by the
+/// runtime itself: std.runtime.DeliveryDeadLettered, InputRejected).
+const char* origin_of(const EventRecord& r);
+
 /// The `data` of an event record as JSON (the text itself when it is not JSON).
 ojson data_value(const std::string& data_json);
 

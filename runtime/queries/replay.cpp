@@ -236,13 +236,15 @@ class Worker {
         if (decode(payload, event_)) {
           pending_ = true;
           event_seq_ = seq;
-          decisions_.clear();
+          decision_count_ = 0;
         }
       } else if (kind == RecordKind::Decision && pending_) {
         // Decisions before the first event of a worker's range belong to
         // the previous worker's last event: no event is pending then.
-        DecisionRecord d;
-        if (decode(payload, d) && d.event == event_.id) decisions_.push_back(std::move(d));
+        // Decoded into a pool of records that keep their strings' capacity.
+        if (decision_count_ == decisions_.size()) decisions_.emplace_back();
+        DecisionRecord& d = decisions_[decision_count_];
+        if (decode(payload, d) && d.event == event_.id) ++decision_count_;
       }
       ++seq;
     }
@@ -272,7 +274,8 @@ class Worker {
     if (old_it != shared_.old_routes.end()) {
       for (const auto& route : old_it->second) {
         const DecisionRecord* decision = nullptr;
-        for (const auto& d : decisions_) {
+        for (size_t i = 0; i < decision_count_; ++i) {
+          const DecisionRecord& d = decisions_[i];
           if (d.flow == route.info->flow && d.subscription == route.info->subscription) decision = &d;
         }
         bool fired = !route.info->conditional || (decision && decision->result == 1);
@@ -441,7 +444,8 @@ class Worker {
   bool pending_ = false;
   uint64_t event_seq_ = 0;
   EventRecord event_;
-  std::vector<DecisionRecord> decisions_;
+  std::vector<DecisionRecord> decisions_;  // the first decision_count_ are the pending event's
+  size_t decision_count_ = 0;
   std::string line_;
   std::vector<eval::TraceEntry> trace_;
   std::vector<std::vector<RuleValue>> traces_;

@@ -95,23 +95,27 @@ def normalise(text):
     return text
 
 
-def copy_example(dest):
-    shutil.copytree(EXAMPLE, dest)
+def copy_example(dest, name="order-to-cash"):
+    shutil.copytree(os.path.join(REPO, "examples", name), dest)
     return dest
 
 
-def order_journal(dir_):
-    """The order-to-cash example, one input line per run (see the module doc)."""
-    folder = copy_example(os.path.join(dir_, "order-to-cash"))
-    with open(os.path.join(folder, "orders.jsonl")) as f:
+def example_journal(dir_, name, flow, inputs):
+    """An example, one input line per run (see the module doc)."""
+    folder = copy_example(os.path.join(dir_, name), name)
+    with open(os.path.join(folder, inputs)) as f:
         lines = f.read().splitlines()
     for i, line in enumerate(lines):
         path = os.path.join(folder, f"line{i + 1}.jsonl")
         with open(path, "w") as f:
             f.write(line + "\n")
-        out = run([FLOWRT, "run", "orders.flow", "--journal", "journal", "--input", path], cwd=folder)
+        out = run([FLOWRT, "run", flow, "--journal", "journal", "--input", path], cwd=folder)
         assert out.returncode in (0, 3), out.stderr
     return folder, os.path.join(folder, "journal")
+
+
+def order_journal(dir_):
+    return example_journal(dir_, "order-to-cash", "orders.flow", "orders.jsonl")
 
 
 CONTRACT_LINES = [
@@ -185,6 +189,8 @@ class QueriesTest(unittest.TestCase):
         cls.dir = tempfile.mkdtemp(prefix="flowrt-queries-")
         cls.orders, cls.orders_journal = order_journal(cls.dir)
         cls.contracts, cls.contracts_journal = contracts_journal(cls.dir)
+        cls.claims, _ = example_journal(cls.dir, "insurance-claim", "claims.flow", "claims.jsonl")
+        cls.tickets, _ = example_journal(cls.dir, "support-ticket", "tickets.flow", "tickets.jsonl")
 
     @classmethod
     def tearDownClass(cls):
@@ -217,6 +223,12 @@ class QueriesTest(unittest.TestCase):
             ("dossier_c-2", self.contracts, ["dossier", "--journal", "journal", "--key", "c-2"]),
             ("dossier_contracts_all", self.contracts, ["dossier", "--journal", "journal", "--all"]),
             ("explain_c2-open", self.contracts, ["explain", "--journal", "journal", "--event", "c2-open"]),
+            ("claims_all", self.claims, ["dossier", "--journal", "journal", "--all"]),
+            ("claims_CL-3", self.claims, ["dossier", "--journal", "journal", "--key", "CL-3"]),
+            ("claims_explain_c-3", self.claims, ["explain", "--journal", "journal", "--event", "c-3"]),
+            ("tickets_all", self.tickets, ["dossier", "--journal", "journal", "--all"]),
+            ("tickets_T-1", self.tickets, ["dossier", "--journal", "journal", "--key", "T-1"]),
+            ("tickets_explain_t-1", self.tickets, ["explain", "--journal", "journal", "--event", "t-1"]),
         ]
         for name, cwd, args in cases:
             for fmt in ("txt", "json"):
@@ -232,11 +244,18 @@ class QueriesTest(unittest.TestCase):
             source = f.read()
         with open(v2, "w") as f:
             f.write(source.replace("REVIEW_LIMIT = 1000.0", "REVIEW_LIMIT = 2000.0"))
-        for name, new in (("replay_v2", "orders-v2.flow"), ("replay_same", "orders.flow")):
+        with open(os.path.join(self.claims, "claims.flow")) as f:
+            source = f.read()
+        edited = source.replace("FraudScore(c) >= 50", "FraudScore(c) >= 30")
+        self.assertNotEqual(edited, source)
+        with open(os.path.join(self.claims, "claims-strict.flow"), "w") as f:
+            f.write(edited)
+        for name, cwd, new in (("replay_v2", self.orders, "orders-v2.flow"), ("replay_same", self.orders, "orders.flow"),
+                               ("claims_replay_strict", self.claims, "claims-strict.flow")):
             for fmt in ("txt", "json"):
                 with self.subTest(golden=name, format=fmt):
                     out = flowrt("replay", "--journal", "journal", "--with", new,
-                                 *(["--json"] if fmt == "json" else []), cwd=self.orders)
+                                 *(["--json"] if fmt == "json" else []), cwd=cwd)
                     self.golden(f"{name}.{fmt}", out.stdout)
 
     # ---- dossier --at ------------------------------------------------------
@@ -512,6 +531,13 @@ class QueriesTest(unittest.TestCase):
                     if r["kind"] == "instance":
                         latest[(r["instance"], r["flow"])] = r["status"]
                 self.assertEqual({(a, b): c for a, b, c in q("select instance, flow, status from instances")}, latest)
+                # Times read as journal dump writes them.
+                events = {r["seq"]: r for r in records if r["kind"] == "event"}
+                for seq, t, d in q("select seq, time, dispatched from events"):
+                    self.assertEqual((t, d), (events[seq]["time"], events[seq]["dispatched"]))
+                attempts = {r["seq"]: r for r in records if r["kind"] == "attempt"}
+                for seq, a, b in q("select seq, started, ended from attempts"):
+                    self.assertEqual((a, b), (attempts[seq]["started"], attempts[seq]["ended"]))
                 # Data is JSON SQLite can query.
                 self.assertEqual(q("select count(*) from events where json_valid(data)")[0][0], count("event"))
                 con.close()
