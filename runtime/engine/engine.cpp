@@ -321,11 +321,6 @@ void Engine::set_status(Instance& instance, const std::string& flow, InstanceSta
   append(RecordKind::Instance, encode(r));
 }
 
-std::string Engine::describe(const eval::EvalResult& result) const {
-  if (!result.ok()) return std::string("error: ") + result.error().message;
-  return result.value().to_string();
-}
-
 void Engine::dispatch(Work& work) {
   int64_t now = wall_now_us();
   work.record.dispatched_us = now;
@@ -409,7 +404,6 @@ void Engine::deliver(const ast::ServiceDecl* service, const std::string& flow, W
                      attempt.error, wall_now_us()},
                     work.type->qualified_name);
       }
-      (void)instance;
       return;
     }
     case ast::ServiceImpl::Exec: {

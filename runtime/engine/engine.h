@@ -118,7 +118,6 @@ class Engine {
   std::string key_of(const EventType& type, const uint8_t* data) const;
   std::string new_event_id();
   void append(RecordKind kind, const std::string& payload);
-  std::string describe(const eval::EvalResult& result) const;
   /// Evaluates with the JIT when there is one, else the interpreter: both
   /// give identical results, errors and traces (tests/codegen).
   eval::EvalResult evaluate(int function, const uint8_t* event, const eval::EvalContext& context) const {
