@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "driver/cli_parse.h"
 #include "check/program.h"
 #include "diag/diagnostic_printer.h"
 #include "driver/big_stack.h"
@@ -95,18 +96,7 @@ int main(int argc, char** argv) {
   add_front_end_options(build, build_options);
   build->add_option("-o,--output", build_output, "The artifact to write (APP.flowc)")->required();
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
-  }
+  if (auto status = flow::parse_command_line(app, argc, argv)) return *status;
 
   return flow::run_with_big_stack([&]() -> int {
     std::unique_ptr<flow::Program> program;

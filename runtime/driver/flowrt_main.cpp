@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "driver/cli_parse.h"
 #include "artifact/artifact.h"
 #include "codegen/bitcode.h"
 #include "diag/diagnostic_printer.h"
@@ -307,18 +308,7 @@ int main(int argc, char** argv) {
   QueryArgs query_args;
   add_query_commands(app, journal, query_args);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
-  }
+  if (auto status = flow::parse_command_line(app, argc, argv)) return *status;
 
   if (run->parsed()) return run_command(app_path, journal_dir, input, fsync, strict, include_dirs, backend);
   if (verify->parsed()) {
