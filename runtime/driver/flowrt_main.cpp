@@ -36,13 +36,6 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitRejected = 3;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
 int run_command(const std::string& app_path, const std::string& journal_dir, const std::string& input,
                 const std::string& fsync, bool strict, const std::vector<std::string>& include_dirs,
                 const std::string& backend) {
@@ -64,14 +57,6 @@ int run_command(const std::string& app_path, const std::string& journal_dir, con
                                      : flow::journal::FsyncMode::Batch;
   options.strict = strict;
   options.progress = isatty(STDERR_FILENO);
-  if (app_path.size() >= 5 && app_path.compare(app_path.size() - 5, 5, ".flow") == 0) {
-    // Sources: journal the artifact they build, so the version is complete.
-    std::string hash;
-    options.artifact_bytes = flow::artifact::write_artifact(*app->program, *app->module, app->table, {}, hash);
-    app->content_hash = hash;
-  } else {
-    options.artifact_bytes = read_file(app_path);
-  }
   std::unique_ptr<flow::codegen::CompiledProgram> native;
   if (backend == "jit") {
     try {

@@ -136,7 +136,7 @@ void Engine::recover() {
          << instances_.running_count() << " running instances\n";
   }
   if (!definition_known) {
-    DefinitionRecord def{app_.content_hash, wall_now_us(), app_.source_path, options_.artifact_bytes};
+    DefinitionRecord def{app_.content_hash, wall_now_us(), app_.source_path, app_.artifact_bytes};
     append(RecordKind::Definition, encode(def));
     writer_.commit();
   }

@@ -36,7 +36,6 @@ struct RunOptions {
   journal::FsyncMode fsync = journal::FsyncMode::Batch;
   bool strict = false;
   bool progress = false;  // a progress line on stderr (a terminal)
-  std::string artifact_bytes;  // the artifact as loaded (journaled as the definition version)
   /// Native code for conditions and emits; null: the reference interpreter.
   const codegen::CompiledProgram* jit = nullptr;
 };

@@ -4,6 +4,9 @@
 #include "artifact/artifact_file.h"
 #include "ir/lower.h"
 
+#include <fstream>
+#include <sstream>
+
 namespace flow::runtime {
 
 namespace {
@@ -72,18 +75,30 @@ std::unique_ptr<LoadedApp> load_app(const std::string& path, const LoadOptions& 
       return nullptr;
     }
     if (!finish(*app, error)) return nullptr;
-    app->content_hash = artifact::sha256_hex(app->definitions_json);
+    app->artifact_bytes = artifact::write_artifact(*app->program, *app->module, app->table, {}, app->content_hash);
     return app;
   }
 
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read '" + path + "'";
+    return nullptr;
+  }
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  app->artifact_bytes = std::move(bytes).str();
   artifact::ArtifactContents contents;
-  if (!artifact::read_artifact_file(path, contents, error)) return nullptr;
+  if (!artifact::read_artifact(app->artifact_bytes, contents, error)) {
+    error = path + ": " + error;
+    return nullptr;
+  }
   return from_contents(std::move(app), contents, path, error);
 }
 
 std::unique_ptr<LoadedApp> load_app_from_bytes(std::string_view bytes, const std::string& name, std::string& error) {
   auto app = std::make_unique<LoadedApp>();
   app->source_path = name;
+  app->artifact_bytes.assign(bytes);
   artifact::ArtifactContents contents;
   if (!artifact::read_artifact(bytes, contents, error)) {
     error = name + ": " + error;

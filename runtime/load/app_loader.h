@@ -18,7 +18,10 @@ struct LoadedApp {
   std::unique_ptr<Program> program;
   std::unique_ptr<ir::Module> module;
   dispatch::DispatchTable table;
-  std::string content_hash;  // of the artifact; for sources, of the definitions they build
+  /// The artifact: as read, or for `.flow` sources the one they build (no
+  /// bitcode). The journal records it as the definition version.
+  std::string artifact_bytes;
+  std::string content_hash;  // of artifact_bytes
   std::string bitcode;       // from the artifact, when it has one
   std::string definitions_json;
   std::string source_path;   // the file given

@@ -545,11 +545,7 @@ int run_replay(const std::filesystem::path& dir, const ReplayOptions& options, s
     err << "flowrt: error: " << error << "\n";
     return 1;
   }
-  std::string hash = app->content_hash;
-  if (options.with.size() >= 5 && options.with.compare(options.with.size() - 5, 5, ".flow") == 0) {
-    // The hash `flowrt run` journals for these sources: of the artifact they build.
-    artifact::write_artifact(*app->program, *app->module, app->table, {}, hash);
-  }
+  const std::string& hash = app->content_hash;  // what `flowrt run` journals for the same file
   eval::Interpreter interpreter(*app->module);
   FieldDefaults defaults;
   auto events = app->program->all<ast::EventDecl>();
