@@ -1,4 +1,4 @@
-// Flow.g4 — the grammar of the Flow language (docs/language-reference.md).
+// Flow.g4 — the grammar of the Flow language (docs/reference.md).
 // Kept SLL-friendly: no alternative needs full-context lookahead, so the
 // two-stage parse (SLL first, LL on failure) almost always finishes in SLL.
 // Semantic rules (one `consumes`, `else` required, key types, ...) are checked
@@ -119,9 +119,11 @@ INT: DIGITS ;
 STRING: '"' (ESC | ~["\\\r\n])* '"' ;
 IDENT: [A-Za-z_] [A-Za-z0-9_]* ;
 
+// Comments stay in the token stream on hidden channels so tools that print
+// the source back (flowc fmt) keep them; the parser never sees them.
 DOC_COMMENT: '///' ~[\r\n]* -> channel(2) ;
-LINE_COMMENT: '//' ~[\r\n]* -> skip ;
-BLOCK_COMMENT: '/*' .*? '*/' -> skip ;
+LINE_COMMENT: '//' ~[\r\n]* -> channel(3) ;
+BLOCK_COMMENT: '/*' .*? '*/' -> channel(3) ;
 WS: [ \t\r\n\f]+ -> skip ;
 
 // Error tokens: turned into precise diagnostics by the parse adapter instead

@@ -34,7 +34,14 @@ struct QualifiedName {
 // ---- Expressions ----------------------------------------------------------
 
 enum class ExprKind : uint8_t {
-  Int, Float, String, Bool, None, Duration, Timestamp, List,
+  Int,
+  Float,
+  String,
+  Bool,
+  None,
+  Duration,
+  Timestamp,
+  List,
   Name,    // `text`: an identifier (parameter, rule, constant, enum, module alias...)
   It,      // the event in a flow condition
   Field,   // operands[0].`text`
@@ -47,31 +54,73 @@ enum class ExprKind : uint8_t {
 
 enum class UnaryOp : uint8_t { Neg, Not };
 enum class BinaryOp : uint8_t {
-  Add, Sub, Mul, Div, Mod, Eq, Ne, Lt, Le, Gt, Ge, In, NotIn, And, Or, Coalesce,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Mod,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  In,
+  NotIn,
+  And,
+  Or,
+  Coalesce,
 };
 const char* to_string(UnaryOp op);
 const char* to_string(BinaryOp op);
 
 /// What a name (or a qualified field chain) in an expression resolved to.
 enum class RefKind : uint8_t {
-  Unresolved, Param, It, Const, Rule, Decision, EnumType, EnumMember, Builtin, ModuleAlias, Event,
+  Unresolved,
+  Param,
+  It,
+  Const,
+  Rule,
+  Decision,
+  EnumType,
+  EnumMember,
+  Builtin,
+  ModuleAlias,
+  Event,
 };
 
 enum class Builtin : uint8_t {
-  Len, Lower, Upper, StartsWith, EndsWith, Contains, Matches, Abs, Min, Max, Round, Floor, Ceil,
-  IsSome, Hour, Weekday, Date, Now,
+  Len,
+  Lower,
+  Upper,
+  StartsWith,
+  EndsWith,
+  Contains,
+  Matches,
+  Abs,
+  Min,
+  Max,
+  Round,
+  Floor,
+  Ceil,
+  IsSome,
+  Hour,
+  Weekday,
+  Date,
+  Now,
 };
 
 struct Expr {
   ExprKind kind;
   SourceRange range;
-  int64_t int_value = 0;       // Int, Bool (0/1), Duration (µs), Timestamp (µs since epoch)
-  double float_value = 0;      // Float
-  std::string text;            // String value, Name identifier, Field name
+  int64_t int_value = 0;   // Int, Bool (0/1), Duration (µs), Timestamp (µs since epoch)
+  double float_value = 0;  // Float
+  std::string text;        // String value, Name identifier, Field name
   UnaryOp unary_op = UnaryOp::Neg;
   BinaryOp binary_op = BinaryOp::Add;
-  SourceRange name_range;      // Field: the field name only
+  SourceRange name_range;  // Field: the field name only
   std::vector<std::unique_ptr<Expr>> operands;
+  bool parenthesized = false;  // written in parentheses (flowc fmt keeps them)
 
   // Set by the checker.
   const Type* type = nullptr;
@@ -87,7 +136,7 @@ using ExprPtr = std::unique_ptr<Expr>;
 // ---- Types as written -----------------------------------------------------
 
 struct TypeRef {
-  QualifiedName name;          // bool, int, ..., list, or an enum name
+  QualifiedName name;                 // bool, int, ..., list, or an enum name
   std::unique_ptr<TypeRef> argument;  // list<argument>
   bool optional = false;
   SourceRange range;
@@ -138,8 +187,8 @@ struct FieldDecl {
 /// An event member as written: a field or an inclusion `...Other`.
 struct EventMember {
   bool is_include = false;
-  QualifiedName include;   // is_include
-  FieldDecl field;         // !is_include
+  QualifiedName include;  // is_include
+  FieldDecl field;        // !is_include
 };
 
 /// A field of an event after inclusion was expanded (set by the checker).
@@ -154,8 +203,8 @@ struct EventField {
 struct EventDecl : Decl {
   std::vector<EventMember> members;
   // Set by the checker:
-  std::vector<EventField> fields;              // in declaration order, inclusions expanded
-  std::vector<const EventDecl*> includes;      // transitive, excluding itself
+  std::vector<EventField> fields;                      // in declaration order, inclusions expanded
+  std::vector<const EventDecl*> includes;              // transitive, excluding itself
   std::unordered_map<std::string, int> field_indices;  // name -> index in `fields`
   int key_index = -1;
   bool fields_ready = false;
@@ -207,7 +256,7 @@ struct EmitInit {
   std::string name;  // field name, or the spread binding
   SourceRange name_range;
   SourceRange range;
-  ExprPtr value;     // !is_spread
+  ExprPtr value;  // !is_spread
 };
 
 struct Emit {
@@ -219,6 +268,18 @@ struct Emit {
 
 enum class ServiceImpl : uint8_t { None, Exec, Emit, Builtin };
 
+enum class ServiceItemKind : uint8_t { Consumes, Publishes, Exec, Builtin, Emit, Timeout, Retry, Concurrency };
+
+/// A service item as written, in source order, duplicates included (for
+/// tools that print the source back; the checker reads the fields above).
+struct ServiceItem {
+  ServiceItemKind kind;
+  SourceRange range;
+  int first = 0;       // Consumes: into consumes; Publishes: first into publishes; Emit: into emits or extra_emits
+  int count = 0;       // Publishes: how many names
+  bool extra = false;  // Emit: after another kind of implementation (E0402), so in extra_emits
+};
+
 struct ServiceDecl : Decl {
   struct Consumes {
     std::string binding;  // may be empty
@@ -226,14 +287,14 @@ struct ServiceDecl : Decl {
     QualifiedName event;
     SourceRange range;
   };
-  std::vector<Consumes> consumes;       // exactly one when valid (E0401)
+  std::vector<Consumes> consumes;  // exactly one when valid (E0401)
   std::vector<QualifiedName> publishes;
   ServiceImpl impl = ServiceImpl::None;
   std::string exec_command;
   std::string builtin_name;
   std::vector<Emit> emits;
   SourceRange impl_range;
-  int64_t timeout_us = -1;    // -1: not given
+  int64_t timeout_us = -1;  // -1: not given
   int64_t retry = -1;
   int64_t backoff_us = -1;
   int64_t concurrency = -1;
@@ -242,6 +303,10 @@ struct ServiceDecl : Decl {
   std::vector<std::pair<std::string, SourceRange>> duplicate_items;
   std::vector<SourceRange> extra_impls;
   std::vector<std::pair<std::string, SourceRange>> option_ranges;  // item name -> range
+  /// Every item in source order, and the emits ignored for E0402 (kept so
+  /// that flowc fmt can print them back).
+  std::vector<ServiceItem> items;
+  std::vector<Emit> extra_emits;
 
   ServiceDecl() : Decl(DeclKind::Service) {}
   static bool classof(const Decl* d) { return d->kind == DeclKind::Service; }
@@ -259,9 +324,21 @@ struct Subscription {
   SourceRange range;
 };
 
+enum class FlowItemKind : uint8_t { Start, Accepts, End, On };
+
+/// A flow item as written, in source order (for tools that print the source
+/// back): `count` names from `first` in starts/accepts/ends, or subscription `first`.
+struct FlowItem {
+  FlowItemKind kind;
+  SourceRange range;
+  int first = 0;
+  int count = 0;
+};
+
 struct FlowDecl : Decl {
   std::vector<QualifiedName> starts, accepts, ends;
   std::vector<Subscription> subscriptions;
+  std::vector<FlowItem> items;  // every item in source order
   FlowDecl() : Decl(DeclKind::Flow) {}
   static bool classof(const Decl* d) { return d->kind == DeclKind::Flow; }
 };
@@ -288,10 +365,16 @@ struct Module {
 
 /// LLVM-style casts over Decl kinds.
 template <typename T>
-bool isa(const Decl* d) { return d && T::classof(d); }
+bool isa(const Decl* d) {
+  return d && T::classof(d);
+}
 template <typename T>
-const T* dyn_cast(const Decl* d) { return isa<T>(d) ? static_cast<const T*>(d) : nullptr; }
+const T* dyn_cast(const Decl* d) {
+  return isa<T>(d) ? static_cast<const T*>(d) : nullptr;
+}
 template <typename T>
-T* dyn_cast(Decl* d) { return isa<T>(d) ? static_cast<T*>(d) : nullptr; }
+T* dyn_cast(Decl* d) {
+  return isa<T>(d) ? static_cast<T*>(d) : nullptr;
+}
 
 }  // namespace flow::ast

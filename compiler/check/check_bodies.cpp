@@ -21,7 +21,8 @@ void Checker::check_bodies() {
         resolve_type(*module, d->result);
       }
       if (param && !param->event.parts.empty()) {
-        param->event_decl = dyn_cast<EventDecl>(lookup(*module, param->event, DiagKind::UnknownEvent, "event", is_event));
+        param->event_decl =
+            dyn_cast<EventDecl>(lookup(*module, param->event, DiagKind::UnknownEvent, "event", is_event));
       }
     }
   }
@@ -49,8 +50,8 @@ void Checker::check_bodies() {
           expect_type(*d->else_value, result, "the value of 'else'");
         } else {
           SourceRange end{d->range.file, d->range.end > 0 ? d->range.end - 1 : 0, d->range.end};
-          diags_.report(DiagKind::MissingElse, end, "decision '" + d->name + "' has no 'else' arm")
-              .help = "add `else => <value>` as the last arm: a decision always has a value";
+          diags_.report(DiagKind::MissingElse, end, "decision '" + d->name + "' has no 'else' arm").help =
+              "add `else => <value>` as the last arm: a decision always has a value";
         }
       } else if (auto* s = dyn_cast<ServiceDecl>(decl.get())) {
         check_service(*s);
@@ -65,13 +66,14 @@ void Checker::check_service(ServiceDecl& service) {
   TypeContext& types = program_.types;
   const Module& module = *service.module;
   if (service.consumes.empty()) {
-    diags_.report(DiagKind::ConsumesCount, service.name_range, "service '" + service.name + "' consumes nothing")
-        .help = "add `consumes EventType`: a service is triggered by exactly one event type";
+    diags_.report(DiagKind::ConsumesCount, service.name_range, "service '" + service.name + "' consumes nothing").help =
+        "add `consumes EventType`: a service is triggered by exactly one event type";
   }
   for (size_t i = 0; i < service.consumes.size(); ++i) {
     auto& c = service.consumes[i];
     if (i > 0) {
-      diags_.report(DiagKind::ConsumesCount, c.range, "service '" + service.name + "' consumes more than one event type")
+      diags_
+          .report(DiagKind::ConsumesCount, c.range, "service '" + service.name + "' consumes more than one event type")
           .help = "split it into one service per event type";
       continue;
     }
@@ -92,11 +94,15 @@ void Checker::check_service(ServiceDecl& service) {
     }
   }
   if (service.impl == ServiceImpl::None) {
-    diags_.report(DiagKind::ImplementationCount, service.name_range, "service '" + service.name + "' has no implementation")
+    diags_
+        .report(DiagKind::ImplementationCount, service.name_range,
+                "service '" + service.name + "' has no implementation")
         .help = "add `exec \"command\"`, `emit Event { ... }` or `builtin \"name\"`";
   }
   for (const auto& extra : service.extra_impls) {
-    diags_.report(DiagKind::ImplementationCount, extra, "service '" + service.name + "' has a second kind of implementation")
+    diags_
+        .report(DiagKind::ImplementationCount, extra,
+                "service '" + service.name + "' has a second kind of implementation")
         .help = "a service is implemented by exec, by emit, or by builtin — one of them";
   }
   for (const auto& [item, where] : service.duplicate_items) {
@@ -113,12 +119,34 @@ void Checker::check_service(ServiceDecl& service) {
       diags_.report(DiagKind::InvalidOption, where, "concurrency applies only to exec services");
     }
     if ((item == "timeout" || item == "retry") && service.impl == ServiceImpl::Emit) {
-      diags_.report(DiagKind::InvalidOption, where, "'" + item + "' does not apply to a built-in emit service")
-          .help = "emit transforms run in-process and cannot time out";
+      diags_.report(DiagKind::InvalidOption, where, "'" + item + "' does not apply to a built-in emit service").help =
+          "emit transforms run in-process and cannot time out";
     }
   }
   if (service.impl == ServiceImpl::Exec && service.exec_command.find_first_not_of(" \t") == std::string::npos) {
     diags_.report(DiagKind::InvalidOption, service.impl_range, "the exec command is empty");
+  }
+  if (service.impl == ServiceImpl::Builtin) {
+    // The runtime's built-in services (docs/exec-services.md "Built-in services").
+    const std::string& name = service.builtin_name;
+    size_t colon = name.find(':');
+    if (colon != std::string::npos && name.substr(0, colon) == "jsonl") {
+      if (colon + 1 == name.size()) {
+        diags_.report(DiagKind::UnknownBuiltin, service.impl_range, "the jsonl sink names no file").help =
+            "name the file it appends to: builtin \"jsonl:out/events.jsonl\"";
+      }
+    } else if (name != "log" && name != "std.log") {
+      auto& d = diags_.report(DiagKind::UnknownBuiltin, service.impl_range, "unknown built-in service '" + name + "'");
+      std::string nearest = colon == std::string::npos ? nearest_name(name, {"log", "std.log"})
+                                                       : nearest_name(name.substr(0, colon), {"jsonl"});
+      if (nearest == "jsonl") {
+        d.help = "did you mean 'jsonl" + name.substr(colon) + "'?";
+      } else if (!nearest.empty()) {
+        d.help = "did you mean '" + nearest + "'?";
+      } else {
+        d.help = "the runtime provides builtin \"log\" (or \"std.log\") and builtin \"jsonl:PATH\"";
+      }
+    }
   }
 
   const EventDecl* consumed = service.consumed_event();
@@ -129,8 +157,9 @@ void Checker::check_service(ServiceDecl& service) {
     bool declared = std::any_of(service.publishes.begin(), service.publishes.end(),
                                 [&](const QualifiedName& p) { return p.resolved == target; });
     if (!declared && !publishes_unresolved && undeclared_reported.insert(target).second) {
-      diags_.report(DiagKind::EmitUndeclared, emit.target.range,
-                    "service '" + service.name + "' emits '" + target->name + "' but does not publish it")
+      diags_
+          .report(DiagKind::EmitUndeclared, emit.target.range,
+                  "service '" + service.name + "' emits '" + target->name + "' but does not publish it")
           .help = "add it to the list: publishes " + target->name;
     }
     ExprScope scope{&module, binding, consumed, nullptr, false, &service, false};
@@ -150,8 +179,10 @@ void Checker::check_service(ServiceDecl& service) {
         }
         if (init.name != binding || binding.empty()) {
           auto& d = diags_.report(DiagKind::UnknownName, init.name_range, "unknown name '" + init.name + "' in '...'");
-          if (!binding.empty()) d.help = "did you mean '" + binding + "'?";
-          else d.help = "name the consumed event: consumes " + std::string(init.name) + ": EventType";
+          if (!binding.empty())
+            d.help = "did you mean '" + binding + "'?";
+          else
+            d.help = "name the consumed event: consumes " + std::string(init.name) + ": EventType";
           spread_unreliable = true;
           continue;
         }
@@ -181,10 +212,10 @@ void Checker::check_service(ServiceDecl& service) {
       }
       explicit_init[index] = covered[index] = true;
       if (init.value && init.value->type && !is_assignable(init.value->type, target->fields[index].type)) {
-        auto& d = diags_.report(DiagKind::TypeMismatch, init.value->range,
-                                "field '" + init.name + "' of " + target->name + " is " +
-                                    target->fields[index].type->to_string() + ", found " +
-                                    init.value->type->to_string());
+        auto& d =
+            diags_.report(DiagKind::TypeMismatch, init.value->range,
+                          "field '" + init.name + "' of " + target->name + " is " +
+                              target->fields[index].type->to_string() + ", found " + init.value->type->to_string());
         if (init.value->type->is_optional()) d.help = "unwrap the optional with '?? default'";
       }
     }
@@ -195,10 +226,11 @@ void Checker::check_service(ServiceDecl& service) {
         if (from < 0) continue;
         const Type* source_type = spread_event->fields[from].type;
         if (!is_assignable(source_type, target->fields[i].type)) {
-          diags_.report(DiagKind::TypeMismatch, spread_range,
-                        "'..." + binding + "' copies field '" + target->fields[i].name + "' as " +
-                            source_type->to_string() + " but " + target->name + " needs " +
-                            target->fields[i].type->to_string())
+          diags_
+              .report(DiagKind::TypeMismatch, spread_range,
+                      "'..." + binding + "' copies field '" + target->fields[i].name + "' as " +
+                          source_type->to_string() + " but " + target->name + " needs " +
+                          target->fields[i].type->to_string())
               .help = "initialise '" + target->fields[i].name + "' explicitly";
           continue;
         }
@@ -217,9 +249,10 @@ void Checker::check_service(ServiceDecl& service) {
       for (const auto& m : missing) list += (list.empty() ? "'" : ", '") + m + "'";
       auto& d = diags_.report(DiagKind::EmitMissingFields, emit.target.range,
                               "emit of " + target->name + " does not initialise " + list);
-      d.help = spread_event || !consumed ? "initialise each missing field: name: value"
-                                         : "copy the consumed event's fields with ..." +
-                                               (binding.empty() ? std::string("binding") : binding) + ", or initialise each";
+      d.help = spread_event || !consumed
+                   ? "initialise each missing field: name: value"
+                   : "copy the consumed event's fields with ..." +
+                         (binding.empty() ? std::string("binding") : binding) + ", or initialise each";
     }
     if (emit.when) {
       check_expr(*emit.when, scope);
@@ -236,14 +269,15 @@ void Checker::check_flow(FlowDecl& flow) {
   for (auto& a : flow.accepts) {
     auto* event = dyn_cast<EventDecl>(lookup(module, a, DiagKind::UnknownEvent, "event", is_event));
     if (event && event->key_index < 0 && !incomplete_events_.count(event)) {
-      diags_.report(DiagKind::AcceptsWithoutKey, a.range,
-                    "flow '" + flow.name + "' accepts '" + event->name + "', which has no key")
+      diags_
+          .report(DiagKind::AcceptsWithoutKey, a.range,
+                  "flow '" + flow.name + "' accepts '" + event->name + "', which has no key")
           .help = "an accepted event joins a running instance by its key: mark its correlation field `key`";
     }
   }
   if (flow.starts.empty()) {
-    diags_.report(DiagKind::MissingStart, flow.name_range, "flow '" + flow.name + "' has no 'start'")
-        .help = "name the event type that begins an instance: start EventType";
+    diags_.report(DiagKind::MissingStart, flow.name_range, "flow '" + flow.name + "' has no 'start'").help =
+        "name the event type that begins an instance: start EventType";
   }
   for (auto& sub : flow.subscriptions) {
     auto* event = dyn_cast<EventDecl>(lookup(module, sub.event, DiagKind::UnknownEvent, "event", is_event));

@@ -70,9 +70,12 @@ void Checker::check_flow_graph() {
     if (!user_code(f)) continue;
     for (const auto& sub : f->subscriptions) {
       const Decl* event = sub.event.resolved;
-      if (entries.count(event) || publishers.count(event)) continue;
-      diags_.report(DiagKind::Unreachable, sub.event.range,
-                    "no event '" + sub.event.text() + "' can occur: it is no flow's start or accepts, and no service publishes it")
+      // Events of the stdlib (std.runtime) are published by the runtime itself.
+      if (entries.count(event) || publishers.count(event) || !user_code(event)) continue;
+      diags_
+          .report(DiagKind::Unreachable, sub.event.range,
+                  "no event '" + sub.event.text() +
+                      "' can occur: it is no flow's start or accepts, and no service publishes it")
           .help = "add it to a flow's start or accepts, or publish it from a service";
     }
   }
@@ -89,7 +92,8 @@ void Checker::check_flow_graph() {
       for (const auto& s : sub.services) {
         const auto* service = dyn_cast<ServiceDecl>(s.resolved);
         if (!service) continue;
-        for (const auto& p : service->publishes) edges[sub.event.resolved].push_back({p.resolved, sub.condition != nullptr, &sub});
+        for (const auto& p : service->publishes)
+          edges[sub.event.resolved].push_back({p.resolved, sub.condition != nullptr, &sub});
       }
     }
   }
@@ -101,6 +105,9 @@ void Checker::check_flow_graph() {
     std::vector<const Decl*> work;
     for (const auto& s : f->starts) work.push_back(s.resolved);
     for (const auto& a : f->accepts) work.push_back(a.resolved);
+    for (const auto& sub : f->subscriptions) {
+      if (!user_code(sub.event.resolved)) work.push_back(sub.event.resolved);  // the runtime publishes it
+    }
     while (!work.empty()) {
       const Decl* e = work.back();
       work.pop_back();
@@ -109,8 +116,9 @@ void Checker::check_flow_graph() {
     }
     for (const auto& end : f->ends) {
       if (reached.count(end.resolved)) continue;
-      diags_.report(DiagKind::EndUnreachable, end.range,
-                    "no path from the start of flow '" + f->name + "' reaches its end '" + end.text() + "'")
+      diags_
+          .report(DiagKind::EndUnreachable, end.range,
+                  "no path from the start of flow '" + f->name + "' reaches its end '" + end.text() + "'")
           .help = "subscribe services so that some chain of events leads to it";
     }
   }
@@ -162,8 +170,9 @@ void Checker::check_flow_graph() {
       std::reverse(component.begin(), component.end());
       for (const auto* member : component) names += member->name + " -> ";
       names += component.front()->name;
-      diags_.report(DiagKind::UnconditionalCycle, site->range,
-                    "these subscriptions form a cycle with no condition: " + names)
+      diags_
+          .report(DiagKind::UnconditionalCycle, site->range,
+                  "these subscriptions form a cycle with no condition: " + names)
           .help = "a cycle needs a condition on some subscription, or it may never end";
     };
     for (const auto& module : program_.modules) {
@@ -177,11 +186,12 @@ void Checker::check_flow_graph() {
   for (const auto& module : program_.modules) {
     if (module->is_stdlib) continue;
     for (const auto& decl : module->decls) {
-      bool checked_kind = isa<RuleDecl>(decl.get()) || isa<DecisionDecl>(decl.get()) ||
-                          isa<ServiceDecl>(decl.get()) || isa<EventDecl>(decl.get());
+      bool checked_kind = isa<RuleDecl>(decl.get()) || isa<DecisionDecl>(decl.get()) || isa<ServiceDecl>(decl.get()) ||
+                          isa<EventDecl>(decl.get());
       if (!checked_kind || referenced_.count(decl.get())) continue;
-      diags_.report(DiagKind::Unused, decl->name_range,
-                    std::string(to_string(decl->kind)) + " '" + decl->name + "' is never used")
+      diags_
+          .report(DiagKind::Unused, decl->name_range,
+                  std::string(to_string(decl->kind)) + " '" + decl->name + "' is never used")
           .help = isa<ServiceDecl>(decl.get()) ? "subscribe it in a flow (on Event -> " + decl->name + "), or remove it"
                                                : "use it or remove it";
     }
@@ -195,10 +205,17 @@ void Checker::check_flow_graph() {
       if (op != BinaryOp::Eq && op != BinaryOp::Ne && op != BinaryOp::In && op != BinaryOp::NotIn) return;
       for (const auto& side : e.operands) {
         if (side->kind != ExprKind::Field || !side->type || !is_status_like(side->text)) continue;
+        // The runtime's own events (std.runtime) name types in fields by design.
+        const Expr* object = side->operands.empty() ? nullptr : side->operands[0].get();
+        if (object && object->type && object->type->event_decl && object->type->event_decl->module &&
+            object->type->event_decl->module->is_stdlib) {
+          continue;
+        }
         const Type* t = side->type->is_optional() ? side->type->element : side->type;
         if (t->kind != TypeKind::String && t->kind != TypeKind::Enum) continue;
-        diags_.report(DiagKind::StatusCode, e.range,
-                      "condition tests the status-like field '" + side->text + "' for a value")
+        diags_
+            .report(DiagKind::StatusCode, e.range,
+                    "condition tests the status-like field '" + side->text + "' for a value")
             .help = "model each status as its own event type (OrderApproved, OrderRejected) and subscribe to it";
         return;
       }
@@ -208,6 +225,11 @@ void Checker::check_flow_graph() {
     if (module->is_stdlib) continue;
     for (const auto& decl : module->decls) {
       if (auto* r = dyn_cast<RuleDecl>(decl.get())) status_code(*r->body);
+      if (auto* d = dyn_cast<DecisionDecl>(decl.get())) {
+        for (const auto& arm : d->arms) {
+          if (arm.condition) status_code(*arm.condition);
+        }
+      }
       if (auto* f = dyn_cast<FlowDecl>(decl.get())) {
         for (const auto& sub : f->subscriptions) {
           if (!sub.condition) continue;
@@ -230,7 +252,9 @@ void Checker::check_flow_graph() {
     if (module->is_stdlib) continue;
     for (const auto& import : module->imports) {
       if (import.target && !import.used) {
-        diags_.report(DiagKind::UnusedImport, import.range, "module '" + import.path.text() + "' is imported but not used")
+        diags_
+            .report(DiagKind::UnusedImport, import.range,
+                    "module '" + import.path.text() + "' is imported but not used")
             .help = "remove the import";
       }
     }

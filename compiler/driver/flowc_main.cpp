@@ -2,6 +2,7 @@
 //   flowc check FILE... [-I DIR]... [--werror] [--diagnostics human|json]
 //   flowc graph FILE... [--flow NAME] [--format dot|mermaid]
 //   flowc build FILE... -o APP.flowc
+//   flowc fmt FILE... [--check | --stdout]
 // Exit status: 0 success (warnings allowed), 1 the program has errors,
 // 2 bad usage or an unreadable file.
 #include <unistd.h>
@@ -10,11 +11,12 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "driver/cli_parse.h"
 #include "check/program.h"
 #include "diag/diagnostic_printer.h"
 #include "driver/big_stack.h"
 #include "driver/build_command.h"
+#include "driver/cli_parse.h"
+#include "driver/fmt_command.h"
 #include "graph/graph_writer.h"
 
 namespace {
@@ -38,7 +40,8 @@ void add_front_end_options(CLI::App* command, FrontEndOptions& options) {
   command->add_flag("--werror", options.werror, "Treat warnings as errors");
   command->add_option("--diagnostics", options.diagnostics_format, "Diagnostic format")
       ->check(CLI::IsMember({"human", "json"}));
-  command->add_option("--color", options.colour, "Colour diagnostics")->check(CLI::IsMember({"auto", "always", "never"}));
+  command->add_option("--color", options.colour, "Colour diagnostics")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
 }
 
 bool use_colour(const std::string& setting) {
@@ -58,8 +61,10 @@ int compile_and_report(const FrontEndOptions& options, std::unique_ptr<flow::Pro
   diags.sort();
   flow::PrintOptions print_options{use_colour(options.colour)};
   for (const auto& d : diags.diagnostics()) {
-    if (options.diagnostics_format == "json") flow::print_json(std::cerr, d);
-    else flow::print_human(std::cerr, d, print_options);
+    if (options.diagnostics_format == "json")
+      flow::print_json(std::cerr, d);
+    else
+      flow::print_human(std::cerr, d, print_options);
   }
   if (!program) return kExitUsage;
   size_t errors = diags.error_count();
@@ -74,7 +79,7 @@ int compile_and_report(const FrontEndOptions& options, std::unique_ptr<flow::Pro
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"flowc — the Flow compiler: check, draw and build event-driven process definitions", "flowc"};
+  CLI::App app{"flowc — the Flow compiler: check, draw, build and format event-driven process definitions", "flowc"};
   app.set_version_flag("--version", std::string("flowc ") + FLOW_VERSION);
   app.require_subcommand(1);
 
@@ -95,6 +100,31 @@ int main(int argc, char** argv) {
   auto* build = app.add_subcommand("build", "Check, lower and write a self-contained artifact for flowrt");
   add_front_end_options(build, build_options);
   build->add_option("-o,--output", build_output, "The artifact to write (APP.flowc)")->required();
+
+  flow::FmtOptions fmt_options;
+  std::string fmt_colour = "auto";
+  auto* fmt = app.add_subcommand("fmt", "Rewrite Flow files in canonical form, keeping every comment");
+  fmt->add_option("files", fmt_options.files, "Flow source files (.flow) to format in place")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* fmt_check = fmt->add_flag("--check", fmt_options.check,
+                                  "Write nothing; list each file that is not formatted on stderr, exit 1 if any");
+  fmt->add_flag("--stdout", fmt_options.to_stdout, "Print the formatted text to stdout instead of rewriting the files")
+      ->excludes(fmt_check);
+  fmt->add_option("--color", fmt_colour, "Colour diagnostics")->check(CLI::IsMember({"auto", "always", "never"}));
+  fmt->footer(
+      "Canonical form: two-space indents; one item per line in a body that spans lines\n"
+      "(enums, events and emits written on one line stay on one line); no ';' separators;\n"
+      "spaces around operators; literals spelled as written; parentheses as written, plus\n"
+      "those precedence needs; line breaks inside expressions kept; over neighbouring lines,\n"
+      "the '=' of rules, the '{' of one-line events, the '=>' of decision arms, flow items\n"
+      "and trailing comments aligned; blank lines kept (at most one), and always around\n"
+      "declarations that span lines. Every comment is kept.\n"
+      "A file is rewritten (atomically) only when it changes, and only after the result\n"
+      "was checked to parse to the same program with the same comments. A file with\n"
+      "syntax errors is left alone: its errors are reported as by 'flowc check'.\n"
+      "Exit status: 0 all formatted; 1 syntax errors, a file not formatted (--check) or\n"
+      "an internal error; 2 bad usage or a file that cannot be read or written.");
 
   if (auto status = flow::parse_command_line(app, argc, argv)) return *status;
 
@@ -117,6 +147,10 @@ int main(int argc, char** argv) {
       int status = compile_and_report(build_options, program);
       if (status != kExitOk || !program || !program->ok) return status == kExitOk ? kExitErrors : status;
       return flow::run_build(*program, build_output);
+    }
+    if (fmt->parsed()) {
+      fmt_options.colour = use_colour(fmt_colour);
+      return flow::run_fmt(fmt_options);
     }
     return kExitUsage;
   });

@@ -43,7 +43,7 @@ std::string AstBuilder::doc_comment(antlr4::ParserRuleContext* ctx) const {
     SourceRange r = range(token);
     std::string_view line = file_.text().substr(r.begin + 3, r.end - r.begin - 3);
     if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
     if (!doc.empty()) doc += '\n';
     doc += line;
   }
@@ -111,13 +111,35 @@ std::unique_ptr<Decl> AstBuilder::decl(FP::DeclContext* ctx) {
   std::unique_ptr<Decl> d;
   antlr4::ParserRuleContext* inner = nullptr;
   antlr4::tree::TerminalNode* name = nullptr;
-  if (auto* c = ctx->enumDecl()) { d = enum_decl(c); inner = c; name = c->IDENT().empty() ? nullptr : c->IDENT(0); }
-  else if (auto* c = ctx->eventDecl()) { d = event_decl(c); inner = c; name = c->IDENT(); }
-  else if (auto* c = ctx->constDecl()) { d = const_decl(c); inner = c; name = c->IDENT(); }
-  else if (auto* c = ctx->ruleDecl()) { d = rule_decl(c); inner = c; name = c->IDENT(); }
-  else if (auto* c = ctx->decisionDecl()) { d = decision_decl(c); inner = c; name = c->IDENT(); }
-  else if (auto* c = ctx->serviceDecl()) { d = service_decl(c); inner = c; name = c->IDENT(); }
-  else if (auto* c = ctx->flowDecl()) { d = flow_decl(c); inner = c; name = c->IDENT(); }
+  if (auto* c = ctx->enumDecl()) {
+    d = enum_decl(c);
+    inner = c;
+    name = c->IDENT().empty() ? nullptr : c->IDENT(0);
+  } else if (auto* c = ctx->eventDecl()) {
+    d = event_decl(c);
+    inner = c;
+    name = c->IDENT();
+  } else if (auto* c = ctx->constDecl()) {
+    d = const_decl(c);
+    inner = c;
+    name = c->IDENT();
+  } else if (auto* c = ctx->ruleDecl()) {
+    d = rule_decl(c);
+    inner = c;
+    name = c->IDENT();
+  } else if (auto* c = ctx->decisionDecl()) {
+    d = decision_decl(c);
+    inner = c;
+    name = c->IDENT();
+  } else if (auto* c = ctx->serviceDecl()) {
+    d = service_decl(c);
+    inner = c;
+    name = c->IDENT();
+  } else if (auto* c = ctx->flowDecl()) {
+    d = flow_decl(c);
+    inner = c;
+    name = c->IDENT();
+  }
   if (!d || !name) return nullptr;
   d->name = text(name);
   d->name_range = range(name);
@@ -204,6 +226,9 @@ std::unique_ptr<Decl> AstBuilder::service_decl(FP::ServiceDeclContext* ctx) {
     s->option_ranges.push_back({item, r});
     return false;
   };
+  auto record = [&](ServiceItemKind kind, SourceRange r, int first = 0, int count = 0, bool extra = false) {
+    s->items.push_back({kind, r, first, count, extra});
+  };
   for (auto* item : ctx->serviceItem()) {
     SourceRange r = range(item);
     if (auto* c = dynamic_cast<FP::ConsumesItemContext*>(item)) {
@@ -215,15 +240,23 @@ std::unique_ptr<Decl> AstBuilder::service_decl(FP::ServiceDeclContext* ctx) {
       }
       consumes.event = qualified_name(c->qualifiedName());
       consumes.range = r;
+      record(ServiceItemKind::Consumes, r, static_cast<int>(s->consumes.size()));
       s->consumes.push_back(std::move(consumes));
     } else if (auto* p = dynamic_cast<FP::PublishesItemContext*>(item)) {
+      int first = static_cast<int>(s->publishes.size());
       for (auto& n : name_list(p->qualifiedName())) s->publishes.push_back(std::move(n));
+      record(ServiceItemKind::Publishes, r, first, static_cast<int>(s->publishes.size()) - first);
     } else if (auto* e = dynamic_cast<FP::ExecItemContext*>(item)) {
-      if (e->STRING() && set_impl(ServiceImpl::Exec, r)) s->exec_command = string_literal(e->STRING());
+      if (!e->STRING()) continue;
+      record(ServiceItemKind::Exec, r);
+      if (set_impl(ServiceImpl::Exec, r)) s->exec_command = string_literal(e->STRING());
     } else if (auto* b = dynamic_cast<FP::BuiltinItemContext*>(item)) {
-      if (b->STRING() && set_impl(ServiceImpl::Builtin, r)) s->builtin_name = string_literal(b->STRING());
+      if (!b->STRING()) continue;
+      record(ServiceItemKind::Builtin, r);
+      if (set_impl(ServiceImpl::Builtin, r)) s->builtin_name = string_literal(b->STRING());
     } else if (auto* em = dynamic_cast<FP::EmitItemContext*>(item)) {
-      if (!em->qualifiedName() || !set_impl(ServiceImpl::Emit, r)) continue;
+      if (!em->qualifiedName()) continue;
+      bool counted = set_impl(ServiceImpl::Emit, r);
       Emit emit;
       emit.target = qualified_name(em->qualifiedName());
       emit.range = r;
@@ -246,22 +279,32 @@ std::unique_ptr<Decl> AstBuilder::service_decl(FP::ServiceDeclContext* ctx) {
         emit.inits.push_back(std::move(out));
       }
       if (em->expr()) emit.when = expr(em->expr());
-      s->emits.push_back(std::move(emit));
+      auto& into = counted ? s->emits : s->extra_emits;
+      record(ServiceItemKind::Emit, r, static_cast<int>(into.size()), 0, !counted);
+      into.push_back(std::move(emit));
     } else if (auto* t = dynamic_cast<FP::TimeoutItemContext*>(item)) {
-      if (!option_seen("timeout", r) && t->DURATION()) s->timeout_us = duration_literal(t->DURATION());
+      if (!t->DURATION()) continue;
+      record(ServiceItemKind::Timeout, r);
+      if (!option_seen("timeout", r)) s->timeout_us = duration_literal(t->DURATION());
     } else if (auto* rt = dynamic_cast<FP::RetryItemContext*>(item)) {
-      if (option_seen("retry", r) || !rt->INT()) continue;
+      if (!rt->INT()) continue;
+      record(ServiceItemKind::Retry, r);
+      if (option_seen("retry", r)) continue;
       std::string digits;
-      for (char c : text(rt->INT())) if (c != '_') digits += c;
+      for (char c : text(rt->INT()))
+        if (c != '_') digits += c;
       errno = 0;
       long long v = std::strtoll(digits.c_str(), nullptr, 10);
       if (errno == ERANGE) diags_.report(DiagKind::InvalidLiteral, range(rt->INT()), "integer literal out of range");
       s->retry = v;
       if (rt->DURATION()) s->backoff_us = duration_literal(rt->DURATION());
     } else if (auto* cc = dynamic_cast<FP::ConcurrencyItemContext*>(item)) {
-      if (option_seen("concurrency", r) || !cc->INT()) continue;
+      if (!cc->INT()) continue;
+      record(ServiceItemKind::Concurrency, r);
+      if (option_seen("concurrency", r)) continue;
       std::string digits;
-      for (char c : text(cc->INT())) if (c != '_') digits += c;
+      for (char c : text(cc->INT()))
+        if (c != '_') digits += c;
       errno = 0;
       long long v = std::strtoll(digits.c_str(), nullptr, 10);
       if (errno == ERANGE) diags_.report(DiagKind::InvalidLiteral, range(cc->INT()), "integer literal out of range");
@@ -273,13 +316,19 @@ std::unique_ptr<Decl> AstBuilder::service_decl(FP::ServiceDeclContext* ctx) {
 
 std::unique_ptr<Decl> AstBuilder::flow_decl(FP::FlowDeclContext* ctx) {
   auto f = std::make_unique<FlowDecl>();
+  auto add_names = [&](FlowItemKind kind, SourceRange r, std::vector<QualifiedName>& into,
+                       const std::vector<FP::QualifiedNameContext*>& written) {
+    int first = static_cast<int>(into.size());
+    for (auto& n : name_list(written)) into.push_back(std::move(n));
+    f->items.push_back({kind, r, first, static_cast<int>(into.size()) - first});
+  };
   for (auto* item : ctx->flowItem()) {
     if (auto* s = dynamic_cast<FP::StartItemContext*>(item)) {
-      for (auto& n : name_list(s->qualifiedName())) f->starts.push_back(std::move(n));
+      add_names(FlowItemKind::Start, range(item), f->starts, s->qualifiedName());
     } else if (auto* a = dynamic_cast<FP::AcceptsItemContext*>(item)) {
-      for (auto& n : name_list(a->qualifiedName())) f->accepts.push_back(std::move(n));
+      add_names(FlowItemKind::Accepts, range(item), f->accepts, a->qualifiedName());
     } else if (auto* e = dynamic_cast<FP::EndItemContext*>(item)) {
-      for (auto& n : name_list(e->qualifiedName())) f->ends.push_back(std::move(n));
+      add_names(FlowItemKind::End, range(item), f->ends, e->qualifiedName());
     } else if (auto* on = dynamic_cast<FP::OnItemContext*>(item)) {
       auto names = on->qualifiedName();
       if (names.size() < 2) continue;
@@ -288,6 +337,7 @@ std::unique_ptr<Decl> AstBuilder::flow_decl(FP::FlowDeclContext* ctx) {
       for (size_t i = 1; i < names.size(); ++i) sub.services.push_back(qualified_name(names[i]));
       if (on->expr()) sub.condition = expr(on->expr());
       sub.range = range(on);
+      f->items.push_back({FlowItemKind::On, sub.range, static_cast<int>(f->subscriptions.size()), 1});
       f->subscriptions.push_back(std::move(sub));
     }
   }
@@ -333,29 +383,44 @@ std::string AstBuilder::string_literal(antlr4::tree::TerminalNode* node) {
       case 'u': {
         size_t close = raw.find('}', i);
         uint32_t cp = 0;
-        bool ok = i + 1 < end && raw[i + 1] == '{' && close != std::string_view::npos && close > i + 2 &&
-                  close - i - 2 <= 6;
+        bool ok =
+            i + 1 < end && raw[i + 1] == '{' && close != std::string_view::npos && close > i + 2 && close - i - 2 <= 6;
         if (ok) {
           for (size_t k = i + 2; k < close; ++k) {
             char h = raw[k];
-            int v = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+            int v = h >= '0' && h <= '9'   ? h - '0'
+                    : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                    : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                           : -1;
             if (v < 0) ok = false;
             cp = cp * 16 + static_cast<uint32_t>(v < 0 ? 0 : v);
           }
         }
         if (!ok || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
           size_t stop = close != std::string_view::npos && close < end ? close + 1 : i + 1;
-          diags_.report(DiagKind::InvalidLiteral,
-                        {&file_, r.begin + static_cast<uint32_t>(escape_begin), r.begin + static_cast<uint32_t>(stop)},
-                        "invalid unicode escape")
+          diags_
+              .report(DiagKind::InvalidLiteral,
+                      {&file_, r.begin + static_cast<uint32_t>(escape_begin), r.begin + static_cast<uint32_t>(stop)},
+                      "invalid unicode escape")
               .help = "write a code point as \\u{1F600} (1 to 6 hex digits, at most 10FFFF)";
           i = stop - 1;
           break;
         }
-        if (cp < 0x80) out += static_cast<char>(cp);
-        else if (cp < 0x800) { out += static_cast<char>(0xC0 | (cp >> 6)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
-        else if (cp < 0x10000) { out += static_cast<char>(0xE0 | (cp >> 12)); out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
-        else { out += static_cast<char>(0xF0 | (cp >> 18)); out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F)); out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
+        if (cp < 0x80)
+          out += static_cast<char>(cp);
+        else if (cp < 0x800) {
+          out += static_cast<char>(0xC0 | (cp >> 6));
+          out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+          out += static_cast<char>(0xE0 | (cp >> 12));
+          out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+          out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+          out += static_cast<char>(0xF0 | (cp >> 18));
+          out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+          out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+          out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
         i = close;
         break;
       }
@@ -363,9 +428,10 @@ std::string AstBuilder::string_literal(antlr4::tree::TerminalNode* node) {
         // Include the whole (possibly multi-byte) escaped character in the range.
         size_t stop = i + 1;
         while (stop < end && (static_cast<unsigned char>(raw[stop]) & 0xC0) == 0x80) ++stop;
-        diags_.report(DiagKind::InvalidLiteral,
-                      {&file_, r.begin + static_cast<uint32_t>(escape_begin), r.begin + static_cast<uint32_t>(stop)},
-                      "unknown escape sequence")
+        diags_
+            .report(DiagKind::InvalidLiteral,
+                    {&file_, r.begin + static_cast<uint32_t>(escape_begin), r.begin + static_cast<uint32_t>(stop)},
+                    "unknown escape sequence")
             .help = "the escapes are \\\" \\\\ \\n \\t and \\u{...}";
         i = stop - 1;
       }
@@ -380,9 +446,9 @@ ExprPtr AstBuilder::expr(FP::ExprContext* ctx) {
   // without limit.
   if (depth_ >= kMaxNestingDepth * 4) {
     if (!reported_depth_) {
-      diags_.report(DiagKind::NestingTooDeep, range(ctx),
-                    "expression nested too deeply (more than " + std::to_string(kMaxNestingDepth * 4) +
-                        " levels)")
+      diags_
+          .report(DiagKind::NestingTooDeep, range(ctx),
+                  "expression nested too deeply (more than " + std::to_string(kMaxNestingDepth * 4) + " levels)")
           .help = "split the expression into named rules";
       reported_depth_ = true;
     }
@@ -447,7 +513,9 @@ ExprPtr AstBuilder::expr_unguarded(FP::ExprContext* ctx) {
     return e;
   };
   if (auto* m = dynamic_cast<FP::MulExprContext*>(ctx); m && m->op) {
-    BinaryOp op = m->op->getType() == FP::STAR ? BinaryOp::Mul : m->op->getType() == FP::SLASH ? BinaryOp::Div : BinaryOp::Mod;
+    BinaryOp op = m->op->getType() == FP::STAR    ? BinaryOp::Mul
+                  : m->op->getType() == FP::SLASH ? BinaryOp::Div
+                                                  : BinaryOp::Mod;
     return binary(op, m->expr(0), m->expr(1));
   }
   if (auto* a = dynamic_cast<FP::AddExprContext*>(ctx); a && a->op) {
@@ -487,12 +555,13 @@ ExprPtr AstBuilder::primary(FP::PrimaryContext* ctx, SourceRange r) {
   if (auto* i = dynamic_cast<FP::IntLitContext*>(ctx)) {
     auto e = make(ExprKind::Int);
     std::string digits;
-    for (char c : text(i->INT())) if (c != '_') digits += c;
+    for (char c : text(i->INT()))
+      if (c != '_') digits += c;
     errno = 0;
     unsigned long long v = std::strtoull(digits.c_str(), nullptr, 10);
     if (errno == ERANGE || v > 9223372036854775808ULL) {
-      diags_.report(DiagKind::InvalidLiteral, r, "integer literal out of range")
-          .help = "int is 64-bit signed: at most 9223372036854775807";
+      diags_.report(DiagKind::InvalidLiteral, r, "integer literal out of range").help =
+          "int is 64-bit signed: at most 9223372036854775807";
     } else if (v == 9223372036854775808ULL) {
       // Only valid under unary minus (folded there). Report it here when it
       // is not: a lexical error stops checking, so a later pass would never
@@ -502,8 +571,8 @@ ExprPtr AstBuilder::primary(FP::PrimaryContext* ctx, SourceRange r) {
       if (dynamic_cast<FP::NegExprContext*>(up)) {
         e->text = "overflow-min";
       } else {
-        diags_.report(DiagKind::InvalidLiteral, r, "integer literal out of range")
-            .help = "int is 64-bit signed: at most 9223372036854775807";
+        diags_.report(DiagKind::InvalidLiteral, r, "integer literal out of range").help =
+            "int is 64-bit signed: at most 9223372036854775807";
       }
       e->int_value = 0;
     } else {
@@ -514,7 +583,8 @@ ExprPtr AstBuilder::primary(FP::PrimaryContext* ctx, SourceRange r) {
   if (auto* f = dynamic_cast<FP::FloatLitContext*>(ctx)) {
     auto e = make(ExprKind::Float);
     std::string digits;
-    for (char c : text(f->FLOAT())) if (c != '_') digits += c;
+    for (char c : text(f->FLOAT()))
+      if (c != '_') digits += c;
     e->float_value = std::strtod(digits.c_str(), nullptr);
     if (std::isinf(e->float_value)) diags_.report(DiagKind::InvalidLiteral, r, "float literal out of range");
     return e;
@@ -538,7 +608,9 @@ ExprPtr AstBuilder::primary(FP::PrimaryContext* ctx, SourceRange r) {
   if (auto* t = dynamic_cast<FP::TimestampLitContext*>(ctx)) {
     auto e = make(ExprKind::Timestamp);
     auto value = parse_timestamp(text(t->TIMESTAMP()).substr(1));
-    if (!value) diags_.report(DiagKind::InvalidLiteral, r, "invalid timestamp").help = "timestamps are RFC 3339: @2026-01-31T12:00:00Z";
+    if (!value)
+      diags_.report(DiagKind::InvalidLiteral, r, "invalid timestamp").help =
+          "timestamps are RFC 3339: @2026-01-31T12:00:00Z";
     e->int_value = value.value_or(0);
     return e;
   }
@@ -556,6 +628,7 @@ ExprPtr AstBuilder::primary(FP::PrimaryContext* ctx, SourceRange r) {
   if (auto* p = dynamic_cast<FP::ParenExprContext*>(ctx)) {
     if (!p->expr()) return error_expr(r);
     auto inner = expr(p->expr());
+    inner->parenthesized = true;
     return inner;
   }
   return error_expr(r);

@@ -59,9 +59,15 @@ std::string describe_token(antlr4::Token* token, const antlr4::dfa::Vocabulary& 
 std::string describe_expected(const antlr4::misc::IntervalSet& expected, const antlr4::dfa::Vocabulary& vocabulary) {
   std::vector<std::string> names;
   for (size_t type : expected.toList()) {
-    if (type == static_cast<size_t>(antlr4::Token::EOF)) { names.push_back("end of file"); continue; }
+    if (type == static_cast<size_t>(antlr4::Token::EOF)) {
+      names.push_back("end of file");
+      continue;
+    }
     std::string literal = vocabulary.getLiteralName(type);
-    if (!literal.empty()) { names.push_back(literal); continue; }
+    if (!literal.empty()) {
+      names.push_back(literal);
+      continue;
+    }
     switch (type) {
       case FP::IDENT: names.push_back("a name"); break;
       case FP::STRING: names.push_back("a string"); break;
@@ -87,12 +93,16 @@ class DeclarationRegions {
   explicit DeclarationRegions(antlr4::CommonTokenStream& tokens) {
     for (antlr4::Token* token : tokens.getTokens()) {
       switch (token->getType()) {
-        case FP::MODULE: case FP::IMPORT: case FP::ENUM: case FP::EVENT: case FP::CONST:
-        case FP::RULE: case FP::DECISION: case FP::SERVICE: case FP::FLOW:
-          starts_.push_back(token->getTokenIndex());
-          break;
-        default:
-          break;
+        case FP::MODULE:
+        case FP::IMPORT:
+        case FP::ENUM:
+        case FP::EVENT:
+        case FP::CONST:
+        case FP::RULE:
+        case FP::DECISION:
+        case FP::SERVICE:
+        case FP::FLOW: starts_.push_back(token->getTokenIndex()); break;
+        default: break;
       }
     }
   }
@@ -108,7 +118,10 @@ class SyntaxErrorCollector : public antlr4::BaseErrorListener {
  public:
   SyntaxErrorCollector(const SourceFile& file, const DecodedText& decoded, DiagnosticEngine& diags,
                        const DeclarationRegions& regions, std::set<long> regions_with_errors)
-      : file_(file), decoded_(decoded), diags_(diags), regions_(regions),
+      : file_(file),
+        decoded_(decoded),
+        diags_(diags),
+        regions_(regions),
         regions_with_errors_(std::move(regions_with_errors)) {}
 
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t, size_t,
@@ -141,7 +154,8 @@ class SyntaxErrorCollector : public antlr4::BaseErrorListener {
     if (++count_ > kMaxSyntaxErrors) return;
     if (count_ == kMaxSyntaxErrors) {
       // Random bytes would otherwise produce thousands of errors.
-      diags_.report(DiagKind::SyntaxError, offending ? token_range(file_, decoded_, offending) : SourceRange{&file_, 0, 0},
+      diags_.report(DiagKind::SyntaxError,
+                    offending ? token_range(file_, decoded_, offending) : SourceRange{&file_, 0, 0},
                     "too many syntax errors; stopping here");
       return;
     }
@@ -196,6 +210,9 @@ bool vet_tokens(antlr4::CommonTokenStream& tokens, const SourceFile& file, const
   for (antlr4::Token* token : tokens.getTokens()) {
     auto* writable = dynamic_cast<antlr4::WritableToken*>(token);
     int type = static_cast<int>(token->getType());
+    // Comments (hidden channels) are not code: they neither nest nor end a
+    // run of bad characters.
+    if (type == FP::LINE_COMMENT || type == FP::BLOCK_COMMENT || type == FP::DOC_COMMENT) continue;
     switch (type) {
       case FP::UNTERMINATED_STRING:
         if (auto* d = lexical(DiagKind::UnterminatedString, token, "unterminated string literal")) {
@@ -225,14 +242,15 @@ bool vet_tokens(antlr4::CommonTokenStream& tokens, const SourceFile& file, const
         writable->setChannel(antlr4::Token::HIDDEN_CHANNEL);
         break;
       }
-      case FP::LPAREN: case FP::LBRACK: case FP::LBRACE:
-        ++depth;
-        break;
-      case FP::RPAREN: case FP::RBRACK: case FP::RBRACE:
+      case FP::LPAREN:
+      case FP::LBRACK:
+      case FP::LBRACE: ++depth; break;
+      case FP::RPAREN:
+      case FP::RBRACK:
+      case FP::RBRACE:
         if (depth > 0) --depth;
         break;
-      default:
-        break;
+      default: break;
     }
     // Prefix operators recurse in the parser like brackets do.
     bool prefix = type == FP::NOT || type == FP::IF || type == FP::THEN || type == FP::ELSE ||
@@ -241,11 +259,14 @@ bool vet_tokens(antlr4::CommonTokenStream& tokens, const SourceFile& file, const
     bool operand = type == FP::IDENT || type == FP::INT || type == FP::FLOAT || type == FP::STRING ||
                    type == FP::DURATION || type == FP::TIMESTAMP || type == FP::TRUE || type == FP::FALSE ||
                    type == FP::NONE || type == FP::IT;
-    if (prefix) ++prefix_run;
-    else if (operand) prefix_run = 0;
+    if (prefix)
+      ++prefix_run;
+    else if (operand)
+      prefix_run = 0;
     if (depth + prefix_run > kMaxNestingDepth) {
-      diags.report(DiagKind::NestingTooDeep, token_range(file, decoded, token),
-                   "nesting too deep (more than " + std::to_string(kMaxNestingDepth) + " levels)")
+      diags
+          .report(DiagKind::NestingTooDeep, token_range(file, decoded, token),
+                  "nesting too deep (more than " + std::to_string(kMaxNestingDepth) + " levels)")
           .help = "split deeply nested expressions into named rules";
       return false;
     }
@@ -255,9 +276,33 @@ bool vet_tokens(antlr4::CommonTokenStream& tokens, const SourceFile& file, const
   return true;
 }
 
+void collect_comments(antlr4::CommonTokenStream& tokens, const SourceFile& file, const DecodedText& decoded,
+                      std::vector<Comment>& out) {
+  for (antlr4::Token* token : tokens.getTokens()) {
+    Comment::Kind kind;
+    switch (token->getType()) {
+      case FP::LINE_COMMENT: kind = Comment::Kind::Line; break;
+      case FP::BLOCK_COMMENT: kind = Comment::Kind::Block; break;
+      case FP::DOC_COMMENT: kind = Comment::Kind::Doc; break;
+      default: continue;
+    }
+    Comment comment;
+    comment.kind = kind;
+    comment.range = token_range(file, decoded, token);
+    comment.start = file.line_column(comment.range.begin);
+    comment.text = std::string(file.text().substr(comment.range.begin, comment.range.end - comment.range.begin));
+    out.push_back(std::move(comment));
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<ast::Module> parse_module(const SourceFile& file, DiagnosticEngine& diags) {
+  return parse_module(file, diags, nullptr);
+}
+
+std::unique_ptr<ast::Module> parse_module(const SourceFile& file, DiagnosticEngine& diags,
+                                          std::vector<Comment>* comments) {
   DecodedText decoded = parse_detail::decode_utf8(std::string(file.text()));
   CodePointStream input(decoded.code_points);
   input.name = file.path();
@@ -265,6 +310,7 @@ std::unique_ptr<ast::Module> parse_module(const SourceFile& file, DiagnosticEngi
   lexer.removeErrorListeners();  // BAD_CHAR makes the lexer total
   antlr4::CommonTokenStream tokens(&lexer);
   tokens.fill();
+  if (comments) collect_comments(tokens, file, decoded, *comments);
 
   size_t diagnostics_before = diags.diagnostics().size();
   DeclarationRegions regions(tokens);
@@ -281,8 +327,9 @@ std::unique_ptr<ast::Module> parse_module(const SourceFile& file, DiagnosticEngi
     utf8_reported |= diags.diagnostics()[i].kind == DiagKind::InvalidUtf8;
   }
   if (decoded.first_invalid_byte != UINT32_MAX && !utf8_reported) {
-    diags.report(DiagKind::InvalidUtf8, {&file, decoded.first_invalid_byte, decoded.first_invalid_byte + 1},
-                 "invalid UTF-8 byte sequence")
+    diags
+        .report(DiagKind::InvalidUtf8, {&file, decoded.first_invalid_byte, decoded.first_invalid_byte + 1},
+                "invalid UTF-8 byte sequence")
         .help = "Flow source files are UTF-8";
   }
 

@@ -9,6 +9,7 @@
 #include "ingress/event_encoder.h"
 #include "journal/journal_reader.h"
 #include "layout/event_builder.h"
+#include "services/builtin_sinks.h"
 #include "support/time_format.h"
 
 namespace flow::runtime {
@@ -73,7 +74,8 @@ Engine::Engine(LoadedApp& app, RunOptions options, std::ostream& log)
   ExecRunnerOptions runner_options;
   runner_options.log = [this](const LogLine& line) { log_ << line.line << "\n"; };
   // An exec service may only emit what it publishes, and only valid events.
-  runner_options.validator = [this](std::size_t index, const std::vector<RawEmit>& emits) -> std::optional<std::string> {
+  runner_options.validator = [this](std::size_t index,
+                                    const std::vector<RawEmit>& emits) -> std::optional<std::string> {
     const ast::ServiceDecl* service = exec_services_[index];
     Arena scratch;
     for (const auto& emit : emits) {
@@ -114,7 +116,10 @@ Engine::~Engine() = default;
 
 void Engine::recover() {
   // Earlier runs: their definition versions and their running instances.
-  bool definition_known = false;
+  // A version is recorded when it becomes active: the first time, and again
+  // when a run switches back to it after another (the journal's timeline of
+  // versions then says which was in force when).
+  std::string last_active;
   journal::JournalReader reader(options_.journal_dir);
   journal::Record record;
   uint64_t events = 0;
@@ -125,7 +130,7 @@ void Engine::recover() {
       if (decode(payload, r)) instances_.apply(r);
     } else if (record.type == static_cast<uint8_t>(RecordKind::Definition)) {
       DefinitionRecord r;
-      if (decode(payload, r) && r.hash == app_.content_hash) definition_known = true;
+      if (decode(payload, r)) last_active = r.hash;
     } else if (record.type == static_cast<uint8_t>(RecordKind::Event)) {
       ++events;
     }
@@ -135,7 +140,7 @@ void Engine::recover() {
     log_ << "flowrt: continuing journal " << options_.journal_dir << ": " << events << " earlier events, "
          << instances_.running_count() << " running instances\n";
   }
-  if (!definition_known) {
+  if (last_active != app_.content_hash) {
     DefinitionRecord def{app_.content_hash, wall_now_us(), app_.source_path, app_.artifact_bytes};
     append(RecordKind::Definition, encode(def));
     writer_.commit();
@@ -148,14 +153,22 @@ void Engine::append(RecordKind kind, const std::string& payload) {
 
 // Ids are unique across runs of one journal: every id is spent on an event
 // record, so a run's ids stay below the next run's starting sequence.
-std::string Engine::new_event_id() { return "e" + std::to_string(id_base_ + id_counter_++); }
+std::string Engine::new_event_id() {
+  return "e" + std::to_string(id_base_ + id_counter_++);
+}
 
 std::string Engine::key_of(const EventType& type, const uint8_t* data) const {
   int key = type.decl->key_index;
   if (key < 0) return "";
-  eval::Value v = eval::read_field(*type.layout, data, key);
-  if (v.kind() == eval::ValueKind::String) return v.as_string();
-  if (v.kind() == eval::ValueKind::Int) return std::to_string(v.as_int());
+  // Read straight from the slot: this runs for every event.
+  const layout::FieldLayout& field = type.layout->fields[static_cast<size_t>(key)];
+  if (field.optional && !type.layout->present(data, key)) return "";
+  const Type* value_type = field.optional ? field.type->element : field.type;
+  if (value_type->kind == TypeKind::String) {
+    auto text = layout::load<FlowStr>(data + field.offset);
+    return std::string(text.data, text.size);
+  }
+  if (value_type->kind == TypeKind::Int) return std::to_string(layout::load<int64_t>(data + field.offset));
   return "";
 }
 
@@ -168,8 +181,8 @@ void Engine::reject(int64_t line_number, std::string_view raw, const std::string
     // std.runtime.InputRejected: a flow may alert on bad input.
     layout::EventBuilder builder(*input_rejected_type_->layout, arena_);
     const auto& l = *input_rejected_type_->layout;
-    builder.set_string(l.field_index("input_id"), "rejected-" + std::to_string(line_number) + "-" +
-                                                      std::to_string(id_base_ + id_counter_));
+    builder.set_string(l.field_index("input_id"),
+                       "rejected-" + std::to_string(line_number) + "-" + std::to_string(id_base_ + id_counter_));
     builder.set_int(l.field_index("line"), line_number);
     builder.set_string(l.field_index("reason"), reason);
     builder.set_string(l.field_index("raw"), raw);
@@ -182,7 +195,7 @@ void Engine::dead_letter(const DeadLetterRecord& dead, const std::string& event_
   ++summary_.dead_lettered;
   append(RecordKind::DeadLetter, encode(dead));
   if (Instance* instance = instances_.find(dead.instance)) {
-    set_status(*instance, dead.flow, InstanceStatus::Failed, dead.event);
+    set_status(*instance, dead.flow, InstanceStatus::Failed, dead.event, dead.time_us);
   }
   log_ << "flowrt: dead-lettered delivery " << dead.delivery << " to " << dead.service << " after " << dead.attempts
        << " attempt(s): " << dead.error << "\n";
@@ -203,23 +216,21 @@ void Engine::dead_letter(const DeadLetterRecord& dead, const std::string& event_
 
 void Engine::publish_runtime_event(const EventType& type, const uint8_t* data, const std::string& instance_id,
                                    const std::string& causation) {
-  const dispatch::EventRoutes* routes = app_.table.find(type.decl);
-  if (!routes || (routes->starts.empty() && routes->routes.empty())) return;  // nobody listens
-  Work work;
+  const EventPlan& plan = plan_of(type);
+  if (!plan.routes || (plan.routes->starts.empty() && plan.routes->routes.empty())) return;  // nobody listens
+  Work& work = queue_.emplace_back();
   work.type = &type;
   work.data = data;
-  work.record.id = new_event_id();
-  work.record.type = type.qualified_name;
-  work.record.key = key_of(type, data);
-  work.record.causation = causation;
-  work.record.source = "flowrt";
-  work.record.time_us = wall_now_us();
+  work.id = new_event_id();
+  work.key = key_of(type, data);
+  work.causation = causation;
+  work.source = "flowrt";
+  work.time_us = wall_now_us();
   // It belongs to the instance it is about, or (input) starts its own.
-  work.record.instance = instance_id.empty() ? work.record.key : instance_id;
-  Instance& instance = instances_.get_or_create(work.record.instance, work.record.key);
-  for (const auto* flow : routes->starts) enter_flow(instance, name_of(flow), work.record.id);
-  ++summary_.events_out[type.name];
-  queue_.push_back(std::move(work));
+  work.instance = instance_id.empty() ? work.key : instance_id;
+  Instance& instance = instances_.get_or_create(work.instance, work.key);
+  for (const std::string* flow : plan.starts) enter_flow(instance, *flow, work.id, work.time_us);
+  count_event(events_out_, type);
   run_queue();  // a no-op when called from inside a dispatch: the outer loop takes it
 }
 
@@ -232,36 +243,47 @@ void Engine::ingest(std::string_view line, int64_t line_number) {
     return;
   }
   const EventType& type = *decoded.type;
-  const dispatch::EventRoutes* routes = app_.table.find(type.decl);
-  std::string key = key_of(type, decoded.instance);
-  Work work;
+  const EventPlan& plan = plan_of(type);
+  const dispatch::EventRoutes* routes = plan.routes;
+  // Built in place at the back of the queue (taken back on rejection), so
+  // the queue never moves an event.
+  Work& work = queue_.emplace_back();
   work.type = &type;
   work.data = decoded.instance;
-  work.record.id = decoded.id ? std::string(*decoded.id) : new_event_id();
-  work.record.type = type.qualified_name;
-  work.record.key = key;
-  work.record.source = decoded.source ? std::string(*decoded.source) : "flowrt";
-  work.record.subject = decoded.subject ? std::string(*decoded.subject) : "";
-  work.record.time_us = decoded.time ? *decoded.time : wall_now_us();
-  work.record.input_line = line_number;
+  work.key = key_of(type, decoded.instance);
+  if (decoded.id) {
+    work.id = *decoded.id;
+  } else {
+    work.id = new_event_id();
+  }
+  if (decoded.source) {
+    work.source = *decoded.source;
+  } else {
+    work.source = "flowrt";
+  }
+  if (decoded.subject) work.subject = *decoded.subject;
+  int64_t now = wall_now_us();
+  work.time_us = decoded.time ? *decoded.time : now;
+  work.input_line = line_number;
 
   if (routes && !routes->starts.empty()) {
     // A start begins an instance named by its key (or, without a key, by its
     // id); a start whose key names a running instance joins it.
-    std::string id = key.empty() ? work.record.id : key;
-    Instance& instance = instances_.get_or_create(id, key);
-    work.record.instance = id;
-    for (const auto* flow : routes->starts) enter_flow(instance, flow->qualified_name(), work.record.id);
+    work.instance = work.key.empty() ? work.id : work.key;
+    Instance& instance = instances_.get_or_create(work.instance, work.key);
+    for (const std::string* flow : plan.starts) enter_flow(instance, *flow, work.id, now);
   } else if (routes && !routes->accepts.empty()) {
-    Instance* instance = key.empty() ? nullptr : instances_.find(key);
+    Instance* instance = work.key.empty() ? nullptr : instances_.find(work.key);
     if (!instance || !instance->running()) {
-      reject(line_number, line,
-             "no running instance with key '" + key + "' for " + type.name + " (it joins a running instance of " +
-                 routes->accepts[0]->name + " by its key)");
+      std::string reason = "no running instance with key '" + work.key + "' for " + type.name +
+                           " (it joins a running instance of " + routes->accepts[0]->name + " by its key)";
+      queue_.pop_back();
+      reject(line_number, line, reason);
       return;
     }
-    work.record.instance = instance->id;
+    work.instance = instance->id;
   } else {
+    queue_.pop_back();
     std::string entries;
     for (const auto& e : app_.table.events) {
       if (e.starts.empty() && e.accepts.empty()) continue;
@@ -272,15 +294,14 @@ void Engine::ingest(std::string_view line, int64_t line_number) {
     return;
   }
   ++summary_.accepted;
-  ++summary_.events_in[type.name];
-  queue_.push_back(std::move(work));
+  count_event(events_in_, type);
   run_queue();
   if (runner_->pending() > 0) {
     runner_->poll(0, outcomes_);
     handle_outcomes();
   }
   if (options_.progress && summary_.lines % 4096 == 0) {
-    int64_t now = wall_now_us();
+    now = wall_now_us();
     if (now - last_progress_us_ > 500000) {
       last_progress_us_ = now;
       double seconds = static_cast<double>(now - started_us_) / 1e6;
@@ -294,10 +315,11 @@ void Engine::ingest(std::string_view line, int64_t line_number) {
 void Engine::run_queue() {
   if (running_queue_) return;
   running_queue_ = true;
+  // Dispatched in place: a dispatch appends what it causes to the back,
+  // which leaves references to the front valid (std::deque).
   while (!queue_.empty()) {
-    Work work = std::move(queue_.front());
+    dispatch(queue_.front());
     queue_.pop_front();
-    dispatch(work);
   }
   running_queue_ = false;
   // Nothing refers to event memory once the queue is empty: exec deliveries
@@ -305,172 +327,233 @@ void Engine::run_queue() {
   arena_.reset();
 }
 
-void Engine::enter_flow(Instance& instance, const std::string& flow, const std::string& event_id) {
-  if (instance.flow(flow)) return;
-  instance.flows.push_back({flow, InstanceStatus::Active});
-  InstanceRecord r{instance.id, instance.key, flow, InstanceStatus::Active, event_id, wall_now_us()};
-  append(RecordKind::Instance, encode(r));
+void Engine::count_event(std::vector<uint64_t>& counts, const EventType& type) {
+  if (counts.size() <= static_cast<size_t>(type.index)) counts.resize(static_cast<size_t>(type.index) + 1);
+  ++counts[static_cast<size_t>(type.index)];
 }
 
-void Engine::set_status(Instance& instance, const std::string& flow, InstanceStatus status,
-                        const std::string& event_id) {
+const Engine::EventPlan& Engine::plan_of(const EventType& type) {
+  auto index = static_cast<size_t>(type.index);
+  if (index >= plans_.size()) {
+    plans_.resize(index + 1);
+    planned_.resize(index + 1);
+  }
+  EventPlan& plan = plans_[index];
+  if (planned_[index]) return plan;
+  planned_[index] = true;
+  plan.routes = app_.table.find(type.decl);
+  if (!plan.routes) return plan;
+  for (const auto* flow : plan.routes->starts) plan.starts.push_back(&name_of(flow));
+  for (const auto* flow : plan.routes->ends) plan.ends.push_back(&name_of(flow));
+  for (const auto& route : plan.routes->routes) {
+    RoutePlan& named = plan.routes_named.emplace_back();
+    named.flow = &name_of(route.flow);
+    for (const auto* service : route.services) named.services.push_back(&name_of(service));
+  }
+  return plan;
+}
+
+std::string_view Engine::function_name(const ir::Function* function) {
+  if (function_names_.size() <= function->id) function_names_.resize(function->id + 1);
+  std::string& name = function_names_[function->id];
+  if (name.empty()) name = function->decl ? name_of(function->decl) : function->name;
+  return name;
+}
+
+void Engine::enter_flow(Instance& instance, const std::string& flow, std::string_view event_id, int64_t now) {
+  if (instance.flow(flow)) return;
+  instance.flows.push_back({flow, InstanceStatus::Active});
+  record_.clear();
+  encode_into(record_, InstanceRecordView{instance.id, instance.key, flow, InstanceStatus::Active, event_id, now});
+  append(RecordKind::Instance, record_);
+}
+
+void Engine::set_status(Instance& instance, const std::string& flow, InstanceStatus status, std::string_view event_id,
+                        int64_t now) {
   FlowState* state = instance.flow(flow);
   if (!state || state->status == status || state->status != InstanceStatus::Active) return;
   state->status = status;
-  InstanceRecord r{instance.id, instance.key, flow, status, event_id, wall_now_us()};
-  append(RecordKind::Instance, encode(r));
+  record_.clear();
+  encode_into(record_, InstanceRecordView{instance.id, instance.key, flow, status, event_id, now});
+  append(RecordKind::Instance, record_);
+}
+
+void Engine::journal_event(const Work& work) {
+  data_json_.clear();
+  append_data_json(data_json_, *work.type, work.data);
+  record_.clear();
+  encode_into(record_, EventRecordView{work.id, work.type->qualified_name, work.instance, work.key, work.causation,
+                                       work.delivery, work.service ? std::string_view(*work.service) : "",
+                                       source_of(work), work.subject, work.time_us, work.dispatched_us, work.input_line,
+                                       app_.content_hash, data_json_});
+  append(RecordKind::Event, record_);
 }
 
 void Engine::dispatch(Work& work) {
   int64_t now = wall_now_us();
-  work.record.dispatched_us = now;
-  work.record.definition = app_.content_hash;
-  work.record.data_json.clear();
-  append_data_json(work.record.data_json, *work.type, work.data);
-  scratch_.clear();
-  encode_into(scratch_, work.record);
-  append(RecordKind::Event, scratch_);
+  work.dispatched_us = now;
+  // data_json_ keeps this event's `data` until the next dispatch (the log
+  // sink prints it).
+  journal_event(work);
   ++summary_.events_dispatched;
 
-  Instance* instance = instances_.find(work.record.instance);
-  if (!instance) instance = &instances_.get_or_create(work.record.instance, work.record.key);
-  const dispatch::EventRoutes* routes = app_.table.find(work.type->decl);
-  if (!routes) return;
+  Instance* instance = instances_.find(work.instance);
+  if (!instance) instance = &instances_.get_or_create(work.instance, work.key);
+  const EventPlan& plan = plan_of(*work.type);
+  if (!plan.routes) return;
   // An event emitted inside an instance that starts another flow enters it.
-  if (!work.record.causation.empty()) {
-    for (const auto* flow : routes->starts) enter_flow(*instance, flow->qualified_name(), work.record.id);
+  if (!work.causation.empty()) {
+    for (const std::string* flow : plan.starts) enter_flow(*instance, *flow, work.id, now);
   }
-  for (const auto* flow : routes->ends) {
-    set_status(*instance, flow->qualified_name(), InstanceStatus::Completed, work.record.id);
-  }
+  for (const std::string* flow : plan.ends) set_status(*instance, *flow, InstanceStatus::Completed, work.id, now);
 
-  for (size_t r = 0; r < routes->routes.size(); ++r) {
-    const dispatch::Route& route = routes->routes[r];
-    const std::string& flow = name_of(route.flow);
+  const auto& routes = plan.routes->routes;
+  for (size_t r = 0; r < routes.size(); ++r) {
+    const dispatch::Route& route = routes[r];
+    const RoutePlan& named = plan.routes_named[r];
+    const std::string& flow = *named.flow;
     if (route.condition >= 0) {
       trace_.clear();
       eval::EvalContext context{now, &trace_};
       eval::EvalResult result = evaluate(route.condition, work.data, context);
-      DecisionRecord decision;
-      decision.event = work.record.id;
-      decision.flow = flow;
-      decision.subscription = route.subscription;
-      decision.result = !result.ok() ? -1 : result.value().as_bool() ? 1 : 0;
-      if (!result.ok()) decision.error = result.error().message;
+      int64_t fired = !result.ok() ? -1 : result.value().as_bool() ? 1 : 0;
+      rule_values_.clear();
+      value_texts_.clear();
       for (const auto& entry : trace_) {
-        decision.rules.push_back({entry.function->decl ? name_of(entry.function->decl) : entry.function->name,
-                                  entry.ok ? entry.value.to_string() : "error"});
+        std::string_view value = "error";
+        if (entry.ok && entry.value.kind() == eval::ValueKind::Bool) {
+          value = entry.value.as_bool() ? "true" : "false";
+        } else if (entry.ok) {
+          value = value_texts_.emplace_back(entry.value.to_string());
+        }
+        rule_values_.push_back({function_name(entry.function), value});
       }
-      append(RecordKind::Decision, encode(decision));
-      if (decision.result != 1) {
-        if (decision.result < 0) {
-          log_ << "flowrt: condition of " << flow << " on " << work.type->name << " (event " << work.record.id
-               << ") failed: " << decision.error << "; treated as false\n";
+      std::string error = result.ok() ? std::string() : result.error().message;
+      record_.clear();
+      encode_into(record_, DecisionRecordView{work.id, flow, route.subscription, fired, error, rule_values_});
+      append(RecordKind::Decision, record_);
+      if (fired != 1) {
+        if (fired < 0) {
+          log_ << "flowrt: condition of " << flow << " on " << work.type->name << " (event " << work.id
+               << ") failed: " << error << "; treated as false\n";
         }
         continue;
       }
     }
     for (size_t s = 0; s < route.services.size(); ++s) {
-      std::string delivery = "d-" + work.record.id + "." + std::to_string(r) + "." + std::to_string(s);
-      deliver(route.services[s], flow, work, delivery);
+      delivery_id_.assign("d-")
+          .append(work.id)
+          .append(".")
+          .append(std::to_string(r))
+          .append(".")
+          .append(std::to_string(s));
+      deliver(route.services[s], *named.services[s], flow, work, delivery_id_);
     }
   }
-  instances_.release_if_done(work.record.instance);
+  instances_.release_if_done(work.instance);
 }
 
-void Engine::deliver(const ast::ServiceDecl* service, const std::string& flow, Work& work,
-                     const std::string& delivery_id) {
+void Engine::deliver(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow,
+                     Work& work, const std::string& delivery_id) {
   ++summary_.deliveries;
-  Instance& instance = instances_.get_or_create(work.record.instance, work.record.key);
   switch (service->impl) {
-    case ast::ServiceImpl::Emit:
-      run_emit_service(service, flow, work, delivery_id);
-      return;
+    case ast::ServiceImpl::Emit: run_emit_service(service, service_name, flow, work, delivery_id); return;
     case ast::ServiceImpl::Builtin: {
-      int64_t started = wall_now_us();
-      AttemptRecord attempt{delivery_id, work.record.id, work.record.instance, flow, service->qualified_name(), 1,
-                            started, started, AttemptOutcomeKind::Ok, "", {}};
+      int64_t started = work.dispatched_us;
+      AttemptRecordView attempt{
+          delivery_id, work.id, work.instance, flow, service_name, 1, started, started, AttemptOutcomeKind::Ok, "", {}};
+      std::string error;
       if (service->builtin_name == "log" || service->builtin_name == "std.log") {
-        log_ << "[" << service->name << "] " << work.type->name << " " << work.record.id << " "
-             << work.record.data_json << "\n";
+        log_ << "[" << service->name << "] " << work.type->name << " " << work.id << " " << data_json_ << "\n";
+      } else if (auto path = jsonl_sink_path(service->builtin_name)) {
+        // A JSON-lines file sink: the event's CloudEvents line, as an exec
+        // service would get it (services/builtin_sinks.h).
+        std::string line;
+        append_cloudevent_json(line, *work.type, work.data, {work.id, source_of(work), work.time_us, std::nullopt});
+        SinkSync sync = options_.fsync == journal::FsyncMode::Always  ? SinkSync::EachLine
+                        : options_.fsync == journal::FsyncMode::Never ? SinkSync::Never
+                                                                      : SinkSync::AtEnd;
+        if (auto failure = sinks_.append(*path, line, sync)) {
+          attempt.outcome = AttemptOutcomeKind::Error;
+          error = *failure;
+          attempt.error = error;
+        }
       } else {
         attempt.outcome = AttemptOutcomeKind::Error;
-        attempt.error = "unknown builtin service '" + service->builtin_name + "'";
+        error = "unknown builtin service '" + service->builtin_name + "'";
+        attempt.error = error;
       }
-      append(RecordKind::Attempt, encode(attempt));
+      record_.clear();
+      encode_into(record_, attempt);
+      append(RecordKind::Attempt, record_);
       if (attempt.outcome != AttemptOutcomeKind::Ok) {
         ++summary_.failed_attempts;
-        dead_letter({delivery_id, work.record.id, work.record.instance, flow, service->qualified_name(), 1,
-                     attempt.error, wall_now_us()},
+        dead_letter({delivery_id, work.id, work.instance, flow, service_name, 1, error, wall_now_us()},
                     work.type->qualified_name);
       }
       return;
     }
     case ast::ServiceImpl::Exec: {
+      Instance& instance = instances_.get_or_create(work.instance, work.key);
       std::string json;
-      CloudEventAttributes attributes{work.record.id, work.record.source, work.record.time_us, std::nullopt};
+      CloudEventAttributes attributes{work.id, std::string(source_of(work)), work.time_us, std::nullopt};
       append_cloudevent_json(json, *work.type, work.data, attributes);
       runner_->submit(exec_index_.at(service), delivery_id, json);
-      pending_[delivery_id] = {work.record.id, work.record.instance, flow, service, work.type->qualified_name};
+      pending_[delivery_id] = {work.id, work.instance, flow, service, work.type->qualified_name};
       ++instance.in_flight;
       return;
     }
-    case ast::ServiceImpl::None:
-      return;
+    case ast::ServiceImpl::None: return;
   }
 }
 
-void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string& flow, Work& work,
-                              const std::string& delivery_id) {
-  int64_t started = wall_now_us();
-  eval::EvalContext context{work.record.dispatched_us, nullptr};
-  AttemptRecord attempt{delivery_id, work.record.id, work.record.instance, flow, service->qualified_name(), 1,
-                        started, started, AttemptOutcomeKind::Ok, "", {}};
-  std::vector<Work> produced;
-  for (size_t e = 0; e < service->emits.size() && attempt.outcome == AttemptOutcomeKind::Ok; ++e) {
-    const ir::EmitPlan* plan = app_.module->emit(service, static_cast<int>(e), work.type->decl);
-    if (!plan || !emit_program(service, static_cast<int>(e), *work.type)) {
-      attempt.outcome = AttemptOutcomeKind::Error;
-      attempt.error = "no emit plan for " + work.type->name;
+void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow,
+                              Work& work, const std::string& delivery_id) {
+  // A transform runs in no time: its attempt and events carry the
+  // trigger's dispatch time.
+  int64_t started = work.dispatched_us;
+  eval::EvalContext context{work.dispatched_us, nullptr};
+  AttemptRecordView attempt{
+      delivery_id, work.id, work.instance, flow, service_name, 1, started, started, AttemptOutcomeKind::Ok, "", {}};
+  std::string error;
+  // What it produces goes straight to the back of the queue, and is taken
+  // back if a later emit of the same service fails.
+  const size_t queued_before = queue_.size();
+  for (size_t e = 0; e < service->emits.size() && error.empty(); ++e) {
+    const EmitProgram* program = emit_program(service, static_cast<int>(e), *work.type);
+    if (!program) {
+      error = "no emit plan for " + work.type->name;
       break;
     }
-    if (plan->guard >= 0) {
-      eval::EvalResult guard = evaluate(plan->guard, work.data, context);
+    if (program->plan->guard >= 0) {
+      eval::EvalResult guard = evaluate(program->plan->guard, work.data, context);
       if (!guard.ok()) {
-        attempt.outcome = AttemptOutcomeKind::Error;
-        attempt.error = "emit guard failed: " + guard.error().message;
+        error = "emit guard failed: " + guard.error().message;
         break;
       }
       if (!guard.value().as_bool()) continue;
     }
-    const EmitProgram* program = emit_program(service, static_cast<int>(e), *work.type);
     const EventType* target = program->target;
     layout::EventBuilder builder(*target->layout, arena_);
     const layout::EventLayout& source_layout = *work.type->layout;
-    for (size_t f = 0; f < program->actions.size() && attempt.outcome == AttemptOutcomeKind::Ok; ++f) {
+    for (size_t f = 0; f < program->actions.size() && error.empty(); ++f) {
       const FieldAction& action = program->actions[f];
       int field = static_cast<int>(f);
       switch (action.kind) {
-        case FieldAction::Absent:
-          builder.set_none(field);
-          continue;
+        case FieldAction::Absent: builder.set_none(field); continue;
         case FieldAction::Copy:
           // Strings and lists are views into the arena the trigger lives in,
           // which outlives the produced event: a shallow copy is enough.
           std::memcpy(builder.instance() + target->layout->fields[f].offset, work.data + action.source_offset,
                       action.size);
-          target->layout->set_present(builder.instance(), field,
-                                      source_layout.present(work.data, action.source_field));
+          target->layout->set_present(builder.instance(), field, source_layout.present(work.data, action.source_field));
           continue;
         case FieldAction::Evaluate:
         case FieldAction::Default: {
-          eval::EvalResult value = evaluate(action.function,
-                                                    action.kind == FieldAction::Evaluate ? work.data : nullptr,
-                                                    context);
+          eval::EvalResult value =
+              evaluate(action.function, action.kind == FieldAction::Evaluate ? work.data : nullptr, context);
           if (!value.ok()) {
-            attempt.outcome = AttemptOutcomeKind::Error;
-            attempt.error =
-                "field '" + target->fields[f].name + "' of " + target->name + ": " + value.error().message;
+            error = "field '" + target->fields[f].name + "' of " + target->name + ": " + value.error().message;
             break;
           }
           eval::write_field(builder, field, value.value());
@@ -478,36 +561,41 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
         }
       }
     }
-    if (attempt.outcome != AttemptOutcomeKind::Ok) break;
-    Work next;
+    if (!error.empty()) break;
+    Work& next = queue_.emplace_back();
     next.type = target;
     next.data = builder.instance();
-    next.record.type = target->qualified_name;
-    next.record.key = key_of(*target, next.data);
-    next.record.instance = work.record.instance;
-    next.record.causation = work.record.id;
-    next.record.delivery = delivery_id;
-    next.record.service = service->qualified_name();
-    next.record.source = service->qualified_name();
-    next.record.time_us = started;
-    produced.push_back(std::move(next));
+    next.key = key_of(*target, next.data);
+    next.instance = work.instance;
+    next.causation = work.id;
+    next.delivery = delivery_id;
+    next.service = &service_name;
+    next.time_us = started;
   }
-  if (attempt.outcome != AttemptOutcomeKind::Ok) {
+  if (!error.empty()) {
     // A transform that cannot evaluate will not succeed on a retry either.
-    append(RecordKind::Attempt, encode(attempt));
+    queue_.resize(queued_before);
+    attempt.outcome = AttemptOutcomeKind::Error;
+    attempt.error = error;
+    record_.clear();
+    encode_into(record_, attempt);
+    append(RecordKind::Attempt, record_);
     ++summary_.failed_attempts;
-    dead_letter({delivery_id, work.record.id, work.record.instance, flow, service->qualified_name(), 1, attempt.error,
-                 wall_now_us()},
+    dead_letter({delivery_id, work.id, work.instance, flow, service_name, 1, error, wall_now_us()},
                 work.type->qualified_name);
     return;
   }
-  for (auto& next : produced) {
-    next.record.id = new_event_id();
-    attempt.emitted.push_back(next.record.id);
-    ++summary_.events_out[next.type->name];
+  emitted_ids_.clear();
+  for (size_t q = queued_before; q < queue_.size(); ++q) {
+    Work& next = queue_[q];
+    next.id = new_event_id();
+    emitted_ids_.push_back(next.id);
+    count_event(events_out_, *next.type);
   }
-  append(RecordKind::Attempt, encode(attempt));
-  for (auto& next : produced) queue_.push_back(std::move(next));
+  attempt.emitted = emitted_ids_;
+  record_.clear();
+  encode_into(record_, attempt);
+  append(RecordKind::Attempt, record_);
 }
 
 const Engine::EmitProgram* Engine::emit_program(const ast::ServiceDecl* service, int emit_index,
@@ -560,38 +648,47 @@ void Engine::handle_outcomes() {
     auto it = pending_.find(outcome.delivery_id);
     if (it == pending_.end()) continue;
     PendingDelivery& pending = it->second;
-    AttemptRecord attempt{outcome.delivery_id, pending.event, pending.instance, pending.flow,
-                          pending.service->qualified_name(), outcome.attempt, outcome.started_us, outcome.ended_us,
-                          outcome_kind(outcome.status), outcome.error, {}};
+    AttemptRecord attempt{outcome.delivery_id,
+                          pending.event,
+                          pending.instance,
+                          pending.flow,
+                          pending.service->qualified_name(),
+                          outcome.attempt,
+                          outcome.started_us,
+                          outcome.ended_us,
+                          outcome_kind(outcome.status),
+                          outcome.error,
+                          {}};
     if (outcome.status != AttemptStatus::Ok) {
       ++summary_.failed_attempts;
       log_ << "flowrt: attempt " << outcome.attempt << " of delivery " << outcome.delivery_id << " to "
            << pending.service->name << " failed (" << to_string(outcome.status) << "): " << outcome.error << "\n";
     }
     if (outcome.state == DeliveryState::Retrying) ++summary_.retries;
-    std::vector<Work> produced;
+    // Emitted events wait at the back of the queue until the delivery is
+    // final (a retried attempt's events are never dispatched).
+    const size_t queued_before = queue_.size();
+    const std::string& service_name = name_of(pending.service);
     if (outcome.status == AttemptStatus::Ok) {
       for (const auto& emit : outcome.emits) {
         const EventType* type = catalog_->find(emit.type);
         DecodedEvent decoded;
         if (!type || !emit_decoder_->decode_data(*type, emit.data_json, arena_, decoded)) continue;  // validated before
-        Work next;
+        Work& next = queue_.emplace_back();
         next.type = decoded.type;
         next.data = decoded.instance;
-        next.record.id = new_event_id();
-        next.record.type = decoded.type->qualified_name;
-        next.record.key = key_of(*decoded.type, decoded.instance);
-        next.record.instance = pending.instance;
-        next.record.causation = pending.event;
-        next.record.delivery = outcome.delivery_id;
-        next.record.service = pending.service->qualified_name();
-        next.record.source = pending.service->qualified_name();
-        next.record.time_us = outcome.ended_us;
-        attempt.emitted.push_back(next.record.id);
-        ++summary_.events_out[decoded.type->name];
-        produced.push_back(std::move(next));
+        next.id = new_event_id();
+        next.key = key_of(*decoded.type, decoded.instance);
+        next.instance = pending.instance;
+        next.causation = pending.event;
+        next.delivery = outcome.delivery_id;
+        next.service = &service_name;
+        next.time_us = outcome.ended_us;
+        attempt.emitted.push_back(next.id);
+        count_event(events_out_, *decoded.type);
       }
     }
+    if (!outcome.final()) queue_.resize(queued_before);
     append(RecordKind::Attempt, encode(attempt));
     if (outcome.final()) {
       Instance* instance = instances_.find(pending.instance);
@@ -603,7 +700,6 @@ void Engine::handle_outcomes() {
       }
       std::string instance_id = pending.instance;
       pending_.erase(it);
-      for (auto& next : produced) queue_.push_back(std::move(next));
       run_queue();
       instances_.release_if_done(instance_id);
     }
@@ -619,7 +715,13 @@ void Engine::drain() {
     writer_.commit_if_due();
   }
   runner_->shutdown(std::chrono::milliseconds(2000));
+  for (const auto& error : sinks_.finish()) log_ << "flowrt: " << error << "\n";
   writer_.commit();
+  for (const auto& type : catalog_->types()) {
+    auto index = static_cast<size_t>(type->index);
+    if (index < events_in_.size() && events_in_[index]) summary_.events_in[type->name] = events_in_[index];
+    if (index < events_out_.size() && events_out_[index]) summary_.events_out[type->name] = events_out_[index];
+  }
   if (options_.progress) log_ << "\r\033[K";
   summary_.seconds = static_cast<double>(wall_now_us() - started_us_) / 1e6;
 }

@@ -13,20 +13,21 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <tuple>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 
-#include "engine/instances.h"
 #include "codegen/jit.h"
+#include "engine/instances.h"
 #include "eval/interpreter.h"
 #include "ingress/cloudevent_decoder.h"
 #include "ingress/event_catalog.h"
 #include "journal/journal_writer.h"
 #include "load/app_loader.h"
 #include "records/journal_records.h"
+#include "services/builtin_sinks.h"
 #include "services/exec_runner.h"
 
 namespace flow::runtime {
@@ -70,20 +71,45 @@ class Engine {
   void print_summary(std::ostream& out) const;
 
  private:
+  /// An event waiting to be dispatched. Its text fields are short (ids,
+  /// keys) and stay in the strings' inline storage; names of types and
+  /// services point at stable strings, so queueing an event allocates
+  /// nothing on the usual path.
   struct Work {
     const EventType* type = nullptr;
     const uint8_t* data = nullptr;
-    EventRecord record;
+    std::string id;
+    std::string instance;
+    std::string key;
+    std::string causation;                 // "" for ingress
+    std::string delivery;                  // "" for ingress
+    const std::string* service = nullptr;  // the emitting service's name; null for ingress
+    std::string source;                    // CloudEvents source; "" means the emitting service
+    std::string subject;
+    int64_t time_us = 0;
+    int64_t dispatched_us = 0;
+    int64_t input_line = 0;
+  };
+  /// Names the dispatch loop journals, computed once per route: flows,
+  /// services, and the rules a condition traces.
+  struct RoutePlan {
+    const std::string* flow = nullptr;
+    std::vector<const std::string*> services;
+  };
+  struct EventPlan {
+    const dispatch::EventRoutes* routes = nullptr;
+    std::vector<RoutePlan> routes_named;
+    std::vector<const std::string*> starts, ends;
   };
   /// How one target field of an emit is filled: most fields of a `...x`
   /// copy are a plain slot copy from the trigger event, done without the
   /// interpreter.
   struct FieldAction {
     enum Kind : uint8_t { Copy, Evaluate, Default, Absent } kind = Absent;
-    int function = -1;          // Evaluate, Default
-    uint32_t source_offset = 0; // Copy
-    int source_field = 0;       // Copy
-    uint32_t size = 0;          // Copy
+    int function = -1;           // Evaluate, Default
+    uint32_t source_offset = 0;  // Copy
+    int source_field = 0;        // Copy
+    uint32_t size = 0;           // Copy
   };
   struct EmitProgram {
     const ir::EmitPlan* plan = nullptr;
@@ -108,12 +134,14 @@ class Engine {
                              const std::string& causation);
   void run_queue();
   void dispatch(Work& work);
-  void deliver(const ast::ServiceDecl* service, const std::string& flow, Work& work, const std::string& delivery_id);
-  void run_emit_service(const ast::ServiceDecl* service, const std::string& flow, Work& work,
-                        const std::string& delivery_id);
+  void deliver(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow, Work& work,
+               const std::string& delivery_id);
+  void run_emit_service(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow,
+                        Work& work, const std::string& delivery_id);
   void handle_outcomes();
-  void enter_flow(Instance& instance, const std::string& flow, const std::string& event_id);
-  void set_status(Instance& instance, const std::string& flow, InstanceStatus status, const std::string& event_id);
+  void enter_flow(Instance& instance, const std::string& flow, std::string_view event_id, int64_t now);
+  void set_status(Instance& instance, const std::string& flow, InstanceStatus status, std::string_view event_id,
+                  int64_t now);
   std::string key_of(const EventType& type, const uint8_t* data) const;
   std::string new_event_id();
   void append(RecordKind kind, const std::string& payload);
@@ -135,6 +163,7 @@ class Engine {
   std::unordered_map<const ast::ServiceDecl*, size_t> exec_index_;
   std::vector<const ast::ServiceDecl*> exec_services_;
   journal::JournalWriter writer_;
+  JsonLinesSinks sinks_;  // `builtin "jsonl:PATH"` files, finished by drain()
   InstanceTable instances_;
   Arena arena_;
   std::deque<Work> queue_;
@@ -143,11 +172,27 @@ class Engine {
   std::map<std::tuple<const ast::ServiceDecl*, int, const ast::EventDecl*>, EmitProgram> emit_programs_;
   std::unordered_map<const void*, std::string> names_;  // qualified names of declarations and functions
   const std::string& name_of(const ast::Decl* decl);
+  const EventPlan& plan_of(const EventType& type);
+  std::string_view function_name(const ir::Function* function);
+  std::string_view source_of(const Work& work) const {
+    return !work.source.empty() || !work.service ? std::string_view(work.source) : std::string_view(*work.service);
+  }
+  void journal_event(const Work& work);
+  void count_event(std::vector<uint64_t>& counts, const EventType& type);
+  std::vector<EventPlan> plans_;  // by EventType::index; built on first use
+  std::vector<bool> planned_;
+  std::vector<std::string> function_names_;       // by ir::Function::id
+  std::vector<uint64_t> events_in_, events_out_;  // by EventType::index
   std::vector<eval::TraceEntry> trace_;
+  std::vector<RuleValueView> rule_values_;
+  std::deque<std::string> value_texts_;  // rule values that are not true/false, per decision
+  std::string record_;                   // the record being encoded
+  std::string data_json_;                // the `data` of the event being dispatched
+  std::string delivery_id_;
+  std::vector<std::string> emitted_ids_;
   bool running_queue_ = false;
   const EventType* dead_lettered_type_ = nullptr;  // std.runtime events, when imported
   const EventType* input_rejected_type_ = nullptr;
-  std::string scratch_;
   RunSummary summary_;
   uint64_t id_base_ = 0;
   uint64_t id_counter_ = 0;

@@ -1,6 +1,7 @@
 // CRC32C (Castagnoli) checksums for journal framing, plus LevelDB-style
 // masking. The hardware path uses the SSE4.2 crc32 instruction when the CPU
-// has it; the portable path is Boost.CRC. Both compute the same function, so
+// has it (three interleaved chains joined with a carry-less multiply when it
+// also has PCLMULQDQ); the portable path is Boost.CRC. Both compute the same function, so
 // a journal written on one machine verifies on any other.
 #pragma once
 
@@ -20,7 +21,8 @@ std::uint32_t crc32c_extend(std::uint32_t crc, const void* data, std::size_t siz
 /// The portable (Boost.CRC, table-driven) implementation of crc32c_extend.
 std::uint32_t crc32c_extend_portable(std::uint32_t crc, const void* data, std::size_t size);
 
-/// The SSE4.2 implementation of crc32c_extend. Falls back to the portable
+/// The SSE4.2 implementation of crc32c_extend (interleaved when the CPU has
+/// PCLMULQDQ). Falls back to the portable
 /// path when the CPU (or the build target) lacks the instruction, so it is
 /// always safe to call; tests compare it with the portable path.
 std::uint32_t crc32c_extend_hardware(std::uint32_t crc, const void* data, std::size_t size);

@@ -3,6 +3,9 @@
 // and evaluates its events with its own decoder and arena (the interpreter
 // and the catalogs are shared read-only), and the per-thread tallies are
 // merged in segment order, so the report does not depend on the threading.
+// A worker holds whole segments (mapped) and decodes events and decisions
+// to views into them, skipping every other record by its type byte; rule
+// values become text only for the samples the report prints.
 #include "queries/replay.h"
 
 #include <algorithm>
@@ -11,7 +14,6 @@
 #include <set>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "artifact/artifact.h"
 #include "diag/diagnostic_printer.h"
@@ -22,8 +24,10 @@
 #include "journal/segment_reader.h"
 #include "load/app_loader.h"
 #include "queries/journal_index.h"
+#include "queries/ordered_string_set.h"
 #include "queries/query_json.h"
 #include "queries/record_access.h"
+#include "records/record_views.h"
 
 namespace flow::runtime::queries {
 
@@ -81,7 +85,7 @@ struct NewType {
   const EventType* type = nullptr;
   const dispatch::EventRoutes* routes = nullptr;
   const EventTypeInfo* info = nullptr;  // in the new summary
-  std::vector<int> subs;  // per route
+  std::vector<int> subs;                // per route
 };
 
 /// What every worker reads and nobody writes.
@@ -99,22 +103,7 @@ struct Shared {
 
 /// Instance ids in the order they were first met (journal order: workers
 /// read consecutive ranges and are merged in order).
-class InstanceSet {
- public:
-  void insert(const std::string& id) {
-    if (seen_.insert(id).second) order_.push_back(id);
-  }
-  void merge(InstanceSet& other) {
-    for (auto& id : other.order_) insert(id);
-  }
-  size_t size() const { return order_.size(); }
-  auto begin() const { return order_.begin(); }
-  auto end() const { return order_.end(); }
-
- private:
-  std::vector<std::string> order_;
-  std::unordered_set<std::string> seen_;
-};
+using InstanceSet = OrderedStringSet;
 
 struct Sample {
   uint64_t seq = 0;
@@ -145,8 +134,8 @@ struct Stats {
   uint64_t events = 0, evaluated = 0, missing_type = 0, undecodable = 0, unknown_definition = 0, changed_events = 0;
   std::vector<SubStats> subs;
   std::map<std::string, uint64_t> events_by_type;
-  std::map<std::string, Move> moves;
-  std::map<std::string, TypeProblem> missing, bad;
+  std::map<std::string, Move, std::less<>> moves;
+  std::map<std::string, TypeProblem, std::less<>> missing, bad;
   InstanceSet changed_instances;
 
   void merge(Stats&& o, size_t samples) {
@@ -166,9 +155,10 @@ struct Stats {
       a.now_fire += b.now_fire;
       a.no_longer += b.no_longer;
       a.errors_after += b.errors_after;
-      a.instances_now.merge(b.instances_now);
-      a.instances_no_longer.merge(b.instances_no_longer);
-      for (auto [mine, theirs] : {std::pair{&a.samples_now, &b.samples_now}, std::pair{&a.samples_no_longer, &b.samples_no_longer}}) {
+      a.instances_now.merge(std::move(b.instances_now));
+      a.instances_no_longer.merge(std::move(b.instances_no_longer));
+      for (auto [mine, theirs] :
+           {std::pair{&a.samples_now, &b.samples_now}, std::pair{&a.samples_no_longer, &b.samples_no_longer}}) {
         for (auto& s : *theirs) mine->push_back(std::move(s));
         std::sort(mine->begin(), mine->end(), [](const Sample& x, const Sample& y) { return x.seq < y.seq; });
         if (mine->size() > samples) mine->resize(samples);
@@ -183,7 +173,7 @@ struct Stats {
         mine.to = m.to;
       }
       mine.events += m.events;
-      mine.instances.merge(m.instances);
+      mine.instances.merge(std::move(m.instances));
     }
     for (auto [mine, theirs] : {std::pair{&missing, &o.missing}, std::pair{&bad, &o.bad}}) {
       for (auto& [type, p] : *theirs) {
@@ -196,11 +186,49 @@ struct Stats {
         t.events += p.events;
       }
     }
-    changed_instances.merge(o.changed_instances);
+    changed_instances.merge(std::move(o.changed_instances));
   }
 };
 
 // ---- One worker ---------------------------------------------------------------
+
+/// What the events of one (definition version, event type) pair have in
+/// common, worked out at the first such event instead of at every one.
+struct Plan {
+  std::string definition, type;  // as journaled
+  uint64_t events = 0;
+  const DefinitionSummary* def = nullptr;  // null: unknown or not loaded
+  const std::vector<OldRoute>* old_routes = nullptr;
+  const NewType* now = nullptr;  // null: the new definitions lack the type
+  size_t count = 0;              // new routes evaluated
+  /// Per new route: the old route (index in *old_routes) whose journaled
+  /// outcome it reuses when its condition means the same, or -1; and whether
+  /// that takes a decision record (conditional routes).
+  std::vector<int> reuse_from;
+  std::vector<char> reuse_needs_decision;
+  /// When every route is reused the event still needs decoding if its type
+  /// no longer decodes the same (decoding may fail: "no longer fit").
+  bool decode_if_all_reused = true;
+};
+
+/// Where an outcome's rule values are, turned into RuleValues only for the
+/// few events that become samples.
+struct Rules {
+  const DecisionView* decision = nullptr;                // journaled
+  const std::vector<eval::TraceEntry>* trace = nullptr;  // evaluated now
+
+  void get(std::vector<RuleValue>& out) const {
+    out.clear();
+    if (decision) {
+      decode_rules(*decision, out);
+    } else if (trace) {
+      for (const auto& t : *trace) {
+        out.push_back({t.function->decl ? t.function->decl->qualified_name() : t.function->name,
+                       t.ok ? t.value.to_string() : "error"});
+      }
+    }
+  }
+};
 
 class Worker {
  public:
@@ -213,27 +241,38 @@ class Worker {
   /// the decisions of the final event.
   void run(const std::vector<journal::SegmentFile>& files, size_t first, size_t last) {
     for (size_t i = first; i < last; ++i) {
-      read(files[i], false);
+      read(files, i, false);
     }
-    if (pending_ && last < files.size()) read(files[last], true);
+    if (pending_ && last < files.size()) read(files, last, true);
     flush();
+    held_.clear();
+    for (const auto& [key, plan] : plans_) stats_.events_by_type[plan->type] += plan->events;
   }
 
   Stats& stats() { return stats_; }
 
  private:
-  void read(const journal::SegmentFile& file, bool tail_only) {
-    journal::SegmentReader reader(file);
+  void read(const std::vector<journal::SegmentFile>& files, size_t index, bool tail_only) {
+    // Whole segments, so that the views into the pending event and its
+    // decisions stay valid without copying. Mapped, except the journal's
+    // last segment: a writer's recovery may truncate that one under us.
+    const auto how = index + 1 == files.size() ? journal::WholeFile::Read : journal::WholeFile::Map;
+    auto owned = std::make_unique<journal::SegmentReader>(files[index], how);
+    journal::SegmentReader& reader = *owned;
     if (!reader.header_ok()) return;
+    held_.push_back(std::move(owned));
     uint64_t seq = reader.header().first_sequence;
     journal::Record record;
     while (reader.next(record)) {
-      std::string_view payload(reinterpret_cast<const char*>(record.payload.data()), record.payload.size());
-      auto kind = static_cast<RecordKind>(record.type);
+      // Only events and decisions matter; the type byte says which before
+      // anything is decoded.
+      const auto kind = static_cast<RecordKind>(record.type);
       if (kind == RecordKind::Event) {
         if (tail_only) return;
         flush();
-        if (decode(payload, event_)) {
+        // Nothing refers to earlier segments any more.
+        if (held_.size() > 1) held_.erase(held_.begin(), held_.end() - 1);
+        if (decode_view(text(record), event_)) {
           pending_ = true;
           event_seq_ = seq;
           decision_count_ = 0;
@@ -241,77 +280,127 @@ class Worker {
       } else if (kind == RecordKind::Decision && pending_) {
         // Decisions before the first event of a worker's range belong to
         // the previous worker's last event: no event is pending then.
-        // Decoded into a pool of records that keep their strings' capacity.
         if (decision_count_ == decisions_.size()) decisions_.emplace_back();
-        DecisionRecord& d = decisions_[decision_count_];
-        if (decode(payload, d) && d.event == event_.id) ++decision_count_;
+        DecisionView& d = decisions_[decision_count_];
+        if (decode_view(text(record), d) && d.event == event_.id) ++decision_count_;
       }
       ++seq;
     }
   }
 
-  const NewType* new_type(const std::string& type) {
+  static std::string_view text(const journal::Record& record) {
+    return {reinterpret_cast<const char*>(record.payload.data()), record.payload.size()};
+  }
+
+  const NewType* new_type(const std::string& type) const {
     auto it = shared_.new_types.find(type);
     if (it != shared_.new_types.end()) return &it->second;
     it = shared_.new_types.find(short_name(type));
     return it == shared_.new_types.end() ? nullptr : &it->second;
   }
 
-  void flush() {
-    if (!pending_) return;
-    pending_ = false;
-    const EventRecord& e = event_;
-    ++stats_.events;
-    ++stats_.events_by_type[e.type];
-    auto def = shared_.definitions.find(e.definition);
-    if (def == shared_.definitions.end() || !def->second->loaded) {
-      ++stats_.unknown_definition;
-      return;
+  Plan& plan_for(const EventView& e) {
+    // Journals hold few (definition, type) pairs, met over and over.
+    for (Plan* p : recent_) {
+      if (p->type == e.type && p->definition == e.definition) return *p;
     }
-    // Before: what the journal says happened.
-    before_.clear();
-    auto old_it = shared_.old_routes.find({def->second, e.type});
-    if (old_it != shared_.old_routes.end()) {
-      for (const auto& route : old_it->second) {
-        const DecisionRecord* decision = nullptr;
-        for (size_t i = 0; i < decision_count_; ++i) {
-          const DecisionRecord& d = decisions_[i];
-          if (d.flow == route.info->flow && d.subscription == route.info->subscription) decision = &d;
-        }
-        bool fired = !route.info->conditional || (decision && decision->result == 1);
-        before_.push_back({route.sub, fired, decision ? decision->result : 1, decision ? &decision->rules : nullptr,
-                           route.info, decision != nullptr});
-      }
+    key_.assign(e.definition);
+    key_ += '\n';
+    key_ += e.type;
+    auto it = plans_.find(key_);
+    if (it == plans_.end()) it = plans_.emplace(key_, make_plan(e)).first;
+    Plan* plan = it->second.get();
+    if (recent_.size() < kRecentPlans) {
+      recent_.push_back(plan);
+    } else {
+      recent_[next_recent_++ % kRecentPlans] = plan;
     }
-    // After: the same event under the new definitions.
-    const NewType* type = new_type(e.type);
-    if (!type) {
-      note(stats_.missing, e, "the new definitions have no event type " + short_name(e.type));
-      ++stats_.missing_type;
-      return;
-    }
+    return *plan;
+  }
+
+  std::unique_ptr<Plan> make_plan(const EventView& e) const {
+    auto plan = std::make_unique<Plan>();
+    plan->definition = e.definition;
+    plan->type = e.type;
+    auto def = shared_.definitions.find(plan->definition);
+    if (def == shared_.definitions.end() || !def->second->loaded) return plan;
+    plan->def = def->second;
+    auto old_it = shared_.old_routes.find({plan->def, plan->type});
+    if (old_it != shared_.old_routes.end()) plan->old_routes = &old_it->second;
+    const NewType* type = plan->now = new_type(plan->type);
+    if (!type) return plan;
     // A subscription whose condition means the same as the one that decided
     // (equal fingerprints) decides the same: its journaled decision is
     // reused. When every one is, and the type decodes the same, the event
     // need not be decoded at all.
     size_t count = type->routes ? type->routes->routes.size() : 0;
     if (type->subs.size() != count || (count > 0 && !type->info)) count = 0;
+    plan->count = count;
+    plan->reuse_from.assign(count, -1);
+    plan->reuse_needs_decision.assign(count, 0);
+    for (size_t r = 0; r < count && plan->old_routes; ++r) {
+      const RouteInfo& now = type->info->routes[r];
+      const auto& old = *plan->old_routes;
+      for (size_t i = 0; i < old.size(); ++i) {
+        if (old[i].sub != type->subs[r]) continue;
+        const RouteInfo& then = *old[i].info;
+        if (then.conditional == now.conditional && (!now.conditional || then.fingerprint == now.fingerprint)) {
+          plan->reuse_from[r] = static_cast<int>(i);
+          plan->reuse_needs_decision[r] = now.conditional;
+        }
+        break;  // the first route of that subscription is the one compared
+      }
+    }
+    const EventTypeInfo* old_type = plan->def->event(plan->type);
+    plan->decode_if_all_reused = !old_type || !type->info || old_type->fingerprint != type->info->fingerprint;
+    return plan;
+  }
+
+  void flush() {
+    if (!pending_) return;
+    pending_ = false;
+    const EventView& e = event_;
+    ++stats_.events;
+    Plan& plan = plan_for(e);
+    ++plan.events;
+    if (!plan.def) {
+      ++stats_.unknown_definition;
+      return;
+    }
+    const NewType* type = plan.now;
+    if (!type) {
+      note(stats_.missing, e, [&] { return "the new definitions have no event type " + short_name(plan.type); });
+      ++stats_.missing_type;
+      return;
+    }
+    // Before: what the journal says happened.
+    before_.clear();
+    if (plan.old_routes) {
+      for (const auto& route : *plan.old_routes) {
+        const DecisionView* decision = nullptr;
+        for (size_t i = 0; i < decision_count_; ++i) {
+          const DecisionView& d = decisions_[i];
+          if (d.subscription == route.info->subscription && d.flow == route.info->flow) decision = &d;
+        }
+        bool fired = !route.info->conditional || (decision && decision->result == 1);
+        before_.push_back({route.sub, fired, decision ? decision->result : 1, Rules{decision, nullptr}, route.info,
+                           decision != nullptr});
+      }
+    }
+    // After: the same event under the new definitions.
+    const size_t count = plan.count;
     reuse_.assign(count, nullptr);
     bool all_reused = true;
     for (size_t r = 0; r < count; ++r) {
-      const RouteInfo& now = type->info->routes[r];
-      const Outcome* then = find(before_, type->subs[r]);
-      if (then && then->info->conditional == now.conditional &&
-          (!now.conditional || (then->decided && then->info->fingerprint == now.fingerprint))) {
-        reuse_[r] = then;
+      const int from = plan.reuse_from[r];
+      if (from >= 0 && (!plan.reuse_needs_decision[r] || before_[static_cast<size_t>(from)].decided)) {
+        reuse_[r] = &before_[static_cast<size_t>(from)];
       } else {
         all_reused = false;
       }
     }
-    const EventTypeInfo* old_type = def->second->event(e.type);
-    bool decode_needed = !all_reused || !old_type || !type->info || old_type->fingerprint != type->info->fingerprint;
     DecodedEvent decoded;
-    if (decode_needed) {
+    if (!all_reused || plan.decode_if_all_reused) {
       line_.clear();
       line_ += "{\"type\":\"";
       line_ += type->type->qualified_name;
@@ -320,34 +409,29 @@ class Worker {
       line_ += "}";
       arena_.reset();
       if (!decoder_.decode_emitted(line_, arena_, decoded)) {
-        note(stats_.bad, e, decoder_.error());
+        note(stats_.bad, e, [&] { return decoder_.error(); });
         ++stats_.undecodable;
         return;
       }
     }
     ++stats_.evaluated;
     after_.clear();
-    traces_.resize(std::max(traces_.size(), count));
+    if (traces_.size() < count) traces_.resize(count);
     for (size_t r = 0; r < count; ++r) {
       if (const Outcome* then = reuse_[r]) {
         after_.push_back({type->subs[r], then->fired, then->result, then->rules, nullptr, true});
         continue;
       }
       const dispatch::Route& route = type->routes->routes[r];
-      std::vector<RuleValue>& rules = traces_[r];
-      rules.clear();
+      std::vector<eval::TraceEntry>& trace = traces_[r];
+      trace.clear();
       int64_t result = 1;
       if (route.condition >= 0) {
-        trace_.clear();
-        eval::EvalContext context{e.dispatched_us, &trace_};
+        eval::EvalContext context{e.dispatched_us, &trace};
         eval::EvalResult value = shared_.interpreter->run(route.condition, decoded.instance, context);
         result = !value.ok() ? -1 : value.value().as_bool() ? 1 : 0;
-        for (const auto& t : trace_) {
-          rules.push_back({t.function->decl ? t.function->decl->qualified_name() : t.function->name,
-                           t.ok ? t.value.to_string() : "error"});
-        }
       }
-      after_.push_back({type->subs[r], result == 1, result, &rules, nullptr, true});
+      after_.push_back({type->subs[r], result == 1, result, Rules{nullptr, &trace}, nullptr, true});
     }
     compare(e);
   }
@@ -356,7 +440,7 @@ class Worker {
     int sub;
     bool fired;
     int64_t result;  // as decided (-1: evaluation error); 1 when unconditional
-    const std::vector<RuleValue>* rules;
+    Rules rules;
     const RouteInfo* info;  // before only
     bool decided;           // a decision record (before) or an evaluation (after)
   };
@@ -368,7 +452,7 @@ class Worker {
     return nullptr;
   }
 
-  void compare(const EventRecord& e) {
+  void compare(const EventView& e) {
     bool changed = false;
     auto tally = [&](int sub, const Outcome* before, const Outcome* after) {
       SubStats& s = stats_.subs[static_cast<size_t>(sub)];
@@ -388,9 +472,9 @@ class Worker {
       ++count;
       instances.insert(e.instance);
       if (samples.size() < shared_.samples) {
-        Sample sample{event_seq_, e.id, e.instance, {}, {}};
-        if (before && before->rules) sample.before = *before->rules;
-        if (after && after->rules) sample.after = *after->rules;
+        Sample sample{event_seq_, std::string(e.id), std::string(e.instance), {}, {}};
+        if (before) before->rules.get(sample.before);
+        if (after) after->rules.get(sample.after);
         samples.push_back(std::move(sample));
       }
     };
@@ -401,34 +485,46 @@ class Worker {
     if (!changed) return;
     ++stats_.changed_events;
     stats_.changed_instances.insert(e.instance);
-    // "would go to X instead of Y": the services of what fired, before and after.
-    std::vector<std::string> from, to;
-    for (const auto& b : before_) {
-      if (b.fired) for (const auto& s : b.info->services) from.push_back(s);
-    }
+    // "would go to X instead of Y": the services of what fired, before and
+    // after; the key names both, the lists are kept once per move.
     const auto& subs = *subscriptions;
+    key_.assign(e.type);
+    key_ += '|';
+    for (const auto& b : before_) {
+      if (!b.fired) continue;
+      for (const auto& s : b.info->services) (key_ += s) += ',';
+    }
+    key_ += '>';
     for (const auto& a : after_) {
-      if (a.fired) for (const auto& s : subs[static_cast<size_t>(a.sub)].services) to.push_back(s);
+      if (!a.fired) continue;
+      for (const auto& s : subs[static_cast<size_t>(a.sub)].services) (key_ += s) += ',';
     }
-    std::string key = e.type + "|";
-    for (const auto& s : from) key += s + ",";
-    key += ">";
-    for (const auto& s : to) key += s + ",";
-    Move& move = stats_.moves[key];
-    if (move.events == 0) {
+    auto it = stats_.moves.find(key_);
+    if (it == stats_.moves.end()) {
+      Move move;
       move.type = e.type;
-      move.from = from;
-      move.to = to;
+      for (const auto& b : before_) {
+        if (b.fired) move.from.insert(move.from.end(), b.info->services.begin(), b.info->services.end());
+      }
+      for (const auto& a : after_) {
+        if (!a.fired) continue;
+        const auto& services = subs[static_cast<size_t>(a.sub)].services;
+        move.to.insert(move.to.end(), services.begin(), services.end());
+      }
+      it = stats_.moves.emplace(key_, std::move(move)).first;
     }
-    ++move.events;
-    move.instances.insert(e.instance);
+    ++it->second.events;
+    it->second.instances.insert(e.instance);
   }
 
-  void note(std::map<std::string, TypeProblem>& table, const EventRecord& e, const std::string& reason) {
-    TypeProblem& p = table[e.type];
+  template <typename Reason>
+  void note(std::map<std::string, TypeProblem, std::less<>>& table, const EventView& e, Reason reason) {
+    auto it = table.find(e.type);
+    if (it == table.end()) it = table.emplace(std::string(e.type), TypeProblem{}).first;
+    TypeProblem& p = it->second;
     if (p.events++ == 0) {
       p.first_seq = event_seq_;
-      p.reason = reason;
+      p.reason = reason();
       p.sample_event = e.id;
     }
   }
@@ -437,18 +533,26 @@ class Worker {
   const std::vector<Subscription>* subscriptions = nullptr;
 
  private:
+  static constexpr size_t kRecentPlans = 8;
+
   const Shared& shared_;
   CloudEventDecoder decoder_;
   Arena arena_;
   Stats stats_;
+  // Segments the pending event's views point into (the current one and,
+  // until the next event, the one before).
+  std::vector<std::unique_ptr<journal::SegmentReader>> held_;
+  std::unordered_map<std::string, std::unique_ptr<Plan>> plans_;  // by definition "\n" type
+  std::vector<Plan*> recent_;
+  size_t next_recent_ = 0;
+  std::string key_;
   bool pending_ = false;
   uint64_t event_seq_ = 0;
-  EventRecord event_;
-  std::vector<DecisionRecord> decisions_;  // the first decision_count_ are the pending event's
+  EventView event_;
+  std::vector<DecisionView> decisions_;  // the first decision_count_ are the pending event's
   size_t decision_count_ = 0;
   std::string line_;
-  std::vector<eval::TraceEntry> trace_;
-  std::vector<std::vector<RuleValue>> traces_;
+  std::vector<std::vector<eval::TraceEntry>> traces_;  // per route of the event being evaluated
   std::vector<Outcome> before_, after_;
   std::vector<const Outcome*> reuse_;
 };
@@ -573,8 +677,12 @@ int run_replay(const std::filesystem::path& dir, const ReplayOptions& options, s
         versions.push_back(def);
         shared.definitions[def->hash] = def;
         for (const auto& [type, info] : def->events) {
-          auto ids = table.ids(type, info.routes,
-                               [](const RouteInfo& r) { return std::tuple{r.flow, r.services, r.text}; }, false);
+          auto ids = table.ids(
+              type, info.routes,
+              [](const RouteInfo& r) {
+                return std::tuple{r.flow, r.services, r.text};
+              },
+              false);
           std::vector<OldRoute>& routes = shared.old_routes[{def, type}];
           for (size_t i = 0; i < ids.size(); ++i) routes.push_back({ids[i], &info.routes[i]});
         }
@@ -587,8 +695,12 @@ int run_replay(const std::filesystem::path& dir, const ReplayOptions& options, s
         const EventTypeInfo* info = new_summary.event(type->qualified_name);
         nt.info = info;
         if (info) {
-          nt.subs = table.ids(type->qualified_name, info->routes,
-                              [](const RouteInfo& r) { return std::tuple{r.flow, r.services, r.text}; }, true);
+          nt.subs = table.ids(
+              type->qualified_name, info->routes,
+              [](const RouteInfo& r) {
+                return std::tuple{r.flow, r.services, r.text};
+              },
+              true);
         }
         shared.new_types[type->qualified_name] = nt;
         if (!catalog.find(type->name) || catalog.find(type->name) == type.get()) shared.new_types[type->name] = nt;
@@ -681,10 +793,11 @@ int run_replay(const std::filesystem::path& dir, const ReplayOptions& options, s
                            {"instances_total", m.instances.size()}});
         }
         j["moves"] = moves;
-        auto problems = [](const std::map<std::string, TypeProblem>& table) {
+        auto problems = [](const std::map<std::string, TypeProblem, std::less<>>& table) {
           ojson out = ojson::array();
           for (const auto& [type, p] : table) {
-            out.push_back({{"type", type}, {"events", p.events}, {"reason", p.reason}, {"sample_event", p.sample_event}});
+            out.push_back(
+                {{"type", type}, {"events", p.events}, {"reason", p.reason}, {"sample_event", p.sample_event}});
           }
           return out;
         };
@@ -729,18 +842,20 @@ int run_replay(const std::filesystem::path& dir, const ReplayOptions& options, s
           ++unchanged;
           continue;
         }
-        out << short_name(sub.flow) << ": "
-            << (sub.text_after.empty() ? sub.text_before : sub.text_after);
-        if (!sub.in_after) out << "  (removed)";
-        else if (!sub.in_before) out << "  (new)";
-        else if (sub.text_before != sub.text_after) out << "  (was: " << sub.text_before << ")";
+        out << short_name(sub.flow) << ": " << (sub.text_after.empty() ? sub.text_before : sub.text_after);
+        if (!sub.in_after)
+          out << "  (removed)";
+        else if (!sub.in_before)
+          out << "  (new)";
+        else if (sub.text_before != sub.text_after)
+          out << "  (was: " << sub.text_before << ")";
         out << "\n";
         uint64_t of = stats.events_by_type[sub.type];
         auto direction = [&](uint64_t n, const char* what, const InstanceSet& instances,
                              const std::vector<Sample>& samples) {
           if (n == 0) return;
-          out << "  " << n << " of " << of << " " << short_name(sub.type) << " would " << what << " (instances: "
-              << instance_list(instances, 10) << ")\n";
+          out << "  " << n << " of " << of << " " << short_name(sub.type) << " would " << what
+              << " (instances: " << instance_list(instances, 10) << ")\n";
           for (const auto& sample : samples) {
             out << "    e.g. " << sample.event << " (instance " << sample.instance << "):";
             auto diff = differing(sample);

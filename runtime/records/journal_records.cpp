@@ -1,5 +1,7 @@
 #include "records/journal_records.h"
 
+#include "records/record_fields.h"
+
 #include <cstring>
 
 namespace flow::runtime {
@@ -37,44 +39,51 @@ class Writer {
   std::string& out_;
 };
 
+// Reads fields in order; the first failure sticks, so a chain of reads can
+// be checked once at the end (or step by step: a Reader tests as its state).
 class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {
     uint8_t version = 0;
     ok_ = byte(version) && version == kEncodingVersion;
   }
-  bool i64(int64_t& v) {
-    if (!ok_ || in_.size() < 8) return ok_ = false;
+  Reader& i64(int64_t& v) {
+    if (!ok_ || in_.size() < 8) return fail();
     uint64_t u = 0;
     for (int i = 0; i < 8; ++i) u |= static_cast<uint64_t>(static_cast<unsigned char>(in_[i])) << (8 * i);
     v = static_cast<int64_t>(u);
     in_.remove_prefix(8);
-    return true;
+    return *this;
   }
-  bool u32(uint32_t& v) {
-    if (!ok_ || in_.size() < 4) return ok_ = false;
+  Reader& u32(uint32_t& v) {
+    if (!ok_ || in_.size() < 4) return fail();
     v = 0;
     for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<unsigned char>(in_[i])) << (8 * i);
     in_.remove_prefix(4);
-    return true;
+    return *this;
   }
-  bool str(std::string& s) {
+  Reader& str(std::string& s) {
     uint32_t n = 0;
-    if (!u32(n) || in_.size() < n) return ok_ = false;
+    if (!u32(n) || in_.size() < n) return fail();
     s.assign(in_.substr(0, n));
     in_.remove_prefix(n);
-    return true;
+    return *this;
   }
-  bool byte(uint8_t& b) {
-    if (in_.empty()) return ok_ = false;
+  Reader& byte(uint8_t& b) {
+    if (in_.empty()) return fail();
     b = static_cast<uint8_t>(in_[0]);
     in_.remove_prefix(1);
-    return true;
+    return *this;
   }
+  explicit operator bool() const { return ok_; }
   /// True when every read succeeded and the payload was consumed exactly.
   bool done() const { return ok_ && in_.empty(); }
 
  private:
+  Reader& fail() {
+    ok_ = false;
+    return *this;
+  }
   std::string_view in_;
   bool ok_ = true;
 };
@@ -121,11 +130,14 @@ std::string encode(const DefinitionRecord& r) {
   return out;
 }
 
+void encode_into(std::string& out, const EventRecordView& r) {
+  Writer w(out);
+  record_fields::event(w, r);
+}
+
 void encode_into(std::string& out, const EventRecord& r) {
-  Writer(out)
-      .str(r.id).str(r.type).str(r.instance).str(r.key).str(r.causation).str(r.delivery).str(r.service)
-      .str(r.source).str(r.subject).i64(r.time_us).i64(r.dispatched_us).i64(r.input_line).str(r.definition)
-      .str(r.data_json);
+  encode_into(out, EventRecordView{r.id, r.type, r.instance, r.key, r.causation, r.delivery, r.service, r.source,
+                                   r.subject, r.time_us, r.dispatched_us, r.input_line, r.definition, r.data_json});
 }
 
 std::string encode(const EventRecord& r) {
@@ -134,26 +146,54 @@ std::string encode(const EventRecord& r) {
   return out;
 }
 
-std::string encode(const DecisionRecord& r) {
-  std::string out;
+void encode_into(std::string& out, const DecisionRecordView& r) {
   Writer w(out);
-  w.str(r.event).str(r.flow).i64(r.subscription).i64(r.result).str(r.error).u32(static_cast<uint32_t>(r.rules.size()));
+  record_fields::decision_head(w, r).u32(static_cast<uint32_t>(r.rules.size()));
   for (const auto& rule : r.rules) w.str(rule.name).str(rule.value);
+}
+
+std::string encode(const DecisionRecord& r) {
+  std::vector<RuleValueView> rules;
+  rules.reserve(r.rules.size());
+  for (const auto& rule : r.rules) rules.push_back({rule.name, rule.value});
+  std::string out;
+  encode_into(out, DecisionRecordView{r.event, r.flow, r.subscription, r.result, r.error, rules});
   return out;
+}
+
+void encode_into(std::string& out, const AttemptRecordView& r) {
+  Writer w(out);
+  w.str(r.delivery)
+      .str(r.event)
+      .str(r.instance)
+      .str(r.flow)
+      .str(r.service)
+      .i64(r.attempt)
+      .i64(r.started_us)
+      .i64(r.ended_us)
+      .byte(static_cast<uint8_t>(r.outcome))
+      .str(r.error)
+      .u32(static_cast<uint32_t>(r.emitted.size()));
+  for (const auto& e : r.emitted) w.str(e);
 }
 
 std::string encode(const AttemptRecord& r) {
   std::string out;
-  Writer w(out);
-  w.str(r.delivery).str(r.event).str(r.instance).str(r.flow).str(r.service).i64(r.attempt).i64(r.started_us)
-      .i64(r.ended_us).byte(static_cast<uint8_t>(r.outcome)).str(r.error).u32(static_cast<uint32_t>(r.emitted.size()));
-  for (const auto& e : r.emitted) w.str(e);
+  encode_into(out, AttemptRecordView{r.delivery, r.event, r.instance, r.flow, r.service, r.attempt, r.started_us,
+                                     r.ended_us, r.outcome, r.error, r.emitted});
   return out;
 }
 
 std::string encode(const DeadLetterRecord& r) {
   std::string out;
-  Writer(out).str(r.delivery).str(r.event).str(r.instance).str(r.flow).str(r.service).i64(r.attempts).str(r.error)
+  Writer(out)
+      .str(r.delivery)
+      .str(r.event)
+      .str(r.instance)
+      .str(r.flow)
+      .str(r.service)
+      .i64(r.attempts)
+      .str(r.error)
       .i64(r.time_us);
   return out;
 }
@@ -164,9 +204,13 @@ std::string encode(const RejectedRecord& r) {
   return out;
 }
 
+void encode_into(std::string& out, const InstanceRecordView& r) {
+  Writer(out).str(r.instance).str(r.key).str(r.flow).byte(static_cast<uint8_t>(r.status)).str(r.event).i64(r.time_us);
+}
+
 std::string encode(const InstanceRecord& r) {
   std::string out;
-  Writer(out).str(r.instance).str(r.key).str(r.flow).byte(static_cast<uint8_t>(r.status)).str(r.event).i64(r.time_us);
+  encode_into(out, InstanceRecordView{r.instance, r.key, r.flow, r.status, r.event, r.time_us});
   return out;
 }
 
@@ -178,19 +222,14 @@ bool decode(std::string_view payload, DefinitionRecord& r) {
 
 bool decode(std::string_view payload, EventRecord& r) {
   Reader in(payload);
-  in.str(r.id) && in.str(r.type) && in.str(r.instance) && in.str(r.key) && in.str(r.causation) &&
-      in.str(r.delivery) && in.str(r.service) && in.str(r.source) && in.str(r.subject) && in.i64(r.time_us) &&
-      in.i64(r.dispatched_us) && in.i64(r.input_line) && in.str(r.definition) && in.str(r.data_json);
+  record_fields::event(in, r);
   return in.done();
 }
 
 bool decode(std::string_view payload, DecisionRecord& r) {
   Reader in(payload);
   uint32_t count = 0;
-  if (!(in.str(r.event) && in.str(r.flow) && in.i64(r.subscription) && in.i64(r.result) && in.str(r.error) &&
-        in.u32(count))) {
-    return false;
-  }
+  if (!record_fields::decision_head(in, r).u32(count)) return false;
   r.rules.clear();
   for (uint32_t i = 0; i < count; ++i) {
     RuleValue v;

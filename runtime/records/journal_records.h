@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,20 +36,20 @@ struct DefinitionRecord {
 };
 
 struct EventRecord {
-  std::string id;              // event id (CloudEvents id)
-  std::string type;            // qualified event type name
-  std::string instance;        // process instance id
-  std::string key;             // the event's key value ("" when none)
-  std::string causation;       // the event that caused it ("" for ingress)
-  std::string delivery;        // the delivery whose service emitted it ("" for ingress)
-  std::string service;         // that service ("" for ingress)
-  std::string source;          // CloudEvents source
-  std::string subject;         // CloudEvents subject ("" when none)
-  int64_t time_us = 0;         // CloudEvents time
-  int64_t dispatched_us = 0;   // now() for its decisions
-  int64_t input_line = 0;      // line number of an ingress event; 0 when emitted
-  std::string definition;      // definition hash it was dispatched under
-  std::string data_json;       // the `data` object
+  std::string id;             // event id (CloudEvents id)
+  std::string type;           // qualified event type name
+  std::string instance;       // process instance id
+  std::string key;            // the event's key value ("" when none)
+  std::string causation;      // the event that caused it ("" for ingress)
+  std::string delivery;       // the delivery whose service emitted it ("" for ingress)
+  std::string service;        // that service ("" for ingress)
+  std::string source;         // CloudEvents source
+  std::string subject;        // CloudEvents subject ("" when none)
+  int64_t time_us = 0;        // CloudEvents time
+  int64_t dispatched_us = 0;  // now() for its decisions
+  int64_t input_line = 0;     // line number of an ingress event; 0 when emitted
+  std::string definition;     // definition hash it was dispatched under
+  std::string data_json;      // the `data` object
 };
 
 struct RuleValue {
@@ -57,11 +58,11 @@ struct RuleValue {
 };
 
 struct DecisionRecord {
-  std::string event;        // event id
-  std::string flow;         // qualified flow name
-  int64_t subscription = 0; // index in the flow
-  int64_t result = 0;       // 1 fired, 0 did not, -1 evaluation error (treated as not fired)
-  std::string error;        // the evaluation error, when result is -1
+  std::string event;             // event id
+  std::string flow;              // qualified flow name
+  int64_t subscription = 0;      // index in the flow
+  int64_t result = 0;            // 1 fired, 0 did not, -1 evaluation error (treated as not fired)
+  std::string error;             // the evaluation error, when result is -1
   std::vector<RuleValue> rules;  // every rule and decision the condition used
 };
 
@@ -69,12 +70,12 @@ enum class AttemptOutcomeKind : uint8_t { Ok = 0, Error = 1, Timeout = 2, Malfor
 const char* to_string(AttemptOutcomeKind kind);
 
 struct AttemptRecord {
-  std::string delivery;     // delivery id (stable across retries)
-  std::string event;        // the event delivered
+  std::string delivery;  // delivery id (stable across retries)
+  std::string event;     // the event delivered
   std::string instance;
-  std::string flow;         // the flow whose subscription made the delivery
+  std::string flow;  // the flow whose subscription made the delivery
   std::string service;
-  int64_t attempt = 1;      // 1-based
+  int64_t attempt = 1;  // 1-based
   int64_t started_us = 0;
   int64_t ended_us = 0;
   AttemptOutcomeKind outcome = AttemptOutcomeKind::Ok;
@@ -128,8 +129,48 @@ bool decode(std::string_view payload, DeadLetterRecord& r);
 bool decode(std::string_view payload, RejectedRecord& r);
 bool decode(std::string_view payload, InstanceRecord& r);
 
-/// Appends the encoding of `r` to `out` (hot path: no allocation when `out`
-/// has capacity).
+// Views of the records the runtime writes on its hot path: the same
+// encoding as encode() above (which is defined through them, so the field
+// order lives in one place), from borrowed text, appended to a buffer the
+// caller reuses — no allocation once the buffer has grown.
+
+struct EventRecordView {
+  std::string_view id, type, instance, key, causation, delivery, service, source, subject;
+  int64_t time_us = 0, dispatched_us = 0, input_line = 0;
+  std::string_view definition, data_json;
+};
+
+struct RuleValueView {
+  std::string_view name, value;
+};
+
+struct DecisionRecordView {
+  std::string_view event, flow;
+  int64_t subscription = 0, result = 0;
+  std::string_view error;
+  std::span<const RuleValueView> rules;
+};
+
+struct AttemptRecordView {
+  std::string_view delivery, event, instance, flow, service;
+  int64_t attempt = 1, started_us = 0, ended_us = 0;
+  AttemptOutcomeKind outcome = AttemptOutcomeKind::Ok;
+  std::string_view error;
+  std::span<const std::string> emitted;
+};
+
+struct InstanceRecordView {
+  std::string_view instance, key, flow;
+  InstanceStatus status = InstanceStatus::Active;
+  std::string_view event;
+  int64_t time_us = 0;
+};
+
+/// Append the encoding of `r` to `out`.
 void encode_into(std::string& out, const EventRecord& r);
+void encode_into(std::string& out, const EventRecordView& r);
+void encode_into(std::string& out, const DecisionRecordView& r);
+void encode_into(std::string& out, const AttemptRecordView& r);
+void encode_into(std::string& out, const InstanceRecordView& r);
 
 }  // namespace flow::runtime

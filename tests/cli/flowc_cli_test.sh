@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # flowc's command line as a user meets it: exit statuses 0/1/2, --help of each
-# subcommand, --version, human and JSON diagnostics, --werror, graph output.
+# subcommand, --version, human and JSON diagnostics, --werror, graph output,
+# fmt (in place, --check, --stdout, syntax errors).
 #   flowc_cli_test.sh FLOWC EXAMPLES_DIR
 set -uo pipefail
 flowc=$1
@@ -66,6 +67,40 @@ expect_status 0 "graph mermaid" "$flowc" graph --format mermaid --flow OrderToCa
 grep -q "flowchart" "$work/out" || fail "graph prints Mermaid"
 expect_status 2 "graph unknown flow" "$flowc" graph --flow Nope "$examples/order-to-cash/orders.flow"
 expect_status 1 "graph of a broken program" "$flowc" graph "$work/typo.flow"
+
+# flowc fmt: rewrites in place only when needed; --check writes nothing and
+# exits 1 on an unformatted file; syntax errors exit 1 and touch nothing;
+# unreadable or missing files exit 2.
+expect_status 0 "fmt --help" "$flowc" fmt --help
+grep -q -- "--check" "$work/out" || fail "fmt --help lists --check"
+grep -q -- "--stdout" "$work/out" || fail "fmt --help lists --stdout"
+expect_status 0 "fmt --check on every example and the stdlib" "$flowc" fmt --check "$examples"/*/*.flow "$examples"/../stdlib/std/*.flow
+printf 'event E{key id:string}\n// kept\nrule R(e:E)=e.id!=""   // also kept\n' > "$work/messy.flow"
+cp "$work/messy.flow" "$work/messy.orig"
+expect_status 1 "fmt --check on an unformatted file" "$flowc" fmt --check "$work/messy.flow"
+grep -q "messy.flow" "$work/err" || fail "fmt --check names the unformatted file on stderr"
+cmp -s "$work/messy.flow" "$work/messy.orig" || fail "fmt --check does not modify the file"
+expect_status 0 "fmt --stdout" "$flowc" fmt --stdout "$work/messy.flow"
+cp "$work/out" "$work/messy.expected"
+grep -q "^// kept$" "$work/messy.expected" || fail "fmt keeps own-line comments"
+grep -q 'rule R(e: E) = e.id != "" // also kept$' "$work/messy.expected" || fail "fmt --stdout prints the canonical form"
+cmp -s "$work/messy.flow" "$work/messy.orig" || fail "fmt --stdout does not modify the file"
+expect_status 0 "fmt rewrites a file" "$flowc" fmt "$work/messy.flow"
+cmp -s "$work/messy.flow" "$work/messy.expected" || fail "fmt writes what --stdout prints"
+expect_status 0 "fmt --check on a formatted file" "$flowc" fmt --check "$work/messy.flow"
+[ ! -s "$work/err" ] || fail "fmt --check is silent on a formatted file"
+inode=$(stat -c %i "$work/messy.flow")
+expect_status 0 "fmt on a formatted file" "$flowc" fmt "$work/messy.flow"
+[ "$(stat -c %i "$work/messy.flow")" = "$inode" ] || fail "fmt leaves a formatted file alone"
+printf 'event E { key id: string }\nrule R(e: E) = e.id ==\n' > "$work/broken.flow"
+cp "$work/broken.flow" "$work/broken.orig"
+expect_status 1 "fmt on a syntax error" "$flowc" fmt "$work/broken.flow"
+grep -q "broken.flow:3:1: error\[E0001\]" "$work/err" || fail "fmt reports syntax errors as check does"
+cmp -s "$work/broken.flow" "$work/broken.orig" || fail "fmt leaves a file with syntax errors alone"
+expect_status 1 "fmt --check on a syntax error" "$flowc" fmt --check "$work/broken.flow"
+expect_status 2 "fmt on a missing file" "$flowc" fmt "$work/absent.flow"
+expect_status 2 "fmt --check with --stdout" "$flowc" fmt --check --stdout "$work/messy.flow"
+expect_status 2 "fmt without a file" "$flowc" fmt
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"

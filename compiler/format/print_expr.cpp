@@ -1,0 +1,173 @@
+// The Printer's expressions: operators spaced, literals spelled as written,
+// the user's parentheses kept and the ones precedence needs added, and the
+// source's line breaks kept after binary operators, before `then`/`else`
+// and between the items of calls and lists.
+#include <cstdint>
+
+#include "format/printer.h"
+
+namespace flow::format {
+
+using namespace flow::ast;
+
+namespace {
+
+// Binding strength, loosest first, as in grammar/Flow.g4.
+constexpr int kIf = 1, kOr = 2, kAnd = 3, kNot = 4, kIn = 5, kCompare = 6, kCoalesce = 7, kAdd = 8, kMul = 9, kNeg = 10,
+              kPostfix = 11, kPrimary = 12;
+
+int precedence(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::If: return kIf;
+    case ExprKind::Unary: return e.unary_op == UnaryOp::Neg ? kNeg : kNot;
+    case ExprKind::Field:
+    case ExprKind::Call:
+    case ExprKind::Index: return kPostfix;
+    case ExprKind::Int: return e.int_value == INT64_MIN ? kNeg : kPrimary;  // folded `-9223372036854775808`
+    case ExprKind::Binary:
+      switch (e.binary_op) {
+        case BinaryOp::Or: return kOr;
+        case BinaryOp::And: return kAnd;
+        case BinaryOp::In:
+        case BinaryOp::NotIn: return kIn;
+        case BinaryOp::Eq:
+        case BinaryOp::Ne:
+        case BinaryOp::Lt:
+        case BinaryOp::Le:
+        case BinaryOp::Gt:
+        case BinaryOp::Ge: return kCompare;
+        case BinaryOp::Coalesce: return kCoalesce;
+        case BinaryOp::Add:
+        case BinaryOp::Sub: return kAdd;
+        case BinaryOp::Mul:
+        case BinaryOp::Div:
+        case BinaryOp::Mod: return kMul;
+      }
+      return kPrimary;
+    default: return kPrimary;
+  }
+}
+
+}  // namespace
+
+std::string Printer::literal(const Expr& e) const {
+  std::string_view written = text(e.range);
+  if (e.kind == ExprKind::Int && e.int_value == INT64_MIN) {
+    // Folded from `-` and a literal, maybe with spaces or parentheses between.
+    std::string digits = "-";
+    for (uint32_t i = e.range.begin; i < e.range.end; ++i) {
+      char c = written[i - e.range.begin];
+      if (((c >= '0' && c <= '9') || c == '_') && !inside_comment(i)) digits += c;
+    }
+    return digits;
+  }
+  return std::string(written);
+}
+
+void Printer::operand(const Expr& e, bool needed) {
+  flush_inline(e.range.begin);
+  bool parens = needed || e.parenthesized;
+  if (parens) open_bracket("(");
+  expr_body(e);
+  if (parens) close_bracket(")", false);
+}
+
+void Printer::expr_body(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::Int:
+    case ExprKind::Float:
+    case ExprKind::String:
+    case ExprKind::Duration:
+    case ExprKind::Timestamp: write(literal(e)); break;
+    case ExprKind::Bool: write(e.int_value ? "true" : "false"); break;
+    case ExprKind::None: write("none"); break;
+    case ExprKind::It: write("it"); break;
+    case ExprKind::Name: write(e.text); break;
+    case ExprKind::List: {
+      std::vector<const Expr*> items;
+      for (const auto& item : e.operands) items.push_back(item.get());
+      bracketed('[', items, e.range.begin + 1, e.range.end - 1, ']');
+      break;
+    }
+    case ExprKind::Field:
+      operand(*e.operands[0], precedence(*e.operands[0]) < kPostfix);
+      write("." + e.text);
+      break;
+    case ExprKind::Call: {
+      const Expr& callee = *e.operands[0];
+      operand(callee, precedence(callee) < kPostfix);
+      std::vector<const Expr*> args;
+      for (size_t i = 1; i < e.operands.size(); ++i) args.push_back(e.operands[i].get());
+      bracketed('(', args, callee.range.end, e.range.end - 1, ')');
+      break;
+    }
+    case ExprKind::Index:
+      operand(*e.operands[0], precedence(*e.operands[0]) < kPostfix);
+      open_bracket("[");
+      expr(*e.operands[1]);
+      close_bracket("]", false);
+      break;
+    case ExprKind::Unary:
+      if (e.unary_op == UnaryOp::Neg) {
+        const Expr& x = *e.operands[0];
+        bool needed = precedence(x) < kNeg;
+        // `- -x`, not `--x`.
+        bool negative = !needed && !x.parenthesized && precedence(x) == kNeg;
+        write(negative ? "- " : "-");
+        operand(x, needed);
+      } else {
+        write("not ");
+        operand(*e.operands[0], precedence(*e.operands[0]) < kNot);
+      }
+      break;
+    case ExprKind::Binary: binary(e); break;
+    case ExprKind::If: if_expr(e); break;
+  }
+}
+
+void Printer::binary(const Expr& e) {
+  const Expr& lhs = *e.operands[0];
+  const Expr& rhs = *e.operands[1];
+  int p = precedence(e);
+  // All binary operators associate to the left except `??`.
+  bool right = e.binary_op == BinaryOp::Coalesce;
+  operand(lhs, right ? precedence(lhs) <= p : precedence(lhs) < p);
+  write(" ");
+  write(to_string(e.binary_op));
+  break_or_space(lhs.range.end, rhs.range.begin);
+  operand(rhs, right ? precedence(rhs) < p : precedence(rhs) <= p);
+}
+
+void Printer::if_expr(const Expr& e) {
+  const Expr& condition = *e.operands[0];
+  const Expr& then_value = *e.operands[1];
+  const Expr& else_value = *e.operands[2];
+  write("if ");
+  expr(condition);
+  break_or_space(condition.range.end, then_value.range.begin);
+  write("then ");
+  expr(then_value);
+  break_or_space(then_value.range.end, else_value.range.begin);
+  write("else ");
+  expr(else_value);
+}
+
+void Printer::bracketed(char open, const std::vector<const Expr*>& items, uint32_t open_end, uint32_t close_at,
+                        char close) {
+  open_bracket(std::string(1, open));
+  uint32_t previous = open_end;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) write(",");
+    if (has_newline(previous, items[i]->range.begin))
+      break_line();
+    else if (i > 0)
+      write(" ");
+    expr(*items[i]);
+    previous = items[i]->range.end;
+  }
+  // Comments after the last item stay inside the brackets.
+  flush_inline(close_at);
+  close_bracket(std::string(1, close), !items.empty() && has_newline(previous, close_at));
+}
+
+}  // namespace flow::format

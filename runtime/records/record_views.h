@@ -1,0 +1,38 @@
+// Allocation-free decoding of the journal records that whole-journal scans
+// (replay) read by the million: the same payload encoding as
+// journal_records.h, decoded to string_views into the payload instead of
+// owned strings. A view is valid as long as the payload bytes it was
+// decoded from; decoding accepts and rejects exactly the payloads that
+// journal_records.h's decode() does.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "records/journal_records.h"
+
+namespace flow::runtime {
+
+/// An event record's fields, borrowed (the view the engine encodes from).
+using EventView = EventRecordView;
+
+struct DecisionView {
+  std::string_view event;
+  std::string_view flow;
+  int64_t subscription = 0;
+  int64_t result = 0;
+  std::string_view error;
+  uint32_t rule_count = 0;
+  /// The rules list as encoded (name, value pairs); checked while decoding,
+  /// turned into RuleValues only when asked (decode_rules).
+  std::string_view rules;
+};
+
+bool decode_view(std::string_view payload, EventView& out);
+bool decode_view(std::string_view payload, DecisionView& out);
+
+/// Replaces `out` with the decision's rules, as decode(DecisionRecord) would.
+void decode_rules(const DecisionView& decision, std::vector<RuleValue>& out);
+
+}  // namespace flow::runtime
