@@ -34,9 +34,13 @@ struct FrontEndOptions {
 };
 
 void add_front_end_options(CLI::App* command, FrontEndOptions& options) {
-  command->add_option("files", options.files, "Flow source files (.flow)")->required()->check(CLI::ExistingFile);
+  command->add_option("files", options.files, "Flow source files (.flow)")
+      ->required()
+      ->check(CLI::ExistingFile)
+      ->default_str("");  // lists have no default worth showing
   command->add_option("-I,--include", options.include_dirs, "Also look for imported modules in DIR")
-      ->check(CLI::ExistingDirectory);
+      ->check(CLI::ExistingDirectory)
+      ->default_str("");
   command->add_flag("--werror", options.werror, "Treat warnings as errors");
   command->add_option("--diagnostics", options.diagnostics_format, "Diagnostic format")
       ->check(CLI::IsMember({"human", "json"}));
@@ -81,6 +85,8 @@ int compile_and_report(const FrontEndOptions& options, std::unique_ptr<flow::Pro
 int main(int argc, char** argv) {
   CLI::App app{"flowc — the Flow compiler: check, draw, build and format event-driven process definitions", "flowc"};
   app.set_version_flag("--version", std::string("flowc ") + FLOW_VERSION);
+  // --help shows each option's default (subcommands inherit this).
+  app.option_defaults()->always_capture_default();
   app.require_subcommand(1);
 
   FrontEndOptions check_options;
@@ -106,7 +112,8 @@ int main(int argc, char** argv) {
   auto* fmt = app.add_subcommand("fmt", "Rewrite Flow files in canonical form, keeping every comment");
   fmt->add_option("files", fmt_options.files, "Flow source files (.flow) to format in place")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile)
+      ->default_str("");
   auto* fmt_check = fmt->add_flag("--check", fmt_options.check,
                                   "Write nothing; list each file that is not formatted on stderr, exit 1 if any");
   fmt->add_flag("--stdout", fmt_options.to_stdout, "Print the formatted text to stdout instead of rewriting the files")

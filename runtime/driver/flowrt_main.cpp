@@ -137,15 +137,15 @@ void add_query_commands(CLI::App& app, CLI::App* journal, QueryArgs& q) {
   q.replay = app.add_subcommand("replay", "What-if: the journal's events under other definitions");
   q.replay->add_option("--journal", q.replay_dir, "Journal folder");
   q.replay->add_option("--with", q.with, "APP.flowc or FILE.flow")->required()->check(CLI::ExistingFile);
-  q.replay->add_option("-I,--include", q.replay_includes, "Module folders for a .flow file");
+  q.replay->add_option("-I,--include", q.replay_includes, "Module folders for a .flow file")->default_str("");
   q.replay->add_flag("--json", q.replay_json, "JSON output (docs/journal.md)");
-  q.replay->add_option("--samples", q.samples, "Sample events per subscription and direction (default 3)");
-  q.replay->add_option("--max-instances", q.max_instances, "Instances listed per subscription (default 1000, 0: all)");
-  q.replay->add_option("--threads", q.threads, "Worker threads (default: one per core)");
+  q.replay->add_option("--samples", q.samples, "Sample events per subscription and direction");
+  q.replay->add_option("--max-instances", q.max_instances, "Instances listed per subscription (0: all)");
+  q.replay->add_option("--threads", q.threads, "Worker threads (0: one per core)");
 
   q.export_ = journal->add_subcommand("export", "Write the journal as tables: SQLite or JSON lines");
   q.export_->add_option("--journal", q.export_dir, "Journal folder");
-  q.export_->add_option("--format", q.format, "sqlite (default) or jsonl")->check(CLI::IsMember({"sqlite", "jsonl"}));
+  q.export_->add_option("--format", q.format, "sqlite or jsonl")->check(CLI::IsMember({"sqlite", "jsonl"}));
   q.export_->add_option("-o,--output", q.output, "Output file (- for stdout with jsonl); replaced when it exists")
       ->required();
 
@@ -262,6 +262,8 @@ int run_query_command(const QueryArgs& q) {
 int main(int argc, char** argv) {
   CLI::App app{"flowrt — the Flow runtime: run process definitions and ask their journal", "flowrt"};
   app.set_version_flag("--version", std::string("flowrt ") + FLOW_VERSION);
+  // --help shows each option's default (subcommands inherit this).
+  app.option_defaults()->always_capture_default();
   app.require_subcommand(1);
 
   std::string app_path, journal_dir = "journal", input = "-", fsync = "batch";
@@ -274,7 +276,7 @@ int main(int argc, char** argv) {
   run->add_option("--fsync", fsync, "Durability: always, batch (group commit) or never")
       ->check(CLI::IsMember({"always", "batch", "never"}));
   run->add_flag("--strict", strict, "Reject event fields the type does not declare");
-  run->add_option("-I,--include", include_dirs, "Module folders for a .flow file");
+  run->add_option("-I,--include", include_dirs, "Module folders for a .flow file")->default_str("");
   std::string backend = "jit";
   run->add_option("--backend", backend, "Evaluate rules with native code (jit) or the reference interpreter (interp)")
       ->check(CLI::IsMember({"jit", "interp"}));

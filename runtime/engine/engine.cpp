@@ -496,7 +496,7 @@ void Engine::deliver(const ast::ServiceDecl* service, const std::string& service
     case ast::ServiceImpl::Exec: {
       Instance& instance = instances_.get_or_create(work.instance, work.key);
       std::string json;
-      CloudEventAttributes attributes{work.id, std::string(source_of(work)), work.time_us, std::nullopt};
+      CloudEventAttributes attributes{work.id, source_of(work), work.time_us, std::nullopt};
       append_cloudevent_json(json, *work.type, work.data, attributes);
       runner_->submit(exec_index_.at(service), delivery_id, json);
       pending_[delivery_id] = {work.id, work.instance, flow, service, work.type->qualified_name};
