@@ -34,6 +34,22 @@ bool find_builtin(const std::string& name, Builtin& out) {
   return false;
 }
 
+/// The type a list literal's elements share: the wider of the two, `float`
+/// for mixed numbers, and `T?` once an element is `none` or optional
+/// ([1, none] is a list<int?>, as `if` unifies T and none). Null: none.
+const Type* common_element_type(TypeContext& types, const Type* a, const Type* b) {
+  if (is_assignable(b, a)) return a;
+  if (is_assignable(a, b)) return b;
+  if (a->is_numeric() && b->is_numeric()) return types.floating();
+  if (a->kind == TypeKind::NoneType) return types.optional(b);
+  if (b->kind == TypeKind::NoneType) return types.optional(a);
+  if (a->is_optional() || b->is_optional()) {
+    const Type* inner = common_element_type(types, a->is_optional() ? a->element : a, b->is_optional() ? b->element : b);
+    return inner ? types.optional(inner) : nullptr;
+  }
+  return nullptr;
+}
+
 const char* builtin_name(Builtin b) {
   for (const auto& info : kBuiltins) {
     if (info.builtin == b) return info.name;
@@ -118,12 +134,8 @@ const Type* Checker::check_expr(Expr& expr, const ExprScope& scope) {
         }
         if (element->kind == TypeKind::Never) {
           element = t;
-        } else if (is_assignable(t, element)) {
-          // keeps element
-        } else if (is_assignable(element, t)) {
-          element = t;
-        } else if (element->is_numeric() && t->is_numeric()) {
-          element = types.floating();
+        } else if (const Type* common = common_element_type(types, element, t)) {
+          element = common;
         } else {
           diags_.report(DiagKind::TypeMismatch, item->range,
                         "list elements must have one type: " + element->to_string() + " and " + t->to_string());

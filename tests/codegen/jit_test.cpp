@@ -240,6 +240,25 @@ rule Strings(n: N) = n.ls == ["", "\u{e9}"] and "\u{e9}" in n.ls and upper(n.ls[
   CHECK(c->run(c->rule("Strings"), b.instance()).value() == B(true));
 }
 
+TEST_CASE("a list literal with none holds optionals, on both back ends") {
+  auto c = compile(R"(module t
+event N { a: int, m: int? }
+decision Opts(n: N) -> list<int?> { else => [n.a, none, 3] }
+decision Leading(n: N) -> list<int?> { else => [none, n.m] }
+decision Widened(n: N) -> list<float?> { else => [none, 2.5, n.a] }
+rule Three(n: N) = len([n.m, none, 1]) == 3
+rule Mixed(n: N) = (Opts(n)[0] ?? 0) + (Opts(n)[2] ?? 0) == n.a + 3
+)");
+  auto b = c->builder("N");
+  b.set_int(0, 7);
+  b.set_none(1);
+  CHECK(c->run(c->rule("Opts"), b.instance()).value() == L({I(7), None(), I(3)}));
+  CHECK(c->run(c->rule("Leading"), b.instance()).value() == L({None(), None()}));
+  CHECK(c->run(c->rule("Widened"), b.instance()).value() == L({None(), F(2.5), F(7.0)}));
+  CHECK(c->run(c->rule("Three"), b.instance()).value() == B(true));
+  CHECK(c->run(c->rule("Mixed"), b.instance()).value() == B(true));
+}
+
 TEST_CASE("a rule that calls rules is inlined by the O2 pipeline") {
   auto c = compile(kShopProgram);
   llvm::InitializeNativeTarget();
