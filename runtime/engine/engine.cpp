@@ -134,6 +134,7 @@ void Engine::recover() {
     } else if (record.type == static_cast<uint8_t>(RecordKind::Event)) {
       ++events;
     }
+    if (!exec_services_.empty()) track_in_flight(static_cast<RecordKind>(record.type), payload);
   }
   for (const auto& p : reader.problems()) log_ << "flowrt: journal: " << journal::describe(p) << "\n";
   if (events > 0) {
@@ -145,6 +146,7 @@ void Engine::recover() {
     append(RecordKind::Definition, encode(def));
     writer_.commit();
   }
+  redrive_in_flight();
 }
 
 void Engine::append(RecordKind kind, const std::string& payload) {

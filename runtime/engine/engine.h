@@ -14,6 +14,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <tuple>
@@ -127,6 +128,21 @@ class Engine {
   };
 
   void recover();
+  /// Re-driving what a previous run left in flight (engine/redrive.cpp): an
+  /// exec delivery whose event and decision are journaled but whose outcome
+  /// is not (the run was killed mid-attempt) is delivered again on start,
+  /// so a crash never silently drops a delivery.
+  struct InFlight {
+    EventRecord event;
+    const EventType* type = nullptr;
+    size_t route = 0;
+    size_t service = 0;
+  };
+  void track_in_flight(RecordKind kind, std::string_view payload);
+  void start_deliveries(const EventRecord& event, const EventType& type, size_t route);
+  void redrive_in_flight();
+  std::map<std::string, InFlight> in_flight_at_start_;  // by delivery id
+  std::optional<EventRecord> last_event_;               // with exec routes, awaiting its decisions
   void reject(int64_t line_number, std::string_view raw, const std::string& reason);
   void dead_letter(const DeadLetterRecord& dead, const std::string& event_type);
   /// Dispatches an event of std.runtime (when the program imports it).

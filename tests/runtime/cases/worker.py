@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A misbehaving exec service for the runtime's fault tests."""
 import json
+import os
 import sys
 import time
 
@@ -15,6 +16,14 @@ for line in sys.stdin:
         sys.exit(3)
     elif mode == "hang":
         time.sleep(30)
+    elif mode == "hang-once":
+        # The crash test: hangs (its pid in the marker file) until killed;
+        # answers once the marker exists, i.e. when delivered again.
+        marker = os.environ["FLOW_TEST_MARKER"]
+        if not os.path.exists(marker):
+            with open(marker, "w") as f:
+                f.write(str(os.getpid()))
+            time.sleep(30)
     elif mode == "garbage":
         print("this is not json", flush=True)
         continue
