@@ -382,7 +382,11 @@ void Engine::set_status(Instance& instance, const std::string& flow, InstanceSta
 
 void Engine::journal_event(const Work& work) {
   data_json_.clear();
-  append_data_json(data_json_, *work.type, work.data);
+  if (!work.data_json.empty()) {
+    data_json_.append(work.data_json);
+  } else {
+    append_data_json(data_json_, *work.type, work.data);
+  }
   record_.clear();
   encode_into(record_, EventRecordView{work.id, work.type->qualified_name, work.instance, work.key, work.causation,
                                        work.delivery, work.service ? std::string_view(*work.service) : "",
@@ -567,6 +571,16 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
     Work& next = queue_.emplace_back();
     next.type = target;
     next.data = builder.instance();
+    if (program->json_prefix_fields > 0 && data_json_.size() >= 2) {
+      // data_json_ holds the trigger's text during its dispatch: keep all
+      // but its closing brace, add the new fields.
+      emit_json_.assign(data_json_, 0, data_json_.size() - 1);
+      append_fields_json(emit_json_, *target, next.data, program->json_prefix_fields);
+      emit_json_.push_back('}');
+      auto* text = static_cast<char*>(arena_.allocate(emit_json_.size(), 1));
+      std::memcpy(text, emit_json_.data(), emit_json_.size());
+      next.data_json = std::string_view(text, emit_json_.size());
+    }
     next.key = key_of(*target, next.data);
     next.instance = work.instance;
     next.causation = work.id;
@@ -636,6 +650,16 @@ const Engine::EmitProgram* Engine::emit_program(const ast::ServiceDecl* service,
     }
     program.actions.push_back(action);
   }
+  // The trigger's JSON text can start the target's when its fields come
+  // first, in order, under the same names, copied slot for slot.
+  size_t prefix = trigger.fields.size();
+  bool same_start = prefix > 0 && prefix <= program.actions.size();
+  for (size_t f = 0; same_start && f < prefix; ++f) {
+    const FieldAction& action = program.actions[f];
+    same_start = action.kind == FieldAction::Copy && action.source_field == static_cast<int>(f) &&
+                 program.target->fields[f].json_key == trigger.fields[f].json_key;
+  }
+  program.json_prefix_fields = same_start ? prefix : 0;
   return &emit_programs_.emplace(key, std::move(program)).first->second;
 }
 

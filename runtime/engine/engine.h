@@ -90,6 +90,9 @@ class Engine {
     int64_t time_us = 0;
     int64_t dispatched_us = 0;
     int64_t input_line = 0;
+    /// Its `data` as JSON when known before dispatch (in the arena): an
+    /// emitted event's text derived from its trigger's. Empty: encode it.
+    std::string_view data_json;
   };
   /// Names the dispatch loop journals, computed once per route: flows,
   /// services, and the rules a condition traces.
@@ -116,6 +119,10 @@ class Engine {
     const ir::EmitPlan* plan = nullptr;
     const EventType* target = nullptr;
     std::vector<FieldAction> actions;
+    /// When the target's first fields are all of the trigger's fields, in
+    /// order, copied as they are (`...x` plus new fields), the trigger's
+    /// JSON text is the start of the target's: their number, else 0.
+    size_t json_prefix_fields = 0;
   };
   const EmitProgram* emit_program(const ast::ServiceDecl* service, int emit_index, const EventType& trigger);
 
@@ -204,6 +211,7 @@ class Engine {
   std::deque<std::string> value_texts_;  // rule values that are not true/false, per decision
   std::string record_;                   // the record being encoded
   std::string data_json_;                // the `data` of the event being dispatched
+  std::string emit_json_;                // scratch for an emitted event's derived `data`
   std::string delivery_id_;
   std::vector<std::string> emitted_ids_;
   bool running_queue_ = false;

@@ -131,19 +131,22 @@ void write_value(Cursor& c, const TypeCodec& codec, const uint8_t* slot) {
   }
 }
 
+void write_field(Cursor& c, const layout::EventLayout& layout, const FieldCodec& f, const uint8_t* instance) {
+  c.put(f.json_key);
+  if (f.optional && !layout.present(instance, f.index)) {
+    c.put("null");
+  } else {
+    write_value(c, *f.value, instance + f.offset);
+  }
+}
+
 void write_data(Cursor& c, const EventType& type, const uint8_t* instance) {
-  const layout::EventLayout& layout = *type.layout;
   c.put('{');
   bool first = true;
   for (const FieldCodec& f : type.fields) {
     if (!first) c.put(',');
     first = false;
-    c.put(f.json_key);
-    if (f.optional && !layout.present(instance, f.index)) {
-      c.put("null");
-    } else {
-      write_value(c, *f.value, instance + f.offset);
-    }
+    write_field(c, *type.layout, f, instance);
   }
   c.put('}');
 }
@@ -153,6 +156,14 @@ void write_data(Cursor& c, const EventType& type, const uint8_t* instance) {
 void append_data_json(std::string& out, const EventType& type, const uint8_t* instance) {
   Cursor c(out);
   write_data(c, type, instance);
+}
+
+void append_fields_json(std::string& out, const EventType& type, const uint8_t* instance, size_t first_field) {
+  Cursor c(out);
+  for (size_t f = first_field; f < type.fields.size(); ++f) {
+    c.put(',');
+    write_field(c, *type.layout, type.fields[f], instance);
+  }
 }
 
 void append_cloudevent_json(std::string& out, const EventType& type, const uint8_t* instance,

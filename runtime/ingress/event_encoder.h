@@ -38,6 +38,10 @@ struct CloudEventAttributes {
 /// Appends the JSON object of `instance`'s fields: `{"order_id":"o-1",...}`.
 void append_data_json(std::string& out, const EventType& type, const uint8_t* instance);
 
+/// Appends `,"name":value` for each field from `first_field` on: the tail of
+/// a data object whose first fields are already written (the engine derives
+/// an emitted event's text from its trigger's this way).
+void append_fields_json(std::string& out, const EventType& type, const uint8_t* instance, size_t first_field);
 /// Appends one CloudEvents line without newline:
 /// `{"specversion":"1.0","type":"OrderPlaced","id":"e-1","source":"shop",
 ///   "time":"2026-01-31T12:00:00Z","data":{...}}`. The type is written as

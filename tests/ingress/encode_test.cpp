@@ -139,3 +139,27 @@ TEST_CASE("ints at the limits", "[ingress][encode][limits]") {
     CHECK(json.find("\"items\":" + std::to_string(v) + ",") != std::string::npos);
   }
 }
+
+TEST_CASE("an included event's text is its trigger's text plus the new fields", "[ingress][encode]") {
+  // What the engine relies on to derive an emitted event's `data` from its
+  // trigger's: OrderApproved is { ...OrderPlaced, approved_by }.
+  const runtime::EventType& placed = shop().type("OrderPlaced");
+  const runtime::EventType& approved = shop().type("OrderApproved");
+  REQUIRE(approved.fields.size() == placed.fields.size() + 1);
+  runtime::CloudEventDecoder decoder(*shop().catalog);
+  Arena arena;
+  runtime::DecodedEvent trigger, emitted;
+  REQUIRE(decoder.decode_data(placed, order_data(), arena, trigger));
+  REQUIRE(decoder.decode_data(approved, order_data(R"("approved_by":"b\u00f8b \"the\" reviewer")"), arena, emitted));
+  std::string whole;
+  runtime::append_data_json(whole, approved, emitted.instance);
+  std::string derived;
+  runtime::append_data_json(derived, placed, trigger.instance);
+  derived.pop_back();  // the closing brace
+  runtime::append_fields_json(derived, approved, emitted.instance, placed.fields.size());
+  derived.push_back('}');
+  CHECK(derived == whole);
+  std::string none;
+  runtime::append_fields_json(none, approved, emitted.instance, approved.fields.size());
+  CHECK(none.empty());
+}
