@@ -107,6 +107,7 @@ Engine::Engine(LoadedApp& app, RunOptions options, std::ostream& log)
          << (t.saved_to.empty() ? "" : ", saved to " + t.saved_to.string()) << "\n";
   }
   id_base_ = writer_.next_sequence();
+  build_plans();
   dead_lettered_type_ = catalog_->find("std.runtime.DeliveryDeadLettered");
   input_rejected_type_ = catalog_->find("std.runtime.InputRejected");
   recover();
@@ -334,32 +335,34 @@ void Engine::count_event(std::vector<uint64_t>& counts, const EventType& type) {
   ++counts[static_cast<size_t>(type.index)];
 }
 
-const Engine::EventPlan& Engine::plan_of(const EventType& type) {
-  auto index = static_cast<size_t>(type.index);
-  if (index >= plans_.size()) {
-    plans_.resize(index + 1);
-    planned_.resize(index + 1);
+void Engine::build_plans() {
+  for (const auto& type : catalog_->types()) {
+    EventPlan& plan = plans_.emplace_back();
+    plan.routes = app_.table.find(type->decl);
+    if (!plan.routes) continue;
+    for (const auto* flow : plan.routes->starts) plan.starts.push_back(&name_of(flow));
+    for (const auto* flow : plan.routes->ends) plan.ends.push_back(&name_of(flow));
+    for (const auto& route : plan.routes->routes) {
+      RoutePlan& named = plan.routes_named.emplace_back();
+      named.flow = &name_of(route.flow);
+      for (const auto* service : route.services) {
+        named.services.push_back(&name_of(service));
+        plan.exec_routes |= service->impl == ast::ServiceImpl::Exec;
+      }
+    }
   }
-  EventPlan& plan = plans_[index];
-  if (planned_[index]) return plan;
-  planned_[index] = true;
-  plan.routes = app_.table.find(type.decl);
-  if (!plan.routes) return plan;
-  for (const auto* flow : plan.routes->starts) plan.starts.push_back(&name_of(flow));
-  for (const auto* flow : plan.routes->ends) plan.ends.push_back(&name_of(flow));
-  for (const auto& route : plan.routes->routes) {
-    RoutePlan& named = plan.routes_named.emplace_back();
-    named.flow = &name_of(route.flow);
-    for (const auto* service : route.services) named.services.push_back(&name_of(service));
+  for (const auto& function : app_.module->functions) {
+    function_names_.push_back(function->decl ? name_of(function->decl) : function->name);
   }
-  return plan;
 }
 
-std::string_view Engine::function_name(const ir::Function* function) {
-  if (function_names_.size() <= function->id) function_names_.resize(function->id + 1);
-  std::string& name = function_names_[function->id];
-  if (name.empty()) name = function->decl ? name_of(function->decl) : function->name;
-  return name;
+void Engine::make_delivery_id(std::string& out, std::string_view event_id, size_t route, size_t service) {
+  out.assign("d-")
+      .append(event_id)
+      .append(".")
+      .append(std::to_string(route))
+      .append(".")
+      .append(std::to_string(service));
 }
 
 void Engine::enter_flow(Instance& instance, const std::string& flow, std::string_view event_id, int64_t now) {
@@ -432,7 +435,7 @@ void Engine::dispatch(Work& work) {
         } else if (entry.ok) {
           value = value_texts_.emplace_back(entry.value.to_string());
         }
-        rule_values_.push_back({function_name(entry.function), value});
+        rule_values_.push_back({function_names_[entry.function->id], value});
       }
       std::string error = result.ok() ? std::string() : result.error().message;
       record_.clear();
@@ -447,12 +450,7 @@ void Engine::dispatch(Work& work) {
       }
     }
     for (size_t s = 0; s < route.services.size(); ++s) {
-      delivery_id_.assign("d-")
-          .append(work.id)
-          .append(".")
-          .append(std::to_string(r))
-          .append(".")
-          .append(std::to_string(s));
+      make_delivery_id(delivery_id_, work.id, r, s);
       deliver(route.services[s], *named.services[s], flow, work, delivery_id_);
     }
   }

@@ -104,6 +104,7 @@ class Engine {
     const dispatch::EventRoutes* routes = nullptr;
     std::vector<RoutePlan> routes_named;
     std::vector<const std::string*> starts, ends;
+    bool exec_routes = false;  // some route delivers to an exec service
   };
   /// How one target field of an emit is filled: most fields of a `...x`
   /// copy are a plain slot copy from the trigger event, done without the
@@ -195,15 +196,17 @@ class Engine {
   std::map<std::tuple<const ast::ServiceDecl*, int, const ast::EventDecl*>, EmitProgram> emit_programs_;
   std::unordered_map<const void*, std::string> names_;  // qualified names of declarations and functions
   const std::string& name_of(const ast::Decl* decl);
-  const EventPlan& plan_of(const EventType& type);
-  std::string_view function_name(const ir::Function* function);
+  /// Built once at start: a plan per event type, a name per IR function.
+  void build_plans();
+  const EventPlan& plan_of(const EventType& type) const { return plans_[static_cast<size_t>(type.index)]; }
+  /// `d-<event>.<route>.<service>`: stable across retries and runs.
+  static void make_delivery_id(std::string& out, std::string_view event_id, size_t route, size_t service);
   std::string_view source_of(const Work& work) const {
     return !work.source.empty() || !work.service ? std::string_view(work.source) : std::string_view(*work.service);
   }
   void journal_event(const Work& work);
   void count_event(std::vector<uint64_t>& counts, const EventType& type);
-  std::vector<EventPlan> plans_;  // by EventType::index; built on first use
-  std::vector<bool> planned_;
+  std::vector<EventPlan> plans_;                  // by EventType::index
   std::vector<std::string> function_names_;       // by ir::Function::id
   std::vector<uint64_t> events_in_, events_out_;  // by EventType::index
   std::vector<eval::TraceEntry> trace_;

@@ -15,19 +15,13 @@
 
 namespace flow::runtime {
 
-namespace {
-
-std::string delivery_id(std::string_view event, size_t route, size_t service) {
-  return "d-" + std::string(event) + "." + std::to_string(route) + "." + std::to_string(service);
-}
-
-}  // namespace
-
 void Engine::start_deliveries(const EventRecord& event, const EventType& type, size_t route) {
   const dispatch::Route& r = plan_of(type).routes->routes[route];
   for (size_t s = 0; s < r.services.size(); ++s) {
     if (r.services[s]->impl != ast::ServiceImpl::Exec) continue;
-    in_flight_at_start_[delivery_id(event.id, route, s)] = {event, &type, route, s};
+    std::string id;
+    make_delivery_id(id, event.id, route, s);
+    in_flight_at_start_[id] = {event, &type, route, s};
   }
 }
 
@@ -40,12 +34,7 @@ void Engine::track_in_flight(RecordKind kind, std::string_view payload) {
       const EventType* type = catalog_->find(std::string(view.type));
       if (!type) return;
       const EventPlan& plan = plan_of(*type);
-      if (!plan.routes) return;
-      bool exec_routes = false;
-      for (const auto& route : plan.routes->routes) {
-        for (const auto* service : route.services) exec_routes |= service->impl == ast::ServiceImpl::Exec;
-      }
-      if (!exec_routes) return;
+      if (!plan.exec_routes) return;
       EventRecord event;
       if (!decode(payload, event)) return;
       if (event.definition != app_.content_hash) return;
@@ -70,6 +59,7 @@ void Engine::track_in_flight(RecordKind kind, std::string_view payload) {
       return;
     }
     case RecordKind::Attempt: {
+      if (in_flight_at_start_.empty()) return;  // most attempts: nothing open to settle
       AttemptRecord attempt;
       if (decode(payload, attempt) && attempt.outcome == AttemptOutcomeKind::Ok) {
         in_flight_at_start_.erase(attempt.delivery);
@@ -77,6 +67,7 @@ void Engine::track_in_flight(RecordKind kind, std::string_view payload) {
       return;
     }
     case RecordKind::DeadLetter: {
+      if (in_flight_at_start_.empty()) return;
       DeadLetterRecord dead;
       if (decode(payload, dead)) in_flight_at_start_.erase(dead.delivery);
       return;
