@@ -8,25 +8,29 @@
 //   flowrt journal index --journal DIR [--rebuild]
 // Exit status: 0 success; 1 the journal or the app is unusable; 2 bad usage;
 // 3 `run` rejected an input or dead-lettered a delivery.
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 
-#include "driver/cli_parse.h"
 #include "artifact/artifact.h"
 #include "codegen/bitcode.h"
 #include "diag/diagnostic_printer.h"
+#include "driver/cli_parse.h"
 #include "engine/engine.h"
 #include "load/app_loader.h"
 #include "queries/dossier.h"
 #include "queries/explain.h"
 #include "queries/export_jsonl.h"
 #include "queries/export_sqlite.h"
-#include "queries/replay.h"
 #include "queries/journal_dump.h"
 #include "queries/journal_index.h"
+#include "queries/replay.h"
 #include "support/time_format.h"
 
 namespace {
@@ -52,7 +56,7 @@ int run_command(const std::string& app_path, const std::string& journal_dir, con
   }
   flow::runtime::RunOptions options;
   options.journal_dir = journal_dir;
-  options.fsync = fsync == "always" ? flow::journal::FsyncMode::Always
+  options.fsync = fsync == "always"  ? flow::journal::FsyncMode::Always
                   : fsync == "never" ? flow::journal::FsyncMode::Never
                                      : flow::journal::FsyncMode::Batch;
   options.strict = strict;
@@ -73,14 +77,20 @@ int run_command(const std::string& app_path, const std::string& journal_dir, con
   try {
     flow::runtime::Engine engine(*app, options, std::cerr);
     if (input == "-") {
-      flow::runtime::run_input(engine, std::cin);
+      flow::runtime::run_input(engine, STDIN_FILENO);
     } else {
-      std::ifstream in(input, std::ios::binary);
-      if (!in) {
-        std::cerr << "flowrt: error: cannot read input '" << input << "'\n";
+      const int fd = ::open(input.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) {
+        std::cerr << "flowrt: error: cannot read input '" << input << "': " << std::strerror(errno) << "\n";
         return kExitUsage;
       }
-      flow::runtime::run_input(engine, in);
+      try {
+        flow::runtime::run_input(engine, fd);
+      } catch (...) {
+        ::close(fd);
+        throw;
+      }
+      ::close(fd);
     }
     engine.print_summary(std::cerr);
     const auto& summary = engine.summary();
@@ -90,7 +100,6 @@ int run_command(const std::string& app_path, const std::string& journal_dir, con
     return kExitFailure;
   }
 }
-
 
 // ---- Queries: dossier, explain, replay, journal export / index -------------
 // (runtime.md §6; docs/journal.md "Queries").
@@ -245,7 +254,10 @@ int run_query_command(const QueryArgs& q) {
                                                                           : "built";
       std::cout << "index " << how;
       if (report.how != rq::IndexOpenReport::How::Fresh) std::cout << " (" << report.reason << ")";
-      std::cout << (report.how == rq::IndexOpenReport::How::Fresh ? "" : report.saved ? ", saved" : ", not saved") << "\n";
+      std::cout << (report.how == rq::IndexOpenReport::How::Fresh ? ""
+                    : report.saved                                ? ", saved"
+                                                                  : ", not saved")
+                << "\n";
       if (!report.save_error.empty()) std::cout << "not saved: " << report.save_error << "\n";
       std::cout << index->describe();
       return kExitOk;

@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include <unistd.h>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <iostream>
@@ -318,6 +320,10 @@ void Engine::ingest(std::string_view line, int64_t line_number) {
 void Engine::run_queue() {
   if (running_queue_) return;
   running_queue_ = true;
+  // One clock reading per cascade: what an event causes through transforms
+  // is dispatched within microseconds, and a reading per event showed up
+  // in profiles. Exec outcomes start a cascade of their own.
+  cascade_now_us_ = wall_now_us();
   // Dispatched in place: a dispatch appends what it causes to the back,
   // which leaves references to the front valid (std::deque).
   while (!queue_.empty()) {
@@ -368,9 +374,8 @@ void Engine::make_delivery_id(std::string& out, std::string_view event_id, size_
 void Engine::enter_flow(Instance& instance, const std::string& flow, std::string_view event_id, int64_t now) {
   if (instance.flow(flow)) return;
   instance.flows.push_back({flow, InstanceStatus::Active});
-  record_.clear();
-  encode_into(record_, InstanceRecordView{instance.id, instance.key, flow, InstanceStatus::Active, event_id, now});
-  append(RecordKind::Instance, record_);
+  write_record(RecordKind::Instance,
+               InstanceRecordView{instance.id, instance.key, flow, InstanceStatus::Active, event_id, now});
 }
 
 void Engine::set_status(Instance& instance, const std::string& flow, InstanceStatus status, std::string_view event_id,
@@ -378,28 +383,26 @@ void Engine::set_status(Instance& instance, const std::string& flow, InstanceSta
   FlowState* state = instance.flow(flow);
   if (!state || state->status == status || state->status != InstanceStatus::Active) return;
   state->status = status;
-  record_.clear();
-  encode_into(record_, InstanceRecordView{instance.id, instance.key, flow, status, event_id, now});
-  append(RecordKind::Instance, record_);
+  write_record(RecordKind::Instance, InstanceRecordView{instance.id, instance.key, flow, status, event_id, now});
 }
 
 void Engine::journal_event(const Work& work) {
-  data_json_.clear();
   if (!work.data_json.empty()) {
-    data_json_.append(work.data_json);
+    data_json_ = work.data_json;  // derived when it was emitted, in the arena
   } else {
-    append_data_json(data_json_, *work.type, work.data);
+    data_buffer_.clear();
+    append_data_json(data_buffer_, *work.type, work.data);
+    data_json_ = data_buffer_;
   }
-  record_.clear();
-  encode_into(record_, EventRecordView{work.id, work.type->qualified_name, work.instance, work.key, work.causation,
-                                       work.delivery, work.service ? std::string_view(*work.service) : "",
-                                       source_of(work), work.subject, work.time_us, work.dispatched_us, work.input_line,
-                                       app_.content_hash, data_json_});
-  append(RecordKind::Event, record_);
+  write_record(
+      RecordKind::Event,
+      EventRecordView{work.id, work.type->qualified_name, work.instance, work.key, work.causation, work.delivery,
+                      work.service ? std::string_view(*work.service) : "", source_of(work), work.subject, work.time_us,
+                      work.dispatched_us, work.input_line, app_.content_hash, data_json_});
 }
 
 void Engine::dispatch(Work& work) {
-  int64_t now = wall_now_us();
+  const int64_t now = cascade_now_us_;
   work.dispatched_us = now;
   // data_json_ keeps this event's `data` until the next dispatch (the log
   // sink prints it).
@@ -416,45 +419,81 @@ void Engine::dispatch(Work& work) {
   }
   for (const std::string* flow : plan.ends) set_status(*instance, *flow, InstanceStatus::Completed, work.id, now);
 
+  // Every condition first, then one `decisions` record for them all, then
+  // the deliveries: the record precedes what it caused, as the journal's
+  // causal order requires, and the subscriptions share its rule values.
   const auto& routes = plan.routes->routes;
+  route_fired_.assign(routes.size(), 1);
+  set_flows_.clear();
+  set_values_.clear();
+  set_rules_.clear();
+  set_entries_.clear();
+  value_texts_.clear();
   for (size_t r = 0; r < routes.size(); ++r) {
     const dispatch::Route& route = routes[r];
-    const RoutePlan& named = plan.routes_named[r];
-    const std::string& flow = *named.flow;
-    if (route.condition >= 0) {
-      trace_.clear();
-      eval::EvalContext context{now, &trace_};
-      eval::EvalResult result = evaluate(route.condition, work.data, context);
-      int64_t fired = !result.ok() ? -1 : result.value().as_bool() ? 1 : 0;
-      rule_values_.clear();
-      value_texts_.clear();
-      for (const auto& entry : trace_) {
-        std::string_view value = "error";
-        if (entry.ok && entry.value.kind() == eval::ValueKind::Bool) {
-          value = entry.value.as_bool() ? "true" : "false";
-        } else if (entry.ok) {
-          value = value_texts_.emplace_back(entry.value.to_string());
-        }
-        rule_values_.push_back({function_names_[entry.function->id], value});
+    if (route.condition < 0) continue;
+    trace_.clear();
+    eval::EvalContext context{now, &trace_};
+    eval::EvalResult result = evaluate(route.condition, work.data, context);
+    const int64_t fired = !result.ok() ? -1 : result.value().as_bool() ? 1 : 0;
+    route_fired_[r] = static_cast<int8_t>(fired);
+    SetEntry& entry = set_entries_.emplace_back();
+    entry.flow = flow_index(*plan.routes_named[r].flow);
+    entry.subscription = route.subscription;
+    entry.result = fired;
+    entry.first_rule = set_rules_.size();
+    for (const auto& t : trace_) {
+      std::string_view value = "error";
+      if (t.ok && t.value.kind() == eval::ValueKind::Bool) {
+        value = t.value.as_bool() ? "true" : "false";
+      } else if (t.ok) {
+        value = value_texts_.emplace_back(t.value.to_string());
       }
-      std::string error = result.ok() ? std::string() : result.error().message;
-      record_.clear();
-      encode_into(record_, DecisionRecordView{work.id, flow, route.subscription, fired, error, rule_values_});
-      append(RecordKind::Decision, record_);
-      if (fired != 1) {
-        if (fired < 0) {
-          log_ << "flowrt: condition of " << flow << " on " << work.type->name << " (event " << work.id
-               << ") failed: " << error << "; treated as false\n";
-        }
-        continue;
-      }
+      set_rules_.push_back(value_index(function_names_[t.function->id], value));
     }
+    entry.rule_count = set_rules_.size() - entry.first_rule;
+    if (fired < 0) {
+      entry.error = value_texts_.emplace_back(result.error().message);
+      log_ << "flowrt: condition of " << *plan.routes_named[r].flow << " on " << work.type->name << " (event "
+           << work.id << ") failed: " << entry.error << "; treated as false\n";
+    }
+  }
+  if (!set_entries_.empty()) {
+    set_decisions_.clear();
+    for (const SetEntry& e : set_entries_) {
+      set_decisions_.push_back({e.flow, e.subscription, e.result, e.error,
+                                std::span<const uint32_t>(set_rules_.data() + e.first_rule, e.rule_count)});
+    }
+    write_record(RecordKind::Decisions, DecisionSetView{work.id, set_flows_, set_values_, set_decisions_});
+  }
+  for (size_t r = 0; r < routes.size(); ++r) {
+    if (route_fired_[r] != 1) continue;
+    const dispatch::Route& route = routes[r];
+    const RoutePlan& named = plan.routes_named[r];
     for (size_t s = 0; s < route.services.size(); ++s) {
       make_delivery_id(delivery_id_, work.id, r, s);
-      deliver(route.services[s], *named.services[s], flow, work, delivery_id_);
+      deliver(route.services[s], *named.services[s], *named.flow, work, delivery_id_);
     }
   }
   instances_.release_if_done(work.instance);
+}
+
+uint32_t Engine::flow_index(const std::string& flow) {
+  for (size_t i = 0; i < set_flows_.size(); ++i) {
+    if (set_flows_[i].data() == flow.data()) return static_cast<uint32_t>(i);
+  }
+  set_flows_.push_back(flow);
+  return static_cast<uint32_t>(set_flows_.size() - 1);
+}
+
+uint32_t Engine::value_index(const std::string& name, std::string_view value) {
+  // Names are the stable strings of function_names_: equal names are the
+  // same string. An event's conditions trace a handful of rules.
+  for (size_t i = 0; i < set_values_.size(); ++i) {
+    if (set_values_[i].name.data() == name.data() && set_values_[i].value == value) return static_cast<uint32_t>(i);
+  }
+  set_values_.push_back({name, value});
+  return static_cast<uint32_t>(set_values_.size() - 1);
 }
 
 void Engine::deliver(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow,
@@ -487,9 +526,7 @@ void Engine::deliver(const ast::ServiceDecl* service, const std::string& service
         error = "unknown builtin service '" + service->builtin_name + "'";
         attempt.error = error;
       }
-      record_.clear();
-      encode_into(record_, attempt);
-      append(RecordKind::Attempt, record_);
+      write_record(RecordKind::Attempt, attempt);
       if (attempt.outcome != AttemptOutcomeKind::Ok) {
         ++summary_.failed_attempts;
         dead_letter({delivery_id, work.id, work.instance, flow, service_name, 1, error, wall_now_us()},
@@ -570,14 +607,16 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
     next.type = target;
     next.data = builder.instance();
     if (program->json_prefix_fields > 0 && data_json_.size() >= 2) {
-      // data_json_ holds the trigger's text during its dispatch: keep all
-      // but its closing brace, add the new fields.
-      emit_json_.assign(data_json_, 0, data_json_.size() - 1);
+      // data_json_ holds the trigger's text during its dispatch: all but
+      // its closing brace, then the new fields, straight into the arena.
+      emit_json_.clear();
       append_fields_json(emit_json_, *target, next.data, program->json_prefix_fields);
       emit_json_.push_back('}');
-      auto* text = static_cast<char*>(arena_.allocate(emit_json_.size(), 1));
-      std::memcpy(text, emit_json_.data(), emit_json_.size());
-      next.data_json = std::string_view(text, emit_json_.size());
+      const size_t prefix = data_json_.size() - 1;
+      auto* text = static_cast<char*>(arena_.allocate(prefix + emit_json_.size(), 1));
+      std::memcpy(text, data_json_.data(), prefix);
+      std::memcpy(text + prefix, emit_json_.data(), emit_json_.size());
+      next.data_json = std::string_view(text, prefix + emit_json_.size());
     }
     next.key = key_of(*target, next.data);
     next.instance = work.instance;
@@ -591,9 +630,7 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
     queue_.resize(queued_before);
     attempt.outcome = AttemptOutcomeKind::Error;
     attempt.error = error;
-    record_.clear();
-    encode_into(record_, attempt);
-    append(RecordKind::Attempt, record_);
+    write_record(RecordKind::Attempt, attempt);
     ++summary_.failed_attempts;
     dead_letter({delivery_id, work.id, work.instance, flow, service_name, 1, error, wall_now_us()},
                 work.type->qualified_name);
@@ -607,9 +644,7 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
     count_event(events_out_, *next.type);
   }
   attempt.emitted = emitted_ids_;
-  record_.clear();
-  encode_into(record_, attempt);
-  append(RecordKind::Attempt, record_);
+  write_record(RecordKind::Attempt, attempt);
 }
 
 const Engine::EmitProgram* Engine::emit_program(const ast::ServiceDecl* service, int emit_index,
@@ -740,7 +775,13 @@ void Engine::drain() {
   }
   runner_->shutdown(std::chrono::milliseconds(2000));
   for (const auto& error : sinks_.finish()) log_ << "flowrt: " << error << "\n";
-  writer_.commit();
+  // `never` leaves durability to the OS, at the end too: the records are
+  // handed over (a crash of this process loses nothing), not synced.
+  if (options_.fsync == journal::FsyncMode::Never) {
+    writer_.flush();
+  } else {
+    writer_.commit();
+  }
   for (const auto& type : catalog_->types()) {
     auto index = static_cast<size_t>(type->index);
     if (index < events_in_.size() && events_in_[index]) summary_.events_in[type->name] = events_in_[index];
@@ -767,10 +808,39 @@ void Engine::print_summary(std::ostream& out) const {
   out << "  " << s.seconds << " s, " << static_cast<uint64_t>(rate) << " input events/s\n";
 }
 
-void run_input(Engine& engine, std::istream& in) {
-  std::string line;
+void run_input(Engine& engine, int fd) {
+  // Lines are split in a large buffer filled by read(2), which returns what
+  // is there: a pipe's lines are processed as they come, a file's in
+  // blocks, and no line is copied before it is decoded.
+  std::vector<char> buffer(1u << 20);
+  size_t begin = 0, end = 0;
   int64_t number = 0;
-  while (std::getline(in, line)) engine.ingest(line, ++number);
+  while (true) {
+    if (end == buffer.size()) {
+      if (begin > 0) {  // make room: move the partial line to the front
+        std::memmove(buffer.data(), buffer.data() + begin, end - begin);
+        end -= begin;
+        begin = 0;
+      } else {
+        buffer.resize(buffer.size() * 2);  // one line longer than the buffer
+      }
+    }
+    const ssize_t got = ::read(fd, buffer.data() + end, buffer.size() - end);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(std::string("cannot read the input: ") + std::strerror(errno));
+    }
+    if (got == 0) break;
+    size_t scan = end;
+    end += static_cast<size_t>(got);
+    while (const void* found = std::memchr(buffer.data() + scan, '\n', end - scan)) {
+      const size_t newline = static_cast<size_t>(static_cast<const char*>(found) - buffer.data());
+      engine.ingest(std::string_view(buffer.data() + begin, newline - begin), ++number);
+      begin = scan = newline + 1;
+    }
+    if (begin == end) begin = end = 0;
+  }
+  if (end > begin) engine.ingest(std::string_view(buffer.data() + begin, end - begin), ++number);  // no final newline
   engine.drain();
 }
 

@@ -28,6 +28,7 @@
 #include "journal/journal_writer.h"
 #include "load/app_loader.h"
 #include "records/journal_records.h"
+#include "records/record_views.h"
 #include "services/builtin_sinks.h"
 #include "services/exec_runner.h"
 
@@ -151,6 +152,7 @@ class Engine {
   void redrive_in_flight();
   std::map<std::string, InFlight> in_flight_at_start_;  // by delivery id
   std::optional<EventRecord> last_event_;               // with exec routes, awaiting its decisions
+  std::vector<DecisionView> decision_views_;
   void reject(int64_t line_number, std::string_view raw, const std::string& reason);
   void dead_letter(const DeadLetterRecord& dead, const std::string& event_type);
   /// Dispatches an event of std.runtime (when the program imports it).
@@ -169,6 +171,20 @@ class Engine {
   std::string key_of(const EventType& type, const uint8_t* data) const;
   std::string new_event_id();
   void append(RecordKind kind, const std::string& payload);
+  /// Encodes a hot record straight into the journal writer's buffer.
+  template <class View>
+  void write_record(RecordKind kind, const View& view) {
+    const size_t bound = encoded_bound(view);
+    if (bound <= writer_.max_reservable()) {
+      auto* room = reinterpret_cast<char*>(writer_.reserve(bound));
+      writer_.append_reserved(static_cast<journal::RecordType>(kind),
+                              static_cast<size_t>(encode_to(room, view) - room));
+      return;
+    }
+    record_.clear();
+    encode_into(record_, view);
+    append(kind, record_);
+  }
   /// Evaluates with the JIT when there is one, else the interpreter: both
   /// give identical results, errors and traces (tests/codegen).
   eval::EvalResult evaluate(int function, const uint8_t* event, const eval::EvalContext& context) const {
@@ -210,10 +226,28 @@ class Engine {
   std::vector<std::string> function_names_;       // by ir::Function::id
   std::vector<uint64_t> events_in_, events_out_;  // by EventType::index
   std::vector<eval::TraceEntry> trace_;
-  std::vector<RuleValueView> rule_values_;
+  // The `decisions` record of the event being dispatched, built in reused
+  // buffers: its flows, its distinct (rule, value) pairs, and per
+  // conditional subscription its result and rule indexes.
+  struct SetEntry {
+    uint32_t flow = 0;
+    int64_t subscription = 0, result = 0;
+    std::string_view error;
+    size_t first_rule = 0, rule_count = 0;
+  };
+  uint32_t flow_index(const std::string& flow);
+  uint32_t value_index(const std::string& name, std::string_view value);
+  std::vector<int8_t> route_fired_;  // per route: 1 fired (or unconditional), 0 not, -1 error
+  std::vector<std::string_view> set_flows_;
+  std::vector<RuleValueView> set_values_;
+  std::vector<uint32_t> set_rules_;
+  std::vector<SetEntry> set_entries_;
+  std::vector<SubscriptionDecisionView> set_decisions_;
   std::deque<std::string> value_texts_;  // rule values that are not true/false, per decision
   std::string record_;                   // the record being encoded
-  std::string data_json_;                // the `data` of the event being dispatched
+  std::string_view data_json_;           // the `data` of the event being dispatched
+  std::string data_buffer_;              // data_json_ when it is encoded here
+  int64_t cascade_now_us_ = 0;           // the clock when run_queue began
   std::string emit_json_;                // scratch for an emitted event's derived `data`
   std::string delivery_id_;
   std::vector<std::string> emitted_ids_;
@@ -227,7 +261,8 @@ class Engine {
   int64_t last_progress_us_ = 0;
 };
 
-/// Reads JSON lines from `in` into the engine, then drains it.
-void run_input(Engine& engine, std::istream& in);
+/// Reads JSON lines from the file descriptor `fd` into the engine, then
+/// drains it. Throws std::runtime_error when reading fails.
+void run_input(Engine& engine, int fd);
 
 }  // namespace flow::runtime

@@ -44,16 +44,20 @@ void Engine::track_in_flight(RecordKind kind, std::string_view payload) {
       last_event_ = std::move(event);
       return;
     }
-    case RecordKind::Decision: {
-      // A dispatch journals all of an event's decisions right after the event.
+    case RecordKind::Decision:
+    case RecordKind::Decisions: {
+      // A dispatch journals an event's decisions right after the event.
       if (!last_event_) return;
-      DecisionView decision;
-      if (!decode_view(payload, decision) || decision.result != 1 || decision.event != last_event_->id) return;
+      decision_views_.clear();
+      if (!decode_decision_views(static_cast<uint8_t>(kind), payload, decision_views_)) return;
       const EventType* type = catalog_->find(last_event_->type);
       const auto& routes = plan_of(*type).routes->routes;
-      for (size_t r = 0; r < routes.size(); ++r) {
-        if (routes[r].subscription == decision.subscription && name_of(routes[r].flow) == decision.flow) {
-          start_deliveries(*last_event_, *type, r);
+      for (const DecisionView& decision : decision_views_) {
+        if (decision.result != 1 || decision.event != last_event_->id) continue;
+        for (size_t r = 0; r < routes.size(); ++r) {
+          if (routes[r].subscription == decision.subscription && name_of(routes[r].flow) == decision.flow) {
+            start_deliveries(*last_event_, *type, r);
+          }
         }
       }
       return;

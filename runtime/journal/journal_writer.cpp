@@ -115,6 +115,7 @@ OpenReport JournalWriter::open(const std::filesystem::path& dir, const WriterOpt
 }
 
 void JournalWriter::recover(OpenReport& report) {
+  durable_sequence_ = 0;  // until a segment is found or made
   // Leftovers of a rollover cut short before its rename: never part of the
   // journal, since a segment only gets its real name once its header is on disk.
   std::error_code ec;
@@ -282,7 +283,8 @@ void JournalWriter::create_segment(std::uint32_t number, std::uint64_t first_seq
   segment_path_ = final_path;
   segment_number_ = number;
   segment_size_ = kSegmentHeaderSize;
-  written_sequence_ = durable_sequence_ = next_sequence_ = first_sequence;
+  // The durable mark stays: in `never` mode a rollover syncs nothing.
+  written_sequence_ = next_sequence_ = first_sequence;
 }
 
 void JournalWriter::check_usable() const {
@@ -309,12 +311,112 @@ void JournalWriter::sync_segment() {
   durable_sequence_ = written_sequence_;
 }
 
+void JournalWriter::request_sync() {
+  if (written_sequence_ <= durable_sequence()) return;
+  if (!sync_thread_.joinable()) {
+    try {
+      sync_thread_ = std::thread([this] { sync_loop(); });
+    } catch (const std::system_error&) {
+      // Out of threads: the batch still gets synced, only on this thread.
+      sync_segment();
+      return;
+    }
+  }
+  bool idle;
+  {
+    std::lock_guard lock(sync_mutex_);
+    sync_fd_ = fd_.get();
+    sync_requested_ = written_sequence_;
+    idle = !sync_running_;
+  }
+  // A running sync looks at sync_requested_ again when it returns, so only
+  // an idle thread needs waking.
+  if (idle) sync_wanted_.notify_one();
+}
+
+void JournalWriter::sync_loop() noexcept {
+  std::unique_lock lock(sync_mutex_);
+  while (true) {
+    sync_wanted_.wait(lock, [this] { return sync_stop_ || sync_requested_ > sync_reached_; });
+    // Stopping comes from release(): close() has synced by then, and after a
+    // failure nothing is promised, so a sync still wanted is dropped rather
+    // than delaying the close.
+    if (sync_stop_) return;
+    // Only records whose write() returned before fdatasync starts are
+    // covered, and sync_requested_ is raised only after the write.
+    const std::uint64_t target = sync_requested_;
+    const int fd = sync_fd_;
+    sync_running_ = true;
+    lock.unlock();
+    int rc;
+    do {
+      rc = ::fdatasync(fd);
+    } while (rc != 0 && errno == EINTR);
+    const int error = rc == 0 ? 0 : errno;
+    lock.lock();
+    sync_running_ = false;
+    if (error != 0) {
+      sync_errno_ = error;
+      sync_failed_.store(true, std::memory_order_release);
+      sync_idle_.notify_all();
+      // Retrying could report lost pages as durable (see fail()); the
+      // writer reports the error and stops the thread.
+      sync_wanted_.wait(lock, [this] { return sync_stop_; });
+      return;
+    }
+    sync_reached_ = target;
+    durable_sequence_.store(target, std::memory_order_release);
+    sync_idle_.notify_all();
+  }
+}
+
+void JournalWriter::wait_for_sync_idle() {
+  if (sync_thread_.joinable()) {
+    std::unique_lock lock(sync_mutex_);
+    sync_idle_.wait(lock, [this] { return sync_errno_ != 0 || (!sync_running_ && sync_requested_ <= sync_reached_); });
+  }
+  throw_if_sync_failed();
+}
+
+void JournalWriter::throw_if_sync_failed() {
+  if (!sync_failed_.load(std::memory_order_acquire)) return;
+  int error;
+  {
+    std::lock_guard lock(sync_mutex_);
+    error = sync_errno_;
+  }
+  // fd_ is replaced only after wait_for_sync_idle(), which reports a failure
+  // first, so the failed sync was on segment_path_.
+  throw JournalError("cannot sync " + segment_path_.string() + ": " + detail::errno_text(error));
+}
+
+void JournalWriter::stop_sync_thread() {
+  if (!sync_thread_.joinable()) return;
+  {
+    std::lock_guard lock(sync_mutex_);
+    sync_stop_ = true;
+  }
+  sync_wanted_.notify_one();
+  sync_thread_.join();
+  sync_fd_ = -1;
+  sync_requested_ = sync_reached_ = 0;
+  sync_running_ = sync_stop_ = false;
+  sync_errno_ = 0;
+  sync_failed_.store(false, std::memory_order_relaxed);
+}
+
 void JournalWriter::roll() {
-  // A sealed segment is synced in every mode, once: it costs one sync per
-  // segment and means only the last segment can ever have a torn tail.
+  // A sealed segment is synced once in `always` and `batch` mode: one sync
+  // per segment, and only the last segment can have a torn tail. `never`
+  // leaves that to the OS too: waiting for a whole segment to reach the
+  // disk stalled the appending thread for most of its wall time.
   write_buffer();
-  detail::sync_data(fd_.get(), segment_path_);
-  durable_sequence_ = written_sequence_;
+  // The sync thread must be done with the old fd before it is replaced.
+  wait_for_sync_idle();
+  if (options_.fsync != FsyncMode::Never) {
+    detail::sync_data(fd_.get(), segment_path_);
+    durable_sequence_ = written_sequence_;
+  }
   uncommitted_bytes_ = 0;
   create_segment(segment_number_ + 1, next_sequence_);
 }
@@ -328,6 +430,11 @@ void JournalWriter::write_direct(RecordType type, std::span<const std::byte> pay
 }
 
 RecordPosition JournalWriter::append(RecordType type, std::span<const std::byte> payload) {
+  if (payload.size() <= buffer_capacity_ && buffer_capacity_ - payload.size() >= kRecordHeaderSize) {
+    std::byte* room = reserve(payload.size());
+    if (!payload.empty()) std::memcpy(room, payload.data(), payload.size());
+    return append_reserved(type, payload.size());
+  }
   check_usable();
   if (type == kInvalidRecordType) throw std::invalid_argument("journal record type 0 is reserved");
   if (payload.size() > kMaxPayloadSize) {
@@ -335,52 +442,103 @@ RecordPosition JournalWriter::append(RecordType type, std::span<const std::byte>
   }
   const std::size_t frame_size = kRecordHeaderSize + payload.size();
   try {
+    throw_if_sync_failed();
     if (segment_size_ > kSegmentHeaderSize && segment_size_ + frame_size > options_.segment_size) {
       roll();
     }
     const RecordPosition position{segment_number_, segment_size_, next_sequence_};
-    bool direct = false;
-    if (frame_size <= buffer_capacity_) {
-      if (buffer_used_ + frame_size > buffer_capacity_) write_buffer();
-      std::byte* frame = buffer_.get() + buffer_used_;
-      store_u32_le(frame, static_cast<std::uint32_t>(payload.size()));
-      frame[kRecordTypeOffset] = static_cast<std::byte>(type);
-      if (!payload.empty()) std::memcpy(frame + kRecordHeaderSize, payload.data(), payload.size());
-      // Type and payload sit side by side in the frame: one checksum pass.
-      const std::uint32_t crc = crc32c(frame + kRecordTypeOffset, 1 + payload.size());
-      store_u32_le(frame + kRecordCrcOffset, crc32c_mask(crc));
-      buffer_used_ += frame_size;
-    } else {
-      write_direct(type, payload);
-      direct = true;
-    }
+    write_direct(type, payload);
     segment_size_ += frame_size;
     ++next_sequence_;
-    if (direct) written_sequence_ = next_sequence_;
-
-    switch (options_.fsync) {
-      case FsyncMode::Always:
-        write_buffer();
-        sync_segment();
-        break;
-      case FsyncMode::Batch: {
-        const auto now = std::chrono::steady_clock::now();
-        if (uncommitted_bytes_ == 0) oldest_uncommitted_ = now;
-        uncommitted_bytes_ += frame_size;
-        if (uncommitted_bytes_ >= options_.batch_bytes || now - oldest_uncommitted_ >= options_.batch_delay) {
-          write_buffer();
-          sync_segment();
-          uncommitted_bytes_ = 0;
-        }
-        break;
-      }
-      case FsyncMode::Never: break;
-    }
+    written_sequence_ = next_sequence_;
+    settle(frame_size);
     return position;
   } catch (const JournalError& error) {
     fail(error);
   } catch (const std::filesystem::filesystem_error& error) {
     fail(error);
+  }
+}
+
+std::byte* JournalWriter::reserve(std::size_t max_payload) {
+  check_usable();
+  if (max_payload > buffer_capacity_ || buffer_capacity_ - max_payload < kRecordHeaderSize) {
+    throw std::invalid_argument("JournalWriter::reserve: " + std::to_string(max_payload) +
+                                " bytes do not fit the buffer; use append()");
+  }
+  const std::size_t frame_max = kRecordHeaderSize + max_payload;
+  try {
+    throw_if_sync_failed();
+    // Decided on the bound, not the final size: a segment may close a few
+    // bytes early, never late.
+    if (segment_size_ > kSegmentHeaderSize && segment_size_ + frame_max > options_.segment_size) roll();
+    if (buffer_used_ + frame_max > buffer_capacity_) write_buffer();
+  } catch (const JournalError& error) {
+    fail(error);
+  } catch (const std::filesystem::filesystem_error& error) {
+    fail(error);
+  }
+  reserved_ = max_payload;
+  return buffer_.get() + buffer_used_ + kRecordHeaderSize;
+}
+
+RecordPosition JournalWriter::append_reserved(RecordType type, std::size_t payload_size) {
+  check_usable();
+  if (type == kInvalidRecordType) throw std::invalid_argument("journal record type 0 is reserved");
+  if (payload_size > reserved_) {
+    throw std::logic_error("JournalWriter::append_reserved: more bytes than reserved");
+  }
+  if (payload_size > kMaxPayloadSize) {
+    throw std::invalid_argument("journal record payload larger than " + std::to_string(kMaxPayloadSize) + " bytes");
+  }
+  reserved_ = 0;
+  const std::size_t frame_size = kRecordHeaderSize + payload_size;
+  const RecordPosition position{segment_number_, segment_size_, next_sequence_};
+  std::byte* frame = buffer_.get() + buffer_used_;
+  store_u32_le(frame, static_cast<std::uint32_t>(payload_size));
+  frame[kRecordTypeOffset] = static_cast<std::byte>(type);
+  // Type and payload sit side by side in the frame: one checksum pass.
+  const std::uint32_t crc = crc32c(frame + kRecordTypeOffset, 1 + payload_size);
+  store_u32_le(frame + kRecordCrcOffset, crc32c_mask(crc));
+  buffer_used_ += frame_size;
+  segment_size_ += frame_size;
+  ++next_sequence_;
+  try {
+    settle(frame_size);
+  } catch (const JournalError& error) {
+    fail(error);
+  } catch (const std::filesystem::filesystem_error& error) {
+    fail(error);
+  }
+  return position;
+}
+
+void JournalWriter::settle(std::size_t frame_size) {
+  switch (options_.fsync) {
+    case FsyncMode::Always:
+      write_buffer();
+      sync_segment();
+      break;
+    case FsyncMode::Batch: {
+      if (uncommitted_bytes_ == 0) {
+        oldest_uncommitted_ = std::chrono::steady_clock::now();
+        // With no delay allowed, every append must look at the clock.
+        appends_until_clock_check_ = options_.batch_delay.count() > 0 ? kBatchAppendsPerClockCheck : 1;
+      }
+      uncommitted_bytes_ += frame_size;
+      bool due = uncommitted_bytes_ >= options_.batch_bytes;
+      if (!due && --appends_until_clock_check_ == 0) {
+        appends_until_clock_check_ = kBatchAppendsPerClockCheck;
+        due = std::chrono::steady_clock::now() - oldest_uncommitted_ >= options_.batch_delay;
+      }
+      if (due) {
+        write_buffer();
+        uncommitted_bytes_ = 0;
+        request_sync();
+      }
+      break;
+    }
+    case FsyncMode::Never: break;
   }
 }
 
@@ -391,6 +549,7 @@ RecordPosition JournalWriter::append(RecordType type, std::string_view payload) 
 void JournalWriter::flush() {
   check_usable();
   try {
+    throw_if_sync_failed();
     write_buffer();
   } catch (const JournalError& error) {
     fail(error);
@@ -400,7 +559,11 @@ void JournalWriter::flush() {
 void JournalWriter::commit() {
   check_usable();
   try {
+    throw_if_sync_failed();
     write_buffer();
+    // A background sync finishing after ours would publish an older mark;
+    // and one that started after the write may already cover it.
+    wait_for_sync_idle();
     sync_segment();
     uncommitted_bytes_ = 0;
   } catch (const JournalError& error) {
@@ -410,6 +573,11 @@ void JournalWriter::commit() {
 
 bool JournalWriter::commit_if_due() {
   check_usable();
+  try {
+    throw_if_sync_failed();
+  } catch (const JournalError& error) {
+    fail(error);
+  }
   if (options_.fsync != FsyncMode::Batch || uncommitted_bytes_ == 0) return false;
   if (std::chrono::steady_clock::now() - oldest_uncommitted_ < options_.batch_delay) return false;
   commit();
@@ -423,7 +591,9 @@ void JournalWriter::close() {
     return;
   }
   try {
+    throw_if_sync_failed();
     write_buffer();
+    wait_for_sync_idle();
     if (options_.fsync != FsyncMode::Never) sync_segment();
   } catch (...) {
     release();
@@ -433,6 +603,8 @@ void JournalWriter::close() {
 }
 
 void JournalWriter::release() {
+  // Joined before fd_ closes, so the thread never syncs a closed (or reused) fd.
+  stop_sync_thread();
   fd_.reset();
   dir_fd_.reset();  // drops the folder lock
   buffer_.reset();

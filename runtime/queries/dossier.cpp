@@ -102,7 +102,9 @@ ojson dossier_json(const InstanceHistory& h) {
   return j;
 }
 
-std::string plural(size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
+std::string plural(size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
 
 void print_dossier(const InstanceHistory& h, std::ostream& out) {
   out << "instance " << h.id();
@@ -111,7 +113,8 @@ void print_dossier(const InstanceHistory& h, std::ostream& out) {
   for (const auto& f : h.flows()) {
     out << "  " << short_name(f.flow) << ": " << to_string(f.status) << " (" << h.activity(f) << "), entered "
         << time_text(f.entered_us) << " by " << f.entered_by;
-    if (f.status != InstanceStatus::Active) out << ", " << to_string(f.status) << " " << time_text(f.changed_us) << " by " << f.changed_by;
+    if (f.status != InstanceStatus::Active)
+      out << ", " << to_string(f.status) << " " << time_text(f.changed_us) << " by " << f.changed_by;
     out << "\n";
   }
   out << "\ntimeline\n";
@@ -135,9 +138,12 @@ void print_dossier(const InstanceHistory& h, std::ostream& out) {
           out << indent << short_name(route.flow) << " #" << route.subscription;
           if (!route.text.empty()) out << " " << route.text;
           out << ": ";
-          if (!route.conditional) out << "fired (unconditional)";
-          else if (!route.decided) out << "not decided yet";
-          else out << result_text(route.result);
+          if (!route.conditional)
+            out << "fired (unconditional)";
+          else if (!route.decided)
+            out << "not decided yet";
+          else
+            out << result_text(route.result);
           if (!route.error.empty()) out << " (" << route.error << ")";
           for (const auto& d : route.deliveries) out << " -> " << d;
           out << "\n";
@@ -159,8 +165,8 @@ void print_dossier(const InstanceHistory& h, std::ostream& out) {
       case TimelineItem::Kind::DeadLetter: {
         const DeadLetterEntry& d = h.dead_letters()[item.index];
         out << "  " << time_text(d.record.time_us) << "  #" << d.seq << "  dead letter: delivery " << d.record.delivery
-            << " to " << short_name(d.record.service) << " after " << plural(static_cast<size_t>(d.record.attempts), "attempt")
-            << ": " << d.record.error << "\n";
+            << " to " << short_name(d.record.service) << " after "
+            << plural(static_cast<size_t>(d.record.attempts), "attempt") << ": " << d.record.error << "\n";
         break;
       }
       case TimelineItem::Kind::Status: {
@@ -184,7 +190,8 @@ void print_dossier(const InstanceHistory& h, std::ostream& out) {
   }
   size_t progress = h.in_progress();
   out << "in progress: "
-      << (progress == 0 ? std::string("none") : std::to_string(progress) + (progress == 1 ? " delivery" : " deliveries"))
+      << (progress == 0 ? std::string("none")
+                        : std::to_string(progress) + (progress == 1 ? " delivery" : " deliveries"))
       << "\n";
   out << "dead letters: " << (h.dead_letters().empty() ? "none" : std::to_string(h.dead_letters().size())) << "\n";
 }
@@ -231,7 +238,7 @@ int run_all(const JournalIndex& index, const DossierOptions& o, uint64_t cut, st
   std::deque<std::string> recent_order;
   // Records are decoded into reused objects (their strings keep capacity).
   EventRecord event;
-  DecisionRecord decision;
+  std::vector<DecisionRecord> decisions;
   AttemptRecord attempt;
   DeadLetterRecord dead;
   InstanceRecord status;
@@ -249,14 +256,18 @@ int run_all(const JournalIndex& index, const DossierOptions& o, uint64_t cut, st
           recent_order.pop_front();
         }
         break;
-      case RecordKind::Decision: {
-        if (!decode(payload, decision)) break;
-        const std::string* instance = decision.event == last_event ? &last_instance : nullptr;
+      case RecordKind::Decision:
+      case RecordKind::Decisions: {
+        if (!decode_decisions(type, payload, decisions) || decisions.empty()) break;
+        const std::string& event_id = decisions[0].event;
+        const std::string* instance = event_id == last_event ? &last_instance : nullptr;
         if (!instance) {
-          auto it = recent.find(decision.event);
+          auto it = recent.find(event_id);
           if (it != recent.end()) instance = &it->second;
         }
-        if (instance) get(*instance).apply(seq, decision);
+        if (instance) {
+          for (const auto& decision : decisions) get(*instance).apply(seq, decision);
+        }
         break;
       }
       case RecordKind::Attempt:
@@ -307,8 +318,12 @@ int run_all(const JournalIndex& index, const DossierOptions& o, uint64_t cut, st
   size_t width = 8;
   for (const InstanceHistory* h : shown) width = std::max(width, h->id().size());
   if (!shown.empty()) {
-    out << std::left << std::setw(static_cast<int>(width)) << "INSTANCE" << "  " << std::setw(9) << "STATUS" << "  "
-        << std::setw(8) << "ACTIVITY" << "  " << std::setw(6) << "EVENTS" << "  " << std::setw(27) << "LAST" << "  FLOWS\n";
+    out << std::left << std::setw(static_cast<int>(width)) << "INSTANCE"
+        << "  " << std::setw(9) << "STATUS"
+        << "  " << std::setw(8) << "ACTIVITY"
+        << "  " << std::setw(6) << "EVENTS"
+        << "  " << std::setw(27) << "LAST"
+        << "  FLOWS\n";
   }
   for (const InstanceHistory* h : shown) {
     out << std::left << std::setw(static_cast<int>(width)) << h->id() << "  " << std::setw(9) << h->status() << "  "
@@ -322,8 +337,7 @@ int run_all(const JournalIndex& index, const DossierOptions& o, uint64_t cut, st
 
 }  // namespace
 
-int run_dossier(const std::filesystem::path& dir, const DossierOptions& options, std::ostream& out,
-                std::ostream& err) {
+int run_dossier(const std::filesystem::path& dir, const DossierOptions& options, std::ostream& out, std::ostream& err) {
   try {
     // Output is buffered: should the index turn out damaged mid-query, the
     // query runs again on a rebuilt one and nothing is printed twice.
@@ -349,8 +363,8 @@ int run_dossier(const std::filesystem::path& dir, const DossierOptions& options,
       }
       if (found.empty()) {
         err << "flowrt: no instance " << (options.select == DossierOptions::Select::Key ? "with key '" : "'")
-            << options.value << "'" << (options.at_us ? " as of " + time_text(*options.at_us) : std::string())
-            << " in " << dir.string() << "\n";
+            << options.value << "'" << (options.at_us ? " as of " + time_text(*options.at_us) : std::string()) << " in "
+            << dir.string() << "\n";
         return 1;
       }
       if (options.json) {

@@ -38,48 +38,115 @@ constexpr auto J = ColumnType::Json;
 const std::vector<Table>& export_tables() {
   static const std::vector<Table> tables = {
       {"definitions",
-       {{"version", I}, {"hash", T}, {"activated", T}, {"activated_us", I}, {"source", T}, {"artifact_bytes", I},
+       {{"version", I},
+        {"hash", T},
+        {"activated", T},
+        {"activated_us", I},
+        {"source", T},
+        {"artifact_bytes", I},
         {"seq", I}},
        {},
        {"seq"}},
       {"events",
-       {{"seq", I}, {"id", T}, {"type", T}, {"instance", T}, {"key", T}, {"origin", T}, {"causation", T},
-        {"delivery", T}, {"service", T}, {"source", T}, {"subject", T}, {"time", T}, {"time_us", I},
-        {"dispatched", T}, {"dispatched_us", I}, {"input_line", I}, {"definition_version", I}, {"definition", T},
+       {{"seq", I},
+        {"id", T},
+        {"type", T},
+        {"instance", T},
+        {"key", T},
+        {"origin", T},
+        {"causation", T},
+        {"delivery", T},
+        {"service", T},
+        {"source", T},
+        {"subject", T},
+        {"time", T},
+        {"time_us", I},
+        {"dispatched", T},
+        {"dispatched_us", I},
+        {"input_line", I},
+        {"definition_version", I},
+        {"definition", T},
         {"data", J}},
        {{"id"}, {"instance"}},
        {"seq"}},
       {"decisions",
-       {{"seq", I}, {"event", T}, {"event_seq", I}, {"instance", T}, {"flow", T}, {"subscription", I},
-        {"result", T}, {"fired", I}, {"error", T}, {"rules", J}},
+       {{"seq", I},
+        {"event", T},
+        {"event_seq", I},
+        {"instance", T},
+        {"flow", T},
+        {"subscription", I},
+        {"result", T},
+        {"fired", I},
+        {"error", T},
+        {"rules", J}},
        {{"event"}},
-       {"seq"}},
-      {"decision_rules", {{"decision_seq", I}, {"position", I}, {"name", T}, {"value", T}}, {}, {"decision_seq", "position"}},
+       {"seq", "subscription"}},
+      {"decision_rules",
+       {{"decision_seq", I}, {"subscription", I}, {"position", I}, {"name", T}, {"value", T}},
+       {},
+       {"decision_seq", "subscription", "position"}},
       {"attempts",
-       {{"seq", I}, {"delivery", T}, {"event", T}, {"instance", T}, {"flow", T}, {"service", T}, {"attempt", I},
-        {"started", T}, {"started_us", I}, {"ended", T}, {"ended_us", I}, {"outcome", T}, {"error", T},
+       {{"seq", I},
+        {"delivery", T},
+        {"event", T},
+        {"instance", T},
+        {"flow", T},
+        {"service", T},
+        {"attempt", I},
+        {"started", T},
+        {"started_us", I},
+        {"ended", T},
+        {"ended_us", I},
+        {"outcome", T},
+        {"error", T},
         {"emitted", J}},
        {{"delivery"}},
        {"seq"}},
       {"deliveries",
-       {{"id", T}, {"event", T}, {"instance", T}, {"flow", T}, {"service", T}, {"status", T}, {"attempts", I},
-        {"first_started", T}, {"first_started_us", I}, {"last_ended", T}, {"last_ended_us", I}, {"error", T},
+       {{"id", T},
+        {"event", T},
+        {"instance", T},
+        {"flow", T},
+        {"service", T},
+        {"status", T},
+        {"attempts", I},
+        {"first_started", T},
+        {"first_started_us", I},
+        {"last_ended", T},
+        {"last_ended_us", I},
+        {"error", T},
         {"emitted", J}},
        {{"id"}, {"instance"}},
        {}},
       {"dead_letters",
-       {{"seq", I}, {"delivery", T}, {"event", T}, {"instance", T}, {"flow", T}, {"service", T}, {"attempts", I},
-        {"error", T}, {"time", T}, {"time_us", I}},
-       {},
-       {"seq"}},
-      {"instance_changes",
-       {{"seq", I}, {"instance", T}, {"key", T}, {"flow", T}, {"status", T}, {"event", T}, {"time", T},
+       {{"seq", I},
+        {"delivery", T},
+        {"event", T},
+        {"instance", T},
+        {"flow", T},
+        {"service", T},
+        {"attempts", I},
+        {"error", T},
+        {"time", T},
         {"time_us", I}},
        {},
        {"seq"}},
+      {"instance_changes",
+       {{"seq", I}, {"instance", T}, {"key", T}, {"flow", T}, {"status", T}, {"event", T}, {"time", T}, {"time_us", I}},
+       {},
+       {"seq"}},
       {"instances",
-       {{"instance", T}, {"key", T}, {"flow", T}, {"status", T}, {"entered", T}, {"entered_us", I},
-        {"entered_by", T}, {"changed", T}, {"changed_us", I}, {"changed_by", T}},
+       {{"instance", T},
+        {"key", T},
+        {"flow", T},
+        {"status", T},
+        {"entered", T},
+        {"entered_us", I},
+        {"entered_by", T},
+        {"changed", T},
+        {"changed_us", I},
+        {"changed_by", T}},
        {{"instance"}},
        {}},
       {"rejected", {{"seq", I}, {"line", I}, {"reason", T}, {"raw", T}, {"time", T}, {"time_us", I}}, {}, {"seq"}},
@@ -212,7 +279,10 @@ class Exporter {
         if (decode(payload, event_)) event(seq, event_);
         break;
       case RecordKind::Decision:
-        if (decode(payload, decision_)) decision(seq, decision_);
+      case RecordKind::Decisions:
+        if (decode_decisions(type, payload, decisions_)) {
+          for (const auto& d : decisions_) decision(seq, d);
+        }
         break;
       case RecordKind::Attempt:
         if (decode(payload, attempt_)) attempt(seq, attempt_);
@@ -244,9 +314,9 @@ class Exporter {
     open_.clear();
     for (const auto& [key, row] : instances_) {
       std::string entered = t1_(row.entered_us), changed = t2_(row.changed_us);
-      Value v[] = {Value::of(key.first),        Value::text_or_null(row.key), Value::of(key.second),
-                   Value::of(row.status),       Value::of(entered),           Value::of(row.entered_us),
-                   Value::of(row.entered_by),   Value::of(changed),           Value::of(row.changed_us),
+      Value v[] = {Value::of(key.first),      Value::text_or_null(row.key), Value::of(key.second),
+                   Value::of(row.status),     Value::of(entered),           Value::of(row.entered_us),
+                   Value::of(row.entered_by), Value::of(changed),           Value::of(row.changed_us),
                    Value::of(row.changed_by)};
       emit(kInstances, v);
     }
@@ -367,8 +437,8 @@ class Exporter {
                  Value::of(rules_json_)};
     emit(kDecisions, v);
     for (size_t i = 0; i < r.rules.size(); ++i) {
-      Value rv[] = {Value::of(static_cast<int64_t>(seq)), Value::of(static_cast<int64_t>(i)), Value::of(r.rules[i].name),
-                    Value::of(r.rules[i].value)};
+      Value rv[] = {Value::of(static_cast<int64_t>(seq)), Value::of(r.subscription), Value::of(static_cast<int64_t>(i)),
+                    Value::of(r.rules[i].name), Value::of(r.rules[i].value)};
       emit(kDecisionRules, rv);
     }
     if (r.result == 1 && context) {
@@ -426,9 +496,15 @@ class Exporter {
 
   void dead_letter(uint64_t seq, const DeadLetterRecord& r) {
     const std::string& time = t1_(r.time_us);
-    Value v[] = {Value::of(static_cast<int64_t>(seq)), Value::of(r.delivery), Value::of(r.event),
-                 Value::of(r.instance),                Value::of(r.flow),     Value::of(r.service),
-                 Value::of(r.attempts),                Value::of(r.error),    Value::of(time),
+    Value v[] = {Value::of(static_cast<int64_t>(seq)),
+                 Value::of(r.delivery),
+                 Value::of(r.event),
+                 Value::of(r.instance),
+                 Value::of(r.flow),
+                 Value::of(r.service),
+                 Value::of(r.attempts),
+                 Value::of(r.error),
+                 Value::of(time),
                  Value::of(r.time_us)};
     emit(kDeadLetters, v);
     Delivery& d = open_[r.delivery];
@@ -472,16 +548,25 @@ class Exporter {
 
   void rejected(uint64_t seq, const RejectedRecord& r) {
     const std::string& time = t1_(r.time_us);
-    Value v[] = {Value::of(static_cast<int64_t>(seq)), Value::of(r.line), Value::of(r.reason), Value::of(r.raw),
-                 Value::of(time), Value::of(r.time_us)};
+    Value v[] = {Value::of(static_cast<int64_t>(seq)),
+                 Value::of(r.line),
+                 Value::of(r.reason),
+                 Value::of(r.raw),
+                 Value::of(time),
+                 Value::of(r.time_us)};
     emit(kRejected, v);
   }
 
   void instance(uint64_t seq, const InstanceRecord& r) {
     const std::string& time = t1_(r.time_us);
-    Value v[] = {Value::of(static_cast<int64_t>(seq)), Value::of(r.instance), Value::text_or_null(r.key),
-                 Value::of(r.flow),                    Value::of(to_string(r.status)), Value::of(r.event),
-                 Value::of(time),                      Value::of(r.time_us)};
+    Value v[] = {Value::of(static_cast<int64_t>(seq)),
+                 Value::of(r.instance),
+                 Value::text_or_null(r.key),
+                 Value::of(r.flow),
+                 Value::of(to_string(r.status)),
+                 Value::of(r.event),
+                 Value::of(time),
+                 Value::of(r.time_us)};
     emit(kInstanceChanges, v);
     auto [it, inserted] = instances_.try_emplace({r.instance, r.flow});
     InstanceRow& row = it->second;
@@ -500,7 +585,7 @@ class Exporter {
   TimeText t1_, t2_;  // two, for rows with two times
   ExportSummary summary_;
   EventRecord event_;
-  DecisionRecord decision_;
+  std::vector<DecisionRecord> decisions_;
   AttemptRecord attempt_;
   std::string rules_json_;
   std::unordered_map<std::string, const DefinitionSummary*> definitions_;

@@ -36,17 +36,23 @@ bool load_history(const JournalIndex& index, RecordFetcher& fetcher, uint64_t cu
     uint64_t seq = index.sequence(ordinal);
     // Decisions carry no instance: keep those of the instance's own events
     // (the index lists them under the instance, but hashes can collide).
-    if (auto* d = std::get_if<DecisionRecord>(&record)) {
-      if (history.has_event(d->event)) history.apply(seq, *d);
+    if (auto* set = std::get_if<DecisionSet>(&record)) {
+      for (const auto& d : set->decisions) {
+        if (history.has_event(d.event)) history.apply(seq, d);
+      }
       continue;
     }
     const std::string* instance = instance_of(record);
     if (!instance || *instance != history.id()) continue;
     any = true;
-    if (auto* e = std::get_if<EventRecord>(&record)) history.apply(seq, *e);
-    else if (auto* a = std::get_if<AttemptRecord>(&record)) history.apply(seq, *a);
-    else if (auto* l = std::get_if<DeadLetterRecord>(&record)) history.apply(seq, *l);
-    else if (auto* i = std::get_if<InstanceRecord>(&record)) history.apply(seq, *i);
+    if (auto* e = std::get_if<EventRecord>(&record))
+      history.apply(seq, *e);
+    else if (auto* a = std::get_if<AttemptRecord>(&record))
+      history.apply(seq, *a);
+    else if (auto* l = std::get_if<DeadLetterRecord>(&record))
+      history.apply(seq, *l);
+    else if (auto* i = std::get_if<InstanceRecord>(&record))
+      history.apply(seq, *i);
   }
   return any;
 }

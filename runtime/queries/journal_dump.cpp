@@ -37,31 +37,66 @@ bool to_json(const journal::Record& record, const DumpOptions& options, json& ou
     case RecordKind::Event: {
       EventRecord r;
       if (!decode(payload, r)) return false;
-      out.update({{"id", r.id}, {"type", r.type}, {"instance", r.instance}, {"key", r.key},
-                  {"causation", r.causation}, {"delivery", r.delivery}, {"service", r.service},
-                  {"source", r.source}, {"subject", r.subject}, {"time", format_timestamp(r.time_us)},
-                  {"dispatched", format_timestamp(r.dispatched_us)}, {"input_line", r.input_line},
+      out.update({{"id", r.id},
+                  {"type", r.type},
+                  {"instance", r.instance},
+                  {"key", r.key},
+                  {"causation", r.causation},
+                  {"delivery", r.delivery},
+                  {"service", r.service},
+                  {"source", r.source},
+                  {"subject", r.subject},
+                  {"time", format_timestamp(r.time_us)},
+                  {"dispatched", format_timestamp(r.dispatched_us)},
+                  {"input_line", r.input_line},
                   {"definition", r.definition}});
       json data = json::parse(r.data_json, nullptr, false);
       out["data"] = data.is_discarded() ? json(r.data_json) : data;
       return true;
     }
-    case RecordKind::Decision: {
-      DecisionRecord r;
-      if (!decode(payload, r)) return false;
-      json rules = json::array();
-      for (const auto& v : r.rules) rules.push_back({{"name", v.name}, {"value", v.value}});
-      out.update({{"event", r.event}, {"flow", r.flow}, {"subscription", r.subscription},
-                  {"result", r.result == 1 ? "fired" : r.result == 0 ? "not fired" : "error"}, {"rules", rules}});
-      if (!r.error.empty()) out["error"] = r.error;
+    case RecordKind::Decision:
+    case RecordKind::Decisions: {
+      std::vector<DecisionRecord> decisions;
+      if (!decode_decisions(record.type, payload, decisions)) return false;
+      auto decision_json = [](const DecisionRecord& r, json& d) {
+        json rules = json::array();
+        for (const auto& v : r.rules) rules.push_back({{"name", v.name}, {"value", v.value}});
+        d.update({{"flow", r.flow},
+                  {"subscription", r.subscription},
+                  {"result", r.result == 1   ? "fired"
+                             : r.result == 0 ? "not fired"
+                                             : "error"},
+                  {"rules", rules}});
+        if (!r.error.empty()) d["error"] = r.error;
+      };
+      if (kind == RecordKind::Decision) {
+        out["event"] = decisions[0].event;
+        decision_json(decisions[0], out);
+        return true;
+      }
+      // All of an event's conditional subscriptions, in route order.
+      out["event"] = decisions.empty() ? std::string() : decisions[0].event;
+      json list = json::array();
+      for (const auto& r : decisions) {
+        json d = json::object();
+        decision_json(r, d);
+        list.push_back(std::move(d));
+      }
+      out["decisions"] = std::move(list);
       return true;
     }
     case RecordKind::Attempt: {
       AttemptRecord r;
       if (!decode(payload, r)) return false;
-      out.update({{"delivery", r.delivery}, {"event", r.event}, {"instance", r.instance}, {"flow", r.flow},
-                  {"service", r.service}, {"attempt", r.attempt}, {"started", format_timestamp(r.started_us)},
-                  {"ended", format_timestamp(r.ended_us)}, {"outcome", to_string(r.outcome)},
+      out.update({{"delivery", r.delivery},
+                  {"event", r.event},
+                  {"instance", r.instance},
+                  {"flow", r.flow},
+                  {"service", r.service},
+                  {"attempt", r.attempt},
+                  {"started", format_timestamp(r.started_us)},
+                  {"ended", format_timestamp(r.ended_us)},
+                  {"outcome", to_string(r.outcome)},
                   {"emitted", r.emitted}});
       if (!r.error.empty()) out["error"] = r.error;
       return true;
@@ -69,8 +104,13 @@ bool to_json(const journal::Record& record, const DumpOptions& options, json& ou
     case RecordKind::DeadLetter: {
       DeadLetterRecord r;
       if (!decode(payload, r)) return false;
-      out.update({{"delivery", r.delivery}, {"event", r.event}, {"instance", r.instance}, {"flow", r.flow},
-                  {"service", r.service}, {"attempts", r.attempts}, {"error", r.error},
+      out.update({{"delivery", r.delivery},
+                  {"event", r.event},
+                  {"instance", r.instance},
+                  {"flow", r.flow},
+                  {"service", r.service},
+                  {"attempts", r.attempts},
+                  {"error", r.error},
                   {"time", format_timestamp(r.time_us)}});
       return true;
     }
@@ -83,8 +123,12 @@ bool to_json(const journal::Record& record, const DumpOptions& options, json& ou
     case RecordKind::Instance: {
       InstanceRecord r;
       if (!decode(payload, r)) return false;
-      out.update({{"instance", r.instance}, {"key", r.key}, {"flow", r.flow}, {"status", to_string(r.status)},
-                  {"event", r.event}, {"time", format_timestamp(r.time_us)}});
+      out.update({{"instance", r.instance},
+                  {"key", r.key},
+                  {"flow", r.flow},
+                  {"status", to_string(r.status)},
+                  {"event", r.event},
+                  {"time", format_timestamp(r.time_us)}});
       return true;
     }
   }
@@ -123,8 +167,10 @@ size_t dump_journal(const std::filesystem::path& dir, const DumpOptions& options
       ++problems;
       continue;
     }
-    if (options.json) out << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
-    else out << human_line(j) << "\n";
+    if (options.json)
+      out << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+    else
+      out << human_line(j) << "\n";
   }
   for (const auto& p : reader.problems()) {
     errors << journal::describe(p) << "\n";

@@ -90,14 +90,20 @@ struct IndexData {
   Pair last_event{0, 0};  // (id hash, instance hash)
 };
 
-void put_u32(std::string& out, size_t at, uint32_t v) { journal::store_u32_le(reinterpret_cast<std::byte*>(&out[at]), v); }
-void put_u64(std::string& out, size_t at, uint64_t v) { journal::store_u64_le(reinterpret_cast<std::byte*>(&out[at]), v); }
+void put_u32(std::string& out, size_t at, uint32_t v) {
+  journal::store_u32_le(reinterpret_cast<std::byte*>(&out[at]), v);
+}
+void put_u64(std::string& out, size_t at, uint64_t v) {
+  journal::store_u64_le(reinterpret_cast<std::byte*>(&out[at]), v);
+}
 void append_u64(std::string& out, uint64_t v) {
   size_t at = out.size();
   out.resize(at + 8);
   put_u64(out, at, v);
 }
-void align8(std::string& out) { out.resize((out.size() + 7) & ~size_t{7}, '\0'); }
+void align8(std::string& out) {
+  out.resize((out.size() + 7) & ~size_t{7}, '\0');
+}
 
 uint64_t inode_of(const std::filesystem::path& path) {
   struct stat st {};
@@ -184,7 +190,8 @@ class Builder {
         if ((decoded = decode(payload, event_))) own = event_.dispatched_us, timed = true;
         break;
       case RecordKind::Decision:
-        decoded = decode(payload, decision_);
+      case RecordKind::Decisions:
+        decoded = decode_decisions(record.type, payload, decisions_) && !decisions_.empty();
         break;
       case RecordKind::Attempt:
         if ((decoded = decode(payload, attempt_))) own = attempt_.ended_us, timed = true;
@@ -219,8 +226,9 @@ class Builder {
         remember(id, instance);
         break;
       }
-      case RecordKind::Decision: {
-        uint64_t id = hash_text(decision_.event);
+      case RecordKind::Decision:
+      case RecordKind::Decisions: {
+        uint64_t id = hash_text(decisions_[0].event);
         if (d_.have_last_event && d_.last_event.first == id) {
           d_.instance_pairs.push_back({d_.last_event.second, ordinal});
         } else if (auto it = recent_.find(id); it != recent_.end()) {
@@ -265,8 +273,10 @@ class Builder {
     } else {
       std::string error;
       auto app = load_app_from_bytes(r.artifact, "definition " + r.hash.substr(0, 12), error);
-      if (app) summarise(*app, s);
-      else s.load_error = error;
+      if (app)
+        summarise(*app, s);
+      else
+        s.load_error = error;
     }
     d_.summaries.push_back(to_json(s));
     d_.definitions.push_back(std::move(s));
@@ -274,7 +284,7 @@ class Builder {
 
   IndexData& d_;
   EventRecord event_;
-  DecisionRecord decision_;
+  std::vector<DecisionRecord> decisions_;
   AttemptRecord attempt_;
   DeadLetterRecord dead_;
   InstanceRecord status_;
@@ -289,17 +299,25 @@ class Builder {
 json meta_json(const IndexData& d) {
   json segments = json::array();
   for (const auto& s : d.segments) {
-    segments.push_back({{"number", s.number}, {"file_size", s.file_size}, {"indexed_end", s.indexed_end},
-                        {"inode", s.inode}, {"last_frame_offset", s.last_frame_offset},
-                        {"last_frame_head", s.last_frame_head}, {"first_ordinal", s.first_ordinal},
-                        {"records", s.records}, {"problem", s.problem}});
+    segments.push_back({{"number", s.number},
+                        {"file_size", s.file_size},
+                        {"indexed_end", s.indexed_end},
+                        {"inode", s.inode},
+                        {"last_frame_offset", s.last_frame_offset},
+                        {"last_frame_head", s.last_frame_head},
+                        {"first_ordinal", s.first_ordinal},
+                        {"records", s.records},
+                        {"problem", s.problem}});
   }
   json breaks = json::array();
   for (const auto& [o, s] : d.seq_breaks) breaks.push_back({o, s});
   json definitions = json::array();
   for (const auto& def : d.definitions) {
-    definitions.push_back({{"hash", def.hash}, {"version", def.version}, {"ordinal", def.ordinal},
-                           {"activated_us", def.activated_us}, {"source", def.source}});
+    definitions.push_back({{"hash", def.hash},
+                           {"version", def.version},
+                           {"ordinal", def.ordinal},
+                           {"activated_us", def.activated_us},
+                           {"source", def.source}});
   }
   return {{"segments", segments},
           {"records", d.positions.size()},
@@ -396,14 +414,14 @@ std::string serialize(IndexData& d) {
 /// The bytes of an index (a mapped file or a buffer built in this process)
 /// and their lazily checked blocks.
 struct JournalIndex::Impl {
-  std::string owned;              // when built here
+  std::string owned;  // when built here
   const char* base = nullptr;
   size_t size = 0;
-  void* mapping = nullptr;        // when mapped
-  uint64_t table = 0;             // offset of the CRC table
+  void* mapping = nullptr;  // when mapped
+  uint64_t table = 0;       // offset of the CRC table
   uint64_t sections[kSections][2] = {};
   mutable std::vector<bool> checked;
-  bool trusted = false;           // built in this process: nothing to check
+  bool trusted = false;  // built in this process: nothing to check
 
   ~Impl() {
     if (mapping) ::munmap(mapping, size);
@@ -438,8 +456,10 @@ struct JournalIndex::Impl {
     uint64_t lo = 0, hi = count(s, 16);
     while (lo < hi) {
       uint64_t mid = lo + (hi - lo) / 2;
-      if (u64(s, 2 * mid) < hash) lo = mid + 1;
-      else hi = mid;
+      if (u64(s, 2 * mid) < hash)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
     std::vector<uint64_t> out;
     for (uint64_t i = lo; i < count(s, 16); ++i) {
@@ -475,7 +495,8 @@ struct JournalIndex::Impl {
     for (size_t s = 0; s < kSections; ++s) {
       sections[s][0] = u64at(40 + s * 16);
       sections[s][1] = u64at(48 + s * 16);
-      if (sections[s][0] > table || sections[s][1] > table - sections[s][0]) return why = "index section misplaced", false;
+      if (sections[s][0] > table || sections[s][1] > table - sections[s][0])
+        return why = "index section misplaced", false;
     }
     return true;
   }
@@ -560,7 +581,8 @@ Freshness compare(const std::vector<SegmentEntry>& indexed, const std::vector<jo
     const SegmentEntry& e = indexed[i];
     const auto& file = present[i];
     if (file.number != e.number) return why = "segment files changed", Freshness::Stale;
-    if (inode_of(file.path) != e.inode) return why = "segment " + std::to_string(e.number) + " was replaced", Freshness::Stale;
+    if (inode_of(file.path) != e.inode)
+      return why = "segment " + std::to_string(e.number) + " was replaced", Freshness::Stale;
     std::error_code ec;
     uint64_t size = std::filesystem::file_size(file.path, ec);
     if (ec) return why = "cannot stat segment " + std::to_string(e.number), Freshness::Stale;
@@ -758,7 +780,9 @@ std::unique_ptr<JournalIndex> JournalIndex::open(const std::filesystem::path& di
   return index;
 }
 
-uint64_t JournalIndex::position(uint64_t ordinal) const { return impl_->u64(kPositions, ordinal); }
+uint64_t JournalIndex::position(uint64_t ordinal) const {
+  return impl_->u64(kPositions, ordinal);
+}
 int64_t JournalIndex::journal_time(uint64_t ordinal) const {
   return static_cast<int64_t>(impl_->u64(kTimes, ordinal));
 }
@@ -780,8 +804,10 @@ uint64_t JournalIndex::cut(int64_t at_us) const {
   uint64_t lo = 0, hi = records_;
   while (lo < hi) {
     uint64_t mid = lo + (hi - lo) / 2;
-    if (journal_time(mid) <= at_us) lo = mid + 1;
-    else hi = mid;
+    if (journal_time(mid) <= at_us)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return lo;
 }

@@ -39,7 +39,13 @@ bool decode_any(uint8_t type, std::string_view payload, AnyRecord& out) {
   switch (static_cast<RecordKind>(type)) {
     case RecordKind::Definition: return as(DefinitionRecord{});
     case RecordKind::Event: return as(EventRecord{});
-    case RecordKind::Decision: return as(DecisionRecord{});
+    case RecordKind::Decision:
+    case RecordKind::Decisions: {
+      DecisionSet set;
+      if (!decode_decisions(type, payload, set.decisions)) return false;
+      out = std::move(set);
+      return true;
+    }
     case RecordKind::Attempt: return as(AttemptRecord{});
     case RecordKind::DeadLetter: return as(DeadLetterRecord{});
     case RecordKind::Rejected: return as(RejectedRecord{});
@@ -49,13 +55,20 @@ bool decode_any(uint8_t type, std::string_view payload, AnyRecord& out) {
 }
 
 bool own_time(const AnyRecord& record, int64_t& time_us) {
-  if (auto* r = std::get_if<DefinitionRecord>(&record)) time_us = r->activated_us;
-  else if (auto* e = std::get_if<EventRecord>(&record)) time_us = e->dispatched_us;
-  else if (auto* a = std::get_if<AttemptRecord>(&record)) time_us = a->ended_us;
-  else if (auto* d = std::get_if<DeadLetterRecord>(&record)) time_us = d->time_us;
-  else if (auto* j = std::get_if<RejectedRecord>(&record)) time_us = j->time_us;
-  else if (auto* i = std::get_if<InstanceRecord>(&record)) time_us = i->time_us;
-  else return false;
+  if (auto* r = std::get_if<DefinitionRecord>(&record))
+    time_us = r->activated_us;
+  else if (auto* e = std::get_if<EventRecord>(&record))
+    time_us = e->dispatched_us;
+  else if (auto* a = std::get_if<AttemptRecord>(&record))
+    time_us = a->ended_us;
+  else if (auto* d = std::get_if<DeadLetterRecord>(&record))
+    time_us = d->time_us;
+  else if (auto* j = std::get_if<RejectedRecord>(&record))
+    time_us = j->time_us;
+  else if (auto* i = std::get_if<InstanceRecord>(&record))
+    time_us = i->time_us;
+  else
+    return false;
   return true;
 }
 

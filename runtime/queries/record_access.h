@@ -31,8 +31,12 @@ namespace flow::runtime::queries {
 inline uint64_t pack_position(uint32_t segment, uint64_t offset) {
   return (static_cast<uint64_t>(segment) << 40) | (offset & ((uint64_t{1} << 40) - 1));
 }
-inline uint32_t position_segment(uint64_t packed) { return static_cast<uint32_t>(packed >> 40); }
-inline uint64_t position_offset(uint64_t packed) { return packed & ((uint64_t{1} << 40) - 1); }
+inline uint32_t position_segment(uint64_t packed) {
+  return static_cast<uint32_t>(packed >> 40);
+}
+inline uint64_t position_offset(uint64_t packed) {
+  return packed & ((uint64_t{1} << 40) - 1);
+}
 
 /// A 64-bit hash of a string (FNV-1a with a final avalanche). Persisted in
 /// the query index, so it must never change without bumping the index
@@ -40,7 +44,7 @@ inline uint64_t position_offset(uint64_t packed) { return packed & ((uint64_t{1}
 uint64_t hash_text(std::string_view text);
 
 /// Any decoded record.
-using AnyRecord = std::variant<std::monostate, DefinitionRecord, EventRecord, DecisionRecord, AttemptRecord,
+using AnyRecord = std::variant<std::monostate, DefinitionRecord, EventRecord, DecisionSet, AttemptRecord,
                                DeadLetterRecord, RejectedRecord, InstanceRecord>;
 
 /// Decodes a payload by its record type; false when it does not decode.

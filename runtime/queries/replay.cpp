@@ -277,12 +277,15 @@ class Worker {
           event_seq_ = seq;
           decision_count_ = 0;
         }
-      } else if (kind == RecordKind::Decision && pending_) {
+      } else if (is_decision_kind(record.type) && pending_) {
         // Decisions before the first event of a worker's range belong to
         // the previous worker's last event: no event is pending then.
-        if (decision_count_ == decisions_.size()) decisions_.emplace_back();
-        DecisionView& d = decisions_[decision_count_];
-        if (decode_view(text(record), d) && d.event == event_.id) ++decision_count_;
+        decisions_.resize(decision_count_);
+        if (decode_decision_views(record.type, text(record), decisions_)) {
+          for (size_t i = decision_count_; i < decisions_.size(); ++i) {
+            if (decisions_[i].event == event_.id) decisions_[decision_count_++] = decisions_[i];
+          }
+        }
       }
       ++seq;
     }

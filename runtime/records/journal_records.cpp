@@ -1,6 +1,8 @@
 #include "records/journal_records.h"
 
+#include "records/record_encoder.h"
 #include "records/record_fields.h"
+#include "records/varint.h"
 
 #include <cstring>
 
@@ -8,25 +10,26 @@ namespace flow::runtime {
 
 namespace {
 
-constexpr uint8_t kEncodingVersion = 1;
+// Version 1 (journals written before 2026-11-25): integers as 8-byte and
+// lengths as 4-byte little-endian. Version 2, written now: both as LEB128
+// varints (signed integers zigzag-encoded), which halves the framing of the
+// small records the runtime writes by the million. Both are read.
+constexpr uint8_t kFixedEncoding = 1;
+constexpr uint8_t kVarintEncoding = RecordRawWriter::kEncodingVersion;
 
 class Writer {
  public:
-  explicit Writer(std::string& out) : out_(out) { out_.push_back(static_cast<char>(kEncodingVersion)); }
+  explicit Writer(std::string& out) : out_(out) { out_.push_back(static_cast<char>(kVarintEncoding)); }
   Writer& i64(int64_t v) {
-    char bytes[8];
-    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xFF);
-    out_.append(bytes, 8);
+    varint::append(out_, varint::zigzag(v));
     return *this;
   }
   Writer& u32(uint32_t v) {
-    char bytes[4];
-    for (int i = 0; i < 4; ++i) bytes[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
-    out_.append(bytes, 4);
+    varint::append(out_, v);
     return *this;
   }
   Writer& str(std::string_view s) {
-    u32(static_cast<uint32_t>(s.size()));
+    varint::append(out_, s.size());
     out_.append(s);
     return *this;
   }
@@ -44,18 +47,28 @@ class Writer {
 class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {
-    uint8_t version = 0;
-    ok_ = byte(version) && version == kEncodingVersion;
+    ok_ = byte(version_) && (version_ == kFixedEncoding || version_ == kVarintEncoding);
   }
   Reader& i64(int64_t& v) {
-    if (!ok_ || in_.size() < 8) return fail();
     uint64_t u = 0;
+    if (version_ == kVarintEncoding) {
+      if (!take_varint(u)) return fail();
+      v = varint::unzigzag(u);
+      return *this;
+    }
+    if (!ok_ || in_.size() < 8) return fail();
     for (int i = 0; i < 8; ++i) u |= static_cast<uint64_t>(static_cast<unsigned char>(in_[i])) << (8 * i);
     v = static_cast<int64_t>(u);
     in_.remove_prefix(8);
     return *this;
   }
   Reader& u32(uint32_t& v) {
+    if (version_ == kVarintEncoding) {
+      uint64_t u = 0;
+      if (!take_varint(u) || u > UINT32_MAX) return fail();
+      v = static_cast<uint32_t>(u);
+      return *this;
+    }
     if (!ok_ || in_.size() < 4) return fail();
     v = 0;
     for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<unsigned char>(in_[i])) << (8 * i);
@@ -70,7 +83,7 @@ class Reader {
     return *this;
   }
   Reader& byte(uint8_t& b) {
-    if (in_.empty()) return fail();
+    if (!ok_ || in_.empty()) return fail();
     b = static_cast<uint8_t>(in_[0]);
     in_.remove_prefix(1);
     return *this;
@@ -80,11 +93,13 @@ class Reader {
   bool done() const { return ok_ && in_.empty(); }
 
  private:
+  bool take_varint(uint64_t& v) { return ok_ && varint::take(in_, v); }
   Reader& fail() {
     ok_ = false;
     return *this;
   }
   std::string_view in_;
+  uint8_t version_ = 0;
   bool ok_ = true;
 };
 
@@ -99,6 +114,7 @@ const char* to_string(RecordKind kind) {
     case RecordKind::DeadLetter: return "dead-letter";
     case RecordKind::Rejected: return "rejected";
     case RecordKind::Instance: return "instance";
+    case RecordKind::Decisions: return "decisions";
   }
   return "unknown";
 }
@@ -130,9 +146,127 @@ std::string encode(const DefinitionRecord& r) {
   return out;
 }
 
+namespace {
+
+// The records the engine writes per event: each field list once, run by
+// RecordSizer (the bound) and RecordRawWriter (the bytes).
+template <class Codec>
+void event_fields(Codec& c, const EventRecordView& r) {
+  record_fields::event(c, r);
+}
+
+template <class Codec>
+void decision_set_fields(Codec& c, const DecisionSetView& r) {
+  record_fields::decision_set_head(c, r);
+  c.u32(static_cast<uint32_t>(r.flows.size()));
+  for (auto flow : r.flows) c.str(flow);
+  c.u32(static_cast<uint32_t>(r.values.size()));
+  for (const auto& value : r.values) c.str(value.name).str(value.value);
+  c.u32(static_cast<uint32_t>(r.decisions.size()));
+  for (const auto& d : r.decisions) {
+    record_fields::subscription_decision(c, d).u32(static_cast<uint32_t>(d.rules.size()));
+    for (uint32_t rule : d.rules) c.u32(rule);
+  }
+}
+
+template <class Codec>
+void attempt_fields(Codec& c, const AttemptRecordView& r) {
+  c.str(r.delivery)
+      .str(r.event)
+      .str(r.instance)
+      .str(r.flow)
+      .str(r.service)
+      .i64(r.attempt)
+      .i64(r.started_us)
+      .i64(r.ended_us)
+      .byte(static_cast<uint8_t>(r.outcome))
+      .str(r.error)
+      .u32(static_cast<uint32_t>(r.emitted.size()));
+  for (const auto& e : r.emitted) c.str(e);
+}
+
+template <class Codec>
+void instance_fields(Codec& c, const InstanceRecordView& r) {
+  c.str(r.instance).str(r.key).str(r.flow).byte(static_cast<uint8_t>(r.status)).str(r.event).i64(r.time_us);
+}
+
+struct EncodeFields {
+  template <class Codec>
+  void operator()(Codec& c, const EventRecordView& r) const {
+    event_fields(c, r);
+  }
+  template <class Codec>
+  void operator()(Codec& c, const DecisionSetView& r) const {
+    decision_set_fields(c, r);
+  }
+  template <class Codec>
+  void operator()(Codec& c, const AttemptRecordView& r) const {
+    attempt_fields(c, r);
+  }
+  template <class Codec>
+  void operator()(Codec& c, const InstanceRecordView& r) const {
+    instance_fields(c, r);
+  }
+};
+
+template <class View>
+size_t bound_of(const View& r) {
+  RecordSizer sizer;
+  EncodeFields{}(sizer, r);
+  return sizer.bytes;
+}
+
+template <class View>
+char* write_to(char* out, const View& r) {
+  RecordRawWriter writer(out);
+  EncodeFields{}(writer, r);
+  return writer.end();
+}
+
+template <class View>
+void append_encoding(std::string& out, const View& r) {
+  const size_t start = out.size();
+  out.resize(start + bound_of(r));
+  out.resize(static_cast<size_t>(write_to(out.data() + start, r) - out.data()));
+}
+
+}  // namespace
+
+size_t encoded_bound(const EventRecordView& r) {
+  return bound_of(r);
+}
+size_t encoded_bound(const DecisionSetView& r) {
+  return bound_of(r);
+}
+size_t encoded_bound(const AttemptRecordView& r) {
+  return bound_of(r);
+}
+size_t encoded_bound(const InstanceRecordView& r) {
+  return bound_of(r);
+}
+char* encode_to(char* out, const EventRecordView& r) {
+  return write_to(out, r);
+}
+char* encode_to(char* out, const DecisionSetView& r) {
+  return write_to(out, r);
+}
+char* encode_to(char* out, const AttemptRecordView& r) {
+  return write_to(out, r);
+}
+char* encode_to(char* out, const InstanceRecordView& r) {
+  return write_to(out, r);
+}
 void encode_into(std::string& out, const EventRecordView& r) {
-  Writer w(out);
-  record_fields::event(w, r);
+  append_encoding(out, r);
+}
+void encode_into(std::string& out, const DecisionSetView& r) {
+  append_encoding(out, r);
+}
+void encode_into(std::string& out, const AttemptRecordView& r) {
+  append_encoding(out, r);
+}
+void encode_into(std::string& out, const InstanceRecordView& r) {
+  append_encoding(out, r);
 }
 
 void encode_into(std::string& out, const EventRecord& r) {
@@ -159,22 +293,6 @@ std::string encode(const DecisionRecord& r) {
   std::string out;
   encode_into(out, DecisionRecordView{r.event, r.flow, r.subscription, r.result, r.error, rules});
   return out;
-}
-
-void encode_into(std::string& out, const AttemptRecordView& r) {
-  Writer w(out);
-  w.str(r.delivery)
-      .str(r.event)
-      .str(r.instance)
-      .str(r.flow)
-      .str(r.service)
-      .i64(r.attempt)
-      .i64(r.started_us)
-      .i64(r.ended_us)
-      .byte(static_cast<uint8_t>(r.outcome))
-      .str(r.error)
-      .u32(static_cast<uint32_t>(r.emitted.size()));
-  for (const auto& e : r.emitted) w.str(e);
 }
 
 std::string encode(const AttemptRecord& r) {
@@ -204,10 +322,6 @@ std::string encode(const RejectedRecord& r) {
   return out;
 }
 
-void encode_into(std::string& out, const InstanceRecordView& r) {
-  Writer(out).str(r.instance).str(r.key).str(r.flow).byte(static_cast<uint8_t>(r.status)).str(r.event).i64(r.time_us);
-}
-
 std::string encode(const InstanceRecord& r) {
   std::string out;
   encode_into(out, InstanceRecordView{r.instance, r.key, r.flow, r.status, r.event, r.time_us});
@@ -235,6 +349,58 @@ bool decode(std::string_view payload, DecisionRecord& r) {
     RuleValue v;
     if (!in.str(v.name) || !in.str(v.value)) return false;
     r.rules.push_back(std::move(v));
+  }
+  return in.done();
+}
+
+bool decode_decisions(uint8_t kind, std::string_view payload, std::vector<DecisionRecord>& out) {
+  if (kind == static_cast<uint8_t>(RecordKind::Decision)) {
+    out.resize(1);
+    return decode(payload, out[0]);
+  }
+  if (kind != static_cast<uint8_t>(RecordKind::Decisions)) return false;
+  Reader in(payload);
+  struct Head {
+    std::string event;
+  } head;
+  if (!record_fields::decision_set_head(in, head)) return false;
+  uint32_t count = 0;
+  // Each list element takes at least one byte: a count beyond the bytes
+  // left is damage, refused before anything is allocated for it.
+  if (!in.u32(count) || count > payload.size()) return false;
+  std::vector<std::string> flows(count);
+  for (auto& flow : flows) {
+    if (!in.str(flow)) return false;
+  }
+  if (!in.u32(count) || count > payload.size()) return false;
+  std::vector<RuleValue> values(count);
+  for (auto& value : values) {
+    if (!in.str(value.name).str(value.value)) return false;
+  }
+  if (!in.u32(count) || count > payload.size()) return false;
+  out.resize(count);
+  for (auto& d : out) {
+    struct {
+      uint32_t flow = 0;
+      int64_t subscription = 0, result = 0;
+      std::string error;
+    } entry;
+    uint32_t rules = 0;
+    if (!record_fields::subscription_decision(in, entry).u32(rules) || entry.flow >= flows.size() ||
+        rules > payload.size()) {
+      return false;
+    }
+    d.event = head.event;
+    d.flow = flows[entry.flow];
+    d.subscription = entry.subscription;
+    d.result = entry.result;
+    d.error = std::move(entry.error);
+    d.rules.resize(rules);
+    for (auto& rule : d.rules) {
+      uint32_t index = 0;
+      if (!in.u32(index) || index >= values.size()) return false;
+      rule = values[index];
+    }
   }
   return in.done();
 }

@@ -3,8 +3,10 @@
 // file says what is inside. docs/journal.md "Record types" documents it.
 //
 // Encoding: a payload starts with a one-byte encoding version, then the
-// record's fields in a fixed order: integers as 8-byte little-endian,
-// strings as a u32 length and bytes, lists as a u32 count and elements.
+// record's fields in a fixed order. Version 2 (written now): integers as
+// zigzag LEB128 varints, strings as a varint length and bytes, lists as a
+// varint count and elements. Version 1 (read, no longer written): 8-byte
+// little-endian integers and u32 lengths and counts.
 // Decoding checks every length against the payload and never reads past it;
 // a payload that does not decode is reported by its position, not trusted.
 #pragma once
@@ -20,11 +22,12 @@ namespace flow::runtime {
 enum class RecordKind : uint8_t {
   Definition = 1,  // a definition version became active
   Event = 2,       // an event was dispatched (ingress or emitted)
-  Decision = 3,    // a subscription's condition was evaluated
+  Decision = 3,    // a subscription's condition was evaluated (read; no longer written)
   Attempt = 4,     // one delivery attempt to a service, and its outcome
   DeadLetter = 5,  // a delivery failed for good
   Rejected = 6,    // an input line was refused
   Instance = 7,    // an instance entered a flow or changed status in it
+  Decisions = 8,   // the conditions of an event's subscriptions were evaluated
 };
 const char* to_string(RecordKind kind);
 
@@ -124,6 +127,18 @@ std::string encode(const InstanceRecord& r);
 bool decode(std::string_view payload, DefinitionRecord& r);
 bool decode(std::string_view payload, EventRecord& r);
 bool decode(std::string_view payload, DecisionRecord& r);
+/// A `decision` (kind 3, one subscription) or `decisions` record (kind 8,
+/// every conditional subscription of an event): one DecisionRecord per
+/// subscription, in journal order, in `out` (whose elements are reused).
+/// False for another kind or a payload that does not decode.
+bool decode_decisions(uint8_t kind, std::string_view payload, std::vector<DecisionRecord>& out);
+/// The decisions of one `decision` or `decisions` record.
+struct DecisionSet {
+  std::vector<DecisionRecord> decisions;
+};
+inline bool is_decision_kind(uint8_t kind) {
+  return kind == static_cast<uint8_t>(RecordKind::Decision) || kind == static_cast<uint8_t>(RecordKind::Decisions);
+}
 bool decode(std::string_view payload, AttemptRecord& r);
 bool decode(std::string_view payload, DeadLetterRecord& r);
 bool decode(std::string_view payload, RejectedRecord& r);
@@ -151,6 +166,25 @@ struct DecisionRecordView {
   std::span<const RuleValueView> rules;
 };
 
+/// One subscription's decision inside a `decisions` record.
+struct SubscriptionDecisionView {
+  uint32_t flow = 0;  // index into DecisionSetView::flows
+  int64_t subscription = 0, result = 0;
+  std::string_view error;
+  std::span<const uint32_t> rules;  // indexes into DecisionSetView::values, in trace order
+};
+
+/// A `decisions` record: every conditional subscription evaluated on one
+/// event, in route order. Flow names and (rule, value) pairs are written
+/// once each and referred to by index: the subscriptions of one event
+/// mostly share both.
+struct DecisionSetView {
+  std::string_view event;
+  std::span<const std::string_view> flows;
+  std::span<const RuleValueView> values;
+  std::span<const SubscriptionDecisionView> decisions;
+};
+
 struct AttemptRecordView {
   std::string_view delivery, event, instance, flow, service;
   int64_t attempt = 1, started_us = 0, ended_us = 0;
@@ -166,10 +200,23 @@ struct InstanceRecordView {
   int64_t time_us = 0;
 };
 
+/// The hot records in two steps, for writing straight into a buffer:
+/// encoded_bound() is at least the size of the encoding, and encode_to()
+/// writes it at `out` (which has that much room) and returns its end.
+size_t encoded_bound(const EventRecordView& r);
+size_t encoded_bound(const DecisionSetView& r);
+size_t encoded_bound(const AttemptRecordView& r);
+size_t encoded_bound(const InstanceRecordView& r);
+char* encode_to(char* out, const EventRecordView& r);
+char* encode_to(char* out, const DecisionSetView& r);
+char* encode_to(char* out, const AttemptRecordView& r);
+char* encode_to(char* out, const InstanceRecordView& r);
+
 /// Append the encoding of `r` to `out`.
 void encode_into(std::string& out, const EventRecord& r);
 void encode_into(std::string& out, const EventRecordView& r);
 void encode_into(std::string& out, const DecisionRecordView& r);
+void encode_into(std::string& out, const DecisionSetView& r);
 void encode_into(std::string& out, const AttemptRecordView& r);
 void encode_into(std::string& out, const InstanceRecordView& r);
 

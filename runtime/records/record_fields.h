@@ -31,4 +31,16 @@ Codec& decision_head(Codec& c, R& r) {
   return c.str(r.event).str(r.flow).i64(r.subscription).i64(r.result).str(r.error);
 }
 
+/// A `decisions` record's fields before its flow list.
+template <class Codec, class R>
+Codec& decision_set_head(Codec& c, R& r) {
+  return c.str(r.event);
+}
+
+/// One subscription of a `decisions` record, before its rule index list.
+template <class Codec, class R>
+Codec& subscription_decision(Codec& c, R& r) {
+  return c.u32(r.flow).i64(r.subscription).i64(r.result).str(r.error);
+}
+
 }  // namespace flow::runtime::record_fields

@@ -2,6 +2,7 @@
 // rollover, the three fsync modes, reopening, and the one-writer lock.
 #include <catch2/catch.hpp>
 
+#include <cstring>
 #include <thread>
 
 #include "journal/journal_verify.h"
@@ -10,6 +11,32 @@
 
 using namespace flow::journal;
 using namespace flow::journal::test;
+
+namespace {
+
+// Polls, for what Batch mode's sync thread does in its own time; the limit
+// only stops a broken writer from hanging the test run.
+template <typename Condition>
+bool eventually(Condition condition) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+bool becomes_durable(const JournalWriter& writer, std::uint64_t sequence) {
+  return eventually([&] { return writer.durable_sequence() >= sequence; });
+}
+
+std::size_t thread_count() {
+  std::size_t count = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) ++count;
+  return count;
+}
+
+}  // namespace
 
 TEST_CASE("a new journal folder gets its first segment", "[writer]") {
   TempDir tmp;
@@ -164,17 +191,20 @@ TEST_CASE("fsync mode Batch groups records until commit or a threshold", "[write
     CHECK(writer.durable_sequence() == 100);
     CHECK(read_all(tmp.path()).records.size() == 100);
   }
-  SECTION("the byte threshold commits") {
+  SECTION("the byte threshold writes, and the sync follows in the background") {
     JournalWriter writer;
     writer.open(tmp.path(), WriterOptions{.fsync = FsyncMode::Batch,
                                           .batch_bytes = 10 * (kRecordHeaderSize + 100),
                                           .batch_delay = std::chrono::hours(1)});
     for (int i = 0; i < 9; ++i) writer.append(1, make_payload(i, 100));
+    CHECK(writer.written_sequence() == 0);
     CHECK(writer.durable_sequence() == 0);
     writer.append(1, make_payload(9, 100));
-    CHECK(writer.durable_sequence() == 10);
+    CHECK(writer.written_sequence() == 10);
+    CHECK(read_all(tmp.path()).records.size() == 10);
+    CHECK(becomes_durable(writer, 10));
   }
-  SECTION("the delay threshold commits, on append or commit_if_due") {
+  SECTION("the delay threshold commits, on commit_if_due or every 64th append") {
     JournalWriter writer;
     writer.open(tmp.path(), WriterOptions{.fsync = FsyncMode::Batch, .batch_delay = std::chrono::milliseconds(20)});
     writer.append(1, make_payload(0, 100));
@@ -185,8 +215,13 @@ TEST_CASE("fsync mode Batch groups records until commit or a threshold", "[write
     CHECK_FALSE(writer.commit_if_due());
     writer.append(1, make_payload(1, 100));
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
-    writer.append(1, make_payload(2, 100));
-    CHECK(writer.durable_sequence() == 3);
+    // The batch is overdue, but append() looks at the clock only on the
+    // batch's kBatchAppendsPerClockCheck-th record.
+    for (std::uint64_t i = 2; i < kBatchAppendsPerClockCheck; ++i) writer.append(1, make_payload(i, 100));
+    CHECK(writer.written_sequence() == 1);
+    writer.append(1, make_payload(kBatchAppendsPerClockCheck, 100));
+    CHECK(writer.written_sequence() == kBatchAppendsPerClockCheck + 1);
+    CHECK(becomes_durable(writer, kBatchAppendsPerClockCheck + 1));
   }
   SECTION("close commits") {
     {
@@ -197,6 +232,133 @@ TEST_CASE("fsync mode Batch groups records until commit or a threshold", "[write
     }
     CHECK(read_all(tmp.path()).records.size() == 1);
   }
+}
+
+TEST_CASE("fsync mode Batch: commit waits for syncs running in the background", "[writer][fsync]") {
+  TempDir tmp;
+  std::vector<Stored> written;
+  JournalWriter writer;
+  writer.open(tmp.path(), WriterOptions{.fsync = FsyncMode::Batch, .batch_bytes = 2048});
+  for (std::uint64_t i = 0; i < 5000; ++i) {
+    const std::string payload = make_payload(i, i % 200);
+    written.push_back(Stored{5, payload, writer.append(5, payload)});
+  }
+  writer.commit();
+  CHECK(writer.written_sequence() == writer.next_sequence());
+  CHECK(writer.durable_sequence() == writer.next_sequence());
+  const auto back = read_all(tmp.path());
+  CHECK(back.problems.empty());
+  CHECK(back.records == written);
+  writer.close();
+}
+
+TEST_CASE("fsync mode Batch: rollover while syncs run in the background", "[writer][fsync]") {
+  TempDir tmp;
+  const WriterOptions options{.fsync = FsyncMode::Batch, .segment_size = 4096, .buffer_size = 1024, .batch_bytes = 300};
+  std::vector<Stored> written;
+  {
+    JournalWriter writer;
+    writer.open(tmp.path(), options);
+    for (std::uint64_t i = 0; i < 1000; ++i) {
+      const std::string payload = make_payload(i, i % 120);
+      written.push_back(Stored{6, payload, writer.append(6, payload)});
+      const RecordPosition& position = written.back().position;
+      // Each sealed segment was synced before the next took appends.
+      if (i > 0 && position.segment != written[i - 1].position.segment) {
+        CHECK(writer.durable_sequence() >= position.sequence);
+      }
+    }
+    CHECK(writer.current_segment() > 10);
+    writer.commit();
+    CHECK(writer.durable_sequence() == 1000);
+  }
+  const auto back = read_all(tmp.path());
+  CHECK(back.problems.empty());
+  CHECK(back.records == written);
+  const VerifyReport report = verify(tmp.path());
+  CHECK(report.ok());
+  CHECK(report.records == 1000);
+  CHECK(report.segments > 10);
+}
+
+TEST_CASE("fsync mode Batch: durable_sequence only grows and never passes written_sequence", "[writer][fsync]") {
+  TempDir tmp;
+  JournalWriter writer;
+  writer.open(
+      tmp.path(),
+      WriterOptions{.fsync = FsyncMode::Batch, .batch_bytes = 1024, .batch_delay = std::chrono::microseconds(100)});
+  std::uint64_t last_durable = 0;
+  bool ok = true;
+  for (std::uint64_t i = 0; i < 20000; ++i) {
+    writer.append(1, make_payload(i, 50));
+    const std::uint64_t durable = writer.durable_sequence();
+    const std::uint64_t written = writer.written_sequence();
+    // One combined check: 20000 CHECKs would dominate the run time.
+    ok = ok && last_durable <= durable && durable <= written && written <= writer.next_sequence();
+    last_durable = durable;
+  }
+  CHECK(ok);
+  // Without a commit the background sync still catches up with the writes.
+  CHECK(becomes_durable(writer, writer.written_sequence()));
+  CHECK(writer.durable_sequence() == writer.written_sequence());
+}
+
+TEST_CASE("fsync mode Batch: close without commit leaves every record readable", "[writer][fsync]") {
+  TempDir tmp;
+  std::vector<Stored> written;
+  {
+    JournalWriter writer;
+    writer.open(tmp.path(), WriterOptions{.fsync = FsyncMode::Batch, .batch_bytes = 1024});
+    for (std::uint64_t i = 0; i < 3000; ++i) {
+      const std::string payload = make_payload(i, i % 64);
+      written.push_back(Stored{2, payload, writer.append(2, payload)});
+    }
+    writer.close();
+  }
+  const auto back = read_all(tmp.path());
+  CHECK(back.problems.empty());
+  CHECK(back.records == written);
+  JournalWriter again;
+  const OpenReport report = again.open(tmp.path());
+  CHECK_FALSE(report.truncated());
+  CHECK(report.next_sequence == 3000);
+}
+
+TEST_CASE("fsync mode Batch: destroying a writer while a sync may be running", "[writer][fsync]") {
+  TempDir tmp;
+  std::uint64_t appended = 0;
+  for (int round = 0; round < 20; ++round) {
+    JournalWriter writer;
+    writer.open(tmp.path(), WriterOptions{.fsync = FsyncMode::Batch, .batch_bytes = 256});
+    for (int i = 0; i < 200; ++i) writer.append(3, make_payload(appended++, 40));
+    // The destructor closes: it waits for the sync thread, syncs, and joins it.
+  }
+  const auto back = read_all(tmp.path());
+  CHECK(back.problems.empty());
+  CHECK(back.records.size() == appended);
+  CHECK(verify(tmp.path()).ok());
+}
+
+TEST_CASE("only fsync mode Batch starts a sync thread, on its first due batch", "[writer][fsync]") {
+  TempDir tmp;
+  const std::size_t before = thread_count();
+  for (const FsyncMode mode : {FsyncMode::Always, FsyncMode::Never}) {
+    JournalWriter writer;
+    writer.open(tmp.path(), WriterOptions{.fsync = mode, .batch_bytes = 1});
+    for (int i = 0; i < 10; ++i) writer.append(1, make_payload(i, 10));
+    writer.commit();
+    CHECK(thread_count() == before);
+  }
+  JournalWriter writer;
+  writer.open(tmp.path(), WriterOptions{.fsync = FsyncMode::Batch, .batch_bytes = 100});
+  writer.append(1, make_payload(0, 10));
+  writer.commit();
+  CHECK(thread_count() == before);
+  writer.append(1, make_payload(1, 200));
+  CHECK(thread_count() == before + 1);
+  writer.close();
+  // A joined thread's /proc entry can outlive join() by a moment.
+  CHECK(eventually([&] { return thread_count() == before; }));
 }
 
 TEST_CASE("fsync mode Never writes when the buffer fills or on flush", "[writer][fsync]") {
@@ -272,4 +434,59 @@ TEST_CASE("verify counts records by type", "[writer][verify]") {
   CHECK_THAT(text, Catch::Contains("records: 100"));
   CHECK_THAT(text, Catch::Contains("type 2: 33 records, 330 payload bytes"));
   CHECK_THAT(text, Catch::Contains("ok"));
+}
+
+TEST_CASE("records written in place by reserve and append_reserved read back like appended ones", "[writer]") {
+  TempDir tmp;
+  const WriterOptions options{.fsync = FsyncMode::Never, .segment_size = 4096, .buffer_size = 1024};
+  std::vector<Stored> written;
+  {
+    JournalWriter writer;
+    writer.open(tmp.path(), options);
+    CHECK(writer.max_reservable() == 1024 - kRecordHeaderSize);
+    for (std::uint64_t i = 0; i < 400; ++i) {
+      const std::string payload = make_payload(i, i % 97);
+      if (i % 3 == 0) {
+        written.push_back(Stored{5, payload, writer.append(5, payload)});
+        continue;
+      }
+      // A bound above the final size, as the record encoders give.
+      auto* room = reinterpret_cast<char*>(writer.reserve(payload.size() + 40));
+      std::memcpy(room, payload.data(), payload.size());
+      written.push_back(Stored{6, payload, writer.append_reserved(6, payload.size())});
+    }
+    CHECK_THROWS_AS(writer.reserve(writer.max_reservable() + 1), std::invalid_argument);
+    writer.reserve(10);
+    CHECK_THROWS_AS(writer.append_reserved(6, 11), std::logic_error);
+  }
+  const auto segments = list_segments(tmp.path());
+  REQUIRE(segments.size() > 3);
+  for (const auto& segment : segments) CHECK(std::filesystem::file_size(segment.path) <= options.segment_size);
+  const auto back = read_all(tmp.path());
+  CHECK(back.problems.empty());
+  CHECK(back.records == written);
+  CHECK(verify(tmp.path()).problems.empty());
+}
+
+TEST_CASE("fsync mode Never does not sync a sealed segment", "[writer][fsync]") {
+  TempDir tmp;
+  JournalWriter writer;
+  writer.open(tmp.path(), WriterOptions{.fsync = FsyncMode::Never, .segment_size = 4096, .buffer_size = 1024});
+  for (int i = 0; i < 200; ++i) writer.append(1, make_payload(i, 100));
+  CHECK(writer.current_segment() > 1);
+  CHECK(writer.durable_sequence() == 0);
+  writer.flush();
+  CHECK(writer.written_sequence() == 200);
+  CHECK(read_all(tmp.path()).records.size() == 200);
+  // Batch mode still syncs what it seals.
+  TempDir batch_dir;
+  JournalWriter batch;
+  batch.open(batch_dir.path(), WriterOptions{.fsync = FsyncMode::Batch,
+                                             .segment_size = 4096,
+                                             .buffer_size = 1024,
+                                             .batch_bytes = 1u << 20,
+                                             .batch_delay = std::chrono::seconds(60)});
+  for (int i = 0; i < 200; ++i) batch.append(1, make_payload(i, 100));
+  CHECK(batch.current_segment() > 1);
+  CHECK(batch.durable_sequence() > 0);
 }

@@ -32,6 +32,9 @@ import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from journal_json import flatten_decisions  # noqa: E402
+
 FLOWRT, REPO = sys.argv[1], sys.argv[2]
 HERE = os.path.join(REPO, "tests", "queries")
 CASES = os.path.join(HERE, "cases")
@@ -69,7 +72,8 @@ def text_of(us):
 
 def dump(journal):
     out = flowrt("journal", "dump", "--journal", journal, "--json")
-    return [json.loads(line) for line in out.stdout.splitlines()]
+    return flatten_decisions(json.loads(line) for line in out.stdout.splitlines())
+
 
 
 OWN_TIME = {"definition": "activated", "event": "dispatched", "attempt": "ended", "dead-letter": "time",
@@ -594,7 +598,7 @@ class QueriesTest(unittest.TestCase):
                               where service = 'shop.orders.AutoApprove' and status = 'ok' order by 1""").fetchall()
         self.assertEqual([r[0] for r in rows], ["1001", "1004"])
         # Which decisions used HighValue = true?
-        rows = con.execute("""select distinct d.event from decisions d join decision_rules r on r.decision_seq = d.seq
+        rows = con.execute("""select distinct d.event from decisions d join decision_rules r on r.decision_seq = d.seq and r.subscription = d.subscription
                               where r.name = 'shop.orders.HighValue' and r.value = 'true' order by 1""").fetchall()
         self.assertEqual([r[0] for r in rows], ["o-2", "o-3", "o-4"])
         con.close()

@@ -14,6 +14,9 @@ import tempfile
 import time
 import unittest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from journal_json import flatten_decisions  # noqa: E402
+
 FLOWC, FLOWRT, REPO = (os.path.abspath(a) for a in sys.argv[1:4])  # the tests change directory
 CASES = os.path.join(REPO, "tests", "runtime", "cases")
 EXAMPLES = os.path.join(REPO, "examples")
@@ -26,7 +29,8 @@ def run(args, stdin=None, timeout=120, cwd=None, env=None):
 def dump(journal):
     out = run([FLOWRT, "journal", "dump", "--journal", journal, "--json"])
     assert out.returncode == 0, out.stderr
-    return [json.loads(line) for line in out.stdout.splitlines()]
+    return flatten_decisions(json.loads(line) for line in out.stdout.splitlines())
+
 
 
 def kinds(records, kind):
