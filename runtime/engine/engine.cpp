@@ -373,7 +373,7 @@ void Engine::make_delivery_id(std::string& out, std::string_view event_id, size_
 
 void Engine::enter_flow(Instance& instance, const std::string& flow, std::string_view event_id, int64_t now) {
   if (instance.flow(flow)) return;
-  instance.flows.push_back({flow, InstanceStatus::Active});
+  instance.flows.push_back({&flow, InstanceStatus::Active});
   write_record(RecordKind::Instance,
                InstanceRecordView{instance.id, instance.key, flow, InstanceStatus::Active, event_id, now});
 }

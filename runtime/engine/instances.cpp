@@ -4,7 +4,7 @@ namespace flow::runtime {
 
 FlowState* Instance::flow(const std::string& name) {
   for (auto& f : flows) {
-    if (f.flow == name) return &f;
+    if (f.flow == &name || *f.flow == name) return &f;
   }
   return nullptr;
 }
@@ -40,7 +40,7 @@ void InstanceTable::apply(const InstanceRecord& record) {
   Instance& instance = get_or_create(record.instance, record.key);
   FlowState* state = instance.flow(record.flow);
   if (!state) {
-    instance.flows.push_back({record.flow, record.status});
+    instance.flows.push_back({&intern(record.flow), record.status});
   } else {
     state->status = record.status;
   }

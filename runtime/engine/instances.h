@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "records/journal_records.h"
@@ -15,7 +16,10 @@
 namespace flow::runtime {
 
 struct FlowState {
-  std::string flow;  // qualified name
+  /// Qualified name: a stable string (the engine's name table, or the
+  /// table's own for names read back from the journal), so entering a flow
+  /// copies no text.
+  const std::string* flow = nullptr;
   InstanceStatus status = InstanceStatus::Active;
 };
 
@@ -38,11 +42,14 @@ class InstanceTable {
   void release_if_done(const std::string& id);
   /// Applies a journaled status change (recovery on start).
   void apply(const InstanceRecord& record);
+  /// A stable copy of a flow name read from the journal.
+  const std::string& intern(const std::string& flow) { return *names_.insert(flow).first; }
   size_t size() const { return instances_.size(); }
   size_t running_count() const;
 
  private:
   std::unordered_map<std::string, Instance> instances_;
+  std::unordered_set<std::string> names_;
 };
 
 }  // namespace flow::runtime

@@ -200,11 +200,11 @@ TEST_CASE("varint integers keep every 64-bit value and refuse overlong forms", "
   for (int64_t v : {INT64_MIN, INT64_MIN + 1, int64_t{-64}, int64_t{-1}, int64_t{0}, int64_t{63}, int64_t{64},
                     int64_t{1} << 56, INT64_MAX}) {
     e.time_us = v;
-    e.input_line = -v / 3;
+    e.input_line = v / -3;
     EventRecord back;
     REQUIRE(decode(encode(e), back));
     CHECK(back.time_us == v);
-    CHECK(back.input_line == -v / 3);
+    CHECK(back.input_line == v / -3);
   }
   // An instance record whose last field (time) is re-encoded with a
   // needless continuation byte: the same number, an overlong form.
