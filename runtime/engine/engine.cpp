@@ -223,7 +223,7 @@ void Engine::publish_runtime_event(const EventType& type, const uint8_t* data, c
                                    const std::string& causation) {
   const EventPlan& plan = plan_of(type);
   if (!plan.routes || (plan.routes->starts.empty() && plan.routes->routes.empty())) return;  // nobody listens
-  Work& work = queue_.emplace_back();
+  Work& work = push_work();
   work.type = &type;
   work.data = data;
   work.id = new_event_id();
@@ -239,11 +239,11 @@ void Engine::publish_runtime_event(const EventType& type, const uint8_t* data, c
   run_queue();  // a no-op when called from inside a dispatch: the outer loop takes it
 }
 
-void Engine::ingest(std::string_view line, int64_t line_number) {
+void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_after) {
   ++summary_.lines;
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank lines are not events
   DecodedEvent decoded;
-  if (!decoder_->decode(line, arena_, decoded)) {
+  if (!decoder_->decode_in_place(line, readable_after, arena_, decoded)) {
     reject(line_number, line, decoder_->error());
     return;
   }
@@ -252,7 +252,7 @@ void Engine::ingest(std::string_view line, int64_t line_number) {
   const dispatch::EventRoutes* routes = plan.routes;
   // Built in place at the back of the queue (taken back on rejection), so
   // the queue never moves an event.
-  Work& work = queue_.emplace_back();
+  Work& work = push_work();
   work.type = &type;
   work.data = decoded.instance;
   work.key = key_of(type, decoded.instance);
@@ -282,13 +282,13 @@ void Engine::ingest(std::string_view line, int64_t line_number) {
     if (!instance || !instance->running()) {
       std::string reason = "no running instance with key '" + work.key + "' for " + type.name +
                            " (it joins a running instance of " + routes->accepts[0]->name + " by its key)";
-      queue_.pop_back();
+      drop_queued_from(queue_.size() - 1);
       reject(line_number, line, reason);
       return;
     }
     work.instance = instance->id;
   } else {
-    queue_.pop_back();
+    drop_queued_from(queue_.size() - 1);
     std::string entries;
     for (const auto& e : app_.table.events) {
       if (e.starts.empty() && e.accepts.empty()) continue;
@@ -300,7 +300,7 @@ void Engine::ingest(std::string_view line, int64_t line_number) {
   }
   ++summary_.accepted;
   count_event(events_in_, type);
-  run_queue();
+  run_queue(now);
   if (runner_->pending() > 0) {
     runner_->poll(0, outcomes_);
     handle_outcomes();
@@ -317,23 +317,57 @@ void Engine::ingest(std::string_view line, int64_t line_number) {
   }
 }
 
-void Engine::run_queue() {
+void Engine::run_queue(int64_t now_us) {
   if (running_queue_) return;
   running_queue_ = true;
   // One clock reading per cascade: what an event causes through transforms
   // is dispatched within microseconds, and a reading per event showed up
   // in profiles. Exec outcomes start a cascade of their own.
-  cascade_now_us_ = wall_now_us();
+  cascade_now_us_ = now_us > 0 ? now_us : wall_now_us();
   // Dispatched in place: a dispatch appends what it causes to the back,
   // which leaves references to the front valid (std::deque).
   while (!queue_.empty()) {
-    dispatch(queue_.front());
+    Work* work = queue_.front();
+    dispatch(*work);
     queue_.pop_front();
+    spare_work_.push_back(work);
   }
   running_queue_ = false;
   // Nothing refers to event memory once the queue is empty: exec deliveries
   // carry their own JSON.
   arena_.reset();
+}
+
+Engine::Work& Engine::push_work() {
+  Work* work;
+  if (spare_work_.empty()) {
+    work = work_store_.emplace_back(std::make_unique<Work>()).get();
+  } else {
+    work = spare_work_.back();
+    spare_work_.pop_back();
+    // A used one: its strings keep their capacity.
+    work->type = nullptr;
+    work->data = nullptr;
+    work->id.clear();
+    work->instance.clear();
+    work->key.clear();
+    work->causation.clear();
+    work->delivery.clear();
+    work->service = nullptr;
+    work->source.clear();
+    work->subject.clear();
+    work->time_us = work->dispatched_us = work->input_line = 0;
+    work->data_json = {};
+  }
+  queue_.push_back(work);
+  return *work;
+}
+
+void Engine::drop_queued_from(size_t position) {
+  while (queue_.size() > position) {
+    spare_work_.push_back(queue_.back());
+    queue_.pop_back();
+  }
 }
 
 void Engine::count_event(std::vector<uint64_t>& counts, const EventType& type) {
@@ -397,7 +431,7 @@ void Engine::journal_event(const Work& work) {
   write_record(
       RecordKind::Event,
       EventRecordView{work.id, work.type->qualified_name, work.instance, work.key, work.causation, work.delivery,
-                      work.service ? std::string_view(*work.service) : "", source_of(work), work.subject, work.time_us,
+                      work.service ? std::string_view(*work.service) : "", work.source, work.subject, work.time_us,
                       work.dispatched_us, work.input_line, app_.content_hash, data_json_});
 }
 
@@ -603,7 +637,7 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
       }
     }
     if (!error.empty()) break;
-    Work& next = queue_.emplace_back();
+    Work& next = push_work();
     next.type = target;
     next.data = builder.instance();
     if (program->json_prefix_fields > 0 && data_json_.size() >= 2) {
@@ -627,7 +661,7 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
   }
   if (!error.empty()) {
     // A transform that cannot evaluate will not succeed on a retry either.
-    queue_.resize(queued_before);
+    drop_queued_from(queued_before);
     attempt.outcome = AttemptOutcomeKind::Error;
     attempt.error = error;
     write_record(RecordKind::Attempt, attempt);
@@ -638,7 +672,7 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
   }
   emitted_ids_.clear();
   for (size_t q = queued_before; q < queue_.size(); ++q) {
-    Work& next = queue_[q];
+    Work& next = *queue_[q];
     next.id = new_event_id();
     emitted_ids_.push_back(next.id);
     count_event(events_out_, *next.type);
@@ -733,7 +767,7 @@ void Engine::handle_outcomes() {
         const EventType* type = catalog_->find(emit.type);
         DecodedEvent decoded;
         if (!type || !emit_decoder_->decode_data(*type, emit.data_json, arena_, decoded)) continue;  // validated before
-        Work& next = queue_.emplace_back();
+        Work& next = push_work();
         next.type = decoded.type;
         next.data = decoded.instance;
         next.id = new_event_id();
@@ -747,7 +781,7 @@ void Engine::handle_outcomes() {
         count_event(events_out_, *decoded.type);
       }
     }
-    if (!outcome.final()) queue_.resize(queued_before);
+    if (!outcome.final()) drop_queued_from(queued_before);
     append(RecordKind::Attempt, encode(attempt));
     if (outcome.final()) {
       Instance* instance = instances_.find(pending.instance);
@@ -811,21 +845,26 @@ void Engine::print_summary(std::ostream& out) const {
 void run_input(Engine& engine, int fd) {
   // Lines are split in a large buffer filled by read(2), which returns what
   // is there: a pipe's lines are processed as they come, a file's in
-  // blocks, and no line is copied before it is decoded.
-  std::vector<char> buffer(1u << 20);
+  // blocks, and no line is copied before it is decoded. The buffer keeps
+  // the JSON parser's padding readable after its last byte, so every line
+  // is parsed where it lies.
+  constexpr size_t kPadding = CloudEventDecoder::kPadding;
+  size_t capacity = 1u << 20;
+  std::vector<char> buffer(capacity + kPadding);
   size_t begin = 0, end = 0;
   int64_t number = 0;
   while (true) {
-    if (end == buffer.size()) {
+    if (end == capacity) {
       if (begin > 0) {  // make room: move the partial line to the front
         std::memmove(buffer.data(), buffer.data() + begin, end - begin);
         end -= begin;
         begin = 0;
-      } else {
-        buffer.resize(buffer.size() * 2);  // one line longer than the buffer
+      } else {  // one line longer than the buffer
+        capacity *= 2;
+        buffer.resize(capacity + kPadding);
       }
     }
-    const ssize_t got = ::read(fd, buffer.data() + end, buffer.size() - end);
+    const ssize_t got = ::read(fd, buffer.data() + end, capacity - end);
     if (got < 0) {
       if (errno == EINTR) continue;
       throw std::runtime_error(std::string("cannot read the input: ") + std::strerror(errno));
@@ -835,12 +874,14 @@ void run_input(Engine& engine, int fd) {
     end += static_cast<size_t>(got);
     while (const void* found = std::memchr(buffer.data() + scan, '\n', end - scan)) {
       const size_t newline = static_cast<size_t>(static_cast<const char*>(found) - buffer.data());
-      engine.ingest(std::string_view(buffer.data() + begin, newline - begin), ++number);
+      engine.ingest(std::string_view(buffer.data() + begin, newline - begin), ++number, buffer.size() - newline);
       begin = scan = newline + 1;
     }
     if (begin == end) begin = end = 0;
   }
-  if (end > begin) engine.ingest(std::string_view(buffer.data() + begin, end - begin), ++number);  // no final newline
+  if (end > begin) {  // the last line, without a newline
+    engine.ingest(std::string_view(buffer.data() + begin, end - begin), ++number, buffer.size() - end);
+  }
   engine.drain();
 }
 

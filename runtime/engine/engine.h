@@ -65,8 +65,10 @@ class Engine {
   Engine(LoadedApp& app, RunOptions options, std::ostream& log);
   ~Engine();
 
-  /// Processes one input line (1-based line number).
-  void ingest(std::string_view line, int64_t line_number);
+  /// Processes one input line (1-based line number). With
+  /// `readable_after` >= CloudEventDecoder::kPadding bytes of readable
+  /// memory after the line, it is parsed in place (not copied).
+  void ingest(std::string_view line, int64_t line_number, size_t readable_after = 0);
   /// Drives exec services until every delivery settled, then commits.
   void drain();
   const RunSummary& summary() const { return summary_; }
@@ -158,7 +160,9 @@ class Engine {
   /// Dispatches an event of std.runtime (when the program imports it).
   void publish_runtime_event(const EventType& type, const uint8_t* data, const std::string& instance_id,
                              const std::string& causation);
-  void run_queue();
+  /// Dispatches until the queue is empty; `now_us` (when > 0) is a clock
+  /// reading the caller just took.
+  void run_queue(int64_t now_us = 0);
   void dispatch(Work& work);
   void deliver(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow, Work& work,
                const std::string& delivery_id);
@@ -206,7 +210,15 @@ class Engine {
   JsonLinesSinks sinks_;  // `builtin "jsonl:PATH"` files, finished by drain()
   InstanceTable instances_;
   Arena arena_;
-  std::deque<Work> queue_;
+  // The dispatch queue holds events by address: a dispatch appends what it
+  // causes while its own event stays put. Events are recycled (a deque of
+  // these large structs allocated a block per event).
+  std::deque<Work*> queue_;
+  std::vector<std::unique_ptr<Work>> work_store_;
+  std::vector<Work*> spare_work_;
+  Work& push_work();
+  /// Takes queued events from `position` on back, unprocessed.
+  void drop_queued_from(size_t position);
   std::unordered_map<std::string, PendingDelivery> pending_;
   std::vector<AttemptOutcome> outcomes_;
   std::map<std::tuple<const ast::ServiceDecl*, int, const ast::EventDecl*>, EmitProgram> emit_programs_;

@@ -337,6 +337,7 @@ bool decode(std::string_view payload, DefinitionRecord& r) {
 bool decode(std::string_view payload, EventRecord& r) {
   Reader in(payload);
   record_fields::event(in, r);
+  record_fields::restore_source(r);
   return in.done();
 }
 

@@ -25,6 +25,13 @@ Codec& event(Codec& c, R& r) {
       .str(r.data_json);
 }
 
+/// An emitted event's source is its service; the encoding leaves it empty
+/// then (it would repeat the service's name), and decoding restores it.
+template <class R>
+void restore_source(R& r) {
+  if (r.source.empty() && !r.service.empty()) r.source = r.service;
+}
+
 /// A decision's fields before its rule list (whose count follows).
 template <class Codec, class R>
 Codec& decision_head(Codec& c, R& r) {

@@ -94,6 +94,7 @@ class ViewReader {
 bool decode_view(std::string_view payload, EventView& r) {
   ViewReader in(payload);
   record_fields::event(in, r);
+  record_fields::restore_source(r);
   return in.done();
 }
 

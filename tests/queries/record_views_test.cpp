@@ -27,7 +27,7 @@ EventRecord sample_event(std::mt19937_64& random) {
   e.causation = text(12);
   e.delivery = text(12);
   e.service = text(10);
-  e.source = text(10);
+  e.source = "s" + text(10);  // empty would mean "the service" (below)
   e.subject = text(4);
   e.time_us = static_cast<int64_t>(random());
   e.dispatched_us = -static_cast<int64_t>(random() >> 1);
@@ -323,4 +323,21 @@ TEST_CASE("decisions records decode to one decision per subscription, both ways"
   REQUIRE(decode_decision_views(static_cast<uint8_t>(RecordKind::Decision), single_payload, views));
   REQUIRE(views.size() == 1);
   check_decision(single, views[0]);
+}
+
+TEST_CASE("an emitted event's source is written empty and read back as its service", "[record-views]") {
+  std::mt19937_64 random(17);
+  EventRecord e = sample_event(random);
+  e.service = "m.CheckOrder";
+  e.source = "";
+  const std::string payload = encode(e);
+  EventRecord back;
+  REQUIRE(decode(payload, back));
+  CHECK(back.source == "m.CheckOrder");
+  EventView view;
+  REQUIRE(decode_view(payload, view));
+  CHECK(view.source == "m.CheckOrder");
+  e.service = "";  // an ingress event keeps what it has
+  REQUIRE(decode(encode(e), back));
+  CHECK(back.source.empty());
 }
