@@ -70,7 +70,8 @@ const std::vector<Table>& export_tables() {
        {{"id"}, {"instance"}},
        {"seq"}},
       {"decisions",
-       {{"seq", I},
+       {{"id", I},
+        {"seq", I},
         {"event", T},
         {"event_seq", I},
         {"instance", T},
@@ -81,11 +82,11 @@ const std::vector<Table>& export_tables() {
         {"error", T},
         {"rules", J}},
        {{"event"}},
-       {"seq", "subscription"}},
+       {"id"}},
       {"decision_rules",
-       {{"decision_seq", I}, {"subscription", I}, {"position", I}, {"name", T}, {"value", T}},
+       {{"decision_id", I}, {"position", I}, {"name", T}, {"value", T}},
        {},
-       {"decision_seq", "subscription", "position"}},
+       {"decision_id", "position"}},
       {"attempts",
        {{"seq", I},
         {"delivery", T},
@@ -425,7 +426,10 @@ class Exporter {
     }
     rules_json_.push_back(']');
     const char* result = r.result == 1 ? "fired" : r.result == 0 ? "not fired" : "error";
-    Value v[] = {Value::of(static_cast<int64_t>(seq)),
+    // A record may hold several decisions: each gets its own number.
+    const auto id = static_cast<int64_t>(++decisions_exported_);
+    Value v[] = {Value::of(id),
+                 Value::of(static_cast<int64_t>(seq)),
                  Value::of(r.event),
                  context ? Value::of(static_cast<int64_t>(context->seq)) : Value::null(),
                  context ? Value::of(context->instance) : Value::null(),
@@ -437,8 +441,8 @@ class Exporter {
                  Value::of(rules_json_)};
     emit(kDecisions, v);
     for (size_t i = 0; i < r.rules.size(); ++i) {
-      Value rv[] = {Value::of(static_cast<int64_t>(seq)), Value::of(r.subscription), Value::of(static_cast<int64_t>(i)),
-                    Value::of(r.rules[i].name), Value::of(r.rules[i].value)};
+      Value rv[] = {Value::of(id), Value::of(static_cast<int64_t>(i)), Value::of(r.rules[i].name),
+                    Value::of(r.rules[i].value)};
       emit(kDecisionRules, rv);
     }
     if (r.result == 1 && context) {
@@ -586,6 +590,7 @@ class Exporter {
   ExportSummary summary_;
   EventRecord event_;
   std::vector<DecisionRecord> decisions_;
+  uint64_t decisions_exported_ = 0;
   AttemptRecord attempt_;
   std::string rules_json_;
   std::unordered_map<std::string, const DefinitionSummary*> definitions_;

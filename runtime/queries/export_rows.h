@@ -28,9 +28,9 @@ struct Table {
   const char* name;
   std::vector<Column> columns;
   std::vector<std::vector<const char*>> indexes;  // secondary indexes (SQLite): column lists
-  /// SQLite primary key: "seq" (the rowid: rows come in seq order, so the
-  /// key costs nothing and joins on seq are indexed), a column list for a
-  /// WITHOUT ROWID table, or "" for none.
+  /// SQLite primary key: one integer column, "seq" or "id" (the rowid: rows
+  /// come in its order, so the key costs nothing and joins on it are
+  /// indexed), a column list for a WITHOUT ROWID table, or none.
   std::vector<const char*> primary_key;
 };
 
@@ -56,6 +56,11 @@ class RowSink {
   virtual ~RowSink() = default;
   /// `table` indexes export_tables(); `values` has one entry per column.
   virtual void row(size_t table, const Value* values) = 0;
+  /// `count` rows of one table, their values back to back, in order.
+  virtual void rows(size_t table, const Value* values, size_t count) {
+    const size_t columns = export_tables()[table].columns.size();
+    for (size_t r = 0; r < count; ++r) row(table, values + r * columns);
+  }
 };
 
 struct ExportSummary {

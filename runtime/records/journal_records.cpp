@@ -369,12 +369,15 @@ bool decode_decisions(uint8_t kind, std::string_view payload, std::vector<Decisi
   // Each list element takes at least one byte: a count beyond the bytes
   // left is damage, refused before anything is allocated for it.
   if (!in.u32(count) || count > payload.size()) return false;
-  std::vector<std::string> flows(count);
+  // Scratch tables reused across calls: exports and scans decode millions.
+  thread_local std::vector<std::string> flows;
+  thread_local std::vector<RuleValue> values;
+  flows.resize(count);
   for (auto& flow : flows) {
     if (!in.str(flow)) return false;
   }
   if (!in.u32(count) || count > payload.size()) return false;
-  std::vector<RuleValue> values(count);
+  values.resize(count);
   for (auto& value : values) {
     if (!in.str(value.name).str(value.value)) return false;
   }

@@ -598,7 +598,7 @@ class QueriesTest(unittest.TestCase):
                               where service = 'shop.orders.AutoApprove' and status = 'ok' order by 1""").fetchall()
         self.assertEqual([r[0] for r in rows], ["1001", "1004"])
         # Which decisions used HighValue = true?
-        rows = con.execute("""select distinct d.event from decisions d join decision_rules r on r.decision_seq = d.seq and r.subscription = d.subscription
+        rows = con.execute("""select distinct d.event from decisions d join decision_rules r on r.decision_id = d.id
                               where r.name = 'shop.orders.HighValue' and r.value = 'true' order by 1""").fetchall()
         self.assertEqual([r[0] for r in rows], ["o-2", "o-3", "o-4"])
         con.close()
