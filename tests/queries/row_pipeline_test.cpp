@@ -3,6 +3,7 @@
 // the caller; nothing waits forever.
 #include <catch2/catch.hpp>
 
+#include <deque>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -37,7 +38,7 @@ class Recorder : public RowSink {
 };
 
 /// Row `i` of `table`: values that differ per row, texts of many sizes.
-std::vector<Value> make_row(size_t table, size_t i, std::vector<std::string>& texts) {
+std::vector<Value> make_row(size_t table, size_t i, std::deque<std::string>& texts) {
   std::vector<Value> row;
   for (size_t c = 0; c < export_tables()[table].columns.size(); ++c) {
     switch ((i + c) % 3) {
@@ -59,8 +60,7 @@ TEST_CASE("the row pipeline stores every row, in order within its table", "[expo
     RowPipeline pipeline(piped);
     for (size_t i = 0; i < 60000; ++i) {
       const size_t table = (i * 7919) % export_tables().size();
-      std::vector<std::string> texts;
-      texts.reserve(64);
+      std::deque<std::string> texts;  // stable: the values point into it
       const std::vector<Value> row = make_row(table, i, texts);
       direct.row(table, row.data());
       pipeline.row(table, row.data());  // copies: `texts` goes away now
@@ -76,7 +76,7 @@ TEST_CASE("the row pipeline stores every row, in order within its table", "[expo
 TEST_CASE("a failing inner sink fails the pipeline's caller", "[export]") {
   Recorder failing(1000);
   RowPipeline pipeline(failing);
-  std::vector<std::string> texts;
+  std::deque<std::string> texts;
   auto feed_and_finish = [&] {
     for (size_t i = 0; i < 200000; ++i) {
       texts.clear();
@@ -90,7 +90,7 @@ TEST_CASE("a failing inner sink fails the pipeline's caller", "[export]") {
 
 TEST_CASE("a pipeline dropped without finish stops its thread", "[export]") {
   Recorder recorder;
-  std::vector<std::string> texts;
+  std::deque<std::string> texts;
   {
     RowPipeline pipeline(recorder);
     for (size_t i = 0; i < 50000; ++i) {
