@@ -47,6 +47,8 @@ int run_command(const std::string& app_path, const std::string& journal_dir, con
   std::string error;
   flow::runtime::LoadOptions load_options;
   load_options.include_dirs = include_dirs;
+  std::unique_ptr<flow::Program> failed;  // owns what the diagnostics point into
+  load_options.failed_program = &failed;
   auto app = flow::runtime::load_app(app_path, load_options, diags, error);
   diags.sort();
   for (const auto& d : diags.diagnostics()) flow::print_human(std::cerr, d, {});

@@ -12,6 +12,7 @@
 #include "journal/journal_reader.h"
 #include "layout/event_builder.h"
 #include "services/builtin_sinks.h"
+#include "support/flow_rt.h"
 #include "support/time_format.h"
 
 namespace flow::runtime {
@@ -466,30 +467,19 @@ void Engine::dispatch(Work& work) {
   for (size_t r = 0; r < routes.size(); ++r) {
     const dispatch::Route& route = routes[r];
     if (route.condition < 0) continue;
-    trace_.clear();
-    eval::EvalContext context{now, &trace_};
-    eval::EvalResult result = evaluate(route.condition, work.data, context);
-    const int64_t fired = !result.ok() ? -1 : result.value().as_bool() ? 1 : 0;
-    route_fired_[r] = static_cast<int8_t>(fired);
     SetEntry& entry = set_entries_.emplace_back();
     entry.flow = flow_index(*plan.routes_named[r].flow);
     entry.subscription = route.subscription;
-    entry.result = fired;
     entry.first_rule = set_rules_.size();
-    for (const auto& t : trace_) {
-      std::string_view value = "error";
-      if (t.ok && t.value.kind() == eval::ValueKind::Bool) {
-        value = t.value.as_bool() ? "true" : "false";
-      } else if (t.ok) {
-        value = value_texts_.emplace_back(t.value.to_string());
-      }
-      set_rules_.push_back(value_index(function_names_[t.function->id], value));
-    }
+    std::string_view error;
+    const int64_t fired = evaluate_condition(route.condition, work.data, now, error);
+    route_fired_[r] = static_cast<int8_t>(fired);
+    entry.result = fired;
     entry.rule_count = set_rules_.size() - entry.first_rule;
     if (fired < 0) {
-      entry.error = value_texts_.emplace_back(result.error().message);
+      entry.error = error;
       log_ << "flowrt: condition of " << *plan.routes_named[r].flow << " on " << work.type->name << " (event "
-           << work.id << ") failed: " << entry.error << "; treated as false\n";
+           << work.id << ") failed: " << error << "; treated as false\n";
     }
   }
   if (!set_entries_.empty()) {
@@ -510,6 +500,72 @@ void Engine::dispatch(Work& work) {
     }
   }
   instances_.release_if_done(work.instance);
+}
+
+// The native trace hook of evaluate_condition: each rule or decision the
+// condition calls goes as (name, value text) straight into the decisions
+// record's table; no eval::Value for the true/false of a rule.
+void Engine::trace_condition_call(FlowRtContext* context, uint32_t function_id, int32_t status,
+                                  const void* result) noexcept {
+  auto* engine = static_cast<Engine*>(context->trace_data);
+  try {
+    const ir::Function& function = engine->app_.module->function(static_cast<int>(function_id));
+    std::string_view value = "error";
+    if (status == FLOW_RT_OK && function.result->kind == TypeKind::Bool) {
+      value = *static_cast<const uint8_t*>(result) ? "true" : "false";
+    } else if (status == FLOW_RT_OK) {
+      // As CompiledProgram::run reads a result slot (codegen/jit.cpp).
+      const uint8_t* instance = nullptr;
+      if (function.result->kind == TypeKind::Event) std::memcpy(&instance, result, sizeof instance);
+      const eval::Value v = function.result->kind == TypeKind::Event
+                                ? eval::Value::event(instance)
+                                : eval::read_element(function.result, static_cast<const uint8_t*>(result));
+      value = engine->value_texts_.emplace_back(v.to_string());
+    }
+    engine->set_rules_.push_back(engine->value_index(engine->function_names_[function_id], value));
+  } catch (...) {
+    engine->condition_trace_failed_ = true;
+  }
+}
+
+int64_t Engine::evaluate_condition(int function, const uint8_t* data, int64_t now, std::string_view& error) {
+  if (options_.jit) {
+    // The native fast path: the same results and trace as run() (tests/
+    // codegen), without building an eval::Value per traced call.
+    condition_trace_failed_ = false;
+    FlowRtContext context = options_.jit->context(now, condition_arena_.get());
+    context.trace = &Engine::trace_condition_call;
+    context.trace_data = this;
+    bool fired = false;
+    const int32_t status = options_.jit->test(function, data, context, fired);
+    condition_arena_.reset();
+    if (condition_trace_failed_) {
+      error = value_texts_.emplace_back("out of memory");
+      return -1;
+    }
+    if (status != FLOW_RT_OK) {
+      error = value_texts_.emplace_back(options_.jit->error(status, context).message);
+      return -1;
+    }
+    return fired ? 1 : 0;
+  }
+  trace_.clear();
+  eval::EvalContext context{now, &trace_};
+  eval::EvalResult result = interpreter_.run(function, data, context);
+  for (const auto& t : trace_) {
+    std::string_view value = "error";
+    if (t.ok && t.value.kind() == eval::ValueKind::Bool) {
+      value = t.value.as_bool() ? "true" : "false";
+    } else if (t.ok) {
+      value = value_texts_.emplace_back(t.value.to_string());
+    }
+    set_rules_.push_back(value_index(function_names_[t.function->id], value));
+  }
+  if (!result.ok()) {
+    error = value_texts_.emplace_back(result.error().message);
+    return -1;
+  }
+  return result.value().as_bool() ? 1 : 0;
 }
 
 uint32_t Engine::flow_index(const std::string& flow) {
@@ -623,6 +679,7 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
                       action.size);
           target->layout->set_present(builder.instance(), field, source_layout.present(work.data, action.source_field));
           continue;
+        case FieldAction::Constant: eval::write_field(builder, field, action.constant); continue;
         case FieldAction::Evaluate:
         case FieldAction::Default: {
           eval::EvalResult value =
@@ -715,7 +772,23 @@ const Engine::EmitProgram* Engine::emit_program(const ast::ServiceDecl* service,
         break;
       }
     }
-    program.actions.push_back(action);
+    if (action.kind == FieldAction::Evaluate || action.kind == FieldAction::Default) {
+      // A literal (`band: "large"`) is the same for every event: evaluated
+      // here once instead of per emitted event.
+      const ir::Node& body = *app_.module->function(action.function).body;
+      const bool literal = body.op == ir::Op::ConstBool || body.op == ir::Op::ConstInt ||
+                           body.op == ir::Op::ConstFloat || body.op == ir::Op::ConstString ||
+                           body.op == ir::Op::ConstTimestamp || body.op == ir::Op::ConstDuration ||
+                           body.op == ir::Op::ConstEnum || body.op == ir::Op::ConstNone;
+      if (literal) {
+        eval::EvalResult value = evaluate(action.function, nullptr, eval::EvalContext{wall_now_us(), nullptr});
+        if (value.ok()) {
+          action.kind = FieldAction::Constant;
+          action.constant = value.value();
+        }
+      }
+    }
+    program.actions.push_back(std::move(action));
   }
   // The trigger's JSON text can start the target's when its fields come
   // first, in order, under the same names, copied slot for slot.

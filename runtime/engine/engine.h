@@ -31,6 +31,7 @@
 #include "records/record_views.h"
 #include "services/builtin_sinks.h"
 #include "services/exec_runner.h"
+#include "support/flow_rt.h"
 
 namespace flow::runtime {
 
@@ -113,7 +114,8 @@ class Engine {
   /// copy are a plain slot copy from the trigger event, done without the
   /// interpreter.
   struct FieldAction {
-    enum Kind : uint8_t { Copy, Evaluate, Default, Absent } kind = Absent;
+    enum Kind : uint8_t { Copy, Evaluate, Default, Absent, Constant } kind = Absent;
+    eval::Value constant;        // Constant: a literal initialiser, evaluated once
     int function = -1;           // Evaluate, Default
     uint32_t source_offset = 0;  // Copy
     int source_field = 0;        // Copy
@@ -248,6 +250,14 @@ class Engine {
     size_t first_rule = 0, rule_count = 0;
   };
   uint32_t flow_index(const std::string& flow);
+  /// Evaluates a subscription's condition at `now`: 1 fired, 0 not, -1 an
+  /// evaluation error (`error` says which). Appends the rules and decisions
+  /// it called to set_rules_ (their values to set_values_).
+  int64_t evaluate_condition(int function, const uint8_t* data, int64_t now, std::string_view& error);
+  Arena condition_arena_;  // strings and lists made by native conditions
+  static void trace_condition_call(FlowRtContext* context, uint32_t function_id, int32_t status,
+                                   const void* result) noexcept;
+  bool condition_trace_failed_ = false;
   uint32_t value_index(const std::string& name, std::string_view value);
   std::vector<int8_t> route_fired_;  // per route: 1 fired (or unconditional), 0 not, -1 error
   std::vector<std::string_view> set_flows_;

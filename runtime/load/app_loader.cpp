@@ -38,8 +38,8 @@ std::unique_ptr<LoadedApp> from_contents(std::unique_ptr<LoadedApp> app, artifac
     // Only possible for an artifact from another compiler version: its own
     // sources were clean when it was built.
     std::string first = embedded_diags.diagnostics().empty() ? "" : ": " + embedded_diags.diagnostics()[0].message;
-    error = path + ": its embedded sources do not check with this version (flowc " + contents.flowc_version + " built it)" +
-            first;
+    error = path + ": its embedded sources do not check with this version (flowc " + contents.flowc_version +
+            " built it)" + first;
     return nullptr;
   }
   if (!finish(*app, error)) {
@@ -72,6 +72,7 @@ std::unique_ptr<LoadedApp> load_app(const std::string& path, const LoadOptions& 
     }
     if (!app->program->ok) {
       error = path + ": the program has errors";
+      if (options.failed_program) *options.failed_program = std::move(app->program);
       return nullptr;
     }
     if (!finish(*app, error)) return nullptr;

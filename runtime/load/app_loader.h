@@ -24,11 +24,15 @@ struct LoadedApp {
   std::string content_hash;  // of artifact_bytes
   std::string bitcode;       // from the artifact, when it has one
   std::string definitions_json;
-  std::string source_path;   // the file given
+  std::string source_path;  // the file given
 };
 
 struct LoadOptions {
   std::vector<std::string> include_dirs;  // for .flow sources
+  /// When a `.flow` does not compile, its program is moved here: it owns
+  /// the source files the diagnostics point into, so it must outlive their
+  /// printing (else they would be printed from freed memory).
+  std::unique_ptr<Program>* failed_program = nullptr;
 };
 
 /// Loads `path` (by extension: `.flow` compiles sources, anything else is

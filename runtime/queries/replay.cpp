@@ -645,6 +645,8 @@ int run_replay(const std::filesystem::path& dir, const ReplayOptions& options, s
   std::string error;
   LoadOptions load_options;
   load_options.include_dirs = options.include_dirs;
+  std::unique_ptr<Program> failed;  // owns what the diagnostics point into
+  load_options.failed_program = &failed;
   std::unique_ptr<LoadedApp> app = load_app(options.with, load_options, diags, error);
   diags.sort();
   for (const auto& d : diags.diagnostics()) print_human(err, d, {});

@@ -408,6 +408,70 @@ flow Shipping {{
                 self.assertTrue(seen["jit"][0])
                 self.assertEqual(seen["jit"], seen["interp"])
 
+    def test_condition_that_fails_is_journaled_as_an_error_on_both_back_ends(self):
+        # Split's rule divides by `parts`: 0 fails it. The failing condition
+        # is "error" (treated as false), the other subscription still fires,
+        # and the rule values are the same from the JIT and the interpreter.
+        flow = os.path.join(self.dir, "split.flow")
+        with open(flow, "w") as f:
+            f.write("""module split
+event Order { key id: string  total: int  parts: int  label: string }
+event Routed { ...Order, route: string }
+rule Big(o: Order) = o.total / o.parts > 10
+rule Labelled(o: Order) = o.label != ""
+decision Size(o: Order) -> int {
+  else => o.total / 2
+}
+rule Sized(o: Order) = Size(o) > 3
+service Fine { consumes o: Order publishes Routed emit Routed { ...o, route: "fine" } }
+service Coarse { consumes o: Order publishes Routed emit Routed { ...o, route: "coarse" } }
+flow Split {
+  start Order
+  end Routed
+  on Order when Big and Labelled -> Fine
+  on Order when Sized and not Big -> Coarse
+}
+""")
+        lines = event_line("Order", {"id": "a", "total": 100, "parts": 0, "label": "x"}, "o-a") + \
+            event_line("Order", {"id": "b", "total": 100, "parts": 5, "label": "x"}, "o-b")
+        seen = {}
+        for backend in ["jit", "interp"]:
+            journal = os.path.join(self.dir, f"split-{backend}")
+            out = run([FLOWRT, "run", flow, "--journal", journal, "--backend", backend], stdin=lines)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            self.assertIn("failed: division by zero", out.stderr)
+            self.assertIn("; treated as false", out.stderr)
+            decisions = [(d["event"], d["subscription"], d["result"], d.get("error"), d["rules"])
+                         for d in kinds(dump(journal), "decision")]
+            seen[backend] = decisions
+        self.assertEqual(seen["jit"], seen["interp"])
+        by_event = {(e, s): (result, error, rules) for e, s, result, error, rules in seen["jit"]}
+        result, error, rules = by_event[("o-a", 0)]
+        self.assertEqual(result, "error")
+        self.assertTrue(error.startswith("division by zero"), error)
+        self.assertEqual(rules, [{"name": "split.Big", "value": "error"}])
+        result, error, rules = by_event[("o-a", 1)]
+        self.assertEqual(result, "error")  # `not Big` fails the same way
+        self.assertEqual(rules, [{"name": "split.Size", "value": "50"}, {"name": "split.Sized", "value": "true"},
+                                 {"name": "split.Big", "value": "error"}])
+        result, _, rules = by_event[("o-b", 0)]
+        self.assertEqual(result, "fired")
+        self.assertEqual(rules, [{"name": "split.Big", "value": "true"}, {"name": "split.Labelled", "value": "true"}])
+
+    def test_a_flow_with_errors_is_reported_not_crashed_on(self):
+        # The diagnostics point into the source files of the program that
+        # failed: they must be printed before it goes (run and replay).
+        flow = os.path.join(self.dir, "broken.flow")
+        with open(flow, "w") as f:
+            f.write("module broken\nevent A { key id: string }\nrule R(a: A) = = a.id\n")
+        out = run([FLOWRT, "run", flow, "--journal", os.path.join(self.dir, "jb")], stdin="")
+        self.assertEqual(out.returncode, 1, out.stderr)
+        self.assertIn("broken.flow:3:16: error[E0001]", out.stderr)
+        self.assertIn("rule R(a: A) = = a.id", out.stderr)
+        out = run([FLOWRT, "replay", "--journal", os.path.join(self.dir, "jb"), "--with", flow])
+        self.assertEqual(out.returncode, 1, out.stderr)
+        self.assertIn("broken.flow:3:16: error[E0001]", out.stderr)
+
     def test_built_artifact_runs_like_sources(self):
         example = os.path.join(EXAMPLES, "order-to-cash")
         app = os.path.join(self.dir, "orders.flowc")
