@@ -458,6 +458,50 @@ flow Split {
         self.assertEqual(result, "fired")
         self.assertEqual(rules, [{"name": "split.Big", "value": "true"}, {"name": "split.Labelled", "value": "true"}])
 
+    def test_input_files_of_every_shape_are_read_whole(self):
+        # A mapped input file: lines up to its very end (with and without a
+        # final newline, ending exactly at a page boundary), blank and CRLF
+        # lines, an empty file, and the same lines through a pipe.
+        flow = os.path.join(self.dir, "ping.flow")
+        with open(flow, "w") as f:
+            f.write("module ping\nevent Ping { key id: string  note: string }\n"
+                    "event Pong { ...Ping }\nservice Echo { consumes p: Ping publishes Pong emit Pong { ...p } }\n"
+                    "flow P {\n  start Ping\n  end Pong\n  on Ping -> Echo\n}\n")
+
+        def ping(i, pad=0):
+            return json.dumps({"specversion": "1.0", "type": "Ping", "source": "t", "id": f"p-{i}",
+                               "data": {"id": str(i), "note": "x" * pad}})
+
+        lines = [ping(i) for i in range(5)]
+        body = "\n".join(lines)
+        # Pad the last line so that the file ends exactly at 8192 bytes.
+        head = "\n".join(lines[:-1]) + "\n"
+        last = ping(4, 8192 - len(head) - len(ping(4)))
+        shapes = {
+            "no-final-newline": (body, 5),
+            "final-newline": (body + "\n", 5),
+            "crlf-and-blank": ("\r\n".join(lines) + "\r\n\n\n", 5),
+            "page-boundary": (head + last, 5),
+            "page-boundary-newline": (head + last[:-1] + "\n", 4),  # the cut line is no longer JSON
+            "empty": ("", 0),
+        }
+        for name, (text, accepted) in shapes.items():
+            with self.subTest(shape=name):
+                path = os.path.join(self.dir, name + ".jsonl")
+                with open(path, "w", newline="") as f:
+                    f.write(text)
+                if name.startswith("page-boundary"):
+                    self.assertEqual(os.path.getsize(path), 8192)
+                for how in ["file", "pipe"]:
+                    journal = os.path.join(self.dir, f"j-{name}-{how}")
+                    if how == "file":
+                        out = run([FLOWRT, "run", flow, "--journal", journal, "--input", path])
+                    else:
+                        out = run([FLOWRT, "run", flow, "--journal", journal], stdin=text)
+                    self.assertIn(f"{accepted} accepted", out.stderr)
+                    events = kinds(dump(journal), "event")
+                    self.assertEqual(len(events), 2 * accepted)
+
     def test_a_flow_with_errors_is_reported_not_crashed_on(self):
         # The diagnostics point into the source files of the program that
         # failed: they must be printed before it goes (run and replay).
