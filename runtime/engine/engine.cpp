@@ -936,6 +936,11 @@ bool run_mapped_input(Engine& engine, int fd) {
   const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
   const size_t readable = (size + page - 1) / page * page;  // the last page, zero-filled
   const char* data = static_cast<const char*>(mapped);
+  // Pages behind the lines done are dropped from the mapping as it goes
+  // (the page cache keeps them): mapped pages count as resident memory,
+  // which must not grow with the input.
+  constexpr size_t kDropEvery = 8u << 20;
+  size_t dropped = 0;
   size_t begin = 0;
   int64_t number = 0;
   try {
@@ -944,6 +949,11 @@ bool run_mapped_input(Engine& engine, int fd) {
       const size_t end = found ? static_cast<size_t>(static_cast<const char*>(found) - data) : size;
       engine.ingest(std::string_view(data + begin, end - begin), ++number, readable - end);
       begin = end + 1;
+      if (begin - dropped >= kDropEvery + page) {
+        const size_t upto = begin / page * page;  // whole pages before the next line only
+        ::madvise(const_cast<char*>(data) + dropped, upto - dropped, MADV_DONTNEED);
+        dropped = upto;
+      }
     }
   } catch (...) {
     ::munmap(mapped, size);
