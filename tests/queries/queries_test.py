@@ -612,6 +612,64 @@ class QueriesTest(unittest.TestCase):
             outs.append(flowrt(args[0], "--journal", journal, *args[1:]).stdout)
         return outs
 
+    def test_a_journal_written_before_the_format_change_reads_alike(self):
+        # tests/queries/fixtures/order-to-cash-v1 (its README says how it was
+        # made): record encoding 1 and a `decision` record per subscription.
+        # Every query reads it as it reads the journal written now from the
+        # same input (self.orders_journal).
+        old = os.path.join(self.dir, "v1")
+        shutil.copytree(os.path.join(HERE, "fixtures", "order-to-cash-v1"), old)
+        flowrt("journal", "verify", "--journal", old)
+        raw = [json.loads(line) for line in flowrt("journal", "dump", "--journal", old, "--json").stdout.splitlines()]
+        self.assertIn("decision", {r["kind"] for r in raw})
+        self.assertNotIn("decisions", {r["kind"] for r in raw})
+        old_records, new_records = flatten_decisions(raw), dump(self.orders_journal)
+
+        def inputs(records):
+            return [e["id"] for e in records if e["kind"] == "event" and e["input_line"] > 0]
+
+        def decisions(records):
+            ids = set(inputs(records))
+            return sorted((d["event"], d["flow"], d["subscription"], d["result"], json.dumps(d["rules"]))
+                          for d in records if d["kind"] == "decision" and d["event"] in ids)
+
+        self.assertEqual(inputs(old_records), inputs(new_records))
+        self.assertTrue(decisions(old_records))
+        self.assertEqual(decisions(old_records), decisions(new_records))
+
+        def explained(journal, event):
+            e = json.loads(flowrt("explain", "--journal", journal, "--event", event, "--json").stdout)["events"][0]
+            routes = [(s["flow"], s["subscription"], s["result"], s["value"], json.dumps(s["rules"]))
+                      for s in e["subscriptions"]]
+            return e["event"]["data"], routes
+
+        for event in inputs(new_records):
+            with self.subTest(event=event):
+                self.assertEqual(explained(old, event), explained(self.orders_journal, event))
+
+        def dossier(journal, key):
+            d = json.loads(flowrt("dossier", "--journal", journal, "--key", key, "--json").stdout)
+            text = json.dumps(d)
+            return [i["status"] for i in d["instances"]], text.count('"type": "shop.orders.')
+
+        for key in ["1001", "1002", "1003"]:
+            with self.subTest(key=key):
+                self.assertEqual(dossier(old, key), dossier(self.orders_journal, key))
+
+        replay = json.loads(flowrt("replay", "--journal", old, "--with", os.path.join(EXAMPLE, "orders.flow"),
+                                   "--json").stdout)
+        self.assertEqual(replay["events"]["changed"], 0)
+        self.assertGreater(replay["events"]["total"], 0)
+
+        db = os.path.join(self.dir, "v1.db")
+        flowrt("journal", "export", "--journal", old, "--format", "sqlite", "-o", db)
+        con = sqlite3.connect(db)
+        all_decisions = [r for r in old_records if r["kind"] == "decision"]
+        self.assertEqual(con.execute("select count(*) from decisions").fetchone()[0], len(all_decisions))
+        self.assertEqual(con.execute("select count(*) from decision_rules").fetchone()[0],
+                         sum(len(d["rules"]) for d in all_decisions))
+        con.close()
+
     def test_index_rebuilt_when_deleted_corrupted_or_stale(self):
         folder = os.path.join(self.dir, "index-test")
         shutil.copytree(self.contracts, folder)
