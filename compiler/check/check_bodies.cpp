@@ -122,6 +122,13 @@ void Checker::check_service(ServiceDecl& service) {
       diags_.report(DiagKind::InvalidOption, where, "'" + item + "' does not apply to a built-in emit service").help =
           "emit transforms run in-process and cannot time out";
     }
+    if ((item == "timeout" || item == "retry") && service.impl == ServiceImpl::Builtin) {
+      // The runtime's built-in services run within the dispatch: an option
+      // the runtime would silently ignore is refused instead.
+      diags_.report(DiagKind::InvalidOption, where, "'" + item + "' does not apply to a builtin service").help =
+          "built-in services (the log and JSON-lines sinks) run in-process, without retries: a failed write is "
+          "dead-lettered at once";
+    }
   }
   if (service.impl == ServiceImpl::Exec && service.exec_command.find_first_not_of(" \t") == std::string::npos) {
     diags_.report(DiagKind::InvalidOption, service.impl_range, "the exec command is empty");
