@@ -2,7 +2,7 @@
 //   flowc check FILE... [-I DIR]... [--werror] [--diagnostics human|json]
 //   flowc graph FILE... [--flow NAME] [--format dot|mermaid]
 //   flowc build FILE... -o APP.flowc
-//   flowc fmt FILE... [--check | --stdout]
+//   flowc fmt FILE... [--check | --stdout]        (FILE '-': standard input to standard output)
 // Exit status: 0 success (warnings allowed), 1 the program has errors,
 // 2 bad usage or an unreadable file.
 #include <unistd.h>
@@ -110,9 +110,10 @@ int main(int argc, char** argv) {
   flow::FmtOptions fmt_options;
   std::string fmt_colour = "auto";
   auto* fmt = app.add_subcommand("fmt", "Rewrite Flow files in canonical form, keeping every comment");
-  fmt->add_option("files", fmt_options.files, "Flow source files (.flow) to format in place")
+  fmt->add_option("files", fmt_options.files,
+                  "Flow source files (.flow) to format in place; '-' formats standard input to standard output")
       ->required()
-      ->check(CLI::ExistingFile)
+      ->check(CLI::ExistingFile | CLI::IsMember({"-"}))
       ->default_str("");
   auto* fmt_check = fmt->add_flag("--check", fmt_options.check,
                                   "Write nothing; list each file that is not formatted on stderr, exit 1 if any");

@@ -27,6 +27,20 @@ constexpr int kExitIo = 2;
 constexpr uintmax_t kMaxSourceBytes = 256u << 20;  // as flowc check
 
 bool read_file(const std::string& path, std::string& text, std::string& error) {
+  if (path == "-") {  // standard input
+    std::ostringstream buffer;
+    buffer << std::cin.rdbuf();
+    if (std::cin.bad()) {
+      error = "read error";
+      return false;
+    }
+    text = buffer.str();
+    if (text.size() > kMaxSourceBytes) {
+      error = "input is too large (the limit is 256 MiB)";
+      return false;
+    }
+    return true;
+  }
   std::error_code ec;
   uintmax_t size = fs::file_size(path, ec);
   if (!ec && size > kMaxSourceBytes) {
@@ -100,7 +114,8 @@ int run_fmt(const FmtOptions& options) {
       status = std::max(status, kExitIo);
       continue;
     }
-    SourceFile file(path, std::move(text));
+    const bool from_stdin = path == "-";
+    SourceFile file(from_stdin ? "<stdin>" : path, std::move(text));
     DiagnosticEngine diags;
     format::FormatResult result = format::format_source(file, diags);
     switch (result.status) {
@@ -118,11 +133,11 @@ int run_fmt(const FmtOptions& options) {
         status = std::max(status, kExitErrors);
         break;
       case format::FormatResult::Status::Ok:
-        if (options.to_stdout) {
-          std::cout << result.text;
+        if (options.to_stdout || (from_stdin && !options.check)) {
+          std::cout << result.text;  // standard input is formatted to standard output
         } else if (result.text != file.text()) {
           if (options.check) {
-            std::cerr << path << ": not formatted\n";
+            std::cerr << file.path() << ": not formatted\n";
             status = std::max(status, kExitErrors);
           } else if (!write_atomically(path, result.text, error)) {
             std::cerr << "flowc: error: cannot write " << path << ": " << error << "\n";

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # flowc's command line as a user meets it: exit statuses 0/1/2, --help of each
 # subcommand, --version, human and JSON diagnostics, --werror, graph output,
-# fmt (in place, --check, --stdout, syntax errors).
+# fmt (in place, --check, --stdout, standard input, syntax errors).
 #   flowc_cli_test.sh FLOWC EXAMPLES_DIR
 set -uo pipefail
 flowc=$1
@@ -98,6 +98,16 @@ expect_status 1 "fmt on a syntax error" "$flowc" fmt "$work/broken.flow"
 grep -q "broken.flow:3:1: error\[E0001\]" "$work/err" || fail "fmt reports syntax errors as check does"
 cmp -s "$work/broken.flow" "$work/broken.orig" || fail "fmt leaves a file with syntax errors alone"
 expect_status 1 "fmt --check on a syntax error" "$flowc" fmt --check "$work/broken.flow"
+# '-': standard input, formatted to standard output (for editors).
+expect_status 0 "fmt - (standard input)" "$flowc" fmt - < "$work/messy.orig"
+cmp -s "$work/out" "$work/messy.expected" || fail "fmt - prints what --stdout prints"
+expect_status 1 "fmt - --check on unformatted input" "$flowc" fmt - --check < "$work/messy.orig"
+grep -q "^<stdin>: not formatted$" "$work/err" || fail "fmt - --check names <stdin>"
+[ ! -s "$work/out" ] || fail "fmt - --check prints nothing on stdout"
+expect_status 0 "fmt - --check on formatted input" "$flowc" fmt - --check < "$work/messy.expected"
+expect_status 1 "fmt - on a syntax error" "$flowc" fmt - < "$work/broken.orig"
+grep -q "<stdin>:3:1: error\[E0001\]" "$work/err" || fail "fmt - reports syntax errors against <stdin>"
+[ ! -s "$work/out" ] || fail "fmt - prints nothing when the input has syntax errors"
 expect_status 2 "fmt on a missing file" "$flowc" fmt "$work/absent.flow"
 expect_status 2 "fmt --check with --stdout" "$flowc" fmt --check --stdout "$work/messy.flow"
 expect_status 2 "fmt without a file" "$flowc" fmt
