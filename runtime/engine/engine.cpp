@@ -1,9 +1,5 @@
 #include "engine/engine.h"
 
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <iostream>
@@ -14,17 +10,12 @@
 #include "journal/journal_reader.h"
 #include "layout/event_builder.h"
 #include "services/builtin_sinks.h"
-#include "support/flow_rt.h"
 #include "support/time_format.h"
+#include "support/wall_clock.h"
 
 namespace flow::runtime {
 
 namespace {
-
-int64_t wall_now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 AttemptOutcomeKind outcome_kind(AttemptStatus status) {
   switch (status) {
@@ -49,7 +40,7 @@ std::string folder_of(const std::string& path) {
 
 Engine::Engine(LoadedApp& app, RunOptions options, std::ostream& log)
     : app_(app), options_(std::move(options)), log_(log), interpreter_(*app.module) {
-  started_us_ = wall_now_us();
+  started_us_ = wall_clock_us();
   defaults_ = std::make_unique<FieldDefaults>();
   std::string error;
   auto events = app_.program->all<ast::EventDecl>();
@@ -148,7 +139,7 @@ void Engine::recover() {
          << instances_.running_count() << " running instances\n";
   }
   if (last_active != app_.content_hash) {
-    DefinitionRecord def{app_.content_hash, wall_now_us(), app_.source_path, app_.artifact_bytes};
+    DefinitionRecord def{app_.content_hash, wall_clock_us(), app_.source_path, app_.artifact_bytes};
     append(RecordKind::Definition, encode(def));
     writer_.commit();
   }
@@ -182,7 +173,7 @@ std::string Engine::key_of(const EventType& type, const uint8_t* data) const {
 
 void Engine::reject(int64_t line_number, std::string_view raw, const std::string& reason) {
   ++summary_.rejected;
-  RejectedRecord r{line_number, reason, std::string(raw), wall_now_us()};
+  RejectedRecord r{line_number, reason, std::string(raw), wall_clock_us()};
   append(RecordKind::Rejected, encode(r));
   log_ << "flowrt: rejected input line " << line_number << ": " << reason << "\n";
   if (input_rejected_type_) {
@@ -233,7 +224,7 @@ void Engine::publish_runtime_event(const EventType& type, const uint8_t* data, c
   work.key = key_of(type, data);
   work.causation = causation;
   work.source = "flowrt";
-  work.time_us = wall_now_us();
+  work.time_us = wall_clock_us();
   // It belongs to the instance it is about, or (input) starts its own.
   work.instance = instance_id.empty() ? work.key : instance_id;
   Instance& instance = instances_.get_or_create(work.instance, work.key);
@@ -270,7 +261,7 @@ void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_
     work.source = "flowrt";
   }
   if (decoded.subject) work.subject = *decoded.subject;
-  int64_t now = wall_now_us();
+  int64_t now = wall_clock_us();
   work.time_us = decoded.time ? *decoded.time : now;
   work.input_line = line_number;
 
@@ -309,7 +300,7 @@ void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_
     handle_outcomes();
   }
   if (options_.progress && summary_.lines % 4096 == 0) {
-    now = wall_now_us();
+    now = wall_clock_us();
     if (now - last_progress_us_ > 500000) {
       last_progress_us_ = now;
       double seconds = static_cast<double>(now - started_us_) / 1e6;
@@ -326,7 +317,7 @@ void Engine::run_queue(int64_t now_us) {
   // One clock reading per cascade: what an event causes through transforms
   // is dispatched within microseconds, and a reading per event showed up
   // in profiles. Exec outcomes start a cascade of their own.
-  cascade_now_us_ = now_us > 0 ? now_us : wall_now_us();
+  cascade_now_us_ = now_us > 0 ? now_us : wall_clock_us();
   // Dispatched in place: a dispatch appends what it causes to the back,
   // which leaves references to the front valid (std::deque).
   while (!queue_.empty()) {
@@ -504,90 +495,6 @@ void Engine::dispatch(Work& work) {
   instances_.release_if_done(work.instance);
 }
 
-// The native trace hook of evaluate_condition: each rule or decision the
-// condition calls goes as (name, value text) straight into the decisions
-// record's table; no eval::Value for the true/false of a rule.
-void Engine::trace_condition_call(FlowRtContext* context, uint32_t function_id, int32_t status,
-                                  const void* result) noexcept {
-  auto* engine = static_cast<Engine*>(context->trace_data);
-  try {
-    const ir::Function& function = engine->app_.module->function(static_cast<int>(function_id));
-    std::string_view value = "error";
-    if (status == FLOW_RT_OK && function.result->kind == TypeKind::Bool) {
-      value = *static_cast<const uint8_t*>(result) ? "true" : "false";
-    } else if (status == FLOW_RT_OK) {
-      // As CompiledProgram::run reads a result slot (codegen/jit.cpp).
-      const uint8_t* instance = nullptr;
-      if (function.result->kind == TypeKind::Event) std::memcpy(&instance, result, sizeof instance);
-      const eval::Value v = function.result->kind == TypeKind::Event
-                                ? eval::Value::event(instance)
-                                : eval::read_element(function.result, static_cast<const uint8_t*>(result));
-      value = engine->value_texts_.emplace_back(v.to_string());
-    }
-    engine->set_rules_.push_back(engine->value_index(engine->function_names_[function_id], value));
-  } catch (...) {
-    engine->condition_trace_failed_ = true;
-  }
-}
-
-int64_t Engine::evaluate_condition(int function, const uint8_t* data, int64_t now, std::string_view& error) {
-  if (options_.jit) {
-    // The native fast path: the same results and trace as run() (tests/
-    // codegen), without building an eval::Value per traced call.
-    condition_trace_failed_ = false;
-    FlowRtContext context = options_.jit->context(now, condition_arena_.get());
-    context.trace = &Engine::trace_condition_call;
-    context.trace_data = this;
-    bool fired = false;
-    const int32_t status = options_.jit->test(function, data, context, fired);
-    condition_arena_.reset();
-    if (condition_trace_failed_) {
-      error = value_texts_.emplace_back("out of memory");
-      return -1;
-    }
-    if (status != FLOW_RT_OK) {
-      error = value_texts_.emplace_back(options_.jit->error(status, context).message);
-      return -1;
-    }
-    return fired ? 1 : 0;
-  }
-  trace_.clear();
-  eval::EvalContext context{now, &trace_};
-  eval::EvalResult result = interpreter_.run(function, data, context);
-  for (const auto& t : trace_) {
-    std::string_view value = "error";
-    if (t.ok && t.value.kind() == eval::ValueKind::Bool) {
-      value = t.value.as_bool() ? "true" : "false";
-    } else if (t.ok) {
-      value = value_texts_.emplace_back(t.value.to_string());
-    }
-    set_rules_.push_back(value_index(function_names_[t.function->id], value));
-  }
-  if (!result.ok()) {
-    error = value_texts_.emplace_back(result.error().message);
-    return -1;
-  }
-  return result.value().as_bool() ? 1 : 0;
-}
-
-uint32_t Engine::flow_index(const std::string& flow) {
-  for (size_t i = 0; i < set_flows_.size(); ++i) {
-    if (set_flows_[i].data() == flow.data()) return static_cast<uint32_t>(i);
-  }
-  set_flows_.push_back(flow);
-  return static_cast<uint32_t>(set_flows_.size() - 1);
-}
-
-uint32_t Engine::value_index(const std::string& name, std::string_view value) {
-  // Names are the stable strings of function_names_: equal names are the
-  // same string. An event's conditions trace a handful of rules.
-  for (size_t i = 0; i < set_values_.size(); ++i) {
-    if (set_values_[i].name.data() == name.data() && set_values_[i].value == value) return static_cast<uint32_t>(i);
-  }
-  set_values_.push_back({name, value});
-  return static_cast<uint32_t>(set_values_.size() - 1);
-}
-
 void Engine::deliver(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow,
                      Work& work, const std::string& delivery_id) {
   ++summary_.deliveries;
@@ -621,7 +528,7 @@ void Engine::deliver(const ast::ServiceDecl* service, const std::string& service
       write_record(RecordKind::Attempt, attempt);
       if (attempt.outcome != AttemptOutcomeKind::Ok) {
         ++summary_.failed_attempts;
-        dead_letter({delivery_id, work.id, work.instance, flow, service_name, 1, error, wall_now_us()},
+        dead_letter({delivery_id, work.id, work.instance, flow, service_name, 1, error, wall_clock_us()},
                     work.type->qualified_name);
       }
       return;
@@ -638,171 +545,6 @@ void Engine::deliver(const ast::ServiceDecl* service, const std::string& service
     }
     case ast::ServiceImpl::None: return;
   }
-}
-
-void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow,
-                              Work& work, const std::string& delivery_id) {
-  // A transform runs in no time: its attempt and events carry the
-  // trigger's dispatch time.
-  int64_t started = work.dispatched_us;
-  eval::EvalContext context{work.dispatched_us, nullptr};
-  AttemptRecordView attempt{
-      delivery_id, work.id, work.instance, flow, service_name, 1, started, started, AttemptOutcomeKind::Ok, "", {}};
-  std::string error;
-  // What it produces goes straight to the back of the queue, and is taken
-  // back if a later emit of the same service fails.
-  const size_t queued_before = queue_.size();
-  for (size_t e = 0; e < service->emits.size() && error.empty(); ++e) {
-    const EmitProgram* program = emit_program(service, static_cast<int>(e), *work.type);
-    if (!program) {
-      error = "no emit plan for " + work.type->name;
-      break;
-    }
-    if (program->plan->guard >= 0) {
-      eval::EvalResult guard = evaluate(program->plan->guard, work.data, context);
-      if (!guard.ok()) {
-        error = "emit guard failed: " + guard.error().message;
-        break;
-      }
-      if (!guard.value().as_bool()) continue;
-    }
-    const EventType* target = program->target;
-    layout::EventBuilder builder(*target->layout, arena_);
-    const layout::EventLayout& source_layout = *work.type->layout;
-    for (size_t f = 0; f < program->actions.size() && error.empty(); ++f) {
-      const FieldAction& action = program->actions[f];
-      int field = static_cast<int>(f);
-      switch (action.kind) {
-        case FieldAction::Absent: builder.set_none(field); continue;
-        case FieldAction::Copy:
-          // Strings and lists are views into the arena the trigger lives in,
-          // which outlives the produced event: a shallow copy is enough.
-          std::memcpy(builder.instance() + target->layout->fields[f].offset, work.data + action.source_offset,
-                      action.size);
-          target->layout->set_present(builder.instance(), field, source_layout.present(work.data, action.source_field));
-          continue;
-        case FieldAction::Constant: eval::write_field(builder, field, action.constant); continue;
-        case FieldAction::Evaluate:
-        case FieldAction::Default: {
-          eval::EvalResult value =
-              evaluate(action.function, action.kind == FieldAction::Evaluate ? work.data : nullptr, context);
-          if (!value.ok()) {
-            error = "field '" + target->fields[f].name + "' of " + target->name + ": " + value.error().message;
-            break;
-          }
-          eval::write_field(builder, field, value.value());
-          continue;
-        }
-      }
-    }
-    if (!error.empty()) break;
-    Work& next = push_work();
-    next.type = target;
-    next.data = builder.instance();
-    if (program->json_prefix_fields > 0 && data_json_.size() >= 2) {
-      // data_json_ holds the trigger's text during its dispatch: all but
-      // its closing brace, then the new fields, straight into the arena.
-      emit_json_.clear();
-      append_fields_json(emit_json_, *target, next.data, program->json_prefix_fields);
-      emit_json_.push_back('}');
-      const size_t prefix = data_json_.size() - 1;
-      auto* text = static_cast<char*>(arena_.allocate(prefix + emit_json_.size(), 1));
-      std::memcpy(text, data_json_.data(), prefix);
-      std::memcpy(text + prefix, emit_json_.data(), emit_json_.size());
-      next.data_json = std::string_view(text, prefix + emit_json_.size());
-    }
-    next.key = key_of(*target, next.data);
-    next.instance = work.instance;
-    next.causation = work.id;
-    next.delivery = delivery_id;
-    next.service = &service_name;
-    next.time_us = started;
-  }
-  if (!error.empty()) {
-    // A transform that cannot evaluate will not succeed on a retry either.
-    drop_queued_from(queued_before);
-    attempt.outcome = AttemptOutcomeKind::Error;
-    attempt.error = error;
-    write_record(RecordKind::Attempt, attempt);
-    ++summary_.failed_attempts;
-    dead_letter({delivery_id, work.id, work.instance, flow, service_name, 1, error, wall_now_us()},
-                work.type->qualified_name);
-    return;
-  }
-  emitted_ids_.clear();
-  for (size_t q = queued_before; q < queue_.size(); ++q) {
-    Work& next = *queue_[q];
-    next.id = new_event_id();
-    emitted_ids_.push_back(next.id);
-    count_event(events_out_, *next.type);
-  }
-  attempt.emitted = emitted_ids_;
-  write_record(RecordKind::Attempt, attempt);
-}
-
-const Engine::EmitProgram* Engine::emit_program(const ast::ServiceDecl* service, int emit_index,
-                                                const EventType& trigger) {
-  auto key = std::make_tuple(service, emit_index, trigger.decl);
-  if (auto it = emit_programs_.find(key); it != emit_programs_.end()) return &it->second;
-  const ir::EmitPlan* plan = app_.module->emit(service, emit_index, trigger.decl);
-  if (!plan) return nullptr;
-  EmitProgram program;
-  program.plan = plan;
-  program.target = catalog_->find(plan->target);
-  const layout::EventLayout& target_layout = *program.target->layout;
-  for (size_t f = 0; f < plan->fields.size(); ++f) {
-    const auto& source = plan->fields[f];
-    FieldAction action;
-    switch (source.kind) {
-      case ir::EmitPlan::Source::Absent: action.kind = FieldAction::Absent; break;
-      case ir::EmitPlan::Source::Default:
-        action.kind = FieldAction::Default;
-        action.function = source.function;
-        break;
-      case ir::EmitPlan::Source::Init: {
-        action.kind = FieldAction::Evaluate;
-        action.function = source.function;
-        // A field read of the trigger with the same type is a slot copy.
-        const ir::Node& body = *app_.module->function(source.function).body;
-        if (body.op == ir::Op::LoadField && body.operands.size() == 1 && body.operands[0]->op == ir::Op::EventParam &&
-            trigger.layout->fields[body.index].type == target_layout.fields[f].type) {
-          action.kind = FieldAction::Copy;
-          action.source_field = body.index;
-          action.source_offset = trigger.layout->fields[body.index].offset;
-          action.size = target_layout.fields[f].slot.size;
-        }
-        break;
-      }
-    }
-    if (action.kind == FieldAction::Evaluate || action.kind == FieldAction::Default) {
-      // A literal (`band: "large"`) is the same for every event: evaluated
-      // here once instead of per emitted event.
-      const ir::Node& body = *app_.module->function(action.function).body;
-      const bool literal = body.op == ir::Op::ConstBool || body.op == ir::Op::ConstInt ||
-                           body.op == ir::Op::ConstFloat || body.op == ir::Op::ConstString ||
-                           body.op == ir::Op::ConstTimestamp || body.op == ir::Op::ConstDuration ||
-                           body.op == ir::Op::ConstEnum || body.op == ir::Op::ConstNone;
-      if (literal) {
-        eval::EvalResult value = evaluate(action.function, nullptr, eval::EvalContext{wall_now_us(), nullptr});
-        if (value.ok()) {
-          action.kind = FieldAction::Constant;
-          action.constant = value.value();
-        }
-      }
-    }
-    program.actions.push_back(std::move(action));
-  }
-  // The trigger's JSON text can start the target's when its fields come
-  // first, in order, under the same names, copied slot for slot.
-  size_t prefix = trigger.fields.size();
-  bool same_start = prefix > 0 && prefix <= program.actions.size();
-  for (size_t f = 0; same_start && f < prefix; ++f) {
-    const FieldAction& action = program.actions[f];
-    same_start = action.kind == FieldAction::Copy && action.source_field == static_cast<int>(f) &&
-                 program.target->fields[f].json_key == trigger.fields[f].json_key;
-  }
-  program.json_prefix_fields = same_start ? prefix : 0;
-  return &emit_programs_.emplace(key, std::move(program)).first->second;
 }
 
 const std::string& Engine::name_of(const ast::Decl* decl) {
@@ -897,7 +639,7 @@ void Engine::drain() {
     if (index < events_out_.size() && events_out_[index]) summary_.events_out[type->name] = events_out_[index];
   }
   if (options_.progress) log_ << "\r\033[K";
-  summary_.seconds = static_cast<double>(wall_now_us() - started_us_) / 1e6;
+  summary_.seconds = static_cast<double>(wall_clock_us() - started_us_) / 1e6;
 }
 
 void Engine::print_summary(std::ostream& out) const {
@@ -915,99 +657,6 @@ void Engine::print_summary(std::ostream& out) const {
       << " retries, " << s.failed_attempts << " failed attempts, " << s.dead_lettered << " dead-lettered\n";
   double rate = s.seconds > 0 ? static_cast<double>(s.accepted) / s.seconds : 0;
   out << "  " << s.seconds << " s, " << static_cast<uint64_t>(rate) << " input events/s\n";
-}
-
-namespace {
-
-/// A regular file is mapped and its lines are parsed in the mapping: no
-/// copy at all (reading it cost as much kernel time as writing the
-/// journal). The bytes past the end of the file up to the page boundary
-/// read as zeros, so lines ending there are parsed in place too when the
-/// page has room for the parser's padding; others are copied. Returns
-/// false when the input cannot be mapped (a pipe, a terminal, an empty
-/// file): then it is read.
-bool run_mapped_input(Engine& engine, int fd) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return false;
-  const auto size = static_cast<size_t>(st.st_size);
-  void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  if (mapped == MAP_FAILED) return false;
-  ::madvise(mapped, size, MADV_SEQUENTIAL);
-  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-  const size_t readable = (size + page - 1) / page * page;  // the last page, zero-filled
-  const char* data = static_cast<const char*>(mapped);
-  // Pages behind the lines done are dropped from the mapping as it goes
-  // (the page cache keeps them): mapped pages count as resident memory,
-  // which must not grow with the input.
-  constexpr size_t kDropEvery = 8u << 20;
-  size_t dropped = 0;
-  size_t begin = 0;
-  int64_t number = 0;
-  try {
-    while (begin < size) {
-      const void* found = std::memchr(data + begin, '\n', size - begin);
-      const size_t end = found ? static_cast<size_t>(static_cast<const char*>(found) - data) : size;
-      engine.ingest(std::string_view(data + begin, end - begin), ++number, readable - end);
-      begin = end + 1;
-      if (begin - dropped >= kDropEvery + page) {
-        const size_t upto = begin / page * page;  // whole pages before the next line only
-        ::madvise(const_cast<char*>(data) + dropped, upto - dropped, MADV_DONTNEED);
-        dropped = upto;
-      }
-    }
-  } catch (...) {
-    ::munmap(mapped, size);
-    throw;
-  }
-  ::munmap(mapped, size);
-  engine.drain();
-  return true;
-}
-
-}  // namespace
-
-void run_input(Engine& engine, int fd) {
-  if (run_mapped_input(engine, fd)) return;
-  // Lines are split in a large buffer filled by read(2), which returns what
-  // is there: a pipe's lines are processed as they come, a file's in
-  // blocks, and no line is copied before it is decoded. The buffer keeps
-  // the JSON parser's padding readable after its last byte, so every line
-  // is parsed where it lies.
-  constexpr size_t kPadding = CloudEventDecoder::kPadding;
-  size_t capacity = 1u << 20;
-  std::vector<char> buffer(capacity + kPadding);
-  size_t begin = 0, end = 0;
-  int64_t number = 0;
-  while (true) {
-    if (end == capacity) {
-      if (begin > 0) {  // make room: move the partial line to the front
-        std::memmove(buffer.data(), buffer.data() + begin, end - begin);
-        end -= begin;
-        begin = 0;
-      } else {  // one line longer than the buffer
-        capacity *= 2;
-        buffer.resize(capacity + kPadding);
-      }
-    }
-    const ssize_t got = ::read(fd, buffer.data() + end, capacity - end);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      throw std::runtime_error(std::string("cannot read the input: ") + std::strerror(errno));
-    }
-    if (got == 0) break;
-    size_t scan = end;
-    end += static_cast<size_t>(got);
-    while (const void* found = std::memchr(buffer.data() + scan, '\n', end - scan)) {
-      const size_t newline = static_cast<size_t>(static_cast<const char*>(found) - buffer.data());
-      engine.ingest(std::string_view(buffer.data() + begin, newline - begin), ++number, buffer.size() - newline);
-      begin = scan = newline + 1;
-    }
-    if (begin == end) begin = end = 0;
-  }
-  if (end > begin) {  // the last line, without a newline
-    engine.ingest(std::string_view(buffer.data() + begin, end - begin), ++number, buffer.size() - end);
-  }
-  engine.drain();
 }
 
 }  // namespace flow::runtime

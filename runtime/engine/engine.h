@@ -8,6 +8,12 @@
 // Single-threaded by design: one event loop owns the journal writer, the
 // instance table and the runner, so there are no locks on the hot path and
 // the journal's order is the dispatch order (causal per instance).
+//
+// The class is implemented over several files, one per responsibility:
+// engine.cpp (start, ingress, the dispatch loop, deliveries, exec outcomes),
+// conditions.cpp (conditions for the `decisions` record), emit_service.cpp
+// (built-in `emit` transforms), redrive.cpp (deliveries left in flight by a
+// crash) and input_reader.cpp (run_input).
 #pragma once
 
 #include <cstdint>
@@ -265,7 +271,7 @@ class Engine {
   std::vector<uint32_t> set_rules_;
   std::vector<SetEntry> set_entries_;
   std::vector<SubscriptionDecisionView> set_decisions_;
-  std::deque<std::string> value_texts_;  // rule values that are not true/false, per decision
+  std::deque<std::string> value_texts_;  // texts of the dispatched event's decisions record (values, errors)
   std::string record_;                   // the record being encoded
   std::string_view data_json_;           // the `data` of the event being dispatched
   std::string data_buffer_;              // data_json_ when it is encoded here
