@@ -47,6 +47,10 @@ inline const uint8_t* element_ptr(const FlowList& list, const Type* element, uin
 class EventBuilder {
  public:
   EventBuilder(const EventLayout& layout, Arena& arena);
+  /// Goes on filling `instance` (layout.size bytes, already initialised);
+  /// strings and lists it sets are allocated in `arena`.
+  EventBuilder(const EventLayout& layout, Arena& arena, uint8_t* instance)
+      : layout_(layout), arena_(arena), instance_(instance) {}
 
   const EventLayout& layout() const { return layout_; }
   const uint8_t* instance() const { return instance_; }

@@ -3,6 +3,7 @@
 #include <new>
 
 #include "support/arena.h"
+#include "support/short_copy.h"
 
 namespace {
 constexpr size_t kFirstBlock = 4096;
@@ -48,7 +49,7 @@ void* Arena::allocate_zeroed(uint64_t size, uint64_t align) {
 
 FlowStr Arena::copy(std::string_view text) {
   char* p = static_cast<char*>(allocate(text.size(), 1));
-  if (!text.empty()) std::memcpy(p, text.data(), text.size());
+  short_copy(p, text.data(), text.size());
   return FlowStr{p, text.size()};
 }
 

@@ -87,7 +87,13 @@ uint32_t Engine::value_index(const std::string& name, std::string_view value) {
   // Names are the stable strings of function_names_: equal names are the
   // same string. An event's conditions trace a handful of rules.
   for (size_t i = 0; i < set_values_.size(); ++i) {
-    if (set_values_[i].name.data() == name.data() && set_values_[i].value == value) return static_cast<uint32_t>(i);
+    // "true" and "false" are the same literals every time: their address
+    // decides before their text is compared.
+    const RuleValueView& known = set_values_[i];
+    if (known.name.data() == name.data() &&
+        ((known.value.data() == value.data() && known.value.size() == value.size()) || known.value == value)) {
+      return static_cast<uint32_t>(i);
+    }
   }
   set_values_.push_back({name, value});
   return static_cast<uint32_t>(set_values_.size() - 1);

@@ -3,6 +3,7 @@
 // rest by the compiled initialisers; what they produce goes to the back of
 // the dispatch queue, with its `data` text derived from the trigger's when
 // the target starts with the trigger's fields.
+#include <algorithm>
 #include <cstring>
 
 #include "engine/engine.h"
@@ -40,38 +41,39 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
       if (!guard.value().as_bool()) continue;
     }
     const EventType* target = program->target;
-    layout::EventBuilder builder(*target->layout, arena_);
+    const layout::EventLayout& target_layout = *target->layout;
+    // Constants and zeroes from the program's image, then the trigger's
+    // slots run by run, then whatever needs evaluating.
+    auto* instance = static_cast<uint8_t*>(arena_.allocate(target_layout.size, target_layout.align));
+    std::memcpy(instance, program->initial.data(), target_layout.size);
+    for (const SlotRun& run : program->copy_runs) {
+      std::memcpy(instance + run.target_offset, work.data + run.source_offset, run.size);
+    }
     const layout::EventLayout& source_layout = *work.type->layout;
-    for (size_t f = 0; f < program->actions.size() && error.empty(); ++f) {
-      const FieldAction& action = program->actions[f];
-      int field = static_cast<int>(f);
-      switch (action.kind) {
-        case FieldAction::Absent: builder.set_none(field); continue;
-        case FieldAction::Copy:
-          // Strings and lists are views into the arena the trigger lives in,
-          // which outlives the produced event: a shallow copy is enough.
-          std::memcpy(builder.instance() + target->layout->fields[f].offset, work.data + action.source_offset,
-                      action.size);
-          target->layout->set_present(builder.instance(), field, source_layout.present(work.data, action.source_field));
-          continue;
-        case FieldAction::Constant: eval::write_field(builder, field, action.constant); continue;
-        case FieldAction::Evaluate:
-        case FieldAction::Default: {
-          eval::EvalResult value =
-              evaluate(action.function, action.kind == FieldAction::Evaluate ? work.data : nullptr, context);
-          if (!value.ok()) {
-            error = "field '" + target->fields[f].name + "' of " + target->name + ": " + value.error().message;
-            break;
-          }
-          eval::write_field(builder, field, value.value());
-          continue;
+    for (const auto& [from, to] : program->copied_presence) {
+      if (source_layout.present(work.data, from)) {
+        instance[target_layout.bitmap_offset + static_cast<uint32_t>(to) / 8] |=
+            static_cast<uint8_t>(1u << (static_cast<uint32_t>(to) % 8));
+      }
+    }
+    if (program->evaluates) {
+      layout::EventBuilder builder(target_layout, arena_, instance);
+      for (size_t f = 0; f < program->actions.size() && error.empty(); ++f) {
+        const FieldAction& action = program->actions[f];
+        if (action.kind != FieldAction::Evaluate && action.kind != FieldAction::Default) continue;
+        eval::EvalResult value =
+            evaluate(action.function, action.kind == FieldAction::Evaluate ? work.data : nullptr, context);
+        if (!value.ok()) {
+          error = "field '" + target->fields[f].name + "' of " + target->name + ": " + value.error().message;
+          break;
         }
+        eval::write_field(builder, static_cast<int>(f), value.value());
       }
     }
     if (!error.empty()) break;
     Work& next = push_work();
     next.type = target;
-    next.data = builder.instance();
+    next.data = instance;
     if (program->json_prefix_fields > 0 && data_json_.size() >= 2) {
       // data_json_ holds the trigger's text during its dispatch: all but
       // its closing brace, then the new fields, straight into the arena.
@@ -165,6 +167,7 @@ const Engine::EmitProgram* Engine::emit_program(const ast::ServiceDecl* service,
     }
     program.actions.push_back(std::move(action));
   }
+  plan_emit_image(program);
   // The trigger's JSON text can start the target's when its fields come
   // first, in order, under the same names, copied slot for slot.
   size_t prefix = trigger.fields.size();
@@ -176,6 +179,40 @@ const Engine::EmitProgram* Engine::emit_program(const ast::ServiceDecl* service,
   }
   program.json_prefix_fields = same_start ? prefix : 0;
   return &emit_programs_.emplace(key, std::move(program)).first->second;
+}
+
+void Engine::plan_emit_image(EmitProgram& program) {
+  const layout::EventLayout& target_layout = *program.target->layout;
+  program.initial.assign(target_layout.size, 0);
+  layout::EventBuilder image(target_layout, constants_arena_, program.initial.data());
+  std::vector<SlotRun> copies;
+  for (size_t f = 0; f < program.actions.size(); ++f) {
+    const FieldAction& action = program.actions[f];
+    const int field = static_cast<int>(f);
+    switch (action.kind) {
+      case FieldAction::Absent: image.set_none(field); break;
+      case FieldAction::Constant: eval::write_field(image, field, action.constant); break;
+      case FieldAction::Copy:
+        copies.push_back({action.source_offset, target_layout.fields[f].offset, action.size});
+        program.copied_presence.emplace_back(action.source_field, field);
+        break;
+      case FieldAction::Evaluate:
+      case FieldAction::Default: program.evaluates = true; break;
+    }
+  }
+  // Fields laid out side by side in both events (the usual `...x`) become
+  // one copy.
+  std::sort(copies.begin(), copies.end(),
+            [](const SlotRun& a, const SlotRun& b) { return a.target_offset < b.target_offset; });
+  for (const SlotRun& copy : copies) {
+    SlotRun* last = program.copy_runs.empty() ? nullptr : &program.copy_runs.back();
+    if (last && last->source_offset + last->size == copy.source_offset &&
+        last->target_offset + last->size == copy.target_offset) {
+      last->size += copy.size;
+    } else {
+      program.copy_runs.push_back(copy);
+    }
+  }
 }
 
 }  // namespace flow::runtime

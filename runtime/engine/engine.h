@@ -127,16 +127,32 @@ class Engine {
     int source_field = 0;        // Copy
     uint32_t size = 0;           // Copy
   };
+  /// Bytes copied from the trigger's instance to the target's: copied
+  /// fields that sit next to each other on both sides make one run.
+  struct SlotRun {
+    uint32_t source_offset = 0;
+    uint32_t target_offset = 0;
+    uint32_t size = 0;
+  };
   struct EmitProgram {
     const ir::EmitPlan* plan = nullptr;
     const EventType* target = nullptr;
     std::vector<FieldAction> actions;
+    /// The target instance before the copies: constants in their slots
+    /// (their strings and lists in constants_arena_) with their presence
+    /// bits, every other byte zero.
+    std::vector<uint8_t> initial;
+    std::vector<SlotRun> copy_runs;
+    std::vector<std::pair<int, int>> copied_presence;  // (trigger field, target field)
+    bool evaluates = false;                            // some field needs a compiled initialiser
     /// When the target's first fields are all of the trigger's fields, in
     /// order, copied as they are (`...x` plus new fields), the trigger's
     /// JSON text is the start of the target's: their number, else 0.
     size_t json_prefix_fields = 0;
   };
   const EmitProgram* emit_program(const ast::ServiceDecl* service, int emit_index, const EventType& trigger);
+  /// Fills the program's image, runs and presence copies from its actions.
+  void plan_emit_image(EmitProgram& program);
 
   struct PendingDelivery {
     std::string event;
@@ -230,6 +246,7 @@ class Engine {
   std::unordered_map<std::string, PendingDelivery> pending_;
   std::vector<AttemptOutcome> outcomes_;
   std::map<std::tuple<const ast::ServiceDecl*, int, const ast::EventDecl*>, EmitProgram> emit_programs_;
+  Arena constants_arena_;                               // the strings and lists of emit constants, for the run
   std::unordered_map<const void*, std::string> names_;  // qualified names of declarations and functions
   const std::string& name_of(const ast::Decl* decl);
   /// Built once at start: a plan per event type, a name per IR function.

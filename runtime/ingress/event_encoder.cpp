@@ -12,6 +12,7 @@
 #include "ingress/json_text.h"
 #include "ingress/time_text.h"
 #include "layout/event_builder.h"
+#include "support/short_copy.h"
 
 namespace flow::runtime {
 
@@ -38,7 +39,7 @@ class Cursor {
   }
   void put(std::string_view text) {
     char* p = room(text.size());
-    std::memcpy(p, text.data(), text.size());
+    short_copy(p, text.data(), text.size());
     pos_ += text.size();
   }
   void string(std::string_view text) { advance(write_json_string(text, room(max_json_string_size(text.size())))); }
@@ -48,12 +49,53 @@ class Cursor {
   size_t pos_;
 };
 
+/// Amounts and measures usually have one to three decimals: such a value
+/// is printed as its integer of hundredths (say) with the point put in,
+/// when that decimal reads back as exactly `d`. Then it is also what
+/// std::to_chars prints: the fewest digits that read back (no fewer
+/// decimals did), in fixed notation (never longer than scientific here).
+/// Returns nullptr when the value is not such a decimal.
+char* write_short_decimal(char* p, double d) {
+  static constexpr double kScale[] = {1.0, 10.0, 100.0, 1000.0};
+  const double magnitude = std::fabs(d);
+  if (!(magnitude < 1e9) || magnitude == 0.0) return nullptr;
+  for (int decimals = 1; decimals <= 3; ++decimals) {
+    const double scaled = std::nearbyint(magnitude * kScale[decimals]);
+    // Both operands are exact (below 2^53, a power of ten), so the division
+    // rounds the decimal correctly, as reading it back would.
+    if (scaled / kScale[decimals] != magnitude) continue;
+    auto digits = static_cast<uint64_t>(scaled);
+    if (digits % 10 == 0) return nullptr;  // an integral value: to_chars, then ".0"
+    char buffer[24];
+    char* end = buffer + sizeof buffer;
+    char* q = end;
+    for (int i = 0; i < decimals; ++i) {
+      *--q = static_cast<char>('0' + digits % 10);
+      digits /= 10;
+    }
+    *--q = '.';
+    do {
+      *--q = static_cast<char>('0' + digits % 10);
+      digits /= 10;
+    } while (digits != 0);
+    if (d < 0) *--q = '-';
+    const auto size = static_cast<size_t>(end - q);
+    std::memcpy(p, q, size);
+    return p + size;
+  }
+  return nullptr;
+}
+
 void write_float(Cursor& c, double d) {
   if (!std::isfinite(d)) {
     c.put("null");
     return;
   }
   char* p = c.room(40);
+  if (char* end = write_short_decimal(p, d)) {
+    c.advance(end);
+    return;
+  }
   char* end = std::to_chars(p, p + 40, d).ptr;
   // Integral values print as "120": add ".0" unless there is a fraction or
   // exponent already.

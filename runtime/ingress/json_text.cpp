@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "support/short_copy.h"
+
 namespace flow::runtime {
 
 namespace {
@@ -46,6 +48,30 @@ size_t utf8_sequence(const uint8_t* p, const uint8_t* end) {
   return n;
 }
 
+/// True when one of the 8 bytes needs a look: below 0x20, a quote, a
+/// backslash, or non-ASCII (the table's test, a word at a time).
+bool word_has_special(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  const uint64_t below_space = (word - kOnes * 0x20) & ~word & kHigh;
+  return ((word & kHigh) | below_space | has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\'))) != 0;
+}
+
+/// The first byte of [p, end) that needs a look, or end.
+const uint8_t* find_special(const uint8_t* p, const uint8_t* end) {
+  // Plain words are skipped eight bytes at a time; the word holding a
+  // special byte is searched byte by byte.
+  while (end - p >= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    if (word_has_special(word)) break;
+    p += 8;
+  }
+  while (p < end && !kEscape.special[*p]) ++p;
+  return p;
+}
+
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
@@ -60,9 +86,9 @@ char* write_json_string(std::string_view text, char* out) {
   while (p < end) {
     // Runs of plain ASCII are the common case: copy them in one go.
     const uint8_t* run = p;
-    while (p < end && !kEscape.special[*p]) ++p;
+    p = find_special(p, end);
     if (p > run) {
-      std::memcpy(out, run, static_cast<size_t>(p - run));
+      short_copy(out, run, static_cast<size_t>(p - run));
       out += p - run;
     }
     if (p == end) break;

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "records/varint.h"
+#include "support/short_copy.h"
 
 namespace flow::runtime {
 
@@ -51,7 +52,7 @@ class RecordRawWriter {
   }
   RecordRawWriter& str(std::string_view s) {
     varint(s.size());
-    if (!s.empty()) std::memcpy(p_, s.data(), s.size());
+    short_copy(p_, s.data(), s.size());
     p_ += s.size();
     return *this;
   }

@@ -1,8 +1,12 @@
 // The encoder: exact JSON text for data objects and CloudEvents lines,
 // escaping, floats, times, absent optionals.
 #include <catch2/catch.hpp>
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <iomanip>
 #include <limits>
+#include <random>
 
 #include "eval/value_io.h"
 #include "ingress/json_text.h"
@@ -64,11 +68,11 @@ TEST_CASE("an order encodes in declaration order", "[ingress][encode]") {
 
 TEST_CASE("absent optionals are written as null", "[ingress][encode]") {
   CHECK(data_json(line_of("OrderPlaced", order_data("", {"coupon"}))).find(R"("coupon":null)") != std::string::npos);
-  std::string everything = data_json(line_of(
-      "Everything",
-      R"({"id":1,"b":true,"i":-5,"f":2.5,"s":"s","ts":"2026-01-31T12:00:00Z","d":"90s","c":"Phone","li":[],)"
-      R"("lf":[],"ls":[],"lb":[],"lts":[],"ld":["1.5ms"],"lc":["Store"],"loi":[null,1],"los":[],"lli":[[]],)"
-      R"("llos":[[null]],"oc":"Web"})"));
+  std::string everything = data_json(
+      line_of("Everything",
+              R"({"id":1,"b":true,"i":-5,"f":2.5,"s":"s","ts":"2026-01-31T12:00:00Z","d":"90s","c":"Phone","li":[],)"
+              R"("lf":[],"ls":[],"lb":[],"lts":[],"ld":["1.5ms"],"lc":["Store"],"loi":[null,1],"los":[],"lli":[[]],)"
+              R"("llos":[[null]],"oc":"Web"})"));
   CHECK(everything ==
         R"({"id":1,"b":true,"i":-5,"f":2.5,"s":"s","ts":"2026-01-31T12:00:00Z","d":"90s","c":"Phone",)"
         R"("ob":null,"oi":null,"of":null,"os":null,"ots":null,"od":null,"oc":"Web",)"
@@ -109,11 +113,45 @@ TEST_CASE("strings are escaped as JSON", "[ingress][encode][unicode]") {
   CHECK(customer_text(std::string("\0\x01\x1f\x7f", 4)) == "\"\\u0000\\u0001\\u001f\x7f\"");
   CHECK(customer_text("héllo \xF0\x9F\x98\x80") == "\"héllo \xF0\x9F\x98\x80\"");
   // Bytes that are not UTF-8 cannot be in JSON: each becomes U+FFFD.
-  CHECK(customer_text("a\xff" "b\xC3") == "\"a\xEF\xBF\xBD" "b\xEF\xBF\xBD\"");
+  CHECK(customer_text("a\xff"
+                      "b\xC3") ==
+        "\"a\xEF\xBF\xBD"
+        "b\xEF\xBF\xBD\"");
   CHECK(customer_text("\xED\xA0\x80") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
   std::string escaped;
   runtime::append_json_string(escaped, "x");
   CHECK(escaped == "\"x\"");
+}
+
+TEST_CASE("a character to escape is found at any position of a long string", "[ingress][encode][unicode]") {
+  // Plain text is scanned a word at a time: every special byte, at every
+  // offset in and across words, is still escaped, and bytes that are close
+  // to special ones (space, '!', '#', '[', ']', DEL) are not.
+  const std::vector<std::pair<std::string, std::string>> specials = {{"\"", "\\\""},
+                                                                     {"\\", "\\\\"},
+                                                                     {"\n", "\\n"},
+                                                                     {std::string(1, '\0'), "\\u0000"},
+                                                                     {"\x1f", "\\u001f"},
+                                                                     {"\xC3\xA9", "\xC3\xA9"},
+                                                                     {"\xff", "\xEF\xBF\xBD"},
+                                                                     {" ", " "},
+                                                                     {"!", "!"},
+                                                                     {"#", "#"},
+                                                                     {"[", "["},
+                                                                     {"]", "]"},
+                                                                     {"\x7f", "\x7f"}};
+  for (size_t length = 1; length <= 40; ++length) {
+    for (size_t at = 0; at < length; ++at) {
+      for (const auto& [raw, escaped] : specials) {
+        std::string text(length, 'a');
+        text.replace(at, 1, raw);
+        std::string expected(length, 'a');
+        expected.replace(at, 1, escaped);
+        INFO("length " << length << ", at " << at);
+        CHECK(customer_text(text) == "\"" + expected + "\"");
+      }
+    }
+  }
 }
 
 TEST_CASE("floats use the shortest round-trip form", "[ingress][encode]") {
@@ -131,9 +169,38 @@ TEST_CASE("floats use the shortest round-trip form", "[ingress][encode]") {
   CHECK(amount_text(std::numeric_limits<double>::infinity()) == "null");
 }
 
+TEST_CASE("floats of a few decimals print as std::to_chars prints them", "[ingress][encode]") {
+  // The encoder prints decimals of one to three places without to_chars;
+  // the text must be the same, and must read back as the same double.
+  std::mt19937_64 random(20261125);
+  auto expected = [](double d) {
+    char buffer[64];
+    char* end = std::to_chars(buffer, buffer + sizeof buffer, d).ptr;
+    std::string text(buffer, end);
+    if (text.find_first_of(".e") == std::string::npos) text += ".0";
+    return text;
+  };
+  std::vector<double> values = {0.5,           0.05,      0.005,     0.125,      0.001,     1803.01,
+                                999999999.999, 1e9 - 0.5, 1e9 + 0.5, 123456.789, 0.1 + 0.2, 2.675,
+                                1.005,         -0.001,    7.0,       1e8,        33.3333};
+  for (int i = 0; i < 20000; ++i) {
+    const int places = static_cast<int>(random() % 4);
+    const auto units = static_cast<int64_t>(random() % 2000000000000ull) - 1000000000000;
+    values.push_back(static_cast<double>(units) / std::pow(10.0, places + static_cast<int>(random() % 4)));
+    // Neighbours of a decimal: one ulp away reads back differently.
+    values.push_back(std::nextafter(values.back(), 1e300));
+  }
+  for (double d : values) {
+    INFO(std::setprecision(17) << d);
+    const std::string text = amount_text(d);
+    CHECK(text == expected(d));
+    CHECK(std::strtod(text.c_str(), nullptr) == d);
+  }
+}
+
 TEST_CASE("ints at the limits", "[ingress][encode][limits]") {
   for (int64_t v : {INT64_MIN, INT64_MIN + 1, int64_t{-1}, int64_t{0}, INT64_MAX}) {
-    std::string data = order_data("", {"items"}) ;
+    std::string data = order_data("", {"items"});
     data.insert(data.size() - 1, ",\"items\":" + std::to_string(v));
     std::string json = data_json(line_of("OrderPlaced", data));
     CHECK(json.find("\"items\":" + std::to_string(v) + ",") != std::string::npos);

@@ -408,6 +408,33 @@ flow Shipping {{
                 self.assertTrue(seen["jit"][0])
                 self.assertEqual(seen["jit"], seen["interp"])
 
+    def test_emit_transforms_fill_every_kind_of_field(self):
+        # Slot copies of present and absent optionals, literals (string,
+        # none, list), compiled initialisers and defaults, on both back ends.
+        placed = [
+            {"id": "a", "amount": 10.25, "note": "hi", "flag": True, "count": 3, "tags": ["x", "y"],
+             "tier": "Gold", "at": "2026-01-02T03:04:05Z"},
+            {"id": "b", "amount": -1.5, "note": None, "flag": False, "count": -7, "tier": "Bronze",
+             "at": "2026-01-02T03:04:05.123456Z"},
+        ]
+        lines = "".join(event_line("Placed", data, f"p{i}") for i, data in enumerate(placed))
+        expected = []
+        for data in placed:
+            full = dict(data, tags=data.get("tags", []))
+            priced = dict(full, doubled=data["amount"] * 2, label="fixed", missing=None, extra=[1, 2, 3], gold=False)
+            done = {"id": data["id"], "note": data["note"], "total": data["amount"] * 3, "label": "fixed",
+                    "tier": data["tier"]}
+            expected += [("test.transforms.Placed", full), ("test.transforms.Priced", priced),
+                         ("test.transforms.Done", done)]
+        for backend in ["jit", "interp"]:
+            with self.subTest(backend=backend):
+                journal = os.path.join(self.dir, f"journal-{backend}")
+                out = run([FLOWRT, "run", os.path.join(CASES, "transforms.flow"), "--journal", journal,
+                           "--backend", backend], stdin=lines)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                events = [(e["type"], e["data"]) for e in kinds(dump(journal), "event")]
+                self.assertEqual(events, expected)
+
     def test_condition_that_fails_is_journaled_as_an_error_on_both_back_ends(self):
         # Split's rule divides by `parts`: 0 fails it. The failing condition
         # is "error" (treated as false), the other subscription still fires,
