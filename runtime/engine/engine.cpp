@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <iostream>
@@ -153,7 +154,10 @@ void Engine::append(RecordKind kind, const std::string& payload) {
 // Ids are unique across runs of one journal: every id is spent on an event
 // record, so a run's ids stay below the next run's starting sequence.
 std::string Engine::new_event_id() {
-  return "e" + std::to_string(id_base_ + id_counter_++);
+  char text[24];
+  text[0] = 'e';
+  char* end = std::to_chars(text + 1, text + sizeof text, id_base_ + id_counter_++).ptr;
+  return std::string(text, end);
 }
 
 std::string Engine::key_of(const EventType& type, const uint8_t* data) const {
@@ -391,12 +395,11 @@ void Engine::build_plans() {
 }
 
 void Engine::make_delivery_id(std::string& out, std::string_view event_id, size_t route, size_t service) {
-  out.assign("d-")
-      .append(event_id)
-      .append(".")
-      .append(std::to_string(route))
-      .append(".")
-      .append(std::to_string(service));
+  char tail[48] = {'.'};
+  char* end = std::to_chars(tail + 1, tail + 24, route).ptr;
+  *end = '.';
+  end = std::to_chars(end + 1, tail + sizeof tail, service).ptr;
+  out.assign("d-", 2).append(event_id).append(tail, static_cast<size_t>(end - tail));
 }
 
 void Engine::enter_flow(Instance& instance, const std::string& flow, std::string_view event_id, int64_t now) {
@@ -420,7 +423,7 @@ void Engine::journal_event(const Work& work) {
   } else {
     data_buffer_.clear();
     append_data_json(data_buffer_, *work.type, work.data);
-    data_json_ = data_buffer_;
+    data_json_ = data_buffer_.view();
   }
   write_record(
       RecordKind::Event,

@@ -31,6 +31,7 @@
 #include "eval/interpreter.h"
 #include "ingress/cloudevent_decoder.h"
 #include "ingress/event_catalog.h"
+#include "ingress/event_encoder.h"
 #include "journal/journal_writer.h"
 #include "load/app_loader.h"
 #include "records/journal_records.h"
@@ -291,9 +292,9 @@ class Engine {
   std::deque<std::string> value_texts_;  // texts of the dispatched event's decisions record (values, errors)
   std::string record_;                   // the record being encoded
   std::string_view data_json_;           // the `data` of the event being dispatched
-  std::string data_buffer_;              // data_json_ when it is encoded here
+  JsonBuffer data_buffer_;               // data_json_ when it is encoded here
   int64_t cascade_now_us_ = 0;           // the clock when run_queue began
-  std::string emit_json_;                // scratch for an emitted event's derived `data`
+  JsonBuffer emit_json_;                 // scratch for an emitted event's derived `data`
   std::string delivery_id_;
   std::vector<std::string> emitted_ids_;
   bool running_queue_ = false;

@@ -22,17 +22,24 @@ using layout::load;
 
 class Cursor {
  public:
-  explicit Cursor(std::string& out) : out_(out), pos_(out.size()) {}
-  ~Cursor() { out_.resize(pos_); }
+  explicit Cursor(std::string& out) : string_(&out), data_(out.data()), pos_(out.size()), capacity_(out.size()) {}
+  explicit Cursor(JsonBuffer& out) : buffer_(&out), data_(out.data()), pos_(out.size()), capacity_(out.capacity()) {}
+  ~Cursor() {
+    if (string_) {
+      string_->resize(pos_);
+    } else {
+      buffer_->set_size(pos_);
+    }
+  }
   Cursor(const Cursor&) = delete;
   Cursor& operator=(const Cursor&) = delete;
 
   /// Room for `n` more bytes; write them, then call advance(end).
   char* room(size_t n) {
-    if (pos_ + n > out_.size()) out_.resize(std::max(out_.size() * 2, pos_ + n + 512));
-    return out_.data() + pos_;
+    if (pos_ + n > capacity_) grow(pos_ + n);
+    return data_ + pos_;
   }
-  void advance(char* end) { pos_ = static_cast<size_t>(end - out_.data()); }
+  void advance(char* end) { pos_ = static_cast<size_t>(end - data_); }
   void put(char c) {
     *room(1) = c;
     ++pos_;
@@ -45,8 +52,25 @@ class Cursor {
   void string(std::string_view text) { advance(write_json_string(text, room(max_json_string_size(text.size())))); }
 
  private:
-  std::string& out_;
+  void grow(size_t needed) {
+    const size_t wanted = std::max(capacity_ * 2, needed + 512);
+    if (string_) {
+      string_->resize(wanted);
+      data_ = string_->data();
+      capacity_ = string_->size();
+    } else {
+      buffer_->reserve(wanted);
+      data_ = buffer_->data();
+      capacity_ = buffer_->capacity();
+    }
+  }
+
+  // Exactly one of the two is set.
+  std::string* string_ = nullptr;
+  JsonBuffer* buffer_ = nullptr;
+  char* data_;
   size_t pos_;
+  size_t capacity_;
 };
 
 /// Amounts and measures usually have one to three decimals: such a value
@@ -200,12 +224,34 @@ void append_data_json(std::string& out, const EventType& type, const uint8_t* in
   write_data(c, type, instance);
 }
 
-void append_fields_json(std::string& out, const EventType& type, const uint8_t* instance, size_t first_field) {
+void append_data_json(JsonBuffer& out, const EventType& type, const uint8_t* instance) {
+  Cursor c(out);
+  write_data(c, type, instance);
+}
+
+template <class Out>
+void append_fields(Out& out, const EventType& type, const uint8_t* instance, size_t first_field) {
   Cursor c(out);
   for (size_t f = first_field; f < type.fields.size(); ++f) {
     c.put(',');
     write_field(c, *type.layout, type.fields[f], instance);
   }
+}
+
+void append_fields_json(std::string& out, const EventType& type, const uint8_t* instance, size_t first_field) {
+  append_fields(out, type, instance, first_field);
+}
+
+void append_fields_json(JsonBuffer& out, const EventType& type, const uint8_t* instance, size_t first_field) {
+  append_fields(out, type, instance, first_field);
+}
+
+void JsonBuffer::reserve(size_t n) {
+  if (n <= capacity_) return;
+  auto bigger = std::make_unique_for_overwrite<char[]>(n);
+  if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
+  data_ = std::move(bigger);
+  capacity_ = n;
 }
 
 void append_cloudevent_json(std::string& out, const EventType& type, const uint8_t* instance,
