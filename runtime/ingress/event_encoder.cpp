@@ -59,6 +59,7 @@ class Cursor {
       data_ = string_->data();
       capacity_ = string_->size();
     } else {
+      buffer_->set_size(pos_);  // what is written so far moves with it
       buffer_->reserve(wanted);
       data_ = buffer_->data();
       capacity_ = buffer_->capacity();

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "eval/value_io.h"
+#include "ingress/event_encoder.h"
 #include "ingress/json_text.h"
 #include "ingress_fixture.h"
 #include "layout/event_builder.h"
@@ -151,6 +152,33 @@ TEST_CASE("a character to escape is found at any position of a long string", "[i
         CHECK(customer_text(text) == "\"" + expected + "\"");
       }
     }
+  }
+}
+
+TEST_CASE("a JsonBuffer gets the same text as a std::string, however it grows", "[ingress][encode]") {
+  // The buffer is cleared and refilled per event, from empty to far beyond
+  // its first growth step, and keeps what it holds when it grows.
+  const IngressProgram& p = shop();
+  const runtime::EventType& type = p.type("OrderPlaced");
+  runtime::JsonBuffer buffer;
+  for (size_t length : {0, 1, 300, 5000, 40, 100000, 3}) {
+    Arena arena;
+    layout::EventBuilder b(*type.layout, arena);
+    b.set_string(b.field("order_id"), "o").set_string(b.field("customer"), std::string(length, 'c'));
+    b.set_string(b.field("country"), "NL").set_float(b.field("amount"), 1.5).set_int(b.field("items"), 1);
+    b.set_enum(b.field("channel"), 2).set_none(b.field("coupon"));
+    eval::write_field(b, b.field("tags"), Value::list({}));
+    b.set_timestamp(b.field("placed_at"), 0);
+    std::string expected;
+    runtime::append_data_json(expected, type, b.instance());
+    buffer.clear();
+    runtime::append_data_json(buffer, type, b.instance());
+    CHECK(buffer.view() == expected);
+    // Appending after what is there, as the engine does for emitted events.
+    runtime::append_fields_json(buffer, type, b.instance(), type.fields.size() - 2);
+    std::string tail;
+    runtime::append_fields_json(tail, type, b.instance(), type.fields.size() - 2);
+    CHECK(buffer.view() == expected + tail);
   }
 }
 
