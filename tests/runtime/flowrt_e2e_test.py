@@ -416,6 +416,9 @@ flow Shipping {{
              "tier": "Gold", "at": "2026-01-02T03:04:05Z"},
             {"id": "b", "amount": -1.5, "note": None, "flag": False, "count": -7, "tier": "Bronze",
              "at": "2026-01-02T03:04:05.123456Z"},
+            # Larger than the engine's first text buffer: its text must survive the growth.
+            {"id": "c", "amount": 0.125, "note": "n" * 3000, "flag": True, "count": 0, "tags": ["t"] * 500,
+             "tier": "Gold", "at": "2026-01-02T03:04:05Z"},
         ]
         lines = "".join(event_line("Placed", data, f"p{i}") for i, data in enumerate(placed))
         expected = []
