@@ -19,7 +19,7 @@ void Engine::trace_condition_call(FlowRtContext* context, uint32_t function_id, 
     const ir::Function& function = engine->app_.module->function(static_cast<int>(function_id));
     std::string_view value = "error";
     if (status == FLOW_RT_OK && function.result->kind == TypeKind::Bool) {
-      value = *static_cast<const uint8_t*>(result) ? "true" : "false";
+      value = *static_cast<const uint8_t*>(result) ? engine->true_text_ : engine->false_text_;
     } else if (status == FLOW_RT_OK) {
       // As CompiledProgram::run reads a result slot (codegen/jit.cpp).
       const uint8_t* instance = nullptr;
@@ -62,7 +62,7 @@ int64_t Engine::evaluate_condition(int function, const uint8_t* data, int64_t no
   for (const auto& t : trace_) {
     std::string_view value = "error";
     if (t.ok && t.value.kind() == eval::ValueKind::Bool) {
-      value = t.value.as_bool() ? "true" : "false";
+      value = t.value.as_bool() ? true_text_ : false_text_;
     } else if (t.ok) {
       value = value_texts_.emplace_back(t.value.to_string());
     }
@@ -87,7 +87,7 @@ uint32_t Engine::value_index(const std::string& name, std::string_view value) {
   // Names are the stable strings of function_names_: equal names are the
   // same string. An event's conditions trace a handful of rules.
   for (size_t i = 0; i < set_values_.size(); ++i) {
-    // "true" and "false" are the same literals every time: their address
+    // "true" and "false" are the same strings every time: their address
     // decides before their text is compared.
     const RuleValueView& known = set_values_[i];
     if (known.name.data() == name.data() &&

@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstring>
@@ -105,6 +106,7 @@ Engine::Engine(LoadedApp& app, RunOptions options, std::ostream& log)
   }
   id_base_ = writer_.next_sequence();
   build_plans();
+  list_names();
   dead_lettered_type_ = catalog_->find("std.runtime.DeliveryDeadLettered");
   input_rejected_type_ = catalog_->find("std.runtime.InputRejected");
   recover();
@@ -120,19 +122,21 @@ void Engine::recover() {
   std::string last_active;
   journal::JournalReader reader(options_.journal_dir);
   journal::Record record;
+  SegmentNames segment_names;
   uint64_t events = 0;
   while (reader.next(record)) {
     std::string_view payload(reinterpret_cast<const char*>(record.payload.data()), record.payload.size());
+    const NameList* names = segment_names.observe(record.position.segment, record.type, payload);
     if (record.type == static_cast<uint8_t>(RecordKind::Instance)) {
       InstanceRecord r;
-      if (decode(payload, r)) instances_.apply(r);
+      if (decode(payload, r, names)) instances_.apply(r);
     } else if (record.type == static_cast<uint8_t>(RecordKind::Definition)) {
       DefinitionRecord r;
       if (decode(payload, r)) last_active = r.hash;
     } else if (record.type == static_cast<uint8_t>(RecordKind::Event)) {
       ++events;
     }
-    if (!exec_services_.empty()) track_in_flight(static_cast<RecordKind>(record.type), payload);
+    if (!exec_services_.empty()) track_in_flight(static_cast<RecordKind>(record.type), payload, names);
   }
   for (const auto& p : reader.problems()) log_ << "flowrt: journal: " << journal::describe(p) << "\n";
   if (events > 0) {
@@ -145,6 +149,31 @@ void Engine::recover() {
     writer_.commit();
   }
   redrive_in_flight();
+}
+
+void Engine::list_names() {
+  // Sorted and without repeats, so that a run of the same definition lists
+  // the same names and goes on in the segment an earlier run left.
+  std::vector<std::string_view> texts;
+  texts.push_back(app_.content_hash);
+  for (const auto& type : catalog_->types()) texts.push_back(type->qualified_name);
+  for (const auto& [decl, name] : names_) texts.push_back(name);
+  for (const auto& name : function_names_) texts.push_back(name);
+  texts.push_back(true_text_);
+  texts.push_back(false_text_);
+  std::vector<std::string_view> listed = texts;
+  std::sort(listed.begin(), listed.end());
+  listed.erase(std::unique(listed.begin(), listed.end()), listed.end());
+  name_refs_ = std::make_unique<NameRefs>(texts.size());
+  for (std::string_view text : texts) {
+    const auto at = std::lower_bound(listed.begin(), listed.end(), text);
+    name_refs_->add(text, static_cast<uint32_t>(at - listed.begin()));
+  }
+  try {
+    writer_.set_segment_preamble(static_cast<journal::RecordType>(RecordKind::Names), encode_names(listed));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("cannot write to the journal: ") + e.what());
+  }
 }
 
 void Engine::append(RecordKind kind, const std::string& payload) {

@@ -35,6 +35,7 @@
 #include "journal/journal_writer.h"
 #include "load/app_loader.h"
 #include "records/journal_records.h"
+#include "records/name_list.h"
 #include "records/record_views.h"
 #include "services/builtin_sinks.h"
 #include "services/exec_runner.h"
@@ -174,7 +175,10 @@ class Engine {
     size_t route = 0;
     size_t service = 0;
   };
-  void track_in_flight(RecordKind kind, std::string_view payload);
+  void track_in_flight(RecordKind kind, std::string_view payload, const NameList* names);
+  /// Lists the names records refer to by number, as every segment's first
+  /// record (records/name_list.h).
+  void list_names();
   void start_deliveries(const EventRecord& event, const EventType& type, size_t route);
   void redrive_in_flight();
   std::map<std::string, InFlight> in_flight_at_start_;  // by delivery id
@@ -206,8 +210,9 @@ class Engine {
     const size_t bound = encoded_bound(view);
     if (bound <= writer_.max_reservable()) {
       auto* room = reinterpret_cast<char*>(writer_.reserve(bound));
-      writer_.append_reserved(static_cast<journal::RecordType>(kind),
-                              static_cast<size_t>(encode_to(room, view) - room));
+      // Names by number (records/name_list.h).
+      char* end = encode_to(room, view, name_refs_.get());
+      writer_.append_reserved(static_cast<journal::RecordType>(kind), static_cast<size_t>(end - room));
       return;
     }
     record_.clear();
@@ -247,7 +252,9 @@ class Engine {
   std::unordered_map<std::string, PendingDelivery> pending_;
   std::vector<AttemptOutcome> outcomes_;
   std::map<std::tuple<const ast::ServiceDecl*, int, const ast::EventDecl*>, EmitProgram> emit_programs_;
-  Arena constants_arena_;                               // the strings and lists of emit constants, for the run
+  Arena constants_arena_;
+  std::unique_ptr<NameRefs> name_refs_;  // the listed names, for the encoders                               // the
+                                         // strings and lists of emit constants, for the run
   std::unordered_map<const void*, std::string> names_;  // qualified names of declarations and functions
   const std::string& name_of(const ast::Decl* decl);
   /// Built once at start: a plan per event type, a name per IR function.
@@ -260,8 +267,12 @@ class Engine {
   }
   void journal_event(const Work& work);
   void count_event(std::vector<uint64_t>& counts, const EventType& type);
-  std::vector<EventPlan> plans_;                  // by EventType::index
-  std::vector<std::string> function_names_;       // by ir::Function::id
+  std::vector<EventPlan> plans_;             // by EventType::index
+  std::vector<std::string> function_names_;  // by ir::Function::id
+  // A boolean rule value's text: always these strings, so that the
+  // decisions record can refer to them by number (list_names).
+  const std::string true_text_ = "true";
+  const std::string false_text_ = "false";
   std::vector<uint64_t> events_in_, events_out_;  // by EventType::index
   std::vector<eval::TraceEntry> trace_;
   // The `decisions` record of the event being dispatched, built in reused

@@ -25,18 +25,18 @@ void Engine::start_deliveries(const EventRecord& event, const EventType& type, s
   }
 }
 
-void Engine::track_in_flight(RecordKind kind, std::string_view payload) {
+void Engine::track_in_flight(RecordKind kind, std::string_view payload, const NameList* names) {
   switch (kind) {
     case RecordKind::Event: {
       last_event_.reset();
       EventView view;
-      if (!decode_view(payload, view)) return;
+      if (!decode_view(payload, view, names)) return;
       const EventType* type = catalog_->find(std::string(view.type));
       if (!type) return;
       const EventPlan& plan = plan_of(*type);
       if (!plan.exec_routes) return;
       EventRecord event;
-      if (!decode(payload, event)) return;
+      if (!decode(payload, event, names)) return;
       if (event.definition != app_.content_hash) return;
       for (size_t r = 0; r < plan.routes->routes.size(); ++r) {
         if (plan.routes->routes[r].condition < 0) start_deliveries(event, *type, r);
@@ -49,7 +49,7 @@ void Engine::track_in_flight(RecordKind kind, std::string_view payload) {
       // A dispatch journals an event's decisions right after the event.
       if (!last_event_) return;
       decision_views_.clear();
-      if (!decode_decision_views(static_cast<uint8_t>(kind), payload, decision_views_)) return;
+      if (!decode_decision_views(static_cast<uint8_t>(kind), payload, decision_views_, names)) return;
       const EventType* type = catalog_->find(last_event_->type);
       const auto& routes = plan_of(*type).routes->routes;
       for (const DecisionView& decision : decision_views_) {
@@ -65,7 +65,7 @@ void Engine::track_in_flight(RecordKind kind, std::string_view payload) {
     case RecordKind::Attempt: {
       if (in_flight_at_start_.empty()) return;  // most attempts: nothing open to settle
       AttemptRecord attempt;
-      if (decode(payload, attempt) && attempt.outcome == AttemptOutcomeKind::Ok) {
+      if (decode(payload, attempt, names) && attempt.outcome == AttemptOutcomeKind::Ok) {
         in_flight_at_start_.erase(attempt.delivery);
       }
       return;

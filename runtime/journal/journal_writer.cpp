@@ -187,6 +187,12 @@ void JournalWriter::recover(OpenReport& report) {
     }
 
     Record record;
+    first_record_type_ = kInvalidRecordType;
+    first_record_payload_.clear();
+    if (reader.next(record)) {
+      first_record_type_ = record.type;
+      first_record_payload_.assign(reinterpret_cast<const char*>(record.payload.data()), record.payload.size());
+    }
     while (reader.next(record)) {
     }
     const std::uint64_t keep = reader.valid_end();
@@ -419,6 +425,26 @@ void JournalWriter::roll() {
   }
   uncommitted_bytes_ = 0;
   create_segment(segment_number_ + 1, next_sequence_);
+  if (preamble_type_ != kInvalidRecordType) append(preamble_type_, std::string_view(preamble_));
+}
+
+void JournalWriter::set_segment_preamble(RecordType type, std::string payload) {
+  check_usable();
+  if (type == kInvalidRecordType) throw std::invalid_argument("journal record type 0 is reserved");
+  preamble_type_ = type;
+  preamble_ = std::move(payload);
+  if (segment_size_ == kSegmentHeaderSize) {
+    append(preamble_type_, std::string_view(preamble_));
+  } else if (first_record_type_ != preamble_type_ || first_record_payload_ != preamble_) {
+    try {
+      roll();
+    } catch (const JournalError& error) {
+      fail(error);
+    } catch (const std::filesystem::filesystem_error& error) {
+      fail(error);
+    }
+  }
+  first_record_payload_.clear();  // not needed any more
 }
 
 void JournalWriter::write_direct(RecordType type, std::span<const std::byte> payload) {

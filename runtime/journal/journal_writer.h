@@ -135,6 +135,13 @@ class JournalWriter {
   /// Flushes, syncs unless the mode is Never, and releases the folder.
   void close();
 
+  /// A record every segment must start with from now on (the runtime's list
+  /// of names, records/name_list.h): appended at once when the current
+  /// segment has no records yet; when it has and does not start with this
+  /// very record, appends go on in a new segment. Every later segment gets
+  /// it first.
+  void set_segment_preamble(RecordType type, std::string payload);
+
   /// Sequence number the next append will get (= records in the journal).
   std::uint64_t next_sequence() const { return next_sequence_; }
   /// Records with a smaller sequence number have been handed to the OS.
@@ -171,6 +178,12 @@ class JournalWriter {
   std::filesystem::path segment_path_;
   std::uint32_t segment_number_ = 0;
   std::uint64_t segment_size_ = 0;  // including bytes still in the buffer
+  // The current segment's first record as found on open (for
+  // set_segment_preamble), and the preamble itself.
+  RecordType first_record_type_ = kInvalidRecordType;
+  std::string first_record_payload_;
+  RecordType preamble_type_ = kInvalidRecordType;
+  std::string preamble_;
 
   std::unique_ptr<std::byte[]> buffer_;
   std::size_t buffer_capacity_ = 0;

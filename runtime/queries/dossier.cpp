@@ -242,47 +242,48 @@ int run_all(const JournalIndex& index, const DossierOptions& o, uint64_t cut, st
   AttemptRecord attempt;
   DeadLetterRecord dead;
   InstanceRecord status;
-  scan_records(index.dir(), cut, [&](uint64_t, uint64_t seq, uint8_t type, std::string_view payload) {
-    switch (static_cast<RecordKind>(type)) {
-      case RecordKind::Event:
-        if (!decode(payload, event)) break;
-        get(event.instance).apply(seq, event);
-        last_event = event.id;
-        last_instance = event.instance;
-        recent[event.id] = event.instance;
-        recent_order.push_back(event.id);
-        if (recent_order.size() > 65536) {
-          recent.erase(recent_order.front());
-          recent_order.pop_front();
-        }
-        break;
-      case RecordKind::Decision:
-      case RecordKind::Decisions: {
-        if (!decode_decisions(type, payload, decisions) || decisions.empty()) break;
-        const std::string& event_id = decisions[0].event;
-        const std::string* instance = event_id == last_event ? &last_instance : nullptr;
-        if (!instance) {
-          auto it = recent.find(event_id);
-          if (it != recent.end()) instance = &it->second;
-        }
-        if (instance) {
-          for (const auto& decision : decisions) get(*instance).apply(seq, decision);
-        }
-        break;
-      }
-      case RecordKind::Attempt:
-        if (decode(payload, attempt)) get(attempt.instance).apply(seq, attempt);
-        break;
-      case RecordKind::DeadLetter:
-        if (decode(payload, dead)) get(dead.instance).apply(seq, dead);
-        break;
-      case RecordKind::Instance:
-        if (decode(payload, status)) get(status.instance).apply(seq, status);
-        break;
-      default: break;
-    }
-    return true;
-  });
+  scan_records(index.dir(), cut,
+               [&](uint64_t, uint64_t seq, uint8_t type, std::string_view payload, const NameList* names) {
+                 switch (static_cast<RecordKind>(type)) {
+                   case RecordKind::Event:
+                     if (!decode(payload, event, names)) break;
+                     get(event.instance).apply(seq, event);
+                     last_event = event.id;
+                     last_instance = event.instance;
+                     recent[event.id] = event.instance;
+                     recent_order.push_back(event.id);
+                     if (recent_order.size() > 65536) {
+                       recent.erase(recent_order.front());
+                       recent_order.pop_front();
+                     }
+                     break;
+                   case RecordKind::Decision:
+                   case RecordKind::Decisions: {
+                     if (!decode_decisions(type, payload, decisions, names) || decisions.empty()) break;
+                     const std::string& event_id = decisions[0].event;
+                     const std::string* instance = event_id == last_event ? &last_instance : nullptr;
+                     if (!instance) {
+                       auto it = recent.find(event_id);
+                       if (it != recent.end()) instance = &it->second;
+                     }
+                     if (instance) {
+                       for (const auto& decision : decisions) get(*instance).apply(seq, decision);
+                     }
+                     break;
+                   }
+                   case RecordKind::Attempt:
+                     if (decode(payload, attempt, names)) get(attempt.instance).apply(seq, attempt);
+                     break;
+                   case RecordKind::DeadLetter:
+                     if (decode(payload, dead)) get(dead.instance).apply(seq, dead);
+                     break;
+                   case RecordKind::Instance:
+                     if (decode(payload, status, names)) get(status.instance).apply(seq, status);
+                     break;
+                   default: break;
+                 }
+                 return true;
+               });
 
   std::vector<const InstanceHistory*> shown;
   for (const auto& h : listing.order) {

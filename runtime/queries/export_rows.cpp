@@ -268,7 +268,7 @@ class Exporter {
  public:
   Exporter(const JournalIndex& index, RowSink& sink) : index_(index), sink_(sink) {}
 
-  void record(uint64_t seq, uint8_t type, std::string_view payload) {
+  void record(uint64_t seq, uint8_t type, std::string_view payload, const NameList* names) {
     ++summary_.records;
     switch (static_cast<RecordKind>(type)) {
       case RecordKind::Definition: {
@@ -277,16 +277,16 @@ class Exporter {
         break;
       }
       case RecordKind::Event:
-        if (decode(payload, event_)) event(seq, event_);
+        if (decode(payload, event_, names)) event(seq, event_);
         break;
       case RecordKind::Decision:
       case RecordKind::Decisions:
-        if (decode_decisions(type, payload, decisions_)) {
+        if (decode_decisions(type, payload, decisions_, names)) {
           for (const auto& d : decisions_) decision(seq, d);
         }
         break;
       case RecordKind::Attempt:
-        if (decode(payload, attempt_)) attempt(seq, attempt_);
+        if (decode(payload, attempt_, names)) attempt(seq, attempt_);
         break;
       case RecordKind::DeadLetter: {
         DeadLetterRecord r;
@@ -300,9 +300,10 @@ class Exporter {
       }
       case RecordKind::Instance: {
         InstanceRecord r;
-        if (decode(payload, r)) instance(seq, r);
+        if (decode(payload, r, names)) instance(seq, r);
         break;
       }
+      case RecordKind::Names: break;  // what the segment's records refer to
     }
   }
 
@@ -609,10 +610,11 @@ ExportSummary export_journal(const std::filesystem::path& dir, RowSink& sink, st
     // Parse every definition summary up front (events look them up by hash).
     for (const auto& d : index.definitions()) index.definition(d.hash);
     Exporter exporter(index, sink);
-    scan_records(dir, UINT64_MAX, [&](uint64_t, uint64_t seq, uint8_t type, std::string_view payload) {
-      exporter.record(seq, type, payload);
-      return true;
-    });
+    scan_records(dir, UINT64_MAX,
+                 [&](uint64_t, uint64_t seq, uint8_t type, std::string_view payload, const NameList* names) {
+                   exporter.record(seq, type, payload, names);
+                   return true;
+                 });
     return exporter.finish();
   });
 }

@@ -6,6 +6,7 @@
 #include "journal/journal_reader.h"
 #include "journal/journal_verify.h"
 #include "records/journal_records.h"
+#include "records/name_list.h"
 #include "support/time_format.h"
 
 namespace flow::runtime {
@@ -19,7 +20,7 @@ std::string_view as_text(const journal::Record& record) {
 }
 
 /// Decodes one record into JSON; false when the payload is not valid.
-bool to_json(const journal::Record& record, const DumpOptions& options, json& out) {
+bool to_json(const journal::Record& record, const NameList* names, const DumpOptions& options, json& out) {
   std::string_view payload = as_text(record);
   auto kind = static_cast<RecordKind>(record.type);
   out = {{"seq", record.position.sequence}, {"kind", to_string(kind)}};
@@ -36,7 +37,7 @@ bool to_json(const journal::Record& record, const DumpOptions& options, json& ou
     }
     case RecordKind::Event: {
       EventRecord r;
-      if (!decode(payload, r)) return false;
+      if (!decode(payload, r, names)) return false;
       out.update({{"id", r.id},
                   {"type", r.type},
                   {"instance", r.instance},
@@ -57,7 +58,7 @@ bool to_json(const journal::Record& record, const DumpOptions& options, json& ou
     case RecordKind::Decision:
     case RecordKind::Decisions: {
       std::vector<DecisionRecord> decisions;
-      if (!decode_decisions(record.type, payload, decisions)) return false;
+      if (!decode_decisions(record.type, payload, decisions, names)) return false;
       auto decision_json = [](const DecisionRecord& r, json& d) {
         json rules = json::array();
         for (const auto& v : r.rules) rules.push_back({{"name", v.name}, {"value", v.value}});
@@ -87,7 +88,7 @@ bool to_json(const journal::Record& record, const DumpOptions& options, json& ou
     }
     case RecordKind::Attempt: {
       AttemptRecord r;
-      if (!decode(payload, r)) return false;
+      if (!decode(payload, r, names)) return false;
       out.update({{"delivery", r.delivery},
                   {"event", r.event},
                   {"instance", r.instance},
@@ -122,13 +123,22 @@ bool to_json(const journal::Record& record, const DumpOptions& options, json& ou
     }
     case RecordKind::Instance: {
       InstanceRecord r;
-      if (!decode(payload, r)) return false;
+      if (!decode(payload, r, names)) return false;
       out.update({{"instance", r.instance},
                   {"key", r.key},
                   {"flow", r.flow},
                   {"status", to_string(r.status)},
                   {"event", r.event},
                   {"time", format_timestamp(r.time_us)}});
+      return true;
+    }
+    case RecordKind::Names: {
+      // The list this segment's records refer to (records/name_list.h).
+      NameList list;
+      if (!list.assign(payload)) return false;
+      json listed = json::array();
+      for (size_t i = 0; i < list.size(); ++i) listed.push_back(*list.at(i));
+      out["names"] = std::move(listed);
       return true;
     }
   }
@@ -157,10 +167,11 @@ size_t dump_journal(const std::filesystem::path& dir, const DumpOptions& options
   reader_options.on_corruption = journal::CorruptionPolicy::SkipSegment;
   journal::JournalReader reader(dir, reader_options);
   journal::Record record;
+  SegmentNames segment_names;
   size_t problems = 0;
   while (reader.next(record)) {
     json j;
-    if (!to_json(record, options, j)) {
+    if (!to_json(record, segment_names.observe(record.position.segment, record.type, as_text(record)), options, j)) {
       errors << "record #" << record.position.sequence << " (segment " << record.position.segment << ", offset "
              << record.position.offset << "): payload of type " << static_cast<int>(record.type)
              << " does not decode\n";
@@ -190,9 +201,10 @@ bool verify_journal(const std::filesystem::path& dir, std::ostream& out) {
   size_t undecodable = 0;
   std::map<std::string, uint64_t> by_kind;
   DumpOptions options;
+  SegmentNames segment_names;
   while (reader.next(record)) {
     json j;
-    if (!to_json(record, options, j)) {
+    if (!to_json(record, segment_names.observe(record.position.segment, record.type, as_text(record)), options, j)) {
       if (++undecodable <= 10) {
         out << "problem: record #" << record.position.sequence << " has a payload that does not decode as type "
             << static_cast<int>(record.type) << "\n";

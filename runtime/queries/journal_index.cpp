@@ -153,10 +153,15 @@ class Builder {
     uint64_t first_seq = reader.header().first_sequence;
     journal::Record record;
     uint64_t index_in_segment = 0;
+    SegmentNames segment_names;
     while (reader.next(record)) {
       uint64_t seq = first_seq + index_in_segment++;
+      // Records indexed before still count for the segment's names.
+      const NameList* names = segment_names.observe(
+          record.position.segment, record.type,
+          std::string_view(reinterpret_cast<const char*>(record.payload.data()), record.payload.size()));
       if (record.position.offset < from) continue;
-      add(record, seq);
+      add(record, seq, names);
       entry.last_frame_offset = record.position.offset;
       ++entry.records;
     }
@@ -175,7 +180,7 @@ class Builder {
   }
 
  private:
-  void add(const journal::Record& record, uint64_t seq) {
+  void add(const journal::Record& record, uint64_t seq, const NameList* names) {
     uint64_t ordinal = d_.positions.size();
     if (!d_.have_expected_seq || seq != d_.expected_seq) d_.seq_breaks.push_back({ordinal, seq});
     d_.have_expected_seq = true;
@@ -187,20 +192,20 @@ class Builder {
     bool timed = false, decoded = false;
     switch (static_cast<RecordKind>(record.type)) {
       case RecordKind::Event:
-        if ((decoded = decode(payload, event_))) own = event_.dispatched_us, timed = true;
+        if ((decoded = decode(payload, event_, names))) own = event_.dispatched_us, timed = true;
         break;
       case RecordKind::Decision:
       case RecordKind::Decisions:
-        decoded = decode_decisions(record.type, payload, decisions_) && !decisions_.empty();
+        decoded = decode_decisions(record.type, payload, decisions_, names) && !decisions_.empty();
         break;
       case RecordKind::Attempt:
-        if ((decoded = decode(payload, attempt_))) own = attempt_.ended_us, timed = true;
+        if ((decoded = decode(payload, attempt_, names))) own = attempt_.ended_us, timed = true;
         break;
       case RecordKind::DeadLetter:
         if ((decoded = decode(payload, dead_))) own = dead_.time_us, timed = true;
         break;
       case RecordKind::Instance:
-        if ((decoded = decode(payload, status_))) own = status_.time_us, timed = true;
+        if ((decoded = decode(payload, status_, names))) own = status_.time_us, timed = true;
         break;
       case RecordKind::Rejected:
         if ((decoded = decode(payload, rejected_))) own = rejected_.time_us, timed = true;
@@ -208,6 +213,7 @@ class Builder {
       case RecordKind::Definition:
         if ((decoded = decode(payload, definition_))) own = definition_.activated_us, timed = true;
         break;
+      case RecordKind::Names: decoded = names != nullptr; break;
     }
     if (timed) d_.last_time = std::max(d_.last_time, own);
     if (d_.last_time == std::numeric_limits<int64_t>::min()) d_.last_time = own;
@@ -245,7 +251,8 @@ class Builder {
         break;
       }
       case RecordKind::Definition: add_definition(definition_, ordinal); break;
-      case RecordKind::Rejected: break;
+      case RecordKind::Rejected:
+      case RecordKind::Names: break;
     }
   }
 

@@ -30,9 +30,15 @@ uint64_t hash_text(std::string_view text) {
   return h;
 }
 
-bool decode_any(uint8_t type, std::string_view payload, AnyRecord& out) {
+bool decode_any(uint8_t type, std::string_view payload, AnyRecord& out, const NameList* names) {
   auto as = [&](auto record) {
-    if (!decode(payload, record)) return false;
+    bool ok;
+    if constexpr (requires { decode(payload, record, names); }) {
+      ok = decode(payload, record, names);
+    } else {
+      ok = decode(payload, record);
+    }
+    if (!ok) return false;
     out = std::move(record);
     return true;
   };
@@ -42,7 +48,7 @@ bool decode_any(uint8_t type, std::string_view payload, AnyRecord& out) {
     case RecordKind::Decision:
     case RecordKind::Decisions: {
       DecisionSet set;
-      if (!decode_decisions(type, payload, set.decisions)) return false;
+      if (!decode_decisions(type, payload, set.decisions, names)) return false;
       out = std::move(set);
       return true;
     }
@@ -50,6 +56,13 @@ bool decode_any(uint8_t type, std::string_view payload, AnyRecord& out) {
     case RecordKind::DeadLetter: return as(DeadLetterRecord{});
     case RecordKind::Rejected: return as(RejectedRecord{});
     case RecordKind::Instance: return as(InstanceRecord{});
+    case RecordKind::Names: {
+      // What the segment's records refer to, not a record of its own.
+      NameList list;
+      if (!list.assign(payload)) return false;
+      out = std::monostate{};
+      return true;
+    }
   }
   return false;
 }
@@ -87,9 +100,11 @@ void scan_records(const std::filesystem::path& dir, uint64_t limit, const Record
     if (!reader.header_ok()) continue;
     uint64_t seq = reader.header().first_sequence;
     journal::Record record;
+    SegmentNames segment_names;
     while (ordinal < limit && reader.next(record)) {
       std::string_view payload(reinterpret_cast<const char*>(record.payload.data()), record.payload.size());
-      if (!fn(ordinal++, seq++, record.type, payload)) return;
+      const NameList* names = segment_names.observe(record.position.segment, record.type, payload);
+      if (!fn(ordinal++, seq++, record.type, payload, names)) return;
     }
     if (ordinal >= limit) return;
   }
@@ -157,10 +172,24 @@ bool RecordFetcher::fetch(uint64_t packed, uint8_t& type, std::string& payload) 
   return true;
 }
 
+const NameList* RecordFetcher::names_of(uint32_t segment) {
+  // The list is the segment's first record when the runtime wrote one.
+  auto [it, fresh] = names_.try_emplace(segment);
+  if (fresh) {
+    uint8_t type = 0;
+    std::string payload;
+    const std::string error = error_;
+    it->second.present = fetch(pack_position(segment, journal::kSegmentHeaderSize), type, payload) &&
+                         type == kNamesRecordKind && it->second.list.assign(payload);
+    error_ = error;  // a segment without a list is not an error by itself
+  }
+  return it->second.present ? &it->second.list : nullptr;
+}
+
 bool RecordFetcher::fetch(uint64_t packed, AnyRecord& out) {
   uint8_t type = 0;
   if (!fetch(packed, type, payload_)) return false;
-  if (!decode_any(type, payload_, out)) {
+  if (!decode_any(type, payload_, out, names_of(position_segment(packed)))) {
     error_ = journal::segment_file_name(position_segment(packed)) + " @ " + std::to_string(position_offset(packed)) +
              ": payload of type " + std::to_string(type) + " does not decode";
     return false;

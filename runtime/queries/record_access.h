@@ -22,6 +22,7 @@
 
 #include "journal/file_io.h"
 #include "records/journal_records.h"
+#include "records/name_list.h"
 
 namespace flow::runtime::queries {
 
@@ -48,7 +49,9 @@ using AnyRecord = std::variant<std::monostate, DefinitionRecord, EventRecord, De
                                DeadLetterRecord, RejectedRecord, InstanceRecord>;
 
 /// Decodes a payload by its record type; false when it does not decode.
-bool decode_any(uint8_t type, std::string_view payload, AnyRecord& out);
+/// `names`: the list of the record's segment (records/name_list.h). A
+/// `names` record itself decodes to std::monostate.
+bool decode_any(uint8_t type, std::string_view payload, AnyRecord& out, const NameList* names);
 
 /// The record's own time (see above), or nothing for a decision.
 bool own_time(const AnyRecord& record, int64_t& time_us);
@@ -57,12 +60,14 @@ bool own_time(const AnyRecord& record, int64_t& time_us);
 /// rejected input, definitions).
 const std::string* instance_of(const AnyRecord& record);
 
-/// Calls `fn(ordinal, sequence, type, payload)` for every record of the
+/// Calls `fn(ordinal, sequence, type, payload, names)` for every record of the
 /// journal in `dir`, in order, until it returns false or `limit` records
 /// were seen. Reads segment by segment and skips the rest of a damaged
 /// segment, exactly as the query index numbers records, so ordinals agree
 /// with it. Throws journal::JournalError when the folder cannot be listed.
-using RecordVisitor = std::function<bool(uint64_t ordinal, uint64_t sequence, uint8_t type, std::string_view payload)>;
+/// `names` is the list of the record's segment, for decoding it.
+using RecordVisitor = std::function<bool(uint64_t ordinal, uint64_t sequence, uint8_t type, std::string_view payload,
+                                         const NameList* names)>;
 void scan_records(const std::filesystem::path& dir, uint64_t limit, const RecordVisitor& fn);
 
 /// Random access to records by packed position. Each read checks the frame
@@ -80,9 +85,16 @@ class RecordFetcher {
 
  private:
   int fd_for(uint32_t segment);
+  /// The segment's list of names, read once; nullptr when it has none.
+  const NameList* names_of(uint32_t segment);
 
   std::filesystem::path dir_;
   std::map<uint32_t, journal::detail::UniqueFd> fds_;
+  struct SegmentList {
+    bool present = false;
+    NameList list;
+  };
+  std::map<uint32_t, SegmentList> names_;
   std::string payload_;
   std::string error_;
 };

@@ -27,6 +27,7 @@
 #include "queries/ordered_string_set.h"
 #include "queries/query_json.h"
 #include "queries/record_access.h"
+#include "records/name_list.h"
 #include "records/record_views.h"
 
 namespace flow::runtime::queries {
@@ -246,6 +247,7 @@ class Worker {
     if (pending_ && last < files.size()) read(files, last, true);
     flush();
     held_.clear();
+    held_names_.clear();
     for (const auto& [key, plan] : plans_) stats_.events_by_type[plan->type] += plan->events;
   }
 
@@ -261,18 +263,28 @@ class Worker {
     journal::SegmentReader& reader = *owned;
     if (!reader.header_ok()) return;
     held_.push_back(std::move(owned));
+    // The segment's names, held as long as the segment: the pending event's
+    // views may point into either.
+    held_names_.push_back(std::make_unique<NameList>());
+    NameList& names = *held_names_.back();
+    bool have_names = false;
     uint64_t seq = reader.header().first_sequence;
     journal::Record record;
     while (reader.next(record)) {
       // Only events and decisions matter; the type byte says which before
       // anything is decoded.
       const auto kind = static_cast<RecordKind>(record.type);
-      if (kind == RecordKind::Event) {
+      if (kind == RecordKind::Names) {
+        have_names = names.assign(text(record));
+      } else if (kind == RecordKind::Event) {
         if (tail_only) return;
         flush();
         // Nothing refers to earlier segments any more.
-        if (held_.size() > 1) held_.erase(held_.begin(), held_.end() - 1);
-        if (decode_view(text(record), event_)) {
+        if (held_.size() > 1) {
+          held_.erase(held_.begin(), held_.end() - 1);
+          held_names_.erase(held_names_.begin(), held_names_.end() - 1);
+        }
+        if (decode_view(text(record), event_, have_names ? &names : nullptr)) {
           pending_ = true;
           event_seq_ = seq;
           decision_count_ = 0;
@@ -281,7 +293,7 @@ class Worker {
         // Decisions before the first event of a worker's range belong to
         // the previous worker's last event: no event is pending then.
         decisions_.resize(decision_count_);
-        if (decode_decision_views(record.type, text(record), decisions_)) {
+        if (decode_decision_views(record.type, text(record), decisions_, have_names ? &names : nullptr)) {
           for (size_t i = decision_count_; i < decisions_.size(); ++i) {
             if (decisions_[i].event == event_.id) decisions_[decision_count_++] = decisions_[i];
           }
@@ -545,6 +557,7 @@ class Worker {
   // Segments the pending event's views point into (the current one and,
   // until the next event, the one before).
   std::vector<std::unique_ptr<journal::SegmentReader>> held_;
+  std::vector<std::unique_ptr<NameList>> held_names_;             // one per held segment
   std::unordered_map<std::string, std::unique_ptr<Plan>> plans_;  // by definition "\n" type
   std::vector<Plan*> recent_;
   size_t next_recent_ = 0;

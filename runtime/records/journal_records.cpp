@@ -1,5 +1,6 @@
 #include "records/journal_records.h"
 
+#include "records/name_list.h"
 #include "records/record_encoder.h"
 #include "records/record_fields.h"
 #include "records/varint.h"
@@ -16,6 +17,11 @@ namespace {
 // small records the runtime writes by the million. Both are read.
 constexpr uint8_t kFixedEncoding = 1;
 constexpr uint8_t kVarintEncoding = RecordRawWriter::kEncodingVersion;
+// Version 3: version 2 with name fields that may refer to the segment's
+// list of names (name_list.h). Written for events, attempts and instance
+// changes when the segment has a list.
+constexpr uint8_t kNamedEncoding = RecordRawWriter::kNamedEncodingVersion;
+static_assert(kNamesRecordKind == static_cast<uint8_t>(RecordKind::Names));
 
 class Writer {
  public:
@@ -33,6 +39,7 @@ class Writer {
     out_.append(s);
     return *this;
   }
+  Writer& name(std::string_view s) { return str(s); }
   Writer& byte(uint8_t b) {
     out_.push_back(static_cast<char>(b));
     return *this;
@@ -46,12 +53,13 @@ class Writer {
 // be checked once at the end (or step by step: a Reader tests as its state).
 class Reader {
  public:
-  explicit Reader(std::string_view in) : in_(in) {
-    ok_ = byte(version_) && (version_ == kFixedEncoding || version_ == kVarintEncoding);
+  explicit Reader(std::string_view in, const NameList* names = nullptr) : in_(in), names_(names) {
+    ok_ = byte(version_) && (version_ == kFixedEncoding || version_ == kVarintEncoding || version_ == kNamedEncoding);
+    varints_ = version_ != kFixedEncoding;
   }
   Reader& i64(int64_t& v) {
     uint64_t u = 0;
-    if (version_ == kVarintEncoding) {
+    if (varints_) {
       if (!take_varint(u)) return fail();
       v = varint::unzigzag(u);
       return *this;
@@ -63,7 +71,7 @@ class Reader {
     return *this;
   }
   Reader& u32(uint32_t& v) {
-    if (version_ == kVarintEncoding) {
+    if (varints_) {
       uint64_t u = 0;
       if (!take_varint(u) || u > UINT32_MAX) return fail();
       v = static_cast<uint32_t>(u);
@@ -80,6 +88,23 @@ class Reader {
     if (!u32(n) || in_.size() < n) return fail();
     s.assign(in_.substr(0, n));
     in_.remove_prefix(n);
+    return *this;
+  }
+  /// A name field: in version 3 a reference into the segment's list or
+  /// tagged text (name_list.h); a plain string before.
+  Reader& name(std::string& s) {
+    if (version_ != kNamedEncoding) return str(s);
+    uint64_t tag = 0;
+    if (!take_varint(tag)) return fail();
+    if (tag & 1) {
+      const auto text = names_ ? names_->at(tag >> 1) : std::nullopt;
+      if (!text) return fail();
+      s.assign(*text);
+      return *this;
+    }
+    if (in_.size() < (tag >> 1)) return fail();
+    s.assign(in_.substr(0, static_cast<size_t>(tag >> 1)));
+    in_.remove_prefix(static_cast<size_t>(tag >> 1));
     return *this;
   }
   Reader& byte(uint8_t& b) {
@@ -99,7 +124,9 @@ class Reader {
     return *this;
   }
   std::string_view in_;
+  const NameList* names_;
   uint8_t version_ = 0;
+  bool varints_ = false;
   bool ok_ = true;
 };
 
@@ -115,6 +142,7 @@ const char* to_string(RecordKind kind) {
     case RecordKind::Rejected: return "rejected";
     case RecordKind::Instance: return "instance";
     case RecordKind::Decisions: return "decisions";
+    case RecordKind::Names: return "names";
   }
   return "unknown";
 }
@@ -159,9 +187,9 @@ template <class Codec>
 void decision_set_fields(Codec& c, const DecisionSetView& r) {
   record_fields::decision_set_head(c, r);
   c.u32(static_cast<uint32_t>(r.flows.size()));
-  for (auto flow : r.flows) c.str(flow);
+  for (auto flow : r.flows) c.name(flow);
   c.u32(static_cast<uint32_t>(r.values.size()));
-  for (const auto& value : r.values) c.str(value.name).str(value.value);
+  for (const auto& value : r.values) c.name(value.name).name(value.value);
   c.u32(static_cast<uint32_t>(r.decisions.size()));
   for (const auto& d : r.decisions) {
     record_fields::subscription_decision(c, d).u32(static_cast<uint32_t>(d.rules.size()));
@@ -174,8 +202,8 @@ void attempt_fields(Codec& c, const AttemptRecordView& r) {
   c.str(r.delivery)
       .str(r.event)
       .str(r.instance)
-      .str(r.flow)
-      .str(r.service)
+      .name(r.flow)
+      .name(r.service)
       .i64(r.attempt)
       .i64(r.started_us)
       .i64(r.ended_us)
@@ -187,7 +215,7 @@ void attempt_fields(Codec& c, const AttemptRecordView& r) {
 
 template <class Codec>
 void instance_fields(Codec& c, const InstanceRecordView& r) {
-  c.str(r.instance).str(r.key).str(r.flow).byte(static_cast<uint8_t>(r.status)).str(r.event).i64(r.time_us);
+  c.str(r.instance).str(r.key).name(r.flow).byte(static_cast<uint8_t>(r.status)).str(r.event).i64(r.time_us);
 }
 
 struct EncodeFields {
@@ -217,8 +245,8 @@ size_t bound_of(const View& r) {
 }
 
 template <class View>
-char* write_to(char* out, const View& r) {
-  RecordRawWriter writer(out);
+char* write_to(char* out, const View& r, const NameRefs* names = nullptr) {
+  RecordRawWriter writer(out, names);
   EncodeFields{}(writer, r);
   return writer.end();
 }
@@ -244,17 +272,17 @@ size_t encoded_bound(const AttemptRecordView& r) {
 size_t encoded_bound(const InstanceRecordView& r) {
   return bound_of(r);
 }
-char* encode_to(char* out, const EventRecordView& r) {
-  return write_to(out, r);
+char* encode_to(char* out, const EventRecordView& r, const NameRefs* names) {
+  return write_to(out, r, names);
 }
-char* encode_to(char* out, const DecisionSetView& r) {
-  return write_to(out, r);
+char* encode_to(char* out, const DecisionSetView& r, const NameRefs* names) {
+  return write_to(out, r, names);
 }
-char* encode_to(char* out, const AttemptRecordView& r) {
-  return write_to(out, r);
+char* encode_to(char* out, const AttemptRecordView& r, const NameRefs* names) {
+  return write_to(out, r, names);
 }
-char* encode_to(char* out, const InstanceRecordView& r) {
-  return write_to(out, r);
+char* encode_to(char* out, const InstanceRecordView& r, const NameRefs* names) {
+  return write_to(out, r, names);
 }
 void encode_into(std::string& out, const EventRecordView& r) {
   append_encoding(out, r);
@@ -334,8 +362,8 @@ bool decode(std::string_view payload, DefinitionRecord& r) {
   return in.done();
 }
 
-bool decode(std::string_view payload, EventRecord& r) {
-  Reader in(payload);
+bool decode(std::string_view payload, EventRecord& r, const NameList* names) {
+  Reader in(payload, names);
   record_fields::event(in, r);
   record_fields::restore_source(r);
   return in.done();
@@ -354,13 +382,13 @@ bool decode(std::string_view payload, DecisionRecord& r) {
   return in.done();
 }
 
-bool decode_decisions(uint8_t kind, std::string_view payload, std::vector<DecisionRecord>& out) {
+bool decode_decisions(uint8_t kind, std::string_view payload, std::vector<DecisionRecord>& out, const NameList* names) {
   if (kind == static_cast<uint8_t>(RecordKind::Decision)) {
     out.resize(1);
     return decode(payload, out[0]);
   }
   if (kind != static_cast<uint8_t>(RecordKind::Decisions)) return false;
-  Reader in(payload);
+  Reader in(payload, names);
   struct Head {
     std::string event;
   } head;
@@ -374,12 +402,12 @@ bool decode_decisions(uint8_t kind, std::string_view payload, std::vector<Decisi
   thread_local std::vector<RuleValue> values;
   flows.resize(count);
   for (auto& flow : flows) {
-    if (!in.str(flow)) return false;
+    if (!in.name(flow)) return false;
   }
   if (!in.u32(count) || count > payload.size()) return false;
   values.resize(count);
   for (auto& value : values) {
-    if (!in.str(value.name).str(value.value)) return false;
+    if (!in.name(value.name).name(value.value)) return false;
   }
   if (!in.u32(count) || count > payload.size()) return false;
   out.resize(count);
@@ -409,11 +437,11 @@ bool decode_decisions(uint8_t kind, std::string_view payload, std::vector<Decisi
   return in.done();
 }
 
-bool decode(std::string_view payload, AttemptRecord& r) {
-  Reader in(payload);
+bool decode(std::string_view payload, AttemptRecord& r, const NameList* names) {
+  Reader in(payload, names);
   uint8_t outcome = 0;
   uint32_t count = 0;
-  if (!(in.str(r.delivery) && in.str(r.event) && in.str(r.instance) && in.str(r.flow) && in.str(r.service) &&
+  if (!(in.str(r.delivery) && in.str(r.event) && in.str(r.instance) && in.name(r.flow) && in.name(r.service) &&
         in.i64(r.attempt) && in.i64(r.started_us) && in.i64(r.ended_us) && in.byte(outcome) && in.str(r.error) &&
         in.u32(count)) ||
       outcome > static_cast<uint8_t>(AttemptOutcomeKind::Invalid)) {
@@ -442,10 +470,10 @@ bool decode(std::string_view payload, RejectedRecord& r) {
   return in.done();
 }
 
-bool decode(std::string_view payload, InstanceRecord& r) {
-  Reader in(payload);
+bool decode(std::string_view payload, InstanceRecord& r, const NameList* names) {
+  Reader in(payload, names);
   uint8_t status = 0;
-  if (!(in.str(r.instance) && in.str(r.key) && in.str(r.flow) && in.byte(status) && in.str(r.event) &&
+  if (!(in.str(r.instance) && in.str(r.key) && in.name(r.flow) && in.byte(status) && in.str(r.event) &&
         in.i64(r.time_us)) ||
       status > static_cast<uint8_t>(InstanceStatus::Failed)) {
     return false;

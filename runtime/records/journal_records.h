@@ -6,7 +6,9 @@
 // record's fields in a fixed order. Version 2 (written now): integers as
 // zigzag LEB128 varints, strings as a varint length and bytes, lists as a
 // varint count and elements. Version 1 (read, no longer written): 8-byte
-// little-endian integers and u32 lengths and counts.
+// little-endian integers and u32 lengths and counts. Version 3 (events,
+// decisions, attempts, instance changes): version 2 whose name fields may
+// refer to the segment's list of names (name_list.h).
 // Decoding checks every length against the payload and never reads past it;
 // a payload that does not decode is reported by its position, not trusted.
 #pragma once
@@ -19,6 +21,9 @@
 
 namespace flow::runtime {
 
+class NameList;
+class NameRefs;
+
 enum class RecordKind : uint8_t {
   Definition = 1,  // a definition version became active
   Event = 2,       // an event was dispatched (ingress or emitted)
@@ -28,6 +33,7 @@ enum class RecordKind : uint8_t {
   Rejected = 6,    // an input line was refused
   Instance = 7,    // an instance entered a flow or changed status in it
   Decisions = 8,   // the conditions of an event's subscriptions were evaluated
+  Names = 9,       // the names version-3 records of its segment refer to (name_list.h)
 };
 const char* to_string(RecordKind kind);
 
@@ -125,13 +131,18 @@ std::string encode(const RejectedRecord& r);
 std::string encode(const InstanceRecord& r);
 
 bool decode(std::string_view payload, DefinitionRecord& r);
-bool decode(std::string_view payload, EventRecord& r);
+/// Events, attempts and instance changes of encoding version 3 may refer
+/// to their segment's list of names: `names` is that list (SegmentNames,
+/// or the segment's first record); without it such a record does not
+/// decode.
+bool decode(std::string_view payload, EventRecord& r, const NameList* names = nullptr);
 bool decode(std::string_view payload, DecisionRecord& r);
 /// A `decision` (kind 3, one subscription) or `decisions` record (kind 8,
 /// every conditional subscription of an event): one DecisionRecord per
 /// subscription, in journal order, in `out` (whose elements are reused).
 /// False for another kind or a payload that does not decode.
-bool decode_decisions(uint8_t kind, std::string_view payload, std::vector<DecisionRecord>& out);
+bool decode_decisions(uint8_t kind, std::string_view payload, std::vector<DecisionRecord>& out,
+                      const NameList* names = nullptr);
 /// The decisions of one `decision` or `decisions` record.
 struct DecisionSet {
   std::vector<DecisionRecord> decisions;
@@ -139,10 +150,10 @@ struct DecisionSet {
 inline bool is_decision_kind(uint8_t kind) {
   return kind == static_cast<uint8_t>(RecordKind::Decision) || kind == static_cast<uint8_t>(RecordKind::Decisions);
 }
-bool decode(std::string_view payload, AttemptRecord& r);
+bool decode(std::string_view payload, AttemptRecord& r, const NameList* names = nullptr);
 bool decode(std::string_view payload, DeadLetterRecord& r);
 bool decode(std::string_view payload, RejectedRecord& r);
-bool decode(std::string_view payload, InstanceRecord& r);
+bool decode(std::string_view payload, InstanceRecord& r, const NameList* names = nullptr);
 
 // Views of the records the runtime writes on its hot path: the same
 // encoding as encode() above (which is defined through them, so the field
@@ -207,10 +218,12 @@ size_t encoded_bound(const EventRecordView& r);
 size_t encoded_bound(const DecisionSetView& r);
 size_t encoded_bound(const AttemptRecordView& r);
 size_t encoded_bound(const InstanceRecordView& r);
-char* encode_to(char* out, const EventRecordView& r);
-char* encode_to(char* out, const DecisionSetView& r);
-char* encode_to(char* out, const AttemptRecordView& r);
-char* encode_to(char* out, const InstanceRecordView& r);
+/// With `names`, the records are written in version 3, referring to the
+/// segment's list (name_list.h).
+char* encode_to(char* out, const EventRecordView& r, const NameRefs* names = nullptr);
+char* encode_to(char* out, const DecisionSetView& r, const NameRefs* names = nullptr);
+char* encode_to(char* out, const AttemptRecordView& r, const NameRefs* names = nullptr);
+char* encode_to(char* out, const InstanceRecordView& r, const NameRefs* names = nullptr);
 
 /// Append the encoding of `r` to `out`.
 void encode_into(std::string& out, const EventRecord& r);

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "records/name_list.h"
 #include "records/varint.h"
 #include "support/short_copy.h"
 
@@ -31,6 +32,7 @@ struct RecordSizer {
     bytes += 5 + s.size();
     return *this;
   }
+  RecordSizer& name(std::string_view s) { return str(s); }
   RecordSizer& byte(uint8_t) {
     bytes += 1;
     return *this;
@@ -41,7 +43,13 @@ struct RecordSizer {
 class RecordRawWriter {
  public:
   static constexpr uint8_t kEncodingVersion = 2;
-  explicit RecordRawWriter(char* out) : p_(out) { *p_++ = static_cast<char>(kEncodingVersion); }
+  /// Version 3: name fields may refer to the segment's list (name_list.h).
+  static constexpr uint8_t kNamedEncodingVersion = 3;
+  /// Version 2, or version 3 with `names` when the record has name fields
+  /// and the segment a list.
+  explicit RecordRawWriter(char* out, const NameRefs* names = nullptr) : p_(out), names_(names) {
+    *p_++ = static_cast<char>(names ? kNamedEncodingVersion : kEncodingVersion);
+  }
   RecordRawWriter& i64(int64_t v) {
     varint(varint::zigzag(v));
     return *this;
@@ -52,6 +60,17 @@ class RecordRawWriter {
   }
   RecordRawWriter& str(std::string_view s) {
     varint(s.size());
+    short_copy(p_, s.data(), s.size());
+    p_ += s.size();
+    return *this;
+  }
+  RecordRawWriter& name(std::string_view s) {
+    if (!names_) return str(s);
+    if (auto index = names_->find(s)) {
+      varint(uint64_t{*index} * 2 + 1);
+      return *this;
+    }
+    varint(uint64_t{s.size()} * 2);
     short_copy(p_, s.data(), s.size());
     p_ += s.size();
     return *this;
@@ -71,6 +90,7 @@ class RecordRawWriter {
     *p_++ = static_cast<char>(v);
   }
   char* p_;
+  const NameRefs* names_;
 };
 
 }  // namespace flow::runtime

@@ -10,18 +10,18 @@ namespace flow::runtime::record_fields {
 template <class Codec, class R>
 Codec& event(Codec& c, R& r) {
   return c.str(r.id)
-      .str(r.type)
+      .name(r.type)
       .str(r.instance)
       .str(r.key)
       .str(r.causation)
       .str(r.delivery)
-      .str(r.service)
+      .name(r.service)
       .str(r.source)
       .str(r.subject)
       .i64(r.time_us)
       .i64(r.dispatched_us)
       .i64(r.input_line)
-      .str(r.definition)
+      .name(r.definition)
       .str(r.data_json);
 }
 

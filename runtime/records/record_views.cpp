@@ -2,6 +2,7 @@
 // order and the checks mirror journal_records.cpp's Reader.
 #include "records/record_views.h"
 
+#include "records/name_list.h"
 #include "records/record_fields.h"
 #include "records/varint.h"
 
@@ -14,6 +15,7 @@ namespace {
 
 constexpr uint8_t kFixedEncoding = 1;  // journal_records.cpp's versions
 constexpr uint8_t kVarintEncoding = 2;
+constexpr uint8_t kNamedEncoding = 3;
 
 /// A little-endian integer at `p`: one load on little-endian machines
 /// (GCC does not merge the byte-by-byte loop journal_records.cpp uses).
@@ -31,16 +33,18 @@ T load_le(const char* p) {
 
 class ViewReader {
  public:
-  explicit ViewReader(std::string_view in) : in_(in) {
-    ok_ = !in_.empty() &&
-          (static_cast<uint8_t>(in_[0]) == kFixedEncoding || static_cast<uint8_t>(in_[0]) == kVarintEncoding);
+  explicit ViewReader(std::string_view in, const NameList* names = nullptr) : in_(in), names_(names) {
+    const auto version = in_.empty() ? 0 : static_cast<uint8_t>(in_[0]);
+    ok_ = version == kFixedEncoding || version == kVarintEncoding || version == kNamedEncoding;
     if (ok_) {
-      compact_ = static_cast<uint8_t>(in_[0]) == kVarintEncoding;
+      compact_ = version != kFixedEncoding;
+      named_ = version == kNamedEncoding;
       in_.remove_prefix(1);
     }
   }
   /// Continues reading `in` (a part of a payload) in the given encoding.
-  ViewReader(std::string_view in, bool compact) : in_(in), compact_(compact) {}
+  ViewReader(std::string_view in, bool compact, bool named = false, const NameList* names = nullptr)
+      : in_(in), names_(names), compact_(compact), named_(named) {}
   ViewReader& i64(int64_t& v) {
     if (compact_) {
       uint64_t u = 0;
@@ -72,9 +76,27 @@ class ViewReader {
     in_.remove_prefix(n);
     return *this;
   }
+  /// A name field (name_list.h): the view is into the list when the
+  /// field refers to it.
+  ViewReader& name(std::string_view& s) {
+    if (!named_) return str(s);
+    uint64_t tag = 0;
+    if (!ok_ || !varint::take(in_, tag)) return fail();
+    if (tag & 1) {
+      const auto text = names_ ? names_->at(tag >> 1) : std::nullopt;
+      if (!text) return fail();
+      s = *text;
+      return *this;
+    }
+    if (in_.size() < (tag >> 1)) return fail();
+    s = in_.substr(0, static_cast<size_t>(tag >> 1));
+    in_.remove_prefix(static_cast<size_t>(tag >> 1));
+    return *this;
+  }
   std::string_view rest() const { return in_; }
   bool ok() const { return ok_; }
   bool compact() const { return compact_; }
+  bool named() const { return named_; }
   /// True when every read succeeded and the payload was consumed exactly.
   bool done() const { return ok_ && in_.empty(); }
 
@@ -85,14 +107,16 @@ class ViewReader {
   }
 
   std::string_view in_;
+  const NameList* names_ = nullptr;
   bool compact_ = false;
+  bool named_ = false;
   bool ok_ = true;
 };
 
 }  // namespace
 
-bool decode_view(std::string_view payload, EventView& r) {
-  ViewReader in(payload);
+bool decode_view(std::string_view payload, EventView& r, const NameList* names) {
+  ViewReader in(payload, names);
   record_fields::event(in, r);
   record_fields::restore_source(r);
   return in.done();
@@ -113,7 +137,8 @@ bool decode_view(std::string_view payload, DecisionView& r) {
   return in.done();
 }
 
-bool decode_decision_views(uint8_t kind, std::string_view payload, std::vector<DecisionView>& out) {
+bool decode_decision_views(uint8_t kind, std::string_view payload, std::vector<DecisionView>& out,
+                           const NameList* names) {
   const size_t before = out.size();
   if (kind == static_cast<uint8_t>(RecordKind::Decision)) {
     if (!decode_view(payload, out.emplace_back())) {
@@ -127,7 +152,7 @@ bool decode_decision_views(uint8_t kind, std::string_view payload, std::vector<D
     out.resize(before);
     return false;
   };
-  ViewReader in(payload);
+  ViewReader in(payload, names);
   struct {
     std::string_view event;
   } head;
@@ -136,12 +161,12 @@ bool decode_decision_views(uint8_t kind, std::string_view payload, std::vector<D
   const std::string_view flows = in.rest();
   std::string_view text, name;
   for (uint32_t i = 0; i < flow_count; ++i) {
-    if (!in.str(text).ok()) return false;
+    if (!in.name(text).ok()) return false;
   }
   if (!in.u32(value_count).ok() || value_count > payload.size()) return false;
   const std::string_view values = in.rest();
   for (uint32_t i = 0; i < value_count; ++i) {
-    if (!in.str(name).str(text).ok()) return false;
+    if (!in.name(name).name(text).ok()) return false;
   }
   if (!in.u32(count).ok() || count > payload.size()) return false;
   for (uint32_t i = 0; i < count; ++i) {
@@ -156,12 +181,14 @@ bool decode_decision_views(uint8_t kind, std::string_view payload, std::vector<D
     }
     d.event = head.event;
     // The flow's name: the entry.flow-th string of the flow list.
-    ViewReader names(flows, in.compact());
-    for (uint32_t f = 0; f <= entry.flow; ++f) names.str(d.flow);
+    ViewReader flow_list(flows, in.compact(), in.named(), names);
+    for (uint32_t f = 0; f <= entry.flow; ++f) flow_list.name(d.flow);
     d.subscription = entry.subscription;
     d.result = entry.result;
     d.error = entry.error;
     d.compact = in.compact();
+    d.named = in.named();
+    d.names = names;
     d.indexed = true;
     d.values = values;
     d.value_count = value_count;
@@ -191,9 +218,9 @@ void decode_rules(const DecisionView& decision, std::vector<RuleValue>& out) {
   }
   std::vector<RuleValue> table;
   table.reserve(decision.value_count);
-  ViewReader values(decision.values, decision.compact);
+  ViewReader values(decision.values, decision.compact, decision.named, decision.names);
   for (uint32_t i = 0; i < decision.value_count; ++i) {
-    values.str(name).str(value);
+    values.name(name).name(value);
     table.push_back({std::string(name), std::string(value)});
   }
   uint32_t index = 0;

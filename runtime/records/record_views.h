@@ -28,6 +28,8 @@ struct DecisionView {
   /// turned into RuleValues only when asked (decode_rules).
   std::string_view rules;
   bool compact = true;  // the payload's integer encoding (version 2)
+  bool named = false;   // version 3: names may refer to `names`
+  const NameList* names = nullptr;
   /// From a `decisions` record: `rules` lists indexes into the record's
   /// (name, value) table, `values` (value_count pairs).
   bool indexed = false;
@@ -35,12 +37,14 @@ struct DecisionView {
   uint32_t value_count = 0;
 };
 
-bool decode_view(std::string_view payload, EventView& out);
+/// `names`: the segment's list, for version-3 records (journal_records.h).
+bool decode_view(std::string_view payload, EventView& out, const NameList* names = nullptr);
 bool decode_view(std::string_view payload, DecisionView& out);
 /// A `decision` (kind 3) or `decisions` record (kind 8): appends one view
 /// per subscription to `out`. False (and `out` as it was) for another kind
 /// or a payload that decode_decisions() refuses.
-bool decode_decision_views(uint8_t kind, std::string_view payload, std::vector<DecisionView>& out);
+bool decode_decision_views(uint8_t kind, std::string_view payload, std::vector<DecisionView>& out,
+                           const NameList* names = nullptr);
 
 /// Replaces `out` with the decision's rules, as decode(DecisionRecord) would.
 void decode_rules(const DecisionView& decision, std::vector<RuleValue>& out);

@@ -490,3 +490,96 @@ TEST_CASE("fsync mode Never does not sync a sealed segment", "[writer][fsync]") 
   CHECK(batch.current_segment() > 1);
   CHECK(batch.durable_sequence() > 0);
 }
+
+TEST_CASE("every segment starts with the preamble", "[writer][preamble]") {
+  // The runtime's list of names (records/name_list.h) goes first in every
+  // segment it appends to, so that a segment's records can be read with
+  // nothing but that segment.
+  TempDir tmp;
+  const WriterOptions options{.fsync = FsyncMode::Never, .segment_size = 2048, .buffer_size = 512};
+  const std::string preamble = make_payload(99, 300);
+  std::vector<std::uint32_t> segments_with_records;
+  {
+    JournalWriter writer;
+    writer.open(tmp.path(), options);
+    writer.set_segment_preamble(9, preamble);
+    for (std::uint64_t i = 0; i < 200; ++i) {
+      const std::string payload = make_payload(i, i % 7 == 0 ? 1500 : 40 + i % 60);
+      if (i % 2 == 0 || payload.size() > writer.max_reservable()) {
+        writer.append(3, payload);
+      } else {
+        std::byte* room = writer.reserve(payload.size());
+        std::memcpy(room, payload.data(), payload.size());
+        writer.append_reserved(3, payload.size());
+      }
+    }
+    writer.close();
+  }
+  const auto back = read_all(tmp.path());
+  CHECK(back.problems.empty());
+  REQUIRE(back.records.size() > 200);
+  std::uint32_t segment = 0;
+  std::size_t segments = 0, preambles = 0;
+  for (const Stored& record : back.records) {
+    if (record.type == 9) {
+      ++preambles;
+      CHECK(record.payload == preamble);
+      CHECK(record.position.offset == kSegmentHeaderSize);
+    }
+    if (record.position.segment != segment) {
+      segment = record.position.segment;
+      ++segments;
+      CHECK(record.type == 9);  // the first record of every segment
+    }
+  }
+  CHECK(segments > 5);
+  CHECK(preambles == segments);
+  CHECK(back.records.size() == 200 + segments);
+}
+
+TEST_CASE("reopening goes on in the last segment only when it starts with the same preamble", "[writer][preamble]") {
+  TempDir tmp;
+  const std::string names_a = make_payload(1, 100);
+  const std::string names_b = make_payload(2, 100);
+  auto run = [&](const std::string& preamble, std::uint64_t seed) {
+    JournalWriter writer;
+    writer.open(tmp.path());
+    writer.set_segment_preamble(9, preamble);
+    const RecordPosition position = writer.append(3, make_payload(seed, 50));
+    writer.close();
+    return position;
+  };
+  const RecordPosition first = run(names_a, 10);
+  CHECK(first.segment == 1);
+  CHECK(first.sequence == 1);  // after the preamble
+  const RecordPosition same = run(names_a, 11);
+  CHECK(same.segment == 1);  // the same list: the segment goes on
+  CHECK(same.sequence == 2);
+  const RecordPosition other = run(names_b, 12);
+  CHECK(other.segment == 2);  // another list: a segment of its own
+  CHECK(other.sequence == 4);
+  const RecordPosition back_to_a = run(names_a, 13);
+  CHECK(back_to_a.segment == 3);
+
+  const auto back = read_all(tmp.path());
+  CHECK(back.problems.empty());
+  std::vector<std::pair<std::uint32_t, std::string>> preambles;
+  for (const Stored& record : back.records) {
+    if (record.type == 9) preambles.emplace_back(record.position.segment, record.payload);
+  }
+  CHECK(preambles == std::vector<std::pair<std::uint32_t, std::string>>{{1, names_a}, {2, names_b}, {3, names_a}});
+  CHECK(back.records.size() == 7);
+
+  // A journal written without a preamble gets a new segment for one.
+  TempDir plain;
+  {
+    JournalWriter writer;
+    writer.open(plain.path());
+    writer.append(3, make_payload(20, 10));
+  }
+  JournalWriter writer;
+  writer.open(plain.path());
+  writer.set_segment_preamble(9, names_a);
+  CHECK(writer.append(3, make_payload(21, 10)).segment == 2);
+  CHECK_THROWS_AS(writer.set_segment_preamble(0, names_a), std::invalid_argument);
+}

@@ -164,6 +164,7 @@ struct FixedWriter {
     out.append(s);
     return *this;
   }
+  FixedWriter& name(std::string_view s) { return str(s); }  // version 1 has no list of names
 };
 
 }  // namespace

@@ -438,6 +438,44 @@ flow Shipping {{
                 events = [(e["type"], e["data"]) for e in kinds(dump(journal), "event")]
                 self.assertEqual(events, expected)
 
+    def test_each_segment_lists_the_names_its_records_refer_to(self):
+        # Runs of one definition go on in the segment (same list of names);
+        # another definition starts a segment with its own list; every
+        # record decodes and the dump shows the names spelt out.
+        flow = os.path.join(CASES, "transforms.flow")
+        placed = {"id": "a", "amount": 1.5, "note": None, "flag": True, "count": 1, "tier": "Gold",
+                  "at": "2026-01-02T03:04:05Z"}
+        for i in range(2):
+            out = run([FLOWRT, "run", flow, "--journal", self.journal],
+                      stdin=event_line("Placed", dict(placed, id=f"k{i}"), f"p{i}"))
+            self.assertEqual(out.returncode, 0, out.stderr)
+        other = os.path.join(self.dir, "other.flow")
+        with open(flow) as f:
+            text = f.read()
+        with open(other, "w") as f:
+            f.write(text.replace('label: "fixed"', 'label: "changed"'))
+        out = run([FLOWRT, "run", other, "--journal", self.journal],
+                  stdin=event_line("Placed", dict(placed, id="k2"), "p2"))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.verify()
+        records = dump(self.journal)
+        names = kinds(records, "names")
+        self.assertEqual(len(names), 2)
+        self.assertEqual(records[0]["kind"], "names")
+        self.assertIn("test.transforms.Placed", names[0]["names"])
+        self.assertEqual(names[0]["names"], sorted(names[0]["names"]))
+        self.assertEqual(len(kinds(records, "definition")), 2)
+        events = kinds(records, "event")
+        self.assertEqual([e["type"] for e in events], ["test.transforms.Placed", "test.transforms.Priced",
+                                                       "test.transforms.Done"] * 3)
+        self.assertEqual({e["definition"] for e in events[:6]}, {kinds(records, "definition")[0]["hash"]})
+        self.assertEqual(events[-1]["data"]["label"], "changed")
+        self.assertEqual(len([f for f in os.listdir(self.journal) if f.endswith(".fj")]), 2)
+        attempts = kinds(records, "attempt")
+        self.assertEqual({(a["flow"], a["service"]) for a in attempts},
+                         {("test.transforms.Transforms", "test.transforms.Price"),
+                          ("test.transforms.Transforms", "test.transforms.Finish")})
+
     def test_condition_that_fails_is_journaled_as_an_error_on_both_back_ends(self):
         # Split's rule divides by `parts`: 0 fails it. The failing condition
         # is "error" (treated as false), the other subscription still fires,
