@@ -99,4 +99,68 @@ uint32_t Engine::value_index(const std::string& name, std::string_view value) {
   return static_cast<uint32_t>(set_values_.size() - 1);
 }
 
+bool Engine::write_decisions_from_cache(std::string_view event_id) {
+  // The key: the flows, the (rule, value) pairs and the entries, as the
+  // addresses of the engine's own strings and small integers, a word each.
+  decision_key_.clear();
+  uint64_t hash = set_flows_.size();
+  auto put = [&](uint64_t v) {
+    decision_key_.push_back(v);
+    hash = (hash ^ v) * 0x9E3779B97F4A7C15ull;
+  };
+  for (std::string_view flow : set_flows_) put(reinterpret_cast<uintptr_t>(flow.data()));
+  for (const RuleValueView& value : set_values_) {
+    const bool is_true = value.value.data() == true_text_.data();
+    if (!is_true && value.value.data() != false_text_.data()) return false;  // a value of its own: not cached
+    // Names are function_names_ strings, at even addresses: bit 0 is free.
+    const auto name = reinterpret_cast<uintptr_t>(value.name.data());
+    if (name & 1) return false;
+    put(name | static_cast<uint64_t>(is_true));
+  }
+  put(~uint64_t{0});  // where the values end
+  for (const SetEntry& e : set_entries_) {
+    if (!e.error.empty() || e.subscription < 0 || e.subscription >= (1 << 24) || e.rule_count >= (1 << 16)) {
+      return false;
+    }
+    put(static_cast<uint64_t>(e.flow) << 42 | static_cast<uint64_t>(e.subscription) << 18 |
+        static_cast<uint64_t>(e.result + 1) << 16 | e.rule_count);
+    for (size_t r = 0; r < e.rule_count; ++r) put(set_rules_[e.first_rule + r]);
+  }
+  auto it = decision_cache_.find(hash);
+  if (it != decision_cache_.end() && it->second.key != decision_key_) return false;  // a collision: not cached
+  if (it == decision_cache_.end()) {
+    // Encoded once, with an empty event id: what follows it is the tail.
+    set_decisions_.clear();
+    for (const SetEntry& e : set_entries_) {
+      set_decisions_.push_back({e.flow, e.subscription, e.result, e.error,
+                                std::span<const uint32_t>(set_rules_.data() + e.first_rule, e.rule_count)});
+    }
+    const DecisionSetView view{"", set_flows_, set_values_, set_decisions_};
+    std::string encoded(encoded_bound(view), '\0');
+    encoded.resize(static_cast<size_t>(encode_to(encoded.data(), view, name_refs_.get()) - encoded.data()));
+    if (decision_cache_.size() >= 4096) decision_cache_.clear();  // a bound on memory; rebuilt as needed
+    it = decision_cache_.emplace(hash, CachedDecisions{decision_key_, std::move(encoded)}).first;
+  }
+  // The cached encoding: version byte, the empty id's length (0), the tail.
+  const std::string& cached = it->second.encoded;
+  const size_t bound = cached.size() + 10 + event_id.size();
+  if (bound > writer_.max_reservable()) return false;
+  auto* room = reinterpret_cast<char*>(writer_.reserve(bound));
+  char* p = room;
+  *p++ = cached[0];
+  for (uint64_t n = event_id.size();; n >>= 7) {
+    if (n < 0x80) {
+      *p++ = static_cast<char>(n);
+      break;
+    }
+    *p++ = static_cast<char>((n & 0x7F) | 0x80);
+  }
+  std::memcpy(p, event_id.data(), event_id.size());
+  p += event_id.size();
+  std::memcpy(p, cached.data() + 2, cached.size() - 2);
+  p += cached.size() - 2;
+  writer_.append_reserved(static_cast<journal::RecordType>(RecordKind::Decisions), static_cast<size_t>(p - room));
+  return true;
+}
+
 }  // namespace flow::runtime

@@ -507,7 +507,7 @@ void Engine::dispatch(Work& work) {
            << work.id << ") failed: " << error << "; treated as false\n";
     }
   }
-  if (!set_entries_.empty()) {
+  if (!set_entries_.empty() && !write_decisions_from_cache(work.id)) {
     set_decisions_.clear();
     for (const SetEntry& e : set_entries_) {
       set_decisions_.push_back({e.flow, e.subscription, e.result, e.error,

@@ -300,6 +300,18 @@ class Engine {
   std::vector<uint32_t> set_rules_;
   std::vector<SetEntry> set_entries_;
   std::vector<SubscriptionDecisionView> set_decisions_;
+  /// Writes the decisions record from decision_cache_ (keyed by all it
+  /// holds but the event id) when the rule values are plain true/false and
+  /// no condition failed: an event type's conditions take few distinct
+  /// outcomes, and encoding the same record again was a sixth of the work
+  /// per event. False when the record must be built and encoded.
+  bool write_decisions_from_cache(std::string_view event_id);
+  struct CachedDecisions {
+    std::vector<uint64_t> key;
+    std::string encoded;  // with an empty event id
+  };
+  std::vector<uint64_t> decision_key_;
+  std::unordered_map<uint64_t, CachedDecisions> decision_cache_;  // by a hash of the key
   std::deque<std::string> value_texts_;  // texts of the dispatched event's decisions record (values, errors)
   std::string record_;                   // the record being encoded
   std::string_view data_json_;           // the `data` of the event being dispatched

@@ -476,6 +476,55 @@ flow Shipping {{
                          {("test.transforms.Transforms", "test.transforms.Price"),
                           ("test.transforms.Transforms", "test.transforms.Finish")})
 
+    def test_decisions_records_follow_every_event_s_own_rule_values(self):
+        # Many events whose conditions take every combination of outcomes:
+        # each decisions record holds that event's own rule values (the
+        # engine reuses the encoding of a record with the same outcomes).
+        flow = os.path.join(REPO, "bench", "runtime", "orders_bench.flow")
+        orders = []
+        for i in range(400):
+            orders.append({"order_id": str(i), "customer": f"c{i}", "email": ("fraud@x" if i % 7 == 0 else f"c{i}@x"),
+                           "country": ["NL", "BE", "GB", "US"][i % 4], "city": "X",
+                           "amount": [5.5, 150.0, 2500.25, 20000.0][(i // 4) % 4], "items": (i % 5) - 1,
+                           "channel": ["Web", "Store", "Phone", "Partner"][(i // 16) % 4],
+                           "placed_at": "2026-01-02T03:04:05Z"})
+        lines = "".join(event_line("OrderPlaced", o, f"o-{o['order_id']}") for o in orders)
+        out = run([FLOWRT, "run", flow, "--journal", self.journal], stdin=lines)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        records = dump(self.journal)
+        data_of = {e["id"]: e["data"] for e in kinds(records, "event")}
+
+        def value(rule, o):
+            return {"Small": o["amount"] < 100, "Medium": 100 <= o["amount"] < 1000,
+                    "Large": 1000 <= o["amount"] < 10000, "Huge": o["amount"] >= 10000,
+                    "Domestic": o["country"] in ("NL", "BE", "LU"), "Online": o["channel"] in ("Web", "Partner"),
+                    "Fraudulent": o["items"] < 0 or o["email"].startswith("fraud@")}[rule]
+        checked = 0
+        for d in kinds(records, "decision"):
+            o = data_of[d["event"]]
+            for rule in d["rules"]:
+                self.assertEqual(rule["value"], "true" if value(rule["name"].split(".")[-1], o) else "false",
+                                 (d["event"], rule["name"]))
+                checked += 1
+        self.assertGreater(checked, 400 * 6)
+        self.verify()
+
+        # Conditions whose results are the same for different rule values
+        # (Big == Urgent holds for true/true and false/false).
+        journal = os.path.join(self.dir, "either")
+        asked = [{"id": f"a{i}", "amount": 500.0 if i % 2 else 5.0, "urgent": (i // 2) % 2 == 1} for i in range(40)]
+        out = run([FLOWRT, "run", os.path.join(CASES, "either.flow"), "--journal", journal],
+                  stdin="".join(event_line("Asked", a, f"q{i}") for i, a in enumerate(asked)))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        records = dump(journal)
+        data_of = {e["id"]: e["data"] for e in kinds(records, "event")}
+        decisions = kinds(records, "decision")
+        self.assertEqual(len(decisions), 80)
+        for d in decisions:
+            a = data_of[d["event"]]
+            expected = {"test.either.Big": a["amount"] > 100, "test.either.Urgent": a["urgent"]}
+            self.assertEqual({r["name"]: r["value"] == "true" for r in d["rules"]}, expected, d["event"])
+
     def test_condition_that_fails_is_journaled_as_an_error_on_both_back_ends(self):
         # Split's rule divides by `parts`: 0 fails it. The failing condition
         # is "error" (treated as false), the other subscription still fires,
