@@ -486,7 +486,7 @@ RecordPosition JournalWriter::append(RecordType type, std::span<const std::byte>
   }
 }
 
-std::byte* JournalWriter::reserve(std::size_t max_payload) {
+std::byte* JournalWriter::reserve_slow(std::size_t max_payload) {
   check_usable();
   if (max_payload > buffer_capacity_ || buffer_capacity_ - max_payload < kRecordHeaderSize) {
     throw std::invalid_argument("JournalWriter::reserve: " + std::to_string(max_payload) +
