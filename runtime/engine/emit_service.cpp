@@ -50,6 +50,10 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
       std::memcpy(instance + run.target_offset, work.data + run.source_offset, run.size);
     }
     const layout::EventLayout& source_layout = *work.type->layout;
+    // Bitmap bytes whose fields are the trigger's, in place: copied whole.
+    for (uint32_t b = 0; b < program->presence_bytes; ++b) {
+      instance[target_layout.bitmap_offset + b] |= work.data[source_layout.bitmap_offset + b];
+    }
     for (const auto& [from, to] : program->copied_presence) {
       if (source_layout.present(work.data, from)) {
         instance[target_layout.bitmap_offset + static_cast<uint32_t>(to) / 8] |=
@@ -200,6 +204,18 @@ void Engine::plan_emit_image(EmitProgram& program) {
       case FieldAction::Default: program.evaluates = true; break;
     }
   }
+  // Where target field i is trigger field i for every field of the first
+  // bitmap bytes (the usual `...x` first), those bytes are copied whole.
+  size_t identical = 0;
+  while (identical < program.copied_presence.size() &&
+         program.copied_presence[identical] ==
+             std::pair<int, int>(static_cast<int>(identical), static_cast<int>(identical))) {
+    ++identical;
+  }
+  program.presence_bytes = static_cast<uint32_t>(identical / 8);
+  program.copied_presence.erase(
+      program.copied_presence.begin(),
+      program.copied_presence.begin() + static_cast<std::ptrdiff_t>(program.presence_bytes * 8));
   // Fields laid out side by side in both events (the usual `...x`) become
   // one copy.
   std::sort(copies.begin(), copies.end(),

@@ -145,7 +145,8 @@ class Engine {
     /// bits, every other byte zero.
     std::vector<uint8_t> initial;
     std::vector<SlotRun> copy_runs;
-    std::vector<std::pair<int, int>> copied_presence;  // (trigger field, target field)
+    uint32_t presence_bytes = 0;                       // leading bitmap bytes copied whole from the trigger
+    std::vector<std::pair<int, int>> copied_presence;  // (trigger field, target field), the rest
     bool evaluates = false;                            // some field needs a compiled initialiser
     /// When the target's first fields are all of the trigger's fields, in
     /// order, copied as they are (`...x` plus new fields), the trigger's
