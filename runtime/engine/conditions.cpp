@@ -16,6 +16,13 @@ void Engine::trace_condition_call(FlowRtContext* context, uint32_t function_id, 
                                   const void* result) noexcept {
   auto* engine = static_cast<Engine*>(context->trace_data);
   try {
+    // Rules are boolean: their value is known without looking the
+    // function up.
+    if (status == FLOW_RT_OK && function_id < engine->returns_bool_.size() && engine->returns_bool_[function_id]) {
+      const std::string& value = *static_cast<const uint8_t*>(result) ? engine->true_text_ : engine->false_text_;
+      engine->set_rules_.push_back(engine->value_index(engine->function_names_[function_id], value));
+      return;
+    }
     const ir::Function& function = engine->app_.module->function(static_cast<int>(function_id));
     std::string_view value = "error";
     if (status == FLOW_RT_OK && function.result->kind == TypeKind::Bool) {

@@ -419,6 +419,7 @@ void Engine::build_plans() {
     }
   }
   for (const auto& function : app_.module->functions) {
+    returns_bool_.push_back(function->result && function->result->kind == TypeKind::Bool);
     function_names_.push_back(function->decl ? name_of(function->decl) : function->name);
   }
 }

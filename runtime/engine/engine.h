@@ -270,6 +270,7 @@ class Engine {
   void count_event(std::vector<uint64_t>& counts, const EventType& type);
   std::vector<EventPlan> plans_;             // by EventType::index
   std::vector<std::string> function_names_;  // by ir::Function::id
+  std::vector<uint8_t> returns_bool_;        // by ir::Function::id
   // A boolean rule value's text: always these strings, so that the
   // decisions record can refer to them by number (list_names).
   const std::string true_text_ = "true";

@@ -8,6 +8,7 @@
 #include "ingress/json_check.h"
 #include "ingress/time_text.h"
 #include "layout/event_builder.h"
+#include "support/short_copy.h"
 
 namespace flow::runtime {
 
@@ -35,10 +36,14 @@ bool FastDecoder::decode_value(dom::element value, const TypeCodec& codec, uint8
       return true;
     case TypeKind::Float:
       // Integers convert as int-to-float does (correctly rounded, -0 is 0).
-      if (type == element_type::DOUBLE) store(slot, value.get_double().value_unsafe());
-      else if (type == element_type::INT64) store(slot, static_cast<double>(value.get_int64().value_unsafe()));
-      else if (type == element_type::UINT64) store(slot, static_cast<double>(value.get_uint64().value_unsafe()));
-      else return false;
+      if (type == element_type::DOUBLE)
+        store(slot, value.get_double().value_unsafe());
+      else if (type == element_type::INT64)
+        store(slot, static_cast<double>(value.get_int64().value_unsafe()));
+      else if (type == element_type::UINT64)
+        store(slot, static_cast<double>(value.get_uint64().value_unsafe()));
+      else
+        return false;
       return true;
     case TypeKind::List: {
       if (type != element_type::ARRAY) return false;
@@ -99,7 +104,8 @@ bool FastDecoder::decode_data(dom::element data, const EventType& type, Arena& a
   const dom::object object = data.get_object().value_unsafe();
   for (dom::key_value_pair member : object) {
     int index;
-    if (expected < n && member.key == type.fields[expected].name) {
+    if (expected < n && member.key.size() == type.fields[expected].name.size() &&
+        short_equal(member.key.data(), type.fields[expected].name.data(), member.key.size())) {
       index = static_cast<int>(expected);
     } else {
       index = type.field_names.find(member.key);
