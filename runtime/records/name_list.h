@@ -1,8 +1,9 @@
 // Names by number: a segment's `names` record (kind 9) lists the names the
-// runtime writes over and over — event types, flows, services, the
-// definition hash — and encoding version 3 of the event, attempt and
-// instance records refers to them by their place in that list instead of
-// spelling them out (a third of the journal's bytes were such names).
+// runtime writes over and over — event types, flows, services, rules, the
+// definition hash, `true` and `false` — and encoding version 3 of the
+// event, decisions, attempt and instance records refers to them by their
+// place in that list instead of spelling them out (a third of the
+// journal's bytes were such names).
 //
 // The runtime writes the list as the first record of every segment it
 // appends to (journal_writer.h, segment preamble), so a record's names are
