@@ -18,22 +18,30 @@ bool Instance::running() const {
 }
 
 Instance* InstanceTable::find(const std::string& id) {
+  if (Instance* instance = cached(id)) return instance;
   auto it = instances_.find(id);
-  return it == instances_.end() ? nullptr : &it->second;
+  if (it == instances_.end()) return nullptr;
+  last_ = &it->second;
+  return last_;
 }
 
 Instance& InstanceTable::get_or_create(const std::string& id, const std::string& key) {
+  if (Instance* instance = cached(id)) return *instance;
   auto [it, inserted] = instances_.try_emplace(id);
   if (inserted) {
     it->second.id = id;
     it->second.key = key;
   }
+  last_ = &it->second;
   return it->second;
 }
 
 void InstanceTable::release_if_done(const std::string& id) {
+  if (Instance* instance = cached(id); instance && instance->running()) return;  // the usual answer, no lookup
   auto it = instances_.find(id);
-  if (it != instances_.end() && !it->second.running()) instances_.erase(it);
+  if (it == instances_.end() || it->second.running()) return;
+  if (&it->second == last_) last_ = nullptr;
+  instances_.erase(it);
 }
 
 void InstanceTable::apply(const InstanceRecord& record) {

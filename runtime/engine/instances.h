@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "records/journal_records.h"
+#include "support/short_copy.h"
 
 namespace flow::runtime {
 
@@ -48,6 +49,14 @@ class InstanceTable {
   size_t running_count() const;
 
  private:
+  /// The instance found or made last: an input's whole causal chain is
+  /// dispatched in one instance, so most lookups ask for it again (map
+  /// nodes do not move, so the pointer stays valid until it is erased).
+  Instance* last_ = nullptr;
+  Instance* cached(const std::string& id) const {
+    return last_ && last_->id.size() == id.size() && short_equal(last_->id.data(), id.data(), id.size()) ? last_
+                                                                                                         : nullptr;
+  }
   std::unordered_map<std::string, Instance> instances_;
   std::unordered_set<std::string> names_;
 };
