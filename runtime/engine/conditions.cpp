@@ -5,6 +5,7 @@
 
 #include "engine/engine.h"
 #include "eval/value_io.h"
+#include "records/record_encoder.h"
 #include "support/flow_rt.h"
 
 namespace flow::runtime {
@@ -106,6 +107,19 @@ uint32_t Engine::value_index(const std::string& name, std::string_view value) {
   return static_cast<uint32_t>(set_values_.size() - 1);
 }
 
+DecisionSetView Engine::decision_set(std::string_view event_id) {
+  set_decisions_.clear();
+  for (const SetEntry& e : set_entries_) {
+    set_decisions_.push_back({e.flow, e.subscription, e.result, e.error,
+                              std::span<const uint32_t>(set_rules_.data() + e.first_rule, e.rule_count)});
+  }
+  return DecisionSetView{event_id, set_flows_, set_values_, set_decisions_};
+}
+
+void Engine::write_decisions(std::string_view event_id) {
+  if (!write_decisions_from_cache(event_id)) write_record(RecordKind::Decisions, decision_set(event_id));
+}
+
 bool Engine::write_decisions_from_cache(std::string_view event_id) {
   // The key: the flows, the (rule, value) pairs and the entries, as the
   // addresses of the engine's own strings and small integers, a word each.
@@ -137,33 +151,21 @@ bool Engine::write_decisions_from_cache(std::string_view event_id) {
   if (it != decision_cache_.end() && it->second.key != decision_key_) return false;  // a collision: not cached
   if (it == decision_cache_.end()) {
     // Encoded once, with an empty event id: what follows it is the tail.
-    set_decisions_.clear();
-    for (const SetEntry& e : set_entries_) {
-      set_decisions_.push_back({e.flow, e.subscription, e.result, e.error,
-                                std::span<const uint32_t>(set_rules_.data() + e.first_rule, e.rule_count)});
-    }
-    const DecisionSetView view{"", set_flows_, set_values_, set_decisions_};
+    const DecisionSetView view = decision_set("");
     std::string encoded(encoded_bound(view), '\0');
     encoded.resize(static_cast<size_t>(encode_to(encoded.data(), view, name_refs_.get()) - encoded.data()));
     if (decision_cache_.size() >= 4096) decision_cache_.clear();  // a bound on memory; rebuilt as needed
     it = decision_cache_.emplace(hash, CachedDecisions{decision_key_, std::move(encoded)}).first;
   }
-  // The cached encoding: version byte, the empty id's length (0), the tail.
+  // The cached encoding is the version byte, the empty id's length (0) and
+  // the tail: the same version and the id, then the tail.
   const std::string& cached = it->second.encoded;
   const size_t bound = cached.size() + 10 + event_id.size();
   if (bound > writer_.max_reservable()) return false;
   auto* room = reinterpret_cast<char*>(writer_.reserve(bound));
-  char* p = room;
-  *p++ = cached[0];
-  for (uint64_t n = event_id.size();; n >>= 7) {
-    if (n < 0x80) {
-      *p++ = static_cast<char>(n);
-      break;
-    }
-    *p++ = static_cast<char>((n & 0x7F) | 0x80);
-  }
-  std::memcpy(p, event_id.data(), event_id.size());
-  p += event_id.size();
+  RecordRawWriter head(room, name_refs_.get());  // as the cached encoding was written
+  head.str(event_id);
+  char* p = head.end();
   std::memcpy(p, cached.data() + 2, cached.size() - 2);
   p += cached.size() - 2;
   writer_.append_reserved(static_cast<journal::RecordType>(RecordKind::Decisions), static_cast<size_t>(p - room));

@@ -508,14 +508,7 @@ void Engine::dispatch(Work& work) {
            << work.id << ") failed: " << error << "; treated as false\n";
     }
   }
-  if (!set_entries_.empty() && !write_decisions_from_cache(work.id)) {
-    set_decisions_.clear();
-    for (const SetEntry& e : set_entries_) {
-      set_decisions_.push_back({e.flow, e.subscription, e.result, e.error,
-                                std::span<const uint32_t>(set_rules_.data() + e.first_rule, e.rule_count)});
-    }
-    write_record(RecordKind::Decisions, DecisionSetView{work.id, set_flows_, set_values_, set_decisions_});
-  }
+  if (!set_entries_.empty()) write_decisions(work.id);
   for (size_t r = 0; r < routes.size(); ++r) {
     if (route_fired_[r] != 1) continue;
     const dispatch::Route& route = routes[r];

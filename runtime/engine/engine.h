@@ -302,6 +302,10 @@ class Engine {
   std::vector<uint32_t> set_rules_;
   std::vector<SetEntry> set_entries_;
   std::vector<SubscriptionDecisionView> set_decisions_;
+  /// The `decisions` record of the tables above.
+  DecisionSetView decision_set(std::string_view event_id);
+  /// Writes it: from decision_cache_ when it can, else encoded afresh.
+  void write_decisions(std::string_view event_id);
   /// Writes the decisions record from decision_cache_ (keyed by all it
   /// holds but the event id) when the rule values are plain true/false and
   /// no condition failed: an event type's conditions take few distinct
