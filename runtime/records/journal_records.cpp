@@ -18,8 +18,8 @@ namespace {
 constexpr uint8_t kFixedEncoding = 1;
 constexpr uint8_t kVarintEncoding = RecordRawWriter::kEncodingVersion;
 // Version 3: version 2 with name fields that may refer to the segment's
-// list of names (name_list.h). Written for events, attempts and instance
-// changes when the segment has a list.
+// list of names (name_list.h). Written for events, decisions, attempts and
+// instance changes.
 constexpr uint8_t kNamedEncoding = RecordRawWriter::kNamedEncodingVersion;
 static_assert(kNamesRecordKind == static_cast<uint8_t>(RecordKind::Names));
 
@@ -94,17 +94,9 @@ class Reader {
   /// tagged text (name_list.h); a plain string before.
   Reader& name(std::string& s) {
     if (version_ != kNamedEncoding) return str(s);
-    uint64_t tag = 0;
-    if (!take_varint(tag)) return fail();
-    if (tag & 1) {
-      const auto text = names_ ? names_->at(tag >> 1) : std::nullopt;
-      if (!text) return fail();
-      s.assign(*text);
-      return *this;
-    }
-    if (in_.size() < (tag >> 1)) return fail();
-    s.assign(in_.substr(0, static_cast<size_t>(tag >> 1)));
-    in_.remove_prefix(static_cast<size_t>(tag >> 1));
+    std::string_view text;
+    if (!ok_ || !take_name(in_, names_, text)) return fail();
+    s.assign(text);
     return *this;
   }
   Reader& byte(uint8_t& b) {

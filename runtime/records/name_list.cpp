@@ -62,6 +62,22 @@ void NameRefs::add(std::string_view text, uint32_t index) {
   slots_[i] = Slot{text.data(), text.size(), index};
 }
 
+bool take_name(std::string_view& in, const NameList* names, std::string_view& out) {
+  uint64_t tag = 0;
+  if (!varint::take(in, tag)) return false;
+  if (tag & 1) {
+    const auto text = names ? names->at(tag >> 1) : std::nullopt;
+    if (!text) return false;
+    out = *text;
+    return true;
+  }
+  const uint64_t size = tag >> 1;
+  if (in.size() < size) return false;
+  out = in.substr(0, static_cast<size_t>(size));
+  in.remove_prefix(static_cast<size_t>(size));
+  return true;
+}
+
 const NameList* SegmentNames::observe(uint32_t segment, uint8_t kind, std::string_view payload) {
   if (segment != segment_) {
     segment_ = segment;

@@ -84,6 +84,11 @@ class NameRefs {
   size_t mask_ = 0;
 };
 
+/// Reads one version-3 name field from the front of `in`: the listed name
+/// (a view into `names`) or the text that follows the tag (a view into
+/// `in`). False when it is cut short, or refers past the list or to no list.
+bool take_name(std::string_view& in, const NameList* names, std::string_view& out);
+
 /// For readers that go through a journal in order: the list of the segment
 /// being read. Call observe() for every record, before decoding it.
 class SegmentNames {

@@ -80,17 +80,7 @@ class ViewReader {
   /// field refers to it.
   ViewReader& name(std::string_view& s) {
     if (!named_) return str(s);
-    uint64_t tag = 0;
-    if (!ok_ || !varint::take(in_, tag)) return fail();
-    if (tag & 1) {
-      const auto text = names_ ? names_->at(tag >> 1) : std::nullopt;
-      if (!text) return fail();
-      s = *text;
-      return *this;
-    }
-    if (in_.size() < (tag >> 1)) return fail();
-    s = in_.substr(0, static_cast<size_t>(tag >> 1));
-    in_.remove_prefix(static_cast<size_t>(tag >> 1));
+    if (!ok_ || !take_name(in_, names_, s)) return fail();
     return *this;
   }
   std::string_view rest() const { return in_; }
