@@ -3,7 +3,7 @@
 //
 // File layout (little-endian; every section 8-byte aligned):
 //   0    magic "FLOWJIDX"
-//   8    u32 format version (1)
+//   8    u32 format version (2)
 //   12   u32 block size (4096)
 //   16   u64 file size
 //   24   u64 offset of the CRC table (= end of the sections)
@@ -47,7 +47,9 @@ using nlohmann::json;
 using Pair = std::pair<uint64_t, uint64_t>;
 
 constexpr char kMagic[8] = {'F', 'L', 'O', 'W', 'J', 'I', 'D', 'X'};
-constexpr uint32_t kIndexVersion = 1;
+// 2: journals with names records (version-3 payloads); segments whose
+// records do not decode are noted as damaged.
+constexpr uint32_t kIndexVersion = 2;
 constexpr uint64_t kBlock = 4096;
 constexpr size_t kSections = 8;
 constexpr size_t kHeaderSize = 40 + kSections * 16;
@@ -152,7 +154,7 @@ class Builder {
     }
     uint64_t first_seq = reader.header().first_sequence;
     journal::Record record;
-    uint64_t index_in_segment = 0;
+    uint64_t index_in_segment = 0, undecodable = 0, first_undecodable = 0;
     SegmentNames segment_names;
     while (reader.next(record)) {
       uint64_t seq = first_seq + index_in_segment++;
@@ -161,13 +163,14 @@ class Builder {
           record.position.segment, record.type,
           std::string_view(reinterpret_cast<const char*>(record.payload.data()), record.payload.size()));
       if (record.position.offset < from) continue;
-      add(record, seq, names);
+      if (!add(record, seq, names) && undecodable++ == 0) first_undecodable = seq;
       entry.last_frame_offset = record.position.offset;
       ++entry.records;
     }
     entry.file_size = reader.file_size();
     entry.indexed_end = std::max(entry.indexed_end, reader.valid_end());
     if (entry.records > 0) entry.last_frame_head = frame_head(file.path, entry.last_frame_offset);
+    const std::string earlier = std::move(entry.problem);
     entry.problem.clear();
     if (reader.problem()) {
       const auto& p = *reader.problem();
@@ -177,10 +180,21 @@ class Builder {
                   (p.kind == journal::ProblemKind::ShortRecordHeader || p.kind == journal::ProblemKind::PastEndOfFile);
       if (!tail) entry.problem = journal::describe(p);
     }
+    // Whole records whose payload does not decode (a wrong list of names,
+    // a record of an unknown kind) are damage too; an incremental scan
+    // keeps what an earlier one found in the records it does not read again.
+    if (entry.problem.empty() && undecodable > 0) {
+      entry.problem = journal::segment_file_name(file.number) + ": " + std::to_string(undecodable) +
+                      " record(s) from #" + std::to_string(first_undecodable) + " do not decode";
+    } else if (entry.problem.empty() && from > 0 && earlier.ends_with(" do not decode")) {
+      entry.problem = earlier;
+    }
   }
 
  private:
-  void add(const journal::Record& record, uint64_t seq, const NameList* names) {
+  /// Indexes one record; false when its payload does not decode (it keeps
+  /// its place and time, and nothing refers to it).
+  bool add(const journal::Record& record, uint64_t seq, const NameList* names) {
     uint64_t ordinal = d_.positions.size();
     if (!d_.have_expected_seq || seq != d_.expected_seq) d_.seq_breaks.push_back({ordinal, seq});
     d_.have_expected_seq = true;
@@ -220,7 +234,7 @@ class Builder {
     d_.positions.push_back(pack_position(record.position.segment, record.position.offset));
     d_.times.push_back(d_.last_time);
     d_.kinds.push_back(record.type);
-    if (!decoded) return;
+    if (!decoded) return false;
 
     switch (static_cast<RecordKind>(record.type)) {
       case RecordKind::Event: {
@@ -254,6 +268,7 @@ class Builder {
       case RecordKind::Rejected:
       case RecordKind::Names: break;
     }
+    return true;
   }
 
   void remember(uint64_t id, uint64_t instance) {

@@ -15,7 +15,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from journal_json import flatten_decisions  # noqa: E402
+from journal_json import flatten_decisions, masked_record_crc  # noqa: E402
 
 FLOWC, FLOWRT, REPO = (os.path.abspath(a) for a in sys.argv[1:4])  # the tests change directory
 CASES = os.path.join(REPO, "tests", "runtime", "cases")
@@ -524,6 +524,37 @@ flow Shipping {{
             a = data_of[d["event"]]
             expected = {"test.either.Big": a["amount"] > 100, "test.either.Urgent": a["urgent"]}
             self.assertEqual({r["name"]: r["value"] == "true" for r in d["rules"]}, expected, d["event"])
+
+    def test_a_wrong_list_of_names_is_reported_not_trusted(self):
+        # A well-framed `names` record whose list is too short: the records
+        # that refer past it do not decode, and every reader says so
+        # instead of crashing or showing wrong names.
+        flow = os.path.join(CASES, "transforms.flow")
+        placed = {"id": "a", "amount": 1.5, "note": None, "flag": True, "count": 1, "tier": "Gold",
+                  "at": "2026-01-02T03:04:05Z"}
+        out = run([FLOWRT, "run", flow, "--journal", self.journal], stdin=event_line("Placed", placed, "p0"))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        path = os.path.join(self.journal, "segment-000001.fj")
+        with open(path, "rb") as f:
+            data = f.read()
+        length = int.from_bytes(data[32:36], "little")
+        self.assertEqual(data[40], 9)  # the segment starts with its names
+        names = b"\x02\x01\x01a"  # a list of one name, "a"
+        frame = len(names).to_bytes(4, "little") + masked_record_crc(9, names).to_bytes(4, "little") + b"\x09" + names
+        with open(path, "wb") as f:
+            f.write(data[:32] + frame + data[41 + length:])
+        out = run([FLOWRT, "journal", "verify", "--journal", self.journal])
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("does not decode", out.stdout)
+        self.assertIn("journal has problems", out.stdout)
+        out = run([FLOWRT, "journal", "dump", "--journal", self.journal])
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("does not decode", out.stderr)
+        self.assertNotIn("event ", out.stdout.replace("#", ""))  # no event shown with wrong names
+        for args in (["dossier", "--all"], ["explain", "--event", "p0"]):
+            out = run([FLOWRT, *args, "--journal", self.journal])
+            self.assertIn(out.returncode, (0, 1), out.stderr)  # an answer or "not found", not a crash
+            self.assertIn("the journal has 1 damaged part(s)", out.stderr)
 
     def test_condition_that_fails_is_journaled_as_an_error_on_both_back_ends(self):
         # Split's rule divides by `parts`: 0 fails it. The failing condition
