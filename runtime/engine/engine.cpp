@@ -123,22 +123,35 @@ void Engine::recover() {
   journal::JournalReader reader(options_.journal_dir);
   journal::Record record;
   SegmentNames segment_names;
-  uint64_t events = 0;
+  uint64_t events = 0, unreadable = 0;
   while (reader.next(record)) {
     std::string_view payload(reinterpret_cast<const char*>(record.payload.data()), record.payload.size());
     const NameList* names = segment_names.observe(record.position.segment, record.type, payload);
     if (record.type == static_cast<uint8_t>(RecordKind::Instance)) {
       InstanceRecord r;
-      if (decode(payload, r, names)) instances_.apply(r);
+      if (decode(payload, r, names)) {
+        instances_.apply(r);
+      } else {
+        ++unreadable;
+      }
     } else if (record.type == static_cast<uint8_t>(RecordKind::Definition)) {
       DefinitionRecord r;
-      if (decode(payload, r)) last_active = r.hash;
+      if (decode(payload, r)) {
+        last_active = r.hash;
+      } else {
+        ++unreadable;
+      }
     } else if (record.type == static_cast<uint8_t>(RecordKind::Event)) {
       ++events;
     }
     if (!exec_services_.empty()) track_in_flight(static_cast<RecordKind>(record.type), payload, names);
   }
   for (const auto& p : reader.problems()) log_ << "flowrt: journal: " << journal::describe(p) << "\n";
+  if (unreadable > 0) {
+    // Instances and definition versions they held are not known to this run.
+    log_ << "flowrt: journal: " << unreadable
+         << " instance or definition record(s) do not decode and were left out (flowrt journal verify lists them)\n";
+  }
   if (events > 0) {
     log_ << "flowrt: continuing journal " << options_.journal_dir << ": " << events << " earlier events, "
          << instances_.running_count() << " running instances\n";

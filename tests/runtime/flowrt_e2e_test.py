@@ -555,6 +555,12 @@ flow Shipping {{
             out = run([FLOWRT, *args, "--journal", self.journal])
             self.assertIn(out.returncode, (0, 1), out.stderr)  # an answer or "not found", not a crash
             self.assertIn("the journal has 1 damaged part(s)", out.stderr)
+        # A run on it says what it could not take over, and goes on in a
+        # segment of its own.
+        out = run([FLOWRT, "run", flow, "--journal", self.journal], stdin=event_line("Placed", placed, "p1"))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("instance or definition record(s) do not decode", out.stderr)
+        self.assertTrue(os.path.exists(os.path.join(self.journal, "segment-000002.fj")))
 
     def test_condition_that_fails_is_journaled_as_an_error_on_both_back_ends(self):
         # Split's rule divides by `parts`: 0 fails it. The failing condition
