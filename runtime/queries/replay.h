@@ -27,12 +27,12 @@
 namespace flow::runtime::queries {
 
 struct ReplayOptions {
-  std::string with;                        // APP.flowc or FILE.flow
-  std::vector<std::string> include_dirs;   // -I, for a .flow
+  std::string with;                       // APP.flowc or FILE.flow
+  std::vector<std::string> include_dirs;  // -I, for a .flow
   bool json = false;
-  size_t samples = 3;          // per subscription and direction
-  size_t max_instances = 1000; // listed per subscription and direction (0: all)
-  unsigned threads = 0;        // 0: one per core, at most one per segment
+  size_t samples = 3;           // per subscription and direction
+  size_t max_instances = 1000;  // listed per subscription and direction (0: all)
+  unsigned threads = 0;         // 0: one per core, at most one per segment
 };
 
 /// Prints the report; returns 0, 1 when NEW or the journal cannot be
