@@ -1,6 +1,7 @@
-// Evaluating a subscription's condition for the `decisions` record
-// (engine.h): the result, and the value of every rule and decision the
-// condition called, written into the record's tables as it goes.
+// Evaluating an event's conditions for its `decisions` record (engine.h):
+// each result, and the value of every rule and decision a condition called,
+// either walked through the event type's DecisionMemo (decision_memo.h) or
+// written into the record's tables as it goes.
 #include <cstring>
 
 #include "engine/engine.h"
@@ -16,6 +17,14 @@ namespace flow::runtime {
 void Engine::trace_condition_call(FlowRtContext* context, uint32_t function_id, int32_t status,
                                   const void* result) noexcept {
   auto* engine = static_cast<Engine*>(context->trace_data);
+  if (DecisionMemo* memo = engine->memo_walk_) {
+    if (status == FLOW_RT_OK && function_id < engine->returns_bool_.size() && engine->returns_bool_[function_id]) {
+      memo->step(DecisionMemo::rule_token(function_id, *static_cast<const uint8_t*>(result) != 0));
+    } else {
+      memo->abandon();
+    }
+    return;
+  }
   try {
     // Rules are boolean: their value is known without looking the
     // function up.
@@ -68,6 +77,14 @@ int64_t Engine::evaluate_condition(int function, const uint8_t* data, int64_t no
   eval::EvalContext context{now, &trace_};
   eval::EvalResult result = interpreter_.run(function, data, context);
   for (const auto& t : trace_) {
+    if (memo_walk_) {
+      if (t.ok && t.value.kind() == eval::ValueKind::Bool) {
+        memo_walk_->step(DecisionMemo::rule_token(static_cast<uint32_t>(t.function->id), t.value.as_bool()));
+      } else {
+        memo_walk_->abandon();
+      }
+      continue;
+    }
     std::string_view value = "error";
     if (t.ok && t.value.kind() == eval::ValueKind::Bool) {
       value = t.value.as_bool() ? true_text_ : false_text_;
@@ -116,58 +133,78 @@ DecisionSetView Engine::decision_set(std::string_view event_id) {
   return DecisionSetView{event_id, set_flows_, set_values_, set_decisions_};
 }
 
-void Engine::write_decisions(std::string_view event_id) {
-  if (!write_decisions_from_cache(event_id)) write_record(RecordKind::Decisions, decision_set(event_id));
-}
-
-bool Engine::write_decisions_from_cache(std::string_view event_id) {
-  // The key: the flows, the (rule, value) pairs and the entries, as the
-  // addresses of the engine's own strings and small integers, a word each.
-  decision_key_.clear();
-  uint64_t hash = set_flows_.size();
-  auto put = [&](uint64_t v) {
-    decision_key_.push_back(v);
-    hash = (hash ^ v) * 0x9E3779B97F4A7C15ull;
-  };
-  for (std::string_view flow : set_flows_) put(reinterpret_cast<uintptr_t>(flow.data()));
-  for (const RuleValueView& value : set_values_) {
-    const bool is_true = value.value.data() == true_text_.data();
-    if (!is_true && value.value.data() != false_text_.data()) return false;  // a value of its own: not cached
-    // Names are function_names_ strings, at even addresses: bit 0 is free.
-    const auto name = reinterpret_cast<uintptr_t>(value.name.data());
-    if (name & 1) return false;
-    put(name | static_cast<uint64_t>(is_true));
-  }
-  put(~uint64_t{0});  // where the values end
-  for (const SetEntry& e : set_entries_) {
-    if (!e.error.empty() || e.subscription < 0 || e.subscription >= (1 << 24) || e.rule_count >= (1 << 16)) {
-      return false;
+void Engine::decide(const EventPlan& plan, const Work& work, int64_t now) {
+  // The walk: every condition, its trace as tokens only.
+  DecisionMemo& memo = decision_memos_[static_cast<size_t>(work.type->index)];
+  const auto& routes = plan.routes->routes;
+  memo.begin();
+  memo_walk_ = &memo;
+  for (size_t r = 0; r < routes.size() && memo.walking(); ++r) {
+    if (routes[r].condition < 0) continue;
+    std::string_view error;
+    const int64_t fired = evaluate_condition(routes[r].condition, work.data, now, error);
+    if (fired < 0) {
+      memo.abandon();  // the full way words the error
+    } else {
+      route_fired_[r] = static_cast<int8_t>(fired);
+      memo.step(DecisionMemo::result_token(fired == 1));
     }
-    put(static_cast<uint64_t>(e.flow) << 42 | static_cast<uint64_t>(e.subscription) << 18 |
-        static_cast<uint64_t>(e.result + 1) << 16 | e.rule_count);
-    for (size_t r = 0; r < e.rule_count; ++r) put(set_rules_[e.first_rule + r]);
   }
-  auto it = decision_cache_.find(hash);
-  if (it != decision_cache_.end() && it->second.key != decision_key_) return false;  // a collision: not cached
-  if (it == decision_cache_.end()) {
-    // Encoded once, with an empty event id: what follows it is the tail.
+  memo_walk_ = nullptr;
+  if (const std::string* record = memo.record()) {
+    if (write_remembered(*record, work.id)) return;
+  }
+  // The full way. Conditions are deterministic (the same event, the same
+  // clock reading): they give the results the walk saw.
+  evaluate_conditions(plan, work, now);
+  if (memo.walking() && !memo.record()) {
     const DecisionSetView view = decision_set("");
     std::string encoded(encoded_bound(view), '\0');
     encoded.resize(static_cast<size_t>(encode_to(encoded.data(), view, name_refs_.get()) - encoded.data()));
-    if (decision_cache_.size() >= 4096) decision_cache_.clear();  // a bound on memory; rebuilt as needed
-    it = decision_cache_.emplace(hash, CachedDecisions{decision_key_, std::move(encoded)}).first;
+    memo.remember(std::move(encoded));
+    if (write_remembered(*memo.record(), work.id)) return;
   }
-  // The cached encoding is the version byte, the empty id's length (0) and
-  // the tail: the same version and the id, then the tail.
-  const std::string& cached = it->second.encoded;
-  const size_t bound = cached.size() + 10 + event_id.size();
+  write_record(RecordKind::Decisions, decision_set(work.id));
+}
+
+void Engine::evaluate_conditions(const EventPlan& plan, const Work& work, int64_t now) {
+  const auto& routes = plan.routes->routes;
+  set_flows_.clear();
+  set_values_.clear();
+  set_rules_.clear();
+  set_entries_.clear();
+  value_texts_.clear();
+  for (size_t r = 0; r < routes.size(); ++r) {
+    const dispatch::Route& route = routes[r];
+    if (route.condition < 0) continue;
+    SetEntry& entry = set_entries_.emplace_back();
+    entry.flow = flow_index(*plan.routes_named[r].flow);
+    entry.subscription = route.subscription;
+    entry.first_rule = set_rules_.size();
+    std::string_view error;
+    const int64_t fired = evaluate_condition(route.condition, work.data, now, error);
+    route_fired_[r] = static_cast<int8_t>(fired);
+    entry.result = fired;
+    entry.rule_count = set_rules_.size() - entry.first_rule;
+    if (fired < 0) {
+      entry.error = error;
+      log_ << "flowrt: condition of " << *plan.routes_named[r].flow << " on " << work.type->name << " (event "
+           << work.id << ") failed: " << error << "; treated as false\n";
+    }
+  }
+}
+
+bool Engine::write_remembered(const std::string& encoded, std::string_view event_id) {
+  // The encoding is the version byte, the empty id's length (0) and the
+  // tail: written as the same version and the id, then the tail.
+  const size_t bound = encoded.size() + 10 + event_id.size();
   if (bound > writer_.max_reservable()) return false;
   auto* room = reinterpret_cast<char*>(writer_.reserve(bound));
-  RecordRawWriter head(room, name_refs_.get());  // as the cached encoding was written
+  RecordRawWriter head(room, name_refs_.get());  // as the remembered encoding was written
   head.str(event_id);
   char* p = head.end();
-  std::memcpy(p, cached.data() + 2, cached.size() - 2);
-  p += cached.size() - 2;
+  std::memcpy(p, encoded.data() + 2, encoded.size() - 2);
+  p += encoded.size() - 2;
   writer_.append_reserved(static_cast<journal::RecordType>(RecordKind::Decisions), static_cast<size_t>(p - room));
   return true;
 }

@@ -111,7 +111,7 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
   emitted_ids_.clear();
   for (size_t q = queued_before; q < queue_.size(); ++q) {
     Work& next = *queue_[q];
-    next.id = new_event_id();
+    assign_new_event_id(next.id);
     emitted_ids_.push_back(next.id);
     count_event(events_out_, *next.type);
   }

@@ -196,10 +196,16 @@ void Engine::append(RecordKind kind, const std::string& payload) {
 // Ids are unique across runs of one journal: every id is spent on an event
 // record, so a run's ids stay below the next run's starting sequence.
 std::string Engine::new_event_id() {
+  std::string id;
+  assign_new_event_id(id);
+  return id;
+}
+
+void Engine::assign_new_event_id(std::string& out) {
   char text[24];
   text[0] = 'e';
   char* end = std::to_chars(text + 1, text + sizeof text, id_base_ + id_counter_++).ptr;
-  return std::string(text, end);
+  out.assign(text, static_cast<size_t>(end - text));
 }
 
 std::string Engine::key_of(const EventType& type, const uint8_t* data) const {
@@ -425,12 +431,14 @@ void Engine::build_plans() {
     for (const auto& route : plan.routes->routes) {
       RoutePlan& named = plan.routes_named.emplace_back();
       named.flow = &name_of(route.flow);
+      plan.conditional |= route.condition >= 0;
       for (const auto* service : route.services) {
         named.services.push_back(&name_of(service));
         plan.exec_routes |= service->impl == ast::ServiceImpl::Exec;
       }
     }
   }
+  decision_memos_.resize(plans_.size());
   for (const auto& function : app_.module->functions) {
     returns_bool_.push_back(function->result && function->result->kind == TypeKind::Bool);
     function_names_.push_back(function->decl ? name_of(function->decl) : function->name);
@@ -438,11 +446,23 @@ void Engine::build_plans() {
 }
 
 void Engine::make_delivery_id(std::string& out, std::string_view event_id, size_t route, size_t service) {
-  char tail[48] = {'.'};
-  char* end = std::to_chars(tail + 1, tail + 24, route).ptr;
+  // One assign of text built on the stack: this runs for every delivery.
+  char tail[48];
+  tail[0] = '.';
+  char* end = std::to_chars(tail + 1, tail + 22, route).ptr;
   *end = '.';
-  end = std::to_chars(end + 1, tail + sizeof tail, service).ptr;
-  out.assign("d-", 2).append(event_id).append(tail, static_cast<size_t>(end - tail));
+  end = std::to_chars(end + 1, end + 22, service).ptr;
+  const auto tail_size = static_cast<size_t>(end - tail);
+  char text[80];
+  if (event_id.size() + 2 + tail_size > sizeof text) {
+    out.assign("d-").append(event_id).append(tail, tail_size);
+    return;
+  }
+  text[0] = 'd';
+  text[1] = '-';
+  std::memcpy(text + 2, event_id.data(), event_id.size());
+  std::memcpy(text + 2 + event_id.size(), tail, tail_size);
+  out.assign(text, 2 + event_id.size() + tail_size);
 }
 
 void Engine::enter_flow(Instance& instance, const std::string& flow, std::string_view event_id, int64_t now) {
@@ -498,30 +518,7 @@ void Engine::dispatch(Work& work) {
   // causal order requires, and the subscriptions share its rule values.
   const auto& routes = plan.routes->routes;
   route_fired_.assign(routes.size(), 1);
-  set_flows_.clear();
-  set_values_.clear();
-  set_rules_.clear();
-  set_entries_.clear();
-  value_texts_.clear();
-  for (size_t r = 0; r < routes.size(); ++r) {
-    const dispatch::Route& route = routes[r];
-    if (route.condition < 0) continue;
-    SetEntry& entry = set_entries_.emplace_back();
-    entry.flow = flow_index(*plan.routes_named[r].flow);
-    entry.subscription = route.subscription;
-    entry.first_rule = set_rules_.size();
-    std::string_view error;
-    const int64_t fired = evaluate_condition(route.condition, work.data, now, error);
-    route_fired_[r] = static_cast<int8_t>(fired);
-    entry.result = fired;
-    entry.rule_count = set_rules_.size() - entry.first_rule;
-    if (fired < 0) {
-      entry.error = error;
-      log_ << "flowrt: condition of " << *plan.routes_named[r].flow << " on " << work.type->name << " (event "
-           << work.id << ") failed: " << error << "; treated as false\n";
-    }
-  }
-  if (!set_entries_.empty()) write_decisions(work.id);
+  if (plan.conditional) decide(plan, work, now);
   for (size_t r = 0; r < routes.size(); ++r) {
     if (route_fired_[r] != 1) continue;
     const dispatch::Route& route = routes[r];

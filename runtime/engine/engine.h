@@ -27,6 +27,7 @@
 #include <unordered_map>
 
 #include "codegen/jit.h"
+#include "engine/decision_memo.h"
 #include "engine/instances.h"
 #include "eval/interpreter.h"
 #include "ingress/cloudevent_decoder.h"
@@ -117,6 +118,7 @@ class Engine {
     std::vector<RoutePlan> routes_named;
     std::vector<const std::string*> starts, ends;
     bool exec_routes = false;  // some route delivers to an exec service
+    bool conditional = false;  // some route has a condition
   };
   /// How one target field of an emit is filled: most fields of a `...x`
   /// copy are a plain slot copy from the trigger event, done without the
@@ -204,6 +206,8 @@ class Engine {
                   int64_t now);
   std::string key_of(const EventType& type, const uint8_t* data) const;
   std::string new_event_id();
+  /// The same into `out` (keeping its storage).
+  void assign_new_event_id(std::string& out);
   void append(RecordKind kind, const std::string& payload);
   /// Encodes a hot record straight into the journal writer's buffer.
   template <class View>
@@ -304,26 +308,23 @@ class Engine {
   std::vector<SubscriptionDecisionView> set_decisions_;
   /// The `decisions` record of the tables above.
   DecisionSetView decision_set(std::string_view event_id);
-  /// Writes it: from decision_cache_ when it can, else encoded afresh.
-  void write_decisions(std::string_view event_id);
-  /// Writes the decisions record from decision_cache_ (keyed by all it
-  /// holds but the event id) when the rule values are plain true/false and
-  /// no condition failed: an event type's conditions take few distinct
-  /// outcomes, and encoding the same record again was a sixth of the work
-  /// per event. False when the record must be built and encoded.
-  bool write_decisions_from_cache(std::string_view event_id);
-  struct CachedDecisions {
-    std::vector<uint64_t> key;
-    std::string encoded;  // with an empty event id
-  };
-  std::vector<uint64_t> decision_key_;
-  std::unordered_map<uint64_t, CachedDecisions> decision_cache_;  // by a hash of the key
-  std::deque<std::string> value_texts_;  // texts of the dispatched event's decisions record (values, errors)
-  std::string record_;                   // the record being encoded
-  std::string_view data_json_;           // the `data` of the event being dispatched
-  JsonBuffer data_buffer_;               // data_json_ when it is encoded here
-  int64_t cascade_now_us_ = 0;           // the clock when run_queue began
-  JsonBuffer emit_json_;                 // scratch for an emitted event's derived `data`
+  /// Evaluates the conditions of `work`'s routes into route_fired_ and
+  /// writes its `decisions` record: remembered (decision_memos_) when an
+  /// earlier event's conditions took the same path, else built in the
+  /// tables above by evaluate_conditions.
+  void decide(const EventPlan& plan, const Work& work, int64_t now);
+  void evaluate_conditions(const EventPlan& plan, const Work& work, int64_t now);
+  /// Writes a remembered record (encoded with an empty event id) for
+  /// `event_id`; false when it does not fit the writer's buffer.
+  bool write_remembered(const std::string& encoded, std::string_view event_id);
+  std::vector<DecisionMemo> decision_memos_;  // by EventType::index
+  DecisionMemo* memo_walk_ = nullptr;         // the memo a condition's trace walks, if any
+  std::deque<std::string> value_texts_;       // texts of the dispatched event's decisions record (values, errors)
+  std::string record_;                        // the record being encoded
+  std::string_view data_json_;                // the `data` of the event being dispatched
+  JsonBuffer data_buffer_;                    // data_json_ when it is encoded here
+  int64_t cascade_now_us_ = 0;                // the clock when run_queue began
+  JsonBuffer emit_json_;                      // scratch for an emitted event's derived `data`
   std::string delivery_id_;
   std::vector<std::string> emitted_ids_;
   bool running_queue_ = false;

@@ -27,8 +27,18 @@ Instance* InstanceTable::find(const std::string& id) {
 
 Instance& InstanceTable::get_or_create(const std::string& id, const std::string& key) {
   if (Instance* instance = cached(id)) return *instance;
-  auto [it, inserted] = instances_.try_emplace(id);
-  if (inserted) {
+  auto it = instances_.find(id);
+  if (it == instances_.end()) {
+    if (spare_nodes_.empty()) {
+      it = instances_.try_emplace(id).first;
+    } else {
+      auto node = std::move(spare_nodes_.back());
+      spare_nodes_.pop_back();
+      node.key() = id;
+      node.mapped().flows.clear();
+      node.mapped().in_flight = 0;
+      it = instances_.insert(std::move(node)).position;
+    }
     it->second.id = id;
     it->second.key = key;
   }
@@ -41,7 +51,11 @@ void InstanceTable::release_if_done(const std::string& id) {
   auto it = instances_.find(id);
   if (it == instances_.end() || it->second.running()) return;
   if (&it->second == last_) last_ = nullptr;
-  instances_.erase(it);
+  if (spare_nodes_.size() < kMaxSpareNodes) {
+    spare_nodes_.push_back(instances_.extract(it));
+  } else {
+    instances_.erase(it);
+  }
 }
 
 void InstanceTable::apply(const InstanceRecord& record) {

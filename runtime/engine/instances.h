@@ -58,6 +58,11 @@ class InstanceTable {
                                                                                                          : nullptr;
   }
   std::unordered_map<std::string, Instance> instances_;
+  /// Nodes of dropped instances, kept for the next ones: one instance per
+  /// input comes and goes, and reusing its node (its id and key strings,
+  /// its flows vector) saves their allocations.
+  std::vector<std::unordered_map<std::string, Instance>::node_type> spare_nodes_;
+  static constexpr size_t kMaxSpareNodes = 64;
   std::unordered_set<std::string> names_;
 };
 
