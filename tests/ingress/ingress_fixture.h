@@ -82,9 +82,9 @@ class Tiers {
   Outcome check(const std::string& line);
   /// The same for a bare data object of `type` (decode_data).
   Outcome check_data(const runtime::EventType& type, const std::string& json);
-  /// The full decoder reads `line` in place, followed by exactly `after`
-  /// (at least kPadding bytes, in a buffer of exactly that size, so that the
-  /// sanitizer sees any read beyond it), and agrees with the reference path.
+  /// The same with each decoder reading `line` in place, followed by exactly
+  /// `after` (at least kPadding bytes, in a buffer of exactly that size, so
+  /// that the sanitizer sees any read beyond it).
   Outcome check_in_place(const std::string& line, const std::string& after);
 
   /// Lines accepted by each tier of the full decoder so far, and rejected.
