@@ -185,11 +185,13 @@ bool is_leap(int year) {
   return (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
 }
 
+}  // namespace
+
 /// parse_timestamp_text, faster for the commonest form of timestamp,
 /// "YYYY-MM-DDTHH:MM:SSZ" (UTC, whole seconds): the digits and separators
 /// checked a word at a time, then the same range checks and arithmetic.
 /// Every other text, and every one that fails here, is parse_timestamp_text's.
-std::optional<int64_t> timestamp_of(std::string_view text) {
+std::optional<int64_t> ExpressDecoder::timestamp_of(std::string_view text) {
   if (text.size() != 20) return parse_timestamp_text(text);
   const char* p = text.data();
   // Bytes 0-7 "YYYY-MM-", 8-15 "DDTHH:MM", 12-19 "H:MM:SSZ".
@@ -212,9 +214,18 @@ std::optional<int64_t> timestamp_of(std::string_view text) {
       hour > 23 || minute > 59 || second > 60) {
     return parse_timestamp_text(text);
   }
-  const int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  // Timestamps of one stream mostly fall in one month: the days to its first
+  // are kept (days_from_civil is linear in the day of the month).
+  const int month_key = year * 16 + month;
+  if (month_key != month_key_) {
+    month_key_ = month_key;
+    month_days_ = days_from_civil(year, static_cast<unsigned>(month), 1);
+  }
+  const int64_t days = month_days_ + day - 1;
   return (days * 86400 + hour * 3600 + minute * 60 + (second == 60 ? 59 : second)) * 1000000;
 }
+
+namespace {
 
 // ---- Patterns ---------------------------------------------------------------
 
@@ -283,7 +294,14 @@ ExpressDecoder::ExpressDecoder(const EventCatalog& catalog, bool strict) : catal
       field.optional = f.optional;
       plan.fields.push_back(field);
       if (f.absent != Absent::None) plan.must_fill |= uint64_t{1} << f.index;
+      if (f.value->kind == TypeKind::List) plan.list_room = kListRoom;
     }
+    // Two fields past the last whose keys never match: decode_object tries
+    // the next two keys without checking where the fields end.
+    FieldPlan none;
+    none.key = pattern_of("", kMaxPattern + 1);
+    plan.fields.push_back(none);
+    plan.fields.push_back(none);
   }
 }
 
@@ -484,15 +502,30 @@ const char* ExpressDecoder::decode_list(const char* p, const TypeCodec& codec, u
       std::memset(element, 0, size);
       element[0] = 1;
       p = decode_value(p, *codec.element, element + codec.element_value_offset, arena, depth + 1);
+    } else if (codec.element->kind == TypeKind::String) {  // the commonest list, inline
+      std::string_view text;
+      if (peek(p) != '"' || !(p = scan_string(p, text))) return nullptr;
+      store(element, kept(text));
     } else {
       p = decode_value(p, *codec.element, element, arena, depth + 1);
     }
     if (!p || !(p = next_member(p, ']', done))) return nullptr;
   }
-  auto* data = static_cast<uint8_t*>(arena.allocate(used, codec.element_align));
+  void* data = list_storage(used, arena);
   short_copy(data, buffer.data(), used);
   store(slot, FlowList{data, count});
   return p;
+}
+
+/// Where the elements of a list go: the room next to the instance while it
+/// lasts (kept 8-aligned), else the arena.
+inline void* ExpressDecoder::list_storage(size_t size, Arena& arena) {
+  const size_t rounded = (size + 7) & ~size_t{7};
+  if (rounded > list_room_left_) return arena.allocate(size, 8);
+  void* at = list_room_;
+  list_room_ += rounded;
+  list_room_left_ -= rounded;
+  return at;
 }
 
 // ---- Objects ----------------------------------------------------------------
@@ -513,9 +546,19 @@ const char* ExpressDecoder::field_key(const char* p, const EventType& type, int&
 /// kinds inline.
 inline const char* ExpressDecoder::decode_field(const char* p, char c, const FieldPlan& field, uint8_t* slot,
                                                 Arena& arena) {
+  std::string_view text;
   switch (field.kind) {
     case TypeKind::String:
-    case TypeKind::Timestamp: return c == '"' ? decode_string(p, *field.codec, slot) : nullptr;
+      if (c != '"' || !(p = scan_string(p, text))) return nullptr;
+      store(slot, kept(text));
+      return p;
+    case TypeKind::Timestamp: {
+      if (c != '"' || !(p = scan_string(p, text))) return nullptr;
+      const std::optional<int64_t> micros = timestamp_of(text);
+      if (!micros) return nullptr;
+      store(slot, *micros);
+      return p;
+    }
     case TypeKind::Int:
     case TypeKind::Float: return decode_number(p, c, field.kind, slot);
     case TypeKind::Enum:
@@ -525,11 +568,10 @@ inline const char* ExpressDecoder::decode_field(const char* p, char c, const Fie
   }
 }
 
-/// Gives the fields not in `seen` their absent values (fill_absent_fields),
-/// when any of them needs more than the zeroed slot and clear presence bit
-/// they have already.
+/// Gives the fields not in `seen` their absent values (fill_absent_fields);
+/// called when any of them needs more than the zeroed slot and clear
+/// presence bit they have already.
 bool ExpressDecoder::fill_absent(const EventType& type, uint64_t seen, uint8_t* instance, Arena& arena) {
-  if ((plans_[static_cast<size_t>(type.index)].must_fill & ~seen) == 0) return true;
   seen_.reset(type.fields.size());
   for (uint64_t bits = seen; bits; bits &= bits - 1) seen_.mark(static_cast<size_t>(std::countr_zero(bits)));
   return fill_absent_fields(type, seen_, instance, arena);
@@ -542,13 +584,15 @@ const char* ExpressDecoder::decode_object(const char* p, const EventType& type, 
   if (!plan.usable || peek(p) != '{') return nullptr;
   p = skip_whitespace(p + 1);
   const FieldPlan* const fields = plan.fields.data();
-  const size_t count = plan.fields.size();
   const layout::EventLayout& layout = *type.layout;
-  // The instance, and after it the copy of the line its strings point into.
+  // One allocation: the instance, room for the elements of short lists, and
+  // the copy of the line its strings point into.
   const auto line_size = static_cast<size_t>(end_ - json_);
-  auto* out = static_cast<uint8_t*>(arena.allocate(layout.size + line_size, layout.align));
+  auto* out = static_cast<uint8_t*>(arena.allocate(layout.size + plan.list_room + line_size, layout.align));
   std::memset(out, 0, layout.size);
-  line_copy_ = reinterpret_cast<char*>(out + layout.size);
+  list_room_ = out + layout.size;  // layout.size is a multiple of 8, the largest element alignment
+  list_room_left_ = plan.list_room;
+  line_copy_ = reinterpret_cast<char*>(out + layout.size + plan.list_room);
   std::memcpy(line_copy_, json_, line_size);
   uint64_t seen = 0, present = 0;
   size_t expected = 0;
@@ -558,9 +602,9 @@ const char* ExpressDecoder::decode_object(const char* p, const EventType& type, 
     // Producers usually write the fields in declaration order, compactly:
     // then the next field's `"name":` matches as one or two words.
     int index;
-    if (expected < count && fields[expected].key.matches(p, end_)) {
+    if (fields[expected].key.matches(p, end_)) {
       index = static_cast<int>(expected);
-    } else if (expected + 1 < count && fields[expected + 1].key.matches(p, end_)) {
+    } else if (fields[expected + 1].key.matches(p, end_)) {
       index = static_cast<int>(expected + 1);  // an optional field left out
     } else {
       index = -1;
@@ -591,7 +635,7 @@ const char* ExpressDecoder::decode_object(const char* p, const EventType& type, 
   // The presence bitmap: bit i of byte i / 8 is field i.
   for (uint32_t i = 0; i < layout.bitmap_bytes; ++i)
     out[layout.bitmap_offset + i] = static_cast<uint8_t>(present >> (8 * i));
-  if (!fill_absent(type, seen, out, arena)) return nullptr;
+  if ((plan.must_fill & ~seen) != 0 && !fill_absent(type, seen, out, arena)) return nullptr;
   instance = out;
   return p;
 }
@@ -714,12 +758,12 @@ bool ExpressDecoder::decode(const char* json, size_t size, Arena& arena, Decoded
 /// Points the attributes read from the line into its copy in the arena
 /// (there is one: `data` is required).
 void ExpressDecoder::keep_attributes(DecodedEvent& out) const {
-  for (std::optional<std::string_view>* attribute : {&out.id, &out.source, &out.subject}) {
-    if (*attribute) {
-      const FlowStr s = kept(**attribute);
-      *attribute = std::string_view(s.data, s.size);
-    }
-  }
+  const auto keep = [this](std::optional<std::string_view>& attribute) {
+    if (attribute) attribute = std::string_view(line_copy_ + (attribute->data() - json_), attribute->size());
+  };
+  keep(out.id);
+  keep(out.source);
+  keep(out.subject);
 }
 
 bool ExpressDecoder::decode_data_object(const char* json, size_t size, const EventType& type, Arena& arena,

@@ -3,9 +3,10 @@
 // have one shape: a compact object of string attributes and a `data` object
 // of plain strings, small numbers and short lists, its fields in declaration
 // order. Building simdjson's tape for such a line and then walking it costs
-// about three times what reading the line once, guided by the event type's
-// fields, does: this decoder scans the bytes in a single pass straight into
-// the instance's slots.
+// more than twice what reading the line once, guided by the event type's
+// fields, does (about 6,500 instructions for a 300-byte line against 2,400,
+// docs/performance.md): this decoder scans the bytes in a single pass
+// straight into the instance's slots.
 //
 // Like the DOM path, it only ever accepts: it returns false at the first
 // doubt — an escape or a control byte in a string, a number it cannot
@@ -20,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,10 +71,13 @@ class ExpressDecoder {
   };
   /// ... and of an event type, computed once.
   struct TypePlan {
-    std::vector<FieldPlan> fields;  // by index
+    std::vector<FieldPlan> fields;  // by index, and two that never match
     uint64_t must_fill = 0;         // fields that get a default or are missing when absent
+    size_t list_room = 0;           // kListRoom when the type has list fields
     bool usable = false;            // at most 64 fields: `seen` fits a word
   };
+  /// Bytes for the elements of short lists, allocated with the instance.
+  static constexpr size_t kListRoom = 128;
   const std::vector<Pattern>* member_patterns(const TypeCodec& codec);
 
   // Each step takes the position of its token and returns the position after
@@ -98,8 +103,11 @@ class ExpressDecoder {
   const char* decode_bool(const char* p, uint8_t* slot) const;
   const char* decode_member(const char* p, const std::vector<Pattern>& members, uint8_t* slot) const;
   const char* decode_list(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena, size_t depth);
+  void* list_storage(size_t size, Arena& arena);
   FlowStr kept(std::string_view text) const;
   void keep_attributes(DecodedEvent& out) const;
+
+  std::optional<int64_t> timestamp_of(std::string_view text);
 
   void begin(const char* json, size_t size);
   bool finish(const char* p) const;
@@ -114,12 +122,19 @@ class ExpressDecoder {
   std::string last_type_text_;
   Pattern last_type_key_;
 
+  // The first day of the month of the last timestamp read, as year * 16 +
+  // month and as days since the epoch.
+  int month_key_ = -1;
+  int64_t month_days_ = 0;
+
   // The line being read.
   const char* json_ = nullptr;
   const char* end_ = nullptr;
-  bool non_ascii_ = false;     // a string has bytes >= 0x80: check UTF-8 at the end
-  char* line_copy_ = nullptr;  // the line in the arena, after the instance
-  SeenFields seen_;            // for fill_absent_fields
+  bool non_ascii_ = false;        // a string has bytes >= 0x80: check UTF-8 at the end
+  char* line_copy_ = nullptr;     // the line in the arena, after the instance
+  uint8_t* list_room_ = nullptr;  // the rest of the instance's room for list elements
+  size_t list_room_left_ = 0;
+  SeenFields seen_;  // for fill_absent_fields
   /// Element slots of the list being read, per list nesting depth (the count
   /// is known only at the `]`).
   static constexpr size_t kMaxListDepth = 8;
