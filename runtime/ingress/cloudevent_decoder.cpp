@@ -41,11 +41,14 @@ const char* attribute_name(Attribute a) {
 }  // namespace
 
 struct CloudEventDecoder::Impl {
-  Impl(const EventCatalog& c, Options o) : catalog(c), data(o.strict), fast(c, o.strict), use_fast(o.fast_path) {}
+  Impl(const EventCatalog& c, Options o)
+      : catalog(c), data(o.strict), fast(c, o.strict, o.express_path), use_fast(o.fast_path) {}
 
   /// Decodes a line, or with `known` a bare data object of that type.
   bool decode(simdjson::padded_string_view json, const EventType* known, Arena& arena, DecodedEvent& out,
               std::string& error, RejectKind& kind);
+  bool decode_reference(simdjson::padded_string_view json, const EventType* known, Arena& arena, DecodedEvent& out,
+                        std::string& error, RejectKind& kind);
   bool decode_root(json::od::document& doc, Arena& arena, DecodedEvent& out);
   bool decode_data(json::od::value& value, Arena& arena, DecodedEvent& out);
   bool decode_data_again(json::od::document& doc, Arena& arena, DecodedEvent& out);
@@ -104,8 +107,7 @@ bool CloudEventDecoder::Impl::decode_root(json::od::document& doc, Arena& arena,
   json_type root_type;
   if (error_code e = doc.type().get(root_type)) return not_json(e);
   if (root_type != json_type::object) {
-    return fail(RejectKind::NotCloudEvent,
-                "expected a JSON object, found " + std::string(json::type_name(root_type)));
+    return fail(RejectKind::NotCloudEvent, "expected a JSON object, found " + std::string(json::type_name(root_type)));
   }
   json::od::object root;
   if (error_code e = doc.get_object().get(root)) return not_json(e);
@@ -213,6 +215,11 @@ bool CloudEventDecoder::Impl::decode(simdjson::padded_string_view json, const Ev
     }
     out = DecodedEvent{};
   }
+  return decode_reference(json, known, arena, out, error, kind);
+}
+
+bool CloudEventDecoder::Impl::decode_reference(simdjson::padded_string_view json, const EventType* known, Arena& arena,
+                                               DecodedEvent& out, std::string& error, RejectKind& kind) {
   // Not accepted by the fast path: the reference path decides and explains.
   error_ = &error;
   json::od::document doc;
@@ -260,6 +267,14 @@ CloudEventDecoder::CloudEventDecoder(const EventCatalog& catalog, Options option
 
 CloudEventDecoder::~CloudEventDecoder() = default;
 
+size_t CloudEventDecoder::express_accepted() const {
+  return impl_->fast.express_accepted();
+}
+
+size_t CloudEventDecoder::dom_accepted() const {
+  return impl_->fast.dom_accepted();
+}
+
 simdjson::padded_string_view CloudEventDecoder::Impl::padded_copy(std::string_view line) {
   const size_t needed = line.size() + kPadding;
   if (capacity < needed) {
@@ -283,11 +298,10 @@ bool CloudEventDecoder::decode_data(const EventType& type, std::string_view data
   return impl_->decode(impl_->padded_copy(data_json), &type, arena, out, error_, error_kind_);
 }
 
-bool CloudEventDecoder::decode_in_place(std::string_view line, size_t readable_after, Arena& arena,
-                                        DecodedEvent& out) {
+bool CloudEventDecoder::decode_in_place(std::string_view line, size_t readable_after, Arena& arena, DecodedEvent& out) {
   if (readable_after < kPadding || line.data() == nullptr) return decode(line, arena, out);
-  return impl_->decode(simdjson::padded_string_view(line.data(), line.size(), line.size() + readable_after),
-                       nullptr, arena, out, error_, error_kind_);
+  return impl_->decode(simdjson::padded_string_view(line.data(), line.size(), line.size() + readable_after), nullptr,
+                       arena, out, error_, error_kind_);
 }
 
 }  // namespace flow::runtime

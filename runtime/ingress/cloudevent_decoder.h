@@ -6,10 +6,12 @@
 // one-line reason naming the problem and the field path
 // ("field 'items[2]': expected int, found string \"x\"").
 //
-// It is the `flowrt run` hot path, in two parts: a fast path (simdjson DOM,
-// fast_decoder.h) that decodes every valid line, and a reference path
-// (simdjson On-Demand, data_decoder.h) that decides and explains every line
-// the fast path does not accept. Both write the instance's slots directly.
+// It is the `flowrt run` hot path, in two parts: a fast path that decodes
+// every valid line — first an express scanner for the common shape of a
+// line (express_decoder.h), then simdjson's DOM (fast_decoder.h) — and a
+// reference path (simdjson On-Demand, data_decoder.h) that decides and
+// explains every line the fast path does not accept. All write the
+// instance's slots directly.
 // One decoder per thread (it owns the parsers and scratch buffers); the
 // catalog is shared.
 #pragma once
@@ -57,6 +59,10 @@ class CloudEventDecoder {
     /// benchmark turn it off to exercise the reference path alone; the
     /// results are the same either way.
     bool fast_path = true;
+    /// Try the express tier (express_decoder.h) before the DOM parse of the
+    /// fast path (only when fast_path is on). Tests turn it off to compare
+    /// the tiers; the results are the same either way.
+    bool express_path = true;
   };
 
   /// simdjson reads up to this many bytes past the end of its input.
@@ -96,6 +102,12 @@ class CloudEventDecoder {
   /// Why the last decode failed (one line, no newline).
   const std::string& error() const { return error_; }
   RejectKind error_kind() const { return error_kind_; }
+
+  /// How many lines (and data objects) the express tier and the DOM parse of
+  /// the fast path accepted since construction; the rest of the accepted
+  /// ones went through the reference path. For tests and statistics.
+  size_t express_accepted() const;
+  size_t dom_accepted() const;
 
  private:
   struct Impl;

@@ -16,7 +16,8 @@ namespace dom = simdjson::dom;
 using dom::element_type;
 using layout::store;
 
-FastDecoder::FastDecoder(const EventCatalog& catalog, bool strict) : catalog_(catalog), strict_(strict) {
+FastDecoder::FastDecoder(const EventCatalog& catalog, bool strict, bool express)
+    : catalog_(catalog), strict_(strict), use_express_(express), express_(catalog, strict) {
   // The reference path refuses nesting beyond json::kMaxDepth; refusing it
   // here as well keeps the two paths in agreement. Lines longer than this
   // capacity make the parser grow.
@@ -131,13 +132,35 @@ bool FastDecoder::decode_data(dom::element data, const EventType& type, Arena& a
 
 bool FastDecoder::decode_data_object(const char* json, size_t size, const EventType& type, Arena& arena,
                                      DecodedEvent& out) {
+  if (use_express_) {
+    if (express_.decode_data_object(json, size, type, arena, out)) {
+      ++express_accepted_;
+      return true;
+    }
+    out = DecodedEvent{};
+  }
   dom::element root;
   if (!usable_ || parser_.parse(json, size, false).get(root)) return false;
   out.type = &type;
-  return decode_data(root, type, arena, out.instance);
+  if (!decode_data(root, type, arena, out.instance)) return false;
+  ++dom_accepted_;
+  return true;
 }
 
 bool FastDecoder::decode(const char* json, size_t size, Arena& arena, DecodedEvent& out) {
+  if (use_express_) {
+    if (express_.decode(json, size, arena, out)) {
+      ++express_accepted_;
+      return true;
+    }
+    out = DecodedEvent{};  // the DOM walk below starts from nothing (it tests out.type)
+  }
+  if (!decode_dom(json, size, arena, out)) return false;
+  ++dom_accepted_;
+  return true;
+}
+
+bool FastDecoder::decode_dom(const char* json, size_t size, Arena& arena, DecodedEvent& out) {
   dom::element root;
   if (!usable_ || parser_.parse(json, size, false).get(root)) return false;
   if (root.type() != element_type::OBJECT) return false;

@@ -10,6 +10,9 @@
 // without a reason, and the caller runs the reference path, which decides
 // and explains. So messages exist in one place only, and the two paths are
 // tested against each other (tests/ingress/fuzz_test.cpp).
+//
+// In front of it runs the express tier (express_decoder.h), which decodes
+// the common shape of a line in one pass over its bytes, without a tape.
 #pragma once
 
 #include <cstddef>
@@ -20,12 +23,14 @@
 #include "ingress/absent_fields.h"
 #include "ingress/cloudevent_decoder.h"
 #include "ingress/event_catalog.h"
+#include "ingress/express_decoder.h"
 
 namespace flow::runtime {
 
 class FastDecoder {
  public:
-  FastDecoder(const EventCatalog& catalog, bool strict);
+  /// `express`: try the express tier first.
+  FastDecoder(const EventCatalog& catalog, bool strict, bool express);
 
   /// `json` must be followed by simdjson::SIMDJSON_PADDING readable bytes.
   /// True when the line is a valid event (then `out` is filled); false
@@ -34,15 +39,24 @@ class FastDecoder {
   /// The same for a bare `data` object of a known type.
   bool decode_data_object(const char* json, size_t size, const EventType& type, Arena& arena, DecodedEvent& out);
 
+  /// How many lines (and data objects) each tier accepted.
+  size_t express_accepted() const { return express_accepted_; }
+  size_t dom_accepted() const { return dom_accepted_; }
+
  private:
   bool decode_data(simdjson::dom::element data, const EventType& type, Arena& arena, uint8_t*& instance);
   bool decode_value(simdjson::dom::element value, const TypeCodec& codec, uint8_t* slot, Arena& arena);
+  bool decode_dom(const char* json, size_t size, Arena& arena, DecodedEvent& out);
 
   const EventCatalog& catalog_;
   bool strict_;
   bool usable_ = false;  // the parser got its buffers
   simdjson::dom::parser parser_;
   SeenFields seen_;
+  bool use_express_;
+  ExpressDecoder express_;
+  size_t express_accepted_ = 0;
+  size_t dom_accepted_ = 0;
 };
 
 }  // namespace flow::runtime

@@ -63,4 +63,44 @@ std::string line_of(const std::string& type, const std::string& data);
 /// (after a comma) and the named fields left out.
 std::string order_data(const std::string& extra = "", const std::vector<std::string>& without = {});
 
+/// Whether two instances of `type` hold the same values, bit for bit
+/// (floats by their bits, strings and lists by content, the presence bitmap
+/// and absent slots included); `why` names the first difference.
+bool same_instance(const runtime::EventType& type, const uint8_t* a, const uint8_t* b, std::string& why);
+
+/// The decoder's three tiers side by side, for differential tests: the full
+/// decoder (express, then DOM, then reference), the decoder without the
+/// express tier, and the reference path alone. check() decodes a line with
+/// all three, requires that they agree (accept or reject; type, instance,
+/// attributes; error text and kind) and that whatever the express tier
+/// accepts, the DOM tier accepts as well, and says who accepted it.
+class Tiers {
+ public:
+  enum class Outcome { Rejected, Express, Dom, Reference };
+
+  explicit Tiers(const IngressProgram& program, bool strict = false);
+  Outcome check(const std::string& line);
+  /// The same for a bare data object of `type` (decode_data).
+  Outcome check_data(const runtime::EventType& type, const std::string& json);
+  /// The same with each decoder reading `line` in place, followed by exactly
+  /// `after` (at least kPadding bytes, in a buffer of exactly that size, so
+  /// that the sanitizer sees any read beyond it).
+  Outcome check_in_place(const std::string& line, const std::string& after);
+
+  /// Lines accepted by each tier of the full decoder so far, and rejected.
+  size_t express = 0, dom = 0, reference = 0, rejected = 0;
+  /// The last line's results (the full decoder's and the reference's).
+  const runtime::DecodedEvent& event() const { return full_event_; }
+  const std::string& error() const { return full_.error(); }
+
+ private:
+  Outcome compare(bool ok_full, bool ok_dom, bool ok_reference, size_t express_before, size_t dom_before,
+                  size_t dom_tier_before);
+  Outcome tally(Outcome outcome);
+
+  runtime::CloudEventDecoder full_, dom_, reference_;
+  Arena arena_;
+  runtime::DecodedEvent full_event_, dom_event_, reference_event_;
+};
+
 }  // namespace flow::testing

@@ -1,0 +1,776 @@
+// The express tier of the decoder (express_decoder.h): one pass over the
+// line's bytes, directed by the event type. Every null position hands the
+// line to the DOM path, which accepts it or hands it on in turn.
+//
+// Bounds: the cursor may look at up to a few dozen bytes past the end of the
+// line (the caller guarantees CloudEventDecoder::kPadding readable bytes),
+// but every token it accepts must end within the line, and the root must be
+// followed by nothing but whitespace up to the end exactly.
+#include "ingress/express_decoder.h"
+
+#include <bit>
+#include <cstring>
+
+#include <simdjson.h>
+
+#include "ingress/attributes.h"
+#include "ingress/time_text.h"
+#include "layout/event_builder.h"
+#include "support/short_copy.h"
+#include "support/time_format.h"
+
+namespace flow::runtime {
+
+using layout::store;
+
+namespace {
+
+// ---- Eight bytes at a time --------------------------------------------------
+
+constexpr uint64_t kOnes = 0x0101010101010101ull;
+constexpr uint64_t kHighs = 0x8080808080808080ull;
+
+/// Eight bytes with the first one lowest, so that the index of the first
+/// flagged byte is (trailing zero bits) / 8 on any machine.
+inline uint64_t load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+  return w;
+}
+
+/// Flags (the byte's high bit) the bytes that stop a plain-string scan: '"'
+/// ends the string; a backslash (an escape needs unescaping) and control
+/// bytes (not allowed raw in JSON) hand the line to the DOM path; bytes
+/// >= 0x80 are noted for the UTF-8 check.
+///
+/// Per byte b, with no borrow from below: (b ^ '"') - 1 has its high bit
+/// set when b is '"', and otherwise only when b >= 0x80; likewise for '\\';
+/// b - 0x20 when b < 0x20, and otherwise only when b >= 0xA0; b itself when
+/// b >= 0x80. So the OR flags exactly the stops. A subtraction borrows out
+/// of a byte only when that byte is flagged, so a flag can be wrong only
+/// above a right one: the lowest flag is always right, which is all the
+/// scanner uses.
+inline uint64_t string_stops(uint64_t w) {
+  return (((w ^ (kOnes * '"')) - kOnes) | ((w ^ (kOnes * '\\')) - kOnes) | (w - kOnes * 0x20) | w) & kHighs;
+}
+
+inline bool is_whitespace(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+// ---- Numbers ----------------------------------------------------------------
+
+inline bool is_digit(char c) {
+  return static_cast<unsigned char>(c - '0') < 10;
+}
+
+/// A JSON number as read: `digits` * 10^`exponent`, negated when `negative`.
+struct Number {
+  uint64_t digits = 0;  // the integer part and the fraction's digits as one integer
+  int exponent = 0;     // the exponent minus the number of fraction digits
+  bool negative = false;
+  bool integral = true;  // an integer literal: no fraction, no exponent
+};
+
+/// A uint64 holds any 19 decimal digits.
+constexpr int kMaxDigits = 19;
+/// Longer exponents are left to the DOM path (they are beyond exact anyway).
+constexpr int kMaxExponentDigits = 4;
+/// Integers up to 2^53 are exact doubles.
+constexpr uint64_t kMaxExactInteger = uint64_t{1} << 53;
+/// Powers of ten that are exact doubles.
+constexpr double kExactPowers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+constexpr int kMaxExactPower = 22;
+
+/// Appends the digits at `p` to `value`; null past kMaxDigits in all.
+inline const char* read_digits(const char* p, uint64_t& value, int& count) {
+  for (; is_digit(*p); ++p) {
+    if (++count > kMaxDigits) return nullptr;
+    value = value * 10 + static_cast<uint64_t>(*p - '0');
+  }
+  return p;
+}
+
+/// The exponent digits at `p` (after `e` and its sign).
+inline const char* read_exponent(const char* p, int& exponent) {
+  int count = 0;
+  for (; is_digit(*p); ++p) {
+    if (++count > kMaxExponentDigits) return nullptr;
+    exponent = exponent * 10 + (*p - '0');
+  }
+  return count ? p : nullptr;
+}
+
+/// A number at `p` in JSON's grammar, -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?,
+/// within the limits above. Reads at most about 30 bytes; the caller checks
+/// that the end is within the line (the next token is).
+inline const char* scan_number(const char* p, Number& n) {
+  n.negative = *p == '-';
+  p += n.negative;
+  int count = 0;
+  if (*p == '0') {
+    ++p;
+    ++count;
+    if (is_digit(*p)) return nullptr;  // leading zeros are not JSON
+  } else if (!is_digit(*p) || !(p = read_digits(p, n.digits, count))) {
+    return nullptr;
+  }
+  if (*p == '.') {
+    const int before = count;
+    if (!(p = read_digits(p + 1, n.digits, count)) || count == before) return nullptr;
+    n.exponent = before - count;
+    n.integral = false;
+  }
+  if (*p == 'e' || *p == 'E') {
+    ++p;
+    const bool negative = *p == '-';
+    if (*p == '-' || *p == '+') ++p;
+    int e = 0;
+    if (!(p = read_exponent(p, e))) return nullptr;
+    n.exponent += negative ? -e : e;
+    n.integral = false;
+  }
+  return p;
+}
+
+/// The number as an int64, as simdjson reads an integer literal (`-0` is 0).
+bool to_int(const Number& n, int64_t& value) {
+  if (!n.integral || n.digits > uint64_t{INT64_MAX} + (n.negative ? 1 : 0)) return false;
+  value = static_cast<int64_t>(n.negative ? 0 - n.digits : n.digits);
+  return true;
+}
+
+/// The number as a double when that is exact without a general parser
+/// (Clinger's fast path): the digits and the power of ten are exact doubles,
+/// so one multiplication or division rounds correctly, as simdjson's parser
+/// does. An integer literal converts as the DOM path converts its int64
+/// (`-0` is 0.0, while `-0.0` is -0.0).
+bool to_double(const Number& n, double& value) {
+  if (n.digits > kMaxExactInteger) return false;
+  const double d = static_cast<double>(n.digits);
+  if (n.integral) {
+    value = n.negative && n.digits != 0 ? -d : d;
+    return true;
+  }
+  if (n.exponent < -kMaxExactPower || n.exponent > kMaxExactPower) return false;
+  const double magnitude = n.exponent < 0 ? d / kExactPowers[-n.exponent] : d * kExactPowers[n.exponent];
+  value = n.negative ? -magnitude : magnitude;
+  return true;
+}
+
+// ---- Timestamps -------------------------------------------------------------
+
+/// Whether all eight bytes of `w` are ASCII digits: each high nibble is 3,
+/// and adding 6 does not carry past 9 (a carry out of a byte happens only
+/// from a byte that already fails).
+inline bool eight_digits(uint64_t w) {
+  constexpr uint64_t kHighNibbles = 0xF0F0F0F0F0F0F0F0ull;
+  return ((w & kHighNibbles) | (((w + kOnes * 6) & kHighNibbles) >> 4)) == kOnes * 0x33;
+}
+
+/// Byte `i` of a word (as load8 reads it) set to `value`.
+constexpr uint64_t byte_at(int i, uint8_t value) {
+  return uint64_t{value} << (8 * i);
+}
+
+/// The bytes of `w` outside `digits` replaced by '0', so that eight_digits
+/// checks only those in `digits`.
+inline uint64_t only_digits(uint64_t w, uint64_t digits) {
+  return (w & digits) | (kOnes * '0' & ~digits);
+}
+
+bool is_leap(int year) {
+  return (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+}
+
+}  // namespace
+
+/// parse_timestamp_text, faster for the commonest form of timestamp,
+/// "YYYY-MM-DDTHH:MM:SSZ" (UTC, whole seconds): the digits and separators
+/// checked a word at a time, then the same range checks and arithmetic.
+/// Every other text, and every one that fails here, is parse_timestamp_text's.
+std::optional<int64_t> ExpressDecoder::timestamp_of(std::string_view text) {
+  if (text.size() != 20) return parse_timestamp_text(text);
+  const char* p = text.data();
+  // Bytes 0-7 "YYYY-MM-", 8-15 "DDTHH:MM", 12-19 "H:MM:SSZ".
+  const uint64_t a = load8(p), b = load8(p + 8), c = load8(p + 12);
+  constexpr uint64_t kSeparatorsA = byte_at(4, 0xFF) | byte_at(7, 0xFF);
+  constexpr uint64_t kSeparatorsB = byte_at(2, 0xFF) | byte_at(5, 0xFF);
+  constexpr uint64_t kSeparatorsC = byte_at(4, 0xFF) | byte_at(7, 0xFF);
+  constexpr uint64_t kSecondsC = byte_at(5, 0xFF) | byte_at(6, 0xFF);
+  const bool shape = (a & kSeparatorsA) == (byte_at(4, '-') | byte_at(7, '-')) &&
+                     (b & kSeparatorsB) == (byte_at(2, 'T') | byte_at(5, ':')) &&
+                     (c & kSeparatorsC) == (byte_at(4, ':') | byte_at(7, 'Z')) &&
+                     eight_digits(only_digits(a, ~kSeparatorsA)) && eight_digits(only_digits(b, ~kSeparatorsB)) &&
+                     eight_digits(only_digits(c, kSecondsC));
+  if (!shape) return parse_timestamp_text(text);
+  const auto two = [p](int i) { return (p[i] - '0') * 10 + (p[i + 1] - '0'); };
+  const int year = two(0) * 100 + two(2), month = two(5), day = two(8);
+  const int hour = two(11), minute = two(14), second = two(17);
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] + (month == 2 && is_leap(year) ? 1 : 0) ||
+      hour > 23 || minute > 59 || second > 60) {
+    return parse_timestamp_text(text);
+  }
+  // Timestamps of one stream mostly fall in one month: the days to its first
+  // are kept (days_from_civil is linear in the day of the month).
+  const int month_key = year * 16 + month;
+  if (month_key != month_key_) {
+    month_key_ = month_key;
+    month_days_ = days_from_civil(year, static_cast<unsigned>(month), 1);
+  }
+  const int64_t days = month_days_ + day - 1;
+  return (days * 86400 + hour * 3600 + minute * 60 + (second == 60 ? 59 : second)) * 1000000;
+}
+
+namespace {
+
+// ---- Patterns ---------------------------------------------------------------
+
+/// The pattern of `text`; one longer than kMaxPattern never matches.
+ExpressDecoder::Pattern pattern_of(const char* text, size_t size) {
+  ExpressDecoder::Pattern k;
+  k.size = size;
+  if (size > ExpressDecoder::kMaxPattern) {
+    k.head = 1;  // & 0 is never 1
+    return k;
+  }
+  char head[8] = {};
+  std::memcpy(head, text, size < 8 ? size : 8);
+  k.head = load8(head);
+  k.head_mask = size >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * size)) - 1;
+  // Up to eight bytes the tail is the head again; then the last eight bytes.
+  k.tail_at = size > 8 ? size - 8 : 0;
+  k.tail = size > 8 ? load8(text + k.tail_at) : k.head;
+  k.tail_mask = size > 8 ? ~uint64_t{0} : k.head_mask;
+  return k;
+}
+
+/// The position after `literal` (of N - 1 bytes) when the line has it at
+/// `p`, else null. Constant-size compares compile to loads and compares with
+/// immediates.
+template <size_t N>
+inline const char* after_literal(const char* p, const char* end, const char (&literal)[N]) {
+  return end - p >= static_cast<ptrdiff_t>(N - 1) && std::memcmp(p, literal, N - 1) == 0 ? p + N - 1 : nullptr;
+}
+
+/// Enums with more members are looked up by name instead.
+constexpr size_t kMaxMemberPatterns = 8;
+
+}  // namespace
+
+inline bool ExpressDecoder::Pattern::matches(const char* p, const char* end) const {
+  // Both words are within the padding (p <= end); the length check decides
+  // whether all of the bytes are within the line.
+  return (((load8(p) & head_mask) ^ head) | ((load8(p + tail_at) & tail_mask) ^ tail)) == 0 &&
+         end - p >= static_cast<ptrdiff_t>(size);
+}
+
+const std::vector<ExpressDecoder::Pattern>* ExpressDecoder::member_patterns(const TypeCodec& codec) {
+  if (codec.kind != TypeKind::Enum || codec.enumeration->json_names.size() > kMaxMemberPatterns) return nullptr;
+  std::vector<Pattern>& patterns = members_[codec.enumeration];
+  if (patterns.empty()) {
+    for (const std::string& name : codec.enumeration->json_names)
+      patterns.push_back(pattern_of(name.data(), name.size()));
+  }
+  return &patterns;
+}
+
+ExpressDecoder::ExpressDecoder(const EventCatalog& catalog, bool strict) : catalog_(catalog), strict_(strict) {
+  plans_.resize(catalog.types().size());
+  for (const auto& type : catalog.types()) {
+    TypePlan& plan = plans_[static_cast<size_t>(type->index)];
+    plan.usable = type->fields.size() <= 64;
+    if (!plan.usable) continue;
+    for (const FieldCodec& f : type->fields) {
+      FieldPlan field;
+      field.key = pattern_of(f.json_key.data(), f.json_key.size());
+      field.codec = f.value;
+      field.members = member_patterns(*f.value);
+      field.offset = f.offset;
+      field.kind = f.value->kind;
+      field.optional = f.optional;
+      plan.fields.push_back(field);
+      if (f.absent != Absent::None) plan.must_fill |= uint64_t{1} << f.index;
+      if (f.value->kind == TypeKind::List) plan.list_room = kListRoom;
+    }
+    // Two fields past the last whose keys never match: decode_object tries
+    // the next two keys without checking where the fields end.
+    FieldPlan none;
+    none.key = pattern_of("", kMaxPattern + 1);
+    plan.fields.push_back(none);
+    plan.fields.push_back(none);
+  }
+}
+
+// ---- Tokens -----------------------------------------------------------------
+
+void ExpressDecoder::begin(const char* json, size_t size) {
+  json_ = json;
+  end_ = json + size;
+  non_ascii_ = false;
+  line_copy_ = nullptr;
+}
+
+/// Only whitespace may follow the root; non-ASCII string bytes must be UTF-8
+/// (the DOM parser validates the whole line; outside strings the scanner
+/// accepts ASCII only).
+bool ExpressDecoder::finish(const char* p) const {
+  if (!p || skip_whitespace(p) != end_) return false;
+  return !non_ascii_ || simdjson::validate_utf8(json_, static_cast<size_t>(end_ - json_));
+}
+
+inline const char* ExpressDecoder::skip_whitespace(const char* p) const {
+  if (static_cast<unsigned char>(*p) > ' ') return p;  // compact JSON (past the end: the caller's check fails)
+  while (p < end_ && is_whitespace(*p)) ++p;
+  return p;
+}
+
+/// The plain string whose opening quote is at `p`: sets `text` and returns
+/// the position after the closing quote; null when the string has an escape
+/// or a control byte or is not closed within the line.
+inline const char* ExpressDecoder::scan_string(const char* p, std::string_view& text) {
+  const char* const start = p + 1;
+  for (const char* q = start; q < end_;) {
+    const uint64_t stops = string_stops(load8(q));  // may read into the padding; never accepted from there
+    if (stops == 0) {
+      q += 8;
+      continue;
+    }
+    q += std::countr_zero(stops) / 8;
+    if (*q == '"') {
+      if (q >= end_) return nullptr;
+      text = std::string_view(start, static_cast<size_t>(q - start));
+      return q + 1;
+    }
+    if (static_cast<unsigned char>(*q) < 0x80) return nullptr;  // an escape or a control byte
+    non_ascii_ = true;
+    ++q;
+  }
+  return nullptr;
+}
+
+/// `true`, `false` or `null` at `p`.
+inline const char* ExpressDecoder::scan_literal(const char* p, std::string_view word) const {
+  if (end_ - p < static_cast<ptrdiff_t>(word.size()) || std::memcmp(p, word.data(), word.size()) != 0) return nullptr;
+  return p + word.size();
+}
+
+/// The value of a key the decoder ignores: a string, number, true, false or
+/// null (what the DOM parser accepts; objects and arrays are left to it).
+const char* ExpressDecoder::skip_scalar(const char* p) {
+  std::string_view text;
+  switch (peek(p)) {
+    case '"': return scan_string(p, text);
+    case 't': return scan_literal(p, "true");
+    case 'f': return scan_literal(p, "false");
+    case 'n': return scan_literal(p, "null");
+    default: break;
+  }
+  // A number the DOM parser reads without trouble: one of the express path.
+  Number n;
+  int64_t i;
+  double d;
+  if (peek(p) != '-' && !is_digit(peek(p))) return nullptr;
+  p = scan_number(p, n);
+  return p && (to_int(n, i) || to_double(n, d)) ? p : nullptr;
+}
+
+/// After a member's (or element's) value: a comma and the start of the next
+/// one, or the closing bracket (then `done`).
+inline const char* ExpressDecoder::next_member(const char* p, char close, bool& done) const {
+  p = skip_whitespace(p);
+  const char c = peek(p);
+  done = c == close;
+  if (done) return p + 1;
+  return c == ',' ? skip_whitespace(p + 1) : nullptr;
+}
+
+// ---- Values -----------------------------------------------------------------
+
+/// A string of the line as kept: in the copy of the line that decode_object
+/// makes next to the instance (one allocation and one copy per line instead
+/// of one per string).
+inline FlowStr ExpressDecoder::kept(std::string_view text) const {
+  return FlowStr{line_copy_ + (text.data() - json_), text.size()};
+}
+
+/// A value read from a JSON string (string, timestamp, duration, enum), its
+/// opening quote at `p`.
+inline const char* ExpressDecoder::decode_string(const char* p, const TypeCodec& codec, uint8_t* slot) {
+  std::string_view text;
+  if (!(p = scan_string(p, text))) return nullptr;
+  switch (codec.kind) {
+    case TypeKind::String: store(slot, kept(text)); return p;
+    case TypeKind::Timestamp: {
+      const std::optional<int64_t> micros = timestamp_of(text);
+      if (!micros) return nullptr;
+      store(slot, *micros);
+      return p;
+    }
+    case TypeKind::Duration: {
+      const std::optional<int64_t> micros = parse_duration_text(text);
+      if (!micros) return nullptr;
+      store(slot, *micros);
+      return p;
+    }
+    case TypeKind::Enum: {
+      const int member = codec.enumeration->members.find(text);
+      if (member < 0) return nullptr;
+      store(slot, static_cast<int32_t>(member));
+      return p;
+    }
+    default: return nullptr;
+  }
+}
+
+/// A number at `p` (starting with `c`) into an int or float slot.
+inline const char* ExpressDecoder::decode_number(const char* p, char c, TypeKind kind, uint8_t* slot) const {
+  if (c != '-' && !is_digit(c)) return nullptr;
+  Number n;
+  if (!(p = scan_number(p, n))) return nullptr;
+  if (kind == TypeKind::Int) {
+    int64_t value;
+    if (!to_int(n, value)) return nullptr;
+    store(slot, value);
+  } else {
+    double value;
+    if (!to_double(n, value)) return nullptr;
+    store(slot, value);
+  }
+  return p;
+}
+
+inline const char* ExpressDecoder::decode_bool(const char* p, uint8_t* slot) const {
+  const char c = peek(p);
+  layout::store_bool(slot, c == 't');
+  return c == 't' ? scan_literal(p, "true") : c == 'f' ? scan_literal(p, "false") : nullptr;
+}
+
+/// An enum member at `p` compared with each member's `"Name"` as a whole:
+/// no scan, no lookup. (A member spelt with escapes is the DOM path's.)
+inline const char* ExpressDecoder::decode_member(const char* p, const std::vector<Pattern>& members,
+                                                 uint8_t* slot) const {
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (members[i].matches(p, end_)) {
+      store(slot, static_cast<int32_t>(i));
+      return p + members[i].size;
+    }
+  }
+  return nullptr;
+}
+
+inline const char* ExpressDecoder::decode_value(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena,
+                                                size_t depth) {
+  const char c = peek(p);
+  switch (codec.kind) {
+    case TypeKind::Bool: return decode_bool(p, slot);
+    case TypeKind::Int:
+    case TypeKind::Float: return decode_number(p, c, codec.kind, slot);
+    case TypeKind::List: return c == '[' ? decode_list(p, codec, slot, arena, depth) : nullptr;
+    default: return c == '"' ? decode_string(p, codec, slot) : nullptr;
+  }
+}
+
+/// The list at `p` (its `[`), laid out as FastDecoder::decode_value lays it
+/// out: one slot per element, an optional element boxed with a presence
+/// byte that stays zero for null.
+const char* ExpressDecoder::decode_list(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena,
+                                        size_t depth) {
+  if (depth >= kMaxListDepth) return nullptr;
+  p = skip_whitespace(p + 1);
+  std::vector<uint8_t>& buffer = scratch_[depth];
+  const size_t size = codec.element_size;
+  size_t used = 0;
+  uint64_t count = 0;
+  bool done = peek(p) == ']';
+  if (done) ++p;
+  while (!done) {
+    if (used + size > buffer.size()) buffer.resize(2 * (used + size) + 256);
+    uint8_t* element = buffer.data() + used;
+    used += size;
+    ++count;
+    // A value fills its whole slot; a boxed optional one has a presence
+    // byte and padding to clear.
+    if (peek(p) == 'n') {
+      if (!codec.element_optional) return nullptr;
+      std::memset(element, 0, size);
+      p = scan_literal(p, "null");
+    } else if (codec.element_optional) {
+      std::memset(element, 0, size);
+      element[0] = 1;
+      p = decode_value(p, *codec.element, element + codec.element_value_offset, arena, depth + 1);
+    } else if (codec.element->kind == TypeKind::String) {  // the commonest list, inline
+      std::string_view text;
+      if (peek(p) != '"' || !(p = scan_string(p, text))) return nullptr;
+      store(element, kept(text));
+    } else {
+      p = decode_value(p, *codec.element, element, arena, depth + 1);
+    }
+    if (!p || !(p = next_member(p, ']', done))) return nullptr;
+  }
+  void* data = list_storage(used, arena);
+  short_copy(data, buffer.data(), used);
+  store(slot, FlowList{data, count});
+  return p;
+}
+
+/// Where the elements of a list go: the room next to the instance while it
+/// lasts (kept 8-aligned), else the arena.
+inline void* ExpressDecoder::list_storage(size_t size, Arena& arena) {
+  const size_t rounded = (size + 7) & ~size_t{7};
+  if (rounded > list_room_left_) return arena.allocate(size, 8);
+  void* at = list_room_;
+  list_room_ += rounded;
+  list_room_left_ -= rounded;
+  return at;
+}
+
+// ---- Objects ----------------------------------------------------------------
+
+/// The key at `p` when it is not the expected one, the colon and the
+/// whitespace after it: sets `index` to the field it names, or -1 for an
+/// unknown key.
+const char* ExpressDecoder::field_key(const char* p, const EventType& type, int& index) {
+  std::string_view key;
+  if (peek(p) != '"' || !(p = scan_string(p, key))) return nullptr;
+  p = skip_whitespace(p);
+  if (peek(p) != ':') return nullptr;
+  index = type.field_names.find(key);
+  return skip_whitespace(p + 1);
+}
+
+/// The value of a field at `p` (starting with `c`, not null): the common
+/// kinds inline.
+inline const char* ExpressDecoder::decode_field(const char* p, char c, const FieldPlan& field, uint8_t* slot,
+                                                Arena& arena) {
+  std::string_view text;
+  switch (field.kind) {
+    case TypeKind::String:
+      if (c != '"' || !(p = scan_string(p, text))) return nullptr;
+      store(slot, kept(text));
+      return p;
+    case TypeKind::Timestamp: {
+      if (c != '"' || !(p = scan_string(p, text))) return nullptr;
+      const std::optional<int64_t> micros = timestamp_of(text);
+      if (!micros) return nullptr;
+      store(slot, *micros);
+      return p;
+    }
+    case TypeKind::Int:
+    case TypeKind::Float: return decode_number(p, c, field.kind, slot);
+    case TypeKind::Enum:
+      if (field.members) return decode_member(p, *field.members, slot);
+      return c == '"' ? decode_string(p, *field.codec, slot) : nullptr;
+    default: return decode_value(p, *field.codec, slot, arena, 0);
+  }
+}
+
+/// Gives the fields not in `seen` their absent values (fill_absent_fields);
+/// called when any of them needs more than the zeroed slot and clear
+/// presence bit they have already.
+bool ExpressDecoder::fill_absent(const EventType& type, uint64_t seen, uint8_t* instance, Arena& arena) {
+  seen_.reset(type.fields.size());
+  for (uint64_t bits = seen; bits; bits &= bits - 1) seen_.mark(static_cast<size_t>(std::countr_zero(bits)));
+  return fill_absent_fields(type, seen_, instance, arena);
+}
+
+/// The `data` object at `p`, into a new instance of `type`, filled as
+/// FastDecoder::decode_data fills it.
+const char* ExpressDecoder::decode_object(const char* p, const EventType& type, Arena& arena, uint8_t*& instance) {
+  const TypePlan& plan = plans_[static_cast<size_t>(type.index)];
+  if (!plan.usable || peek(p) != '{') return nullptr;
+  p = skip_whitespace(p + 1);
+  const FieldPlan* const fields = plan.fields.data();
+  const layout::EventLayout& layout = *type.layout;
+  // One allocation: the instance, room for the elements of short lists, and
+  // the copy of the line its strings point into.
+  const auto line_size = static_cast<size_t>(end_ - json_);
+  auto* out = static_cast<uint8_t*>(arena.allocate(layout.size + plan.list_room + line_size, layout.align));
+  std::memset(out, 0, layout.size);
+  list_room_ = out + layout.size;  // layout.size is a multiple of 8, the largest element alignment
+  list_room_left_ = plan.list_room;
+  line_copy_ = reinterpret_cast<char*>(out + layout.size + plan.list_room);
+  std::memcpy(line_copy_, json_, line_size);
+  uint64_t seen = 0, present = 0;
+  size_t expected = 0;
+  bool done = peek(p) == '}';
+  if (done) ++p;
+  while (!done) {
+    // Producers usually write the fields in declaration order, compactly:
+    // then the next field's `"name":` matches as one or two words.
+    int index;
+    if (fields[expected].key.matches(p, end_)) {
+      index = static_cast<int>(expected);
+    } else if (fields[expected + 1].key.matches(p, end_)) {
+      index = static_cast<int>(expected + 1);  // an optional field left out
+    } else {
+      index = -1;
+    }
+    if (index >= 0) {
+      p = skip_whitespace(p + fields[index].key.size);
+    } else if (!(p = field_key(p, type, index))) {
+      return nullptr;
+    }
+    if (index < 0) {
+      if (strict_ || !(p = skip_scalar(p))) return nullptr;
+    } else {
+      const uint64_t bit = uint64_t{1} << index;
+      if (seen & bit) return nullptr;  // duplicate
+      seen |= bit;
+      expected = static_cast<size_t>(index) + 1;
+      const FieldPlan& field = fields[index];
+      const char c = peek(p);
+      if (c == 'n') {
+        if (!field.optional || !(p = scan_literal(p, "null"))) return nullptr;  // none
+      } else {
+        if (!(p = decode_field(p, c, field, out + field.offset, arena))) return nullptr;
+        present |= bit;
+      }
+    }
+    if (!(p = next_member(p, '}', done))) return nullptr;
+  }
+  // The presence bitmap: bit i of byte i / 8 is field i.
+  for (uint32_t i = 0; i < layout.bitmap_bytes; ++i)
+    out[layout.bitmap_offset + i] = static_cast<uint8_t>(present >> (8 * i));
+  if ((plan.must_fill & ~seen) != 0 && !fill_absent(type, seen, out, arena)) return nullptr;
+  instance = out;
+  return p;
+}
+
+// ---- The envelope -----------------------------------------------------------
+
+/// The key at `p` with its colon and the whitespace after: which attribute.
+inline const char* ExpressDecoder::attribute_key(const char* p, Attribute& attribute) {
+  // By the name's first letter (p <= end_: p[1] is readable), the whole key
+  // with its quotes and colon at once.
+  const char* after = nullptr;
+  switch (p[1]) {
+    case 'd':
+      if ((after = after_literal(p, end_, "\"data\":")))
+        attribute = Attribute::Data;
+      else if ((after = after_literal(p, end_, "\"data_base64\":")))
+        attribute = Attribute::DataBase64;
+      break;
+    case 'i':
+      if ((after = after_literal(p, end_, "\"id\":"))) attribute = Attribute::Id;
+      break;
+    case 's':  // (specversion usually came first, taken whole by decode)
+      if ((after = after_literal(p, end_, "\"source\":")))
+        attribute = Attribute::Source;
+      else if ((after = after_literal(p, end_, "\"subject\":")))
+        attribute = Attribute::Subject;
+      else if ((after = after_literal(p, end_, "\"specversion\":")))
+        attribute = Attribute::SpecVersion;
+      break;
+    case 't':
+      if ((after = after_literal(p, end_, "\"type\":")))
+        attribute = Attribute::Type;
+      else if ((after = after_literal(p, end_, "\"time\":")))
+        attribute = Attribute::Time;
+      break;
+    default: break;
+  }
+  return after ? skip_whitespace(after) : other_key(p, attribute);
+}
+
+/// A key attribute_key did not recognise as it stands (an extension
+/// attribute, or whitespace before the colon).
+const char* ExpressDecoder::other_key(const char* p, Attribute& attribute) {
+  std::string_view key;
+  if (peek(p) != '"' || !(p = scan_string(p, key))) return nullptr;
+  p = skip_whitespace(p);
+  if (peek(p) != ':') return nullptr;
+  attribute = classify_attribute(key);
+  return skip_whitespace(p + 1);
+}
+
+/// The `type` attribute's value at `p`.
+const char* ExpressDecoder::decode_type(const char* p, DecodedEvent& out) {
+  // Lines of one type come in runs: `"Name"` of the last type as a whole
+  // first, without a scan or a lookup.
+  const size_t size = last_type_text_.size();
+  if (last_type_ && (size <= kMaxPattern ? last_type_key_.matches(p, end_)
+                                         : end_ - p >= static_cast<ptrdiff_t>(size) &&
+                                               std::memcmp(p, last_type_text_.data(), size) == 0)) {
+    out.type = last_type_;
+    return p + size;
+  }
+  std::string_view name;
+  if (peek(p) != '"' || !(p = scan_string(p, name)) || !(out.type = catalog_.find(name))) return nullptr;
+  last_type_ = out.type;
+  last_type_text_.assign(name.data() - 1, name.size() + 2);  // with its quotes
+  last_type_key_ = pattern_of(last_type_text_.data(), last_type_text_.size());
+  return p;
+}
+
+/// The value of one attribute at `p`, handled as FastDecoder::decode does.
+inline const char* ExpressDecoder::decode_attribute(const char* p, Attribute a, Arena& arena, DecodedEvent& out) {
+  if (a == Attribute::Data)
+    return out.type ? decode_object(p, *out.type, arena, out.instance) : nullptr;  // before type
+  if (a == Attribute::Type) return decode_type(p, out);
+  if (a == Attribute::Other) return skip_scalar(p);
+  std::string_view text;
+  if (a == Attribute::DataBase64 || peek(p) != '"' || !(p = scan_string(p, text))) return nullptr;
+  switch (a) {
+    case Attribute::SpecVersion: return text == "1.0" ? p : nullptr;
+    case Attribute::Id:
+    case Attribute::Source:
+    case Attribute::Subject:
+      // Still in the line: moved to its copy at the end (keep_attributes).
+      if (text.empty() && a != Attribute::Subject) return nullptr;
+      (a == Attribute::Id ? out.id : a == Attribute::Source ? out.source : out.subject) = text;
+      return p;
+    case Attribute::Time: return (out.time = timestamp_of(text)) ? p : nullptr;
+    default: return nullptr;
+  }
+}
+
+bool ExpressDecoder::decode(const char* json, size_t size, Arena& arena, DecodedEvent& out) {
+  begin(json, size);
+  const char* p = skip_whitespace(json);
+  if (peek(p) != '{') return false;
+  p = skip_whitespace(p + 1);
+  unsigned seen = 0;
+  // The commonest first member, with its comma, as a whole.
+  if (const char* after = after_literal(p, end_, "\"specversion\":\"1.0\",")) {
+    seen = attribute_bit(Attribute::SpecVersion);
+    p = skip_whitespace(after);
+  }
+  for (bool done = false; !done;) {
+    Attribute attribute;
+    if (!(p = attribute_key(p, attribute))) return false;
+    if (attribute != Attribute::Other) {
+      const unsigned bit = attribute_bit(attribute);
+      if (seen & bit) return false;  // duplicate attribute
+      seen |= bit;
+    }
+    if (!(p = decode_attribute(p, attribute, arena, out)) || !(p = next_member(p, '}', done))) return false;
+  }
+  const unsigned required = attribute_bit(Attribute::Type) | attribute_bit(Attribute::Data);
+  if ((seen & required) != required || !finish(p)) return false;
+  keep_attributes(out);
+  return true;
+}
+
+/// Points the attributes read from the line into its copy in the arena
+/// (there is one: `data` is required).
+void ExpressDecoder::keep_attributes(DecodedEvent& out) const {
+  const auto keep = [this](std::optional<std::string_view>& attribute) {
+    if (attribute) attribute = std::string_view(line_copy_ + (attribute->data() - json_), attribute->size());
+  };
+  keep(out.id);
+  keep(out.source);
+  keep(out.subject);
+}
+
+bool ExpressDecoder::decode_data_object(const char* json, size_t size, const EventType& type, Arena& arena,
+                                        DecodedEvent& out) {
+  begin(json, size);
+  out.type = &type;
+  return finish(decode_object(skip_whitespace(json), type, arena, out.instance));
+}
+
+}  // namespace flow::runtime
