@@ -301,6 +301,7 @@ void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_
   Work& work = push_work();
   work.type = &type;
   work.data = decoded.instance;
+  work.verbatim = decoded.verbatim;  // the input's text lives until the line is done
   work.key = key_of(type, decoded.instance);
   if (decoded.id) {
     work.id = *decoded.id;
@@ -404,6 +405,7 @@ Engine::Work& Engine::push_work() {
     work->subject.clear();
     work->time_us = work->dispatched_us = work->input_line = 0;
     work->data_json = {};
+    work->verbatim = nullptr;
   }
   queue_.push_back(work);
   return *work;
@@ -485,7 +487,11 @@ void Engine::journal_event(const Work& work) {
     data_json_ = work.data_json;  // derived when it was emitted, in the arena
   } else {
     data_buffer_.clear();
-    append_data_json(data_buffer_, *work.type, work.data);
+    if (work.verbatim) {
+      append_data_json(data_buffer_, *work.type, work.data, work.verbatim);
+    } else {
+      append_data_json(data_buffer_, *work.type, work.data);
+    }
     data_json_ = data_buffer_.view();
   }
   write_record(

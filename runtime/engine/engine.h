@@ -106,6 +106,9 @@ class Engine {
     /// Its `data` as JSON when known before dispatch (in the arena): an
     /// emitted event's text derived from its trigger's. Empty: encode it.
     std::string_view data_json;
+    /// Else, per field, its value's text when known as the encoder would
+    /// write it (DecodedEvent::verbatim), or null.
+    const std::string_view* verbatim = nullptr;
   };
   /// Names the dispatch loop journals, computed once per route: flows,
   /// services, and the rules a condition traces.

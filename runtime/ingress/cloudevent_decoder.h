@@ -39,6 +39,11 @@ struct DecodedEvent {
   std::optional<std::string_view> source;
   std::optional<std::string_view> subject;
   std::optional<int64_t> time;  // µs since the epoch
+  /// Per field (by index), when the express tier decoded the event: the
+  /// text of the field's value in the line when it is exactly what the
+  /// encoder writes for the decoded value (append_data_json), else empty.
+  /// Null otherwise. Valid until the next decode.
+  const std::string_view* verbatim = nullptr;
 };
 
 /// Why a line was rejected, for statistics; error() has the text.

@@ -218,7 +218,32 @@ void write_data(Cursor& c, const EventType& type, const uint8_t* instance) {
   c.put('}');
 }
 
+void write_data(Cursor& c, const EventType& type, const uint8_t* instance, const std::string_view* verbatim) {
+  c.put('{');
+  bool first = true;
+  for (const FieldCodec& f : type.fields) {
+    if (!first) c.put(',');
+    first = false;
+    const std::string_view text = verbatim[f.index];
+    if (text.empty()) {
+      write_field(c, *type.layout, f, instance);
+    } else {
+      char* p = c.room(f.json_key.size() + text.size());
+      short_copy(p, f.json_key.data(), f.json_key.size());
+      short_copy(p + f.json_key.size(), text.data(), text.size());
+      c.advance(p + f.json_key.size() + text.size());
+    }
+  }
+  c.put('}');
+}
+
 }  // namespace
+
+void append_data_json(JsonBuffer& out, const EventType& type, const uint8_t* instance,
+                      const std::string_view* verbatim) {
+  Cursor c(out);
+  write_data(c, type, instance, verbatim);
+}
 
 void append_data_json(std::string& out, const EventType& type, const uint8_t* instance) {
   Cursor c(out);

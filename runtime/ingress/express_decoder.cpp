@@ -192,6 +192,7 @@ bool is_leap(int year) {
 /// checked a word at a time, then the same range checks and arithmetic.
 /// Every other text, and every one that fails here, is parse_timestamp_text's.
 std::optional<int64_t> ExpressDecoder::timestamp_of(std::string_view text) {
+  timestamp_canonical_ = false;
   if (text.size() != 20) return parse_timestamp_text(text);
   const char* p = text.data();
   // Bytes 0-7 "YYYY-MM-", 8-15 "DDTHH:MM", 12-19 "H:MM:SSZ".
@@ -222,6 +223,9 @@ std::optional<int64_t> ExpressDecoder::timestamp_of(std::string_view text) {
     month_days_ = days_from_civil(year, static_cast<unsigned>(month), 1);
   }
   const int64_t days = month_days_ + day - 1;
+  // The encoder writes whole seconds in exactly this form (a leap second
+  // is read as :59, so not written as it came).
+  timestamp_canonical_ = second != 60;
   return (days * 86400 + hour * 3600 + minute * 60 + (second == 60 ? 59 : second)) * 1000000;
 }
 
@@ -292,6 +296,7 @@ ExpressDecoder::ExpressDecoder(const EventCatalog& catalog, bool strict) : catal
       field.offset = f.offset;
       field.kind = f.value->kind;
       field.optional = f.optional;
+      field.verbatim = verbatim_of(*f.value);
       plan.fields.push_back(field);
       if (f.absent != Absent::None) plan.must_fill |= uint64_t{1} << f.index;
       if (f.value->kind == TypeKind::List) plan.list_room = kListRoom;
@@ -302,6 +307,23 @@ ExpressDecoder::ExpressDecoder(const EventCatalog& catalog, bool strict) : catal
     none.key = pattern_of("", kMaxPattern + 1);
     plan.fields.push_back(none);
     plan.fields.push_back(none);
+    verbatim_.resize(std::max(verbatim_.size(), type->fields.size()));
+  }
+}
+
+ExpressDecoder::Verbatim ExpressDecoder::verbatim_of(const TypeCodec& codec) {
+  switch (codec.kind) {
+    case TypeKind::String:
+    case TypeKind::Enum:
+    case TypeKind::Bool: return Verbatim::Always;
+    case TypeKind::Int: return Verbatim::Int;
+    case TypeKind::Timestamp: return Verbatim::Timestamp;
+    case TypeKind::List:
+      // Elements written as read (no `-0`, no null to respell) and no
+      // whitespace between them.
+      return !codec.element_optional && verbatim_of(*codec.element) == Verbatim::Always ? Verbatim::List
+                                                                                        : Verbatim::Never;
+    default: return Verbatim::Never;
   }
 }
 
@@ -394,7 +416,7 @@ inline const char* ExpressDecoder::next_member(const char* p, char close, bool& 
 /// makes next to the instance (one allocation and one copy per line instead
 /// of one per string).
 inline FlowStr ExpressDecoder::kept(std::string_view text) const {
-  return FlowStr{line_copy_ + (text.data() - json_), text.size()};
+  return FlowStr{kept_at(text.data()), text.size()};
 }
 
 /// A value read from a JSON string (string, timestamp, duration, enum), its
@@ -577,6 +599,24 @@ bool ExpressDecoder::fill_absent(const EventType& type, uint64_t seen, uint8_t* 
   return fill_absent_fields(type, seen_, instance, arena);
 }
 
+/// Whether the value text [value, end) of `field`, just decoded into `slot`,
+/// is what the encoder writes for it (Verbatim).
+inline bool ExpressDecoder::is_verbatim(const FieldPlan& field, const char* value, const char* end,
+                                        const uint8_t* slot) const {
+  switch (field.verbatim) {
+    case Verbatim::Never: return false;
+    case Verbatim::Always: return true;
+    case Verbatim::Int: return *value != '-' || layout::load<int64_t>(slot) != 0;  // `-0` is written `0`
+    case Verbatim::Timestamp: return timestamp_canonical_;
+    case Verbatim::List:
+      for (const char* q = value; q < end; ++q) {
+        if (is_whitespace(*q)) return false;  // between elements, or inside a string: written again
+      }
+      return true;
+  }
+  return false;
+}
+
 /// The `data` object at `p`, into a new instance of `type`, filled as
 /// FastDecoder::decode_data fills it.
 const char* ExpressDecoder::decode_object(const char* p, const EventType& type, Arena& arena, uint8_t*& instance) {
@@ -594,6 +634,7 @@ const char* ExpressDecoder::decode_object(const char* p, const EventType& type, 
   list_room_left_ = plan.list_room;
   line_copy_ = reinterpret_cast<char*>(out + layout.size + plan.list_room);
   std::memcpy(line_copy_, json_, line_size);
+  std::fill_n(verbatim_.begin(), type.fields.size(), std::string_view());
   uint64_t seen = 0, present = 0;
   size_t expected = 0;
   bool done = peek(p) == '}';
@@ -626,8 +667,12 @@ const char* ExpressDecoder::decode_object(const char* p, const EventType& type, 
       if (c == 'n') {
         if (!field.optional || !(p = scan_literal(p, "null"))) return nullptr;  // none
       } else {
+        const char* value = p;
         if (!(p = decode_field(p, c, field, out + field.offset, arena))) return nullptr;
         present |= bit;
+        if (is_verbatim(field, value, p, out + field.offset)) {
+          verbatim_[static_cast<size_t>(index)] = std::string_view(kept_at(value), static_cast<size_t>(p - value));
+        }
       }
     }
     if (!(p = next_member(p, '}', done))) return nullptr;
@@ -730,6 +775,7 @@ inline const char* ExpressDecoder::decode_attribute(const char* p, Attribute a, 
 
 bool ExpressDecoder::decode(const char* json, size_t size, Arena& arena, DecodedEvent& out) {
   begin(json, size);
+  out.verbatim = verbatim_.data();
   const char* p = skip_whitespace(json);
   if (peek(p) != '{') return false;
   p = skip_whitespace(p + 1);
@@ -770,6 +816,7 @@ bool ExpressDecoder::decode_data_object(const char* json, size_t size, const Eve
                                         DecodedEvent& out) {
   begin(json, size);
   out.type = &type;
+  out.verbatim = verbatim_.data();
   return finish(decode_object(skip_whitespace(json), type, arena, out.instance));
 }
 

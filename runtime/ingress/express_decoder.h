@@ -60,6 +60,13 @@ class ExpressDecoder {
   };
 
  private:
+  /// Whether a field's text in the line is what the encoder writes for its
+  /// decoded value (DecodedEvent::verbatim): always for strings (the tier
+  /// takes them only without escapes), enum members and booleans; for ints
+  /// but `-0`; for timestamps in the encoder's own form; for lists of
+  /// those without whitespace. Never for floats and durations (formatted).
+  enum class Verbatim : uint8_t { Never, Always, Int, Timestamp, List };
+  static Verbatim verbatim_of(const TypeCodec& codec);
   /// What the express tier needs of one field, in one place.
   struct FieldPlan {
     Pattern key;
@@ -68,6 +75,7 @@ class ExpressDecoder {
     uint32_t offset = 0;
     TypeKind kind = TypeKind::Error;
     bool optional = false;
+    Verbatim verbatim = Verbatim::Never;
   };
   /// ... and of an event type, computed once.
   struct TypePlan {
@@ -105,6 +113,9 @@ class ExpressDecoder {
   const char* decode_list(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena, size_t depth);
   void* list_storage(size_t size, Arena& arena);
   FlowStr kept(std::string_view text) const;
+  /// Where `p` (in the line) is in the line's copy.
+  const char* kept_at(const char* p) const { return line_copy_ + (p - json_); }
+  bool is_verbatim(const FieldPlan& field, const char* value, const char* end, const uint8_t* slot) const;
   void keep_attributes(DecodedEvent& out) const;
 
   std::optional<int64_t> timestamp_of(std::string_view text);
@@ -135,6 +146,10 @@ class ExpressDecoder {
   uint8_t* list_room_ = nullptr;  // the rest of the instance's room for list elements
   size_t list_room_left_ = 0;
   SeenFields seen_;  // for fill_absent_fields
+  /// Per field of the event decoded last, its value's text in the line's
+  /// copy when verbatim (see Verbatim), else empty.
+  std::vector<std::string_view> verbatim_;
+  bool timestamp_canonical_ = false;  // the last timestamp_of text was in the encoder's form
   /// Element slots of the list being read, per list nesting depth (the count
   /// is known only at the `]`).
   static constexpr size_t kMaxListDepth = 8;

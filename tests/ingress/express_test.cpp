@@ -762,7 +762,7 @@ TEST_CASE("express: generated events, the three tiers agree", "[ingress][express
   EventText text(2026);
   for (const char* name : {"OrderPlaced", "Everything"}) {
     const runtime::EventType& type = shop().type(name);
-    const size_t express_before = tiers.express;
+    const size_t express_before = tiers.express, verbatim_before = tiers.verbatim_fields;
     for (int i = 0; i < 4000; ++i) {
       const std::string line = text.line(type);
       tiers.check(line);
@@ -771,6 +771,8 @@ TEST_CASE("express: generated events, the three tiers agree", "[ingress][express
     INFO(name << ": express " << tiers.express - express_before << ", DOM " << tiers.dom << ", reference "
               << tiers.reference << ", rejected " << tiers.rejected);
     CHECK(tiers.express - express_before > 1000);
+    // Values handed to the encoder as text (checked against it in Tiers).
+    CHECK(tiers.verbatim_fields - verbatim_before > 3000);
   }
   CHECK(tiers.dom > 100);
   CHECK(tiers.rejected > 100);

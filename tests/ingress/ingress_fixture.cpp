@@ -269,6 +269,18 @@ Tiers::Outcome Tiers::compare(bool ok_full, bool ok_dom, bool ok_reference, size
     INFO("the express tier accepted a line the DOM tier did not");
     CHECK(dom_.dom_accepted() > dom_tier_before);
   }
+  // The values' text it hands out is what the encoder writes for them.
+  REQUIRE((full_event_.verbatim != nullptr) == by_express);
+  CHECK(dom_event_.verbatim == nullptr);
+  CHECK(reference_event_.verbatim == nullptr);
+  if (full_event_.verbatim) {
+    const runtime::EventType& type = *full_event_.type;
+    for (const runtime::FieldCodec& f : type.fields) verbatim_fields += !full_event_.verbatim[f.index].empty();
+    runtime::JsonBuffer given, encoded;
+    runtime::append_data_json(given, type, full_event_.instance, full_event_.verbatim);
+    runtime::append_data_json(encoded, type, reference_event_.instance);
+    CHECK(given.view() == encoded.view());
+  }
   return tally(by_express ? Outcome::Express : by_dom ? Outcome::Dom : Outcome::Reference);
 }
 

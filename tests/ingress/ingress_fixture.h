@@ -89,6 +89,8 @@ class Tiers {
 
   /// Lines accepted by each tier of the full decoder so far, and rejected.
   size_t express = 0, dom = 0, reference = 0, rejected = 0;
+  /// Field values the express tier handed out as text (DecodedEvent::verbatim).
+  size_t verbatim_fields = 0;
   /// The last line's results (the full decoder's and the reference's).
   const runtime::DecodedEvent& event() const { return full_event_; }
   const std::string& error() const { return full_.error(); }
