@@ -81,14 +81,20 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
     if (program->json_prefix_fields > 0 && data_json_.size() >= 2) {
       // data_json_ holds the trigger's text during its dispatch: all but
       // its closing brace, then the new fields, straight into the arena.
-      emit_json_.clear();
-      append_fields_json(emit_json_, *target, next.data, program->json_prefix_fields);
-      emit_json_.push_back('}');
+      std::string_view tail;
+      if (program->json_constant_tail) {
+        tail = *program->json_constant_tail;
+      } else {
+        emit_json_.clear();
+        append_fields_json(emit_json_, *target, next.data, program->json_prefix_fields);
+        emit_json_.push_back('}');
+        tail = emit_json_.view();
+      }
       const size_t prefix = data_json_.size() - 1;
-      auto* text = static_cast<char*>(arena_.allocate(prefix + emit_json_.size(), 1));
+      auto* text = static_cast<char*>(arena_.allocate(prefix + tail.size(), 1));
       std::memcpy(text, data_json_.data(), prefix);
-      std::memcpy(text + prefix, emit_json_.data(), emit_json_.size());
-      next.data_json = std::string_view(text, prefix + emit_json_.size());
+      std::memcpy(text + prefix, tail.data(), tail.size());
+      next.data_json = std::string_view(text, prefix + tail.size());
     }
     next.key = key_of(*target, next.data);
     next.instance = work.instance;
@@ -182,6 +188,18 @@ const Engine::EmitProgram* Engine::emit_program(const ast::ServiceDecl* service,
                  program.target->fields[f].json_key == trigger.fields[f].json_key;
   }
   program.json_prefix_fields = same_start ? prefix : 0;
+  bool constant_tail = same_start;
+  for (size_t f = prefix; constant_tail && f < program.actions.size(); ++f) {
+    constant_tail = program.actions[f].kind == FieldAction::Constant || program.actions[f].kind == FieldAction::Absent;
+  }
+  if (constant_tail) {
+    // The image holds those fields as every emitted event will (the copies
+    // and the trigger's presence bytes do not reach them).
+    JsonBuffer tail;
+    append_fields_json(tail, *program.target, program.initial.data(), prefix);
+    tail.push_back('}');
+    program.json_constant_tail = std::string(tail.view());
+  }
   return &emit_programs_.emplace(key, std::move(program)).first->second;
 }
 

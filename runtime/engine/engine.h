@@ -157,6 +157,9 @@ class Engine {
     /// order, copied as they are (`...x` plus new fields), the trigger's
     /// JSON text is the start of the target's: their number, else 0.
     size_t json_prefix_fields = 0;
+    /// With a prefix: when every field after it is a constant or absent,
+    /// the rest of the target's text (`,"band":"large"}`), written once.
+    std::optional<std::string> json_constant_tail;
   };
   const EmitProgram* emit_program(const ast::ServiceDecl* service, int emit_index, const EventType& trigger);
   /// Fills the program's image, runs and presence copies from its actions.

@@ -438,6 +438,28 @@ flow Shipping {{
                 events = [(e["type"], e["data"]) for e in kinds(dump(journal), "event")]
                 self.assertEqual(events, expected)
 
+    def test_an_emit_of_literals_after_the_trigger_s_fields(self):
+        # The text after the trigger's fields is written once per plan and
+        # reused: each event still gets its own data, on both back ends.
+        placed = [{"id": "a", "amount": 1.5, "note": "x", "tags": ["p", "q"], "tier": "Gold"},
+                  {"id": "b", "amount": -2.0, "note": None, "tier": "Bronze"},
+                  {"id": "c", "amount": 1e300, "note": "\u00e9\"", "tags": [], "tier": "Gold"}]
+        lines = "".join(event_line("Placed", data, f"p{i}") for i, data in enumerate(placed))
+        expected = []
+        for data in placed:
+            full = dict(data, tags=data.get("tags", []))
+            expected += [("test.tail.Placed", full),
+                         ("test.tail.Labelled", dict(full, label='fixed "quoted"', missing=None, flag=True, count=7,
+                                                     rate=0.5, tier_again="Gold"))]
+        for backend in ["jit", "interp"]:
+            with self.subTest(backend=backend):
+                journal = os.path.join(self.dir, f"journal-tail-{backend}")
+                out = run([FLOWRT, "run", os.path.join(CASES, "constant_tail.flow"), "--journal", journal,
+                           "--backend", backend], stdin=lines)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                events = [(e["type"], e["data"]) for e in kinds(dump(journal), "event")]
+                self.assertEqual(events, expected)
+
     def test_each_segment_lists_the_names_its_records_refer_to(self):
         # Runs of one definition go on in the segment (same list of names);
         # another definition starts a segment with its own list; every
