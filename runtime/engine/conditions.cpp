@@ -62,7 +62,7 @@ int64_t Engine::evaluate_condition(int function, const uint8_t* data, int64_t no
     context.trace_data = this;
     bool fired = false;
     const int32_t status = options_.jit->test(function, data, context, fired);
-    condition_arena_.reset();
+    if (condition_arena_.used() > 0) condition_arena_.reset();  // most conditions make no strings
     if (condition_trace_failed_) {
       error = value_texts_.emplace_back("out of memory");
       return -1;
