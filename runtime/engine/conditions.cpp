@@ -136,20 +136,9 @@ DecisionSetView Engine::decision_set(std::string_view event_id) {
 void Engine::decide(const EventPlan& plan, const Work& work, int64_t now) {
   // The walk: every condition, its trace as tokens only.
   DecisionMemo& memo = decision_memos_[static_cast<size_t>(work.type->index)];
-  const auto& routes = plan.routes->routes;
   memo.begin();
   memo_walk_ = &memo;
-  for (size_t r = 0; r < routes.size() && memo.walking(); ++r) {
-    if (routes[r].condition < 0) continue;
-    std::string_view error;
-    const int64_t fired = evaluate_condition(routes[r].condition, work.data, now, error);
-    if (fired < 0) {
-      memo.abandon();  // the full way words the error
-    } else {
-      route_fired_[r] = static_cast<int8_t>(fired);
-      memo.step(DecisionMemo::result_token(fired == 1));
-    }
-  }
+  walk_conditions(plan, work, now, memo);
   memo_walk_ = nullptr;
   if (const std::string* record = memo.record()) {
     if (write_remembered(*record, work.id)) return;
@@ -165,6 +154,40 @@ void Engine::decide(const EventPlan& plan, const Work& work, int64_t now) {
     if (write_remembered(*memo.record(), work.id)) return;
   }
   write_record(RecordKind::Decisions, decision_set(work.id));
+}
+
+void Engine::walk_conditions(const EventPlan& plan, const Work& work, int64_t now, DecisionMemo& memo) {
+  const auto& routes = plan.routes->routes;
+  if (options_.jit) {
+    // Native: one context for all of the event's conditions (it carries
+    // nothing from one to the next but the arena, reset after them).
+    FlowRtContext context = options_.jit->context(now, condition_arena_.get());
+    context.trace = &Engine::trace_condition_call;
+    context.trace_data = this;
+    for (size_t r = 0; r < routes.size() && memo.walking(); ++r) {
+      if (routes[r].condition < 0) continue;
+      bool fired = false;
+      if (options_.jit->test(routes[r].condition, work.data, context, fired) != FLOW_RT_OK) {
+        memo.abandon();  // the full way words the error
+        break;
+      }
+      route_fired_[r] = fired ? 1 : 0;
+      memo.step(DecisionMemo::result_token(fired));
+    }
+    if (condition_arena_.used() > 0) condition_arena_.reset();
+    return;
+  }
+  for (size_t r = 0; r < routes.size() && memo.walking(); ++r) {
+    if (routes[r].condition < 0) continue;
+    std::string_view error;
+    const int64_t fired = evaluate_condition(routes[r].condition, work.data, now, error);
+    if (fired < 0) {
+      memo.abandon();
+    } else {
+      route_fired_[r] = static_cast<int8_t>(fired);
+      memo.step(DecisionMemo::result_token(fired == 1));
+    }
+  }
 }
 
 void Engine::evaluate_conditions(const EventPlan& plan, const Work& work, int64_t now) {

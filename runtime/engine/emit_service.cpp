@@ -96,7 +96,7 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
       std::memcpy(text + prefix, tail.data(), tail.size());
       next.data_json = std::string_view(text, prefix + tail.size());
     }
-    next.key = key_of(*target, next.data);
+    assign_key(*target, next.data, next.key);
     next.instance = work.instance;
     next.causation = work.id;
     next.delivery = delivery_id;

@@ -209,18 +209,26 @@ void Engine::assign_new_event_id(std::string& out) {
 }
 
 std::string Engine::key_of(const EventType& type, const uint8_t* data) const {
+  std::string key;
+  assign_key(type, data, key);
+  return key;
+}
+
+void Engine::assign_key(const EventType& type, const uint8_t* data, std::string& out) const {
+  out.clear();
   int key = type.decl->key_index;
-  if (key < 0) return "";
+  if (key < 0) return;
   // Read straight from the slot: this runs for every event.
   const layout::FieldLayout& field = type.layout->fields[static_cast<size_t>(key)];
-  if (field.optional && !type.layout->present(data, key)) return "";
+  if (field.optional && !type.layout->present(data, key)) return;
   const Type* value_type = field.optional ? field.type->element : field.type;
   if (value_type->kind == TypeKind::String) {
     auto text = layout::load<FlowStr>(data + field.offset);
-    return std::string(text.data, text.size);
+    out.append(text.data, text.size);
+  } else if (value_type->kind == TypeKind::Int) {
+    char digits[24];
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, layout::load<int64_t>(data + field.offset)).ptr);
   }
-  if (value_type->kind == TypeKind::Int) return std::to_string(layout::load<int64_t>(data + field.offset));
-  return "";
 }
 
 void Engine::reject(int64_t line_number, std::string_view raw, const std::string& reason) {
@@ -302,7 +310,7 @@ void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_
   work.type = &type;
   work.data = decoded.instance;
   work.verbatim = decoded.verbatim;  // the input's text lives until the line is done
-  work.key = key_of(type, decoded.instance);
+  assign_key(type, decoded.instance, work.key);
   if (decoded.id) {
     work.id = *decoded.id;
   } else {

@@ -211,6 +211,8 @@ class Engine {
   void set_status(Instance& instance, const std::string& flow, InstanceStatus status, std::string_view event_id,
                   int64_t now);
   std::string key_of(const EventType& type, const uint8_t* data) const;
+  /// The same into `out` (keeping its storage).
+  void assign_key(const EventType& type, const uint8_t* data, std::string& out) const;
   std::string new_event_id();
   /// The same into `out` (keeping its storage).
   void assign_new_event_id(std::string& out);
@@ -320,6 +322,8 @@ class Engine {
   /// tables above by evaluate_conditions.
   void decide(const EventPlan& plan, const Work& work, int64_t now);
   void evaluate_conditions(const EventPlan& plan, const Work& work, int64_t now);
+  /// The conditions' walk through `memo` (results into route_fired_).
+  void walk_conditions(const EventPlan& plan, const Work& work, int64_t now, DecisionMemo& memo);
   /// Writes a remembered record (encoded with an empty event id) for
   /// `event_id`; false when it does not fit the writer's buffer.
   bool write_remembered(const std::string& encoded, std::string_view event_id);

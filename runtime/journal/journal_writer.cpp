@@ -293,9 +293,9 @@ void JournalWriter::create_segment(std::uint32_t number, std::uint64_t first_seq
   written_sequence_ = next_sequence_ = first_sequence;
 }
 
-void JournalWriter::check_usable() const {
+void JournalWriter::throw_unusable() const {
   if (!is_open()) throw std::logic_error("JournalWriter: not open");
-  if (failed_) throw JournalError("journal writer unusable after an earlier failure: " + failure_);
+  throw JournalError("journal writer unusable after an earlier failure: " + failure_);
 }
 
 void JournalWriter::fail(const std::exception& error) {
@@ -529,6 +529,7 @@ RecordPosition JournalWriter::append_reserved(RecordType type, std::size_t paylo
   buffer_used_ += frame_size;
   segment_size_ += frame_size;
   ++next_sequence_;
+  if (options_.fsync == FsyncMode::Never) return position;  // nothing to settle: written when the buffer fills
   try {
     settle(frame_size);
   } catch (const JournalError& error) {

@@ -164,7 +164,12 @@ class JournalWriter {
   const std::filesystem::path& directory() const { return dir_; }
 
  private:
-  void check_usable() const;
+  /// Throws unless open and not failed; the check is inline (it runs for
+  /// every record), the throw is not.
+  void check_usable() const {
+    if (!is_open() || failed_) throw_unusable();
+  }
+  [[noreturn]] void throw_unusable() const;
   std::byte* reserve_slow(std::size_t max_payload);
   void recover(OpenReport& report);
   void create_segment(std::uint32_t number, std::uint64_t first_sequence);
