@@ -16,39 +16,6 @@ using eval::Value;
 
 namespace {
 
-/// A valid `Everything` data object: every field without a default, plus `extra`.
-std::string everything(const std::string& extra = "", const std::string& without = "") {
-  const std::vector<std::pair<std::string, std::string>> fields = {
-      {"id", "1"},
-      {"b", "true"},
-      {"i", "-5"},
-      {"f", "2.5"},
-      {"s", R"("s")"},
-      {"ts", R"("2026-01-31T12:00:00Z")"},
-      {"d", R"("90s")"},
-      {"c", R"("Phone")"},
-      {"li", "[1,2,3]"},
-      {"lf", "[1.5,2]"},
-      {"ls", R"(["a",""])"},
-      {"lb", "[true,false]"},
-      {"lts", R"(["1970-01-01T00:00:00Z"])"},
-      {"ld", R"(["1ms","2d"])"},
-      {"lc", R"(["Web","Store"])"},
-      {"loi", "[1,null,3]"},
-      {"los", R"([null,"x"])"},
-      {"lli", "[[1],[],[2,3]]"},
-      {"llos", R"([["a",null],[]])"},
-  };
-  std::string out = "{";
-  for (const auto& [name, value] : fields) {
-    if (name == without) continue;
-    if (out.size() > 1) out += ",";
-    out += "\"" + name + "\":" + value;
-  }
-  if (!extra.empty()) out += "," + extra;
-  return out + "}";
-}
-
 DecodeResult everything_with(const std::string& name, const std::string& value) {
   return decode(line_of("Everything", everything("\"" + name + "\":" + value, name)));
 }
@@ -97,8 +64,7 @@ TEST_CASE("every field type decodes", "[ingress][data]") {
   CHECK(r.field("los") == Value::list({Value::none(), Value::string("x")}));
   CHECK(r.field("lli") == Value::list({Value::list({Value::integer(1)}), Value::list({}),
                                        Value::list({Value::integer(2), Value::integer(3)})}));
-  CHECK(r.field("llos") ==
-        Value::list({Value::list({Value::string("a"), Value::none()}), Value::list({})}));
+  CHECK(r.field("llos") == Value::list({Value::list({Value::string("a"), Value::none()}), Value::list({})}));
 }
 
 TEST_CASE("missing fields are errors unless optional or defaulted", "[ingress][data]") {
@@ -194,7 +160,8 @@ TEST_CASE("a JSON value of the wrong type is named", "[ingress][data]") {
   CHECK(everything_error("lli", "[[1],[2,[3]]]") == "field 'lli[1][1]': expected int, found array");
   CHECK(everything_error("lli", "[1]") == "field 'lli[0]': expected list<int>, found number 1");
   CHECK(everything_error("llos", R"([[],["a",2]])") == "field 'llos[1][1]': expected string, found number 2");
-  CHECK(everything_error("lc", R"(["Web","Fax"])") == "field 'lc[1]': \"Fax\" is not a member of Channel (one of Web, Store, Phone)");
+  CHECK(everything_error("lc", R"(["Web","Fax"])") ==
+        "field 'lc[1]': \"Fax\" is not a member of Channel (one of Web, Store, Phone)");
 }
 
 TEST_CASE("long values are cut in messages", "[ingress][data]") {
@@ -206,14 +173,18 @@ TEST_CASE("int must be a whole number within int64", "[ingress][data][limits]") 
   CHECK(everything_with("i", "9223372036854775807").field("i") == Value::integer(INT64_MAX));
   CHECK(everything_with("i", "-9223372036854775808").field("i") == Value::integer(INT64_MIN));
   CHECK(everything_with("i", "-0").field("i") == Value::integer(0));
-  CHECK(everything_error("i", "9223372036854775808") == "field 'i': number 9223372036854775808 is out of range for int");
+  CHECK(everything_error("i", "9223372036854775808") ==
+        "field 'i': number 9223372036854775808 is out of range for int");
   CHECK(everything_error("i", "-9223372036854775809") ==
         "field 'i': number -9223372036854775809 is out of range for int");
   CHECK(everything_error("i", "123456789012345678901234567890") ==
         "field 'i': number 123456789012345678901234567890 is out of range for int");
-  CHECK(everything_error("i", "1.5") == "field 'i': expected int, found number 1.5 (an int has no fraction or exponent)");
-  CHECK(everything_error("i", "1.0") == "field 'i': expected int, found number 1.0 (an int has no fraction or exponent)");
-  CHECK(everything_error("i", "1e30") == "field 'i': expected int, found number 1e30 (an int has no fraction or exponent)");
+  CHECK(everything_error("i", "1.5") ==
+        "field 'i': expected int, found number 1.5 (an int has no fraction or exponent)");
+  CHECK(everything_error("i", "1.0") ==
+        "field 'i': expected int, found number 1.0 (an int has no fraction or exponent)");
+  CHECK(everything_error("i", "1e30") ==
+        "field 'i': expected int, found number 1e30 (an int has no fraction or exponent)");
   CHECK(everything_error("li", "[1,2.5]") ==
         "field 'li[1]': expected int, found number 2.5 (an int has no fraction or exponent)");
   CHECK_THAT(everything_error("i", "01"), StartsWith("not JSON: malformed number"));
@@ -260,8 +231,7 @@ TEST_CASE("timestamps are RFC 3339 strings", "[ingress][data]") {
   CHECK(everything_with("ts", R"("2026-01-31T13:00:00+01:00")").field("ts") == Ts("2026-01-31T12:00:00Z"));
   CHECK(everything_with("ts", R"("2026-01-31T12:00:00.123456Z")").field("ts").as_int() % 1000000 == 123456);
   CHECK(everything_with("ts", R"("1969-12-31T23:59:59Z")").field("ts") == Value::timestamp(-1000000));
-  CHECK(everything_error("ts", R"("yesterday")") ==
-        "field 'ts': expected an RFC 3339 timestamp, found \"yesterday\"");
+  CHECK(everything_error("ts", R"("yesterday")") == "field 'ts': expected an RFC 3339 timestamp, found \"yesterday\"");
   CHECK(everything_error("ts", R"("2026-02-30T00:00:00Z")") ==
         "field 'ts': expected an RFC 3339 timestamp, found \"2026-02-30T00:00:00Z\"");
   CHECK(everything_error("ts", R"("2026-01-31 12:00:00")") ==
@@ -291,7 +261,8 @@ TEST_CASE("enums are member names", "[ingress][data]") {
   CHECK(everything_with("c", R"("Store")").field("c") == Value::enumeration(1));
   CHECK(everything_error("c", R"("Webb")") == "field 'c': \"Webb\" is not a member of Channel (did you mean 'Web'?)");
   CHECK(everything_error("c", R"("web")") == "field 'c': \"web\" is not a member of Channel (did you mean 'Web'?)");
-  CHECK(everything_error("c", R"("Fax")") == "field 'c': \"Fax\" is not a member of Channel (one of Web, Store, Phone)");
+  CHECK(everything_error("c", R"("Fax")") ==
+        "field 'c': \"Fax\" is not a member of Channel (one of Web, Store, Phone)");
   CHECK(everything_error("c", R"("Channel.Web")").rfind("field 'c': \"Channel.Web\" is not a member of Channel", 0) ==
         0);
 }
@@ -302,9 +273,11 @@ TEST_CASE("unknown fields are ignored unless strict", "[ingress][data]") {
   CHECK(reject(line, /*strict=*/true) == "unknown field 'note' (strict mode)");
   CHECK(decode(line_of("OrderPlaced", order_data()), true).ok);
   CHECK(reject(line_of("OrderPlaced", order_data(R"("note":[1,2,])"))).rfind("not JSON: ", 0) == 0);
-  CHECK_THAT(reject(line_of("OrderPlaced", order_data(R"("note":"\q")"))), StartsWith("not JSON: invalid escape in a string"));
+  CHECK_THAT(reject(line_of("OrderPlaced", order_data(R"("note":"\q")"))),
+             StartsWith("not JSON: invalid escape in a string"));
   std::string deep = std::string(300, '[') + std::string(300, ']');
-  CHECK_THAT(reject(line_of("OrderPlaced", order_data("\"note\":" + deep))), StartsWith("not JSON: objects or arrays nested too deeply"));
+  CHECK_THAT(reject(line_of("OrderPlaced", order_data("\"note\":" + deep))),
+             StartsWith("not JSON: objects or arrays nested too deeply"));
   std::string ok_deep = std::string(200, '[') + std::string(200, ']');
   CHECK(decode(line_of("OrderPlaced", order_data("\"note\":" + ok_deep))).ok);
 }
@@ -315,10 +288,10 @@ TEST_CASE("duplicate fields are rejected", "[ingress][data]") {
 }
 
 TEST_CASE("field order does not matter; escaped keys match", "[ingress][data]") {
-  DecodeResult r = decode(line_of(
-      "OrderPlaced",
-      R"({"placed_at":"2026-01-31T12:00:00Z","items":3,"cust\u006fmer":"c","order_id":"o","country":"NL",)"
-      R"("channel":"Store","amount":1})"));
+  DecodeResult r = decode(
+      line_of("OrderPlaced",
+              R"({"placed_at":"2026-01-31T12:00:00Z","items":3,"cust\u006fmer":"c","order_id":"o","country":"NL",)"
+              R"("channel":"Store","amount":1})"));
   INFO(r.error);
   REQUIRE(r.ok);
   CHECK(r.field("customer") == Value::string("c"));

@@ -53,40 +53,6 @@ const std::string kBenchLine =
     R"("customer":"Customer 28206","email":"c28206@example.com","country":"GB","city":"Leeds","amount":1803.01,)"
     R"("items":9,"channel":"Store","tags":["t4"],"placed_at":"2026-11-25T02:48:00Z"}})";
 
-/// A valid `Everything` data object (ingress_fixture.cpp's shop program)
-/// with every field that has no default, `extra` appended, `without` left out.
-std::string everything(const std::string& extra = "", const std::string& without = "") {
-  const std::vector<std::pair<std::string, std::string>> fields = {
-      {"id", "1"},
-      {"b", "true"},
-      {"i", "-5"},
-      {"f", "2.5"},
-      {"s", R"("s")"},
-      {"ts", R"("2026-01-31T12:00:00Z")"},
-      {"d", R"("90s")"},
-      {"c", R"("Phone")"},
-      {"li", "[1,2,3]"},
-      {"lf", "[1.5,2]"},
-      {"ls", R"(["a",""])"},
-      {"lb", "[true,false]"},
-      {"lts", R"(["1970-01-01T00:00:00Z"])"},
-      {"ld", R"(["1ms","2d"])"},
-      {"lc", R"(["Web","Store"])"},
-      {"loi", "[1,null,3]"},
-      {"los", R"([null,"x"])"},
-      {"lli", "[[1],[],[2,3]]"},
-      {"llos", R"([["a",null],[]])"},
-  };
-  std::string out = "{";
-  for (const auto& [name, value] : fields) {
-    if (name == without) continue;
-    if (out.size() > 1) out += ",";
-    out += "\"" + name + "\":" + value;
-  }
-  if (!extra.empty()) out += "," + extra;
-  return out + "}";
-}
-
 /// An Everything line with field `name` set to `value` (in place of its usual value).
 std::string everything_with(const std::string& name, const std::string& value) {
   return line_of("Everything", everything("\"" + name + "\":" + value, name));

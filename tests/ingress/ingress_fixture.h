@@ -62,6 +62,9 @@ std::string line_of(const std::string& type, const std::string& data);
 /// A complete valid OrderPlaced data object with `extra` fields appended
 /// (after a comma) and the named fields left out.
 std::string order_data(const std::string& extra = "", const std::vector<std::string>& without = {});
+/// A valid `Everything` data object: every field without a default, `extra`
+/// appended, `without` left out.
+std::string everything(const std::string& extra = "", const std::string& without = "");
 
 /// Whether two instances of `type` hold the same values, bit for bit
 /// (floats by their bits, strings and lists by content, the presence bitmap

@@ -429,14 +429,7 @@ flow Shipping {{
                     "tier": data["tier"]}
             expected += [("test.transforms.Placed", full), ("test.transforms.Priced", priced),
                          ("test.transforms.Done", done)]
-        for backend in ["jit", "interp"]:
-            with self.subTest(backend=backend):
-                journal = os.path.join(self.dir, f"journal-{backend}")
-                out = run([FLOWRT, "run", os.path.join(CASES, "transforms.flow"), "--journal", journal,
-                           "--backend", backend], stdin=lines)
-                self.assertEqual(out.returncode, 0, out.stderr)
-                events = [(e["type"], e["data"]) for e in kinds(dump(journal), "event")]
-                self.assertEqual(events, expected)
+        self.assert_events_on_both_back_ends("transforms.flow", lines, expected)
 
     def test_an_emit_of_literals_after_the_trigger_s_fields(self):
         # The text after the trigger's fields is written once per plan and
@@ -451,11 +444,16 @@ flow Shipping {{
             expected += [("test.tail.Placed", full),
                          ("test.tail.Labelled", dict(full, label='fixed "quoted"', missing=None, flag=True, count=7,
                                                      rate=0.5, tier_again="Gold"))]
+        self.assert_events_on_both_back_ends("constant_tail.flow", lines, expected)
+
+    def assert_events_on_both_back_ends(self, case, lines, expected):
+        """Runs tests/runtime/cases/`case` on `lines` with each back end: the
+        journal's events, as (type, data), must be `expected`."""
         for backend in ["jit", "interp"]:
             with self.subTest(backend=backend):
-                journal = os.path.join(self.dir, f"journal-tail-{backend}")
-                out = run([FLOWRT, "run", os.path.join(CASES, "constant_tail.flow"), "--journal", journal,
-                           "--backend", backend], stdin=lines)
+                journal = os.path.join(self.dir, f"journal-{case}-{backend}")
+                out = run([FLOWRT, "run", os.path.join(CASES, case), "--journal", journal, "--backend", backend],
+                          stdin=lines)
                 self.assertEqual(out.returncode, 0, out.stderr)
                 events = [(e["type"], e["data"]) for e in kinds(dump(journal), "event")]
                 self.assertEqual(events, expected)
