@@ -45,8 +45,10 @@ struct CloudEventDecoder::Impl {
       : catalog(c), data(o.strict), fast(c, o.strict, o.express_path), use_fast(o.fast_path) {}
 
   /// Decodes a line, or with `known` a bare data object of that type.
+  /// `in_place`: the padding after `json` is the caller's bytes, whatever
+  /// they are.
   bool decode(simdjson::padded_string_view json, const EventType* known, Arena& arena, DecodedEvent& out,
-              std::string& error, RejectKind& kind);
+              std::string& error, RejectKind& kind, bool in_place = false);
   bool decode_reference(simdjson::padded_string_view json, const EventType* known, Arena& arena, DecodedEvent& out,
                         std::string& error, RejectKind& kind);
   bool decode_root(json::od::document& doc, Arena& arena, DecodedEvent& out);
@@ -206,7 +208,7 @@ bool CloudEventDecoder::Impl::decode_data_again(json::od::document& doc, Arena& 
 }
 
 bool CloudEventDecoder::Impl::decode(simdjson::padded_string_view json, const EventType* known, Arena& arena,
-                                     DecodedEvent& out, std::string& error, RejectKind& kind) {
+                                     DecodedEvent& out, std::string& error, RejectKind& kind, bool in_place) {
   out = DecodedEvent{};
   if (use_fast) {
     if (known ? fast.decode_data_object(json.data(), json.size(), *known, arena, out)
@@ -215,6 +217,11 @@ bool CloudEventDecoder::Impl::decode(simdjson::padded_string_view json, const Ev
     }
     out = DecodedEvent{};
   }
+  // The fast path never reads the padding as part of the line, but the
+  // On-Demand API may when the line is cut short and what follows it
+  // continues it (it then walked off the line's structure and crashed):
+  // the reference path reads a copy padded with zeros.
+  if (in_place) json = padded_copy(std::string_view(json.data(), json.size()));
   return decode_reference(json, known, arena, out, error, kind);
 }
 
@@ -301,7 +308,7 @@ bool CloudEventDecoder::decode_data(const EventType& type, std::string_view data
 bool CloudEventDecoder::decode_in_place(std::string_view line, size_t readable_after, Arena& arena, DecodedEvent& out) {
   if (readable_after < kPadding || line.data() == nullptr) return decode(line, arena, out);
   return impl_->decode(simdjson::padded_string_view(line.data(), line.size(), line.size() + readable_after), nullptr,
-                       arena, out, error_, error_kind_);
+                       arena, out, error_, error_kind_, /*in_place=*/true);
 }
 
 }  // namespace flow::runtime

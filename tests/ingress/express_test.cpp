@@ -744,3 +744,30 @@ TEST_CASE("express: generated events, the three tiers agree", "[ingress][express
   CHECK(tiers.rejected > 100);
   CHECK(strict.express > 100);
 }
+
+TEST_CASE("a line cut short, followed in memory by its continuation, is rejected as a copy of it is",
+          "[ingress][express]") {
+  // The input reader parses lines where they lie; the bytes after the last
+  // line of a read may be anything, here the rest of the line itself. The
+  // reference path's On-Demand parser once walked into them and crashed.
+  runtime::CloudEventDecoder in_place(*shop().catalog), copied(*shop().catalog);
+  Arena arena;
+  const std::vector<std::string> lines = {kBenchLine, line_of("OrderPlaced", order_data()),
+                                          line_of("Everything", everything())};
+  size_t checked = 0;
+  for (const std::string& full : lines) {
+    for (size_t cut = 1; cut < full.size(); ++cut) {
+      const std::string buffer = full + std::string(runtime::CloudEventDecoder::kPadding, ' ');
+      const std::string_view line(buffer.data(), cut);
+      INFO("line: " << line);
+      runtime::DecodedEvent a, b;
+      REQUIRE_FALSE(in_place.decode_in_place(line, buffer.size() - cut, arena, a));
+      REQUIRE_FALSE(copied.decode(line, arena, b));
+      CHECK(in_place.error() == copied.error());
+      CHECK(in_place.error_kind() == copied.error_kind());
+      ++checked;
+      if (arena.used() > (1u << 20)) arena.reset();
+    }
+  }
+  CHECK(checked > 500);
+}
