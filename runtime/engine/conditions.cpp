@@ -136,10 +136,7 @@ DecisionSetView Engine::decision_set(std::string_view event_id) {
 void Engine::decide(const EventPlan& plan, const Work& work, int64_t now) {
   // The walk: every condition, its trace as tokens only.
   DecisionMemo& memo = decision_memos_[static_cast<size_t>(work.type->index)];
-  memo.begin();
-  memo_walk_ = &memo;
   walk_conditions(plan, work, now, memo);
-  memo_walk_ = nullptr;
   if (const std::string* record = memo.record()) {
     if (write_remembered(*record, work.id)) return;
   }
@@ -158,6 +155,8 @@ void Engine::decide(const EventPlan& plan, const Work& work, int64_t now) {
 
 void Engine::walk_conditions(const EventPlan& plan, const Work& work, int64_t now, DecisionMemo& memo) {
   const auto& routes = plan.routes->routes;
+  memo.begin();
+  memo_walk_ = &memo;  // the trace goes to the memo while the walk lasts
   if (options_.jit) {
     // Native: one context for all of the event's conditions (it carries
     // nothing from one to the next but the arena, reset after them).
@@ -175,19 +174,20 @@ void Engine::walk_conditions(const EventPlan& plan, const Work& work, int64_t no
       memo.step(DecisionMemo::result_token(fired));
     }
     if (condition_arena_.used() > 0) condition_arena_.reset();
-    return;
-  }
-  for (size_t r = 0; r < routes.size() && memo.walking(); ++r) {
-    if (routes[r].condition < 0) continue;
-    std::string_view error;
-    const int64_t fired = evaluate_condition(routes[r].condition, work.data, now, error);
-    if (fired < 0) {
-      memo.abandon();
-    } else {
-      route_fired_[r] = static_cast<int8_t>(fired);
-      memo.step(DecisionMemo::result_token(fired == 1));
+  } else {
+    for (size_t r = 0; r < routes.size() && memo.walking(); ++r) {
+      if (routes[r].condition < 0) continue;
+      std::string_view error;
+      const int64_t fired = evaluate_condition(routes[r].condition, work.data, now, error);
+      if (fired < 0) {
+        memo.abandon();
+      } else {
+        route_fired_[r] = static_cast<int8_t>(fired);
+        memo.step(DecisionMemo::result_token(fired == 1));
+      }
     }
   }
+  memo_walk_ = nullptr;
 }
 
 void Engine::evaluate_conditions(const EventPlan& plan, const Work& work, int64_t now) {

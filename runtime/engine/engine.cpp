@@ -495,11 +495,7 @@ void Engine::journal_event(const Work& work) {
     data_json_ = work.data_json;  // derived when it was emitted, in the arena
   } else {
     data_buffer_.clear();
-    if (work.verbatim) {
-      append_data_json(data_buffer_, *work.type, work.data, work.verbatim);
-    } else {
-      append_data_json(data_buffer_, *work.type, work.data);
-    }
+    append_data_json(data_buffer_, *work.type, work.data, work.verbatim);
     data_json_ = data_buffer_.view();
   }
   write_record(

@@ -207,24 +207,15 @@ void write_field(Cursor& c, const layout::EventLayout& layout, const FieldCodec&
   }
 }
 
-void write_data(Cursor& c, const EventType& type, const uint8_t* instance) {
+/// The data object; `verbatim`, when given, holds the text of some values
+/// as they are to be written (append_data_json).
+void write_data(Cursor& c, const EventType& type, const uint8_t* instance, const std::string_view* verbatim = nullptr) {
   c.put('{');
   bool first = true;
   for (const FieldCodec& f : type.fields) {
     if (!first) c.put(',');
     first = false;
-    write_field(c, *type.layout, f, instance);
-  }
-  c.put('}');
-}
-
-void write_data(Cursor& c, const EventType& type, const uint8_t* instance, const std::string_view* verbatim) {
-  c.put('{');
-  bool first = true;
-  for (const FieldCodec& f : type.fields) {
-    if (!first) c.put(',');
-    first = false;
-    const std::string_view text = verbatim[f.index];
+    const std::string_view text = verbatim ? verbatim[f.index] : std::string_view();
     if (text.empty()) {
       write_field(c, *type.layout, f, instance);
     } else {
@@ -246,11 +237,6 @@ void append_data_json(JsonBuffer& out, const EventType& type, const uint8_t* ins
 }
 
 void append_data_json(std::string& out, const EventType& type, const uint8_t* instance) {
-  Cursor c(out);
-  write_data(c, type, instance);
-}
-
-void append_data_json(JsonBuffer& out, const EventType& type, const uint8_t* instance) {
   Cursor c(out);
   write_data(c, type, instance);
 }

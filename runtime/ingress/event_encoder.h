@@ -66,13 +66,13 @@ class JsonBuffer {
 
 /// Appends the JSON object of `instance`'s fields: `{"order_id":"o-1",...}`.
 void append_data_json(std::string& out, const EventType& type, const uint8_t* instance);
-void append_data_json(JsonBuffer& out, const EventType& type, const uint8_t* instance);
-/// The same, given the text of some values: `verbatim[i]`, when not empty,
-/// is written as field i's value as it is. The decoder hands out the text
-/// of values it read when it is exactly what this encoder writes for them
-/// (DecodedEvent::verbatim), which spares formatting them again.
+/// The same into a JsonBuffer; with `verbatim`, given the text of some
+/// values: `verbatim[i]`, when not empty, is written as field i's value as
+/// it is. The decoder hands out the text of values it read when it is
+/// exactly what this encoder writes for them (DecodedEvent::verbatim),
+/// which spares formatting them again.
 void append_data_json(JsonBuffer& out, const EventType& type, const uint8_t* instance,
-                      const std::string_view* verbatim);
+                      const std::string_view* verbatim = nullptr);
 
 /// Appends `,"name":value` for each field from `first_field` on: the tail of
 /// a data object whose first fields are already written (the engine derives
