@@ -1,5 +1,6 @@
 #include "artifact/artifact.h"
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -38,12 +39,14 @@ bool get_string(std::string_view& in, std::string& s) {
   return true;
 }
 
+// Paths are left out of the sources (the location section has them), so
+// that where the files were saved is not part of the content hash.
 std::string encode_sources(const Program& program) {
   std::string out;
   put_u32(out, static_cast<uint32_t>(program.modules.size()));
   for (const auto& m : program.modules) {
-    put_string(out, m->name);
-    put_string(out, m->file->path());
+    put_string(out, m->named_by_file ? "" : m->name);  // a file's stem is where it is saved, too
+    put_string(out, "");
     put_string(out, m->file->text());
     out.push_back(static_cast<char>((m->is_root ? 1 : 0) | (m->is_stdlib ? 2 : 0)));
   }
@@ -133,19 +136,54 @@ std::string definitions_json(const Program& program, const ir::Module& module, c
   return all.dump(1);
 }
 
+namespace {
+
+/// The location section: the root files' folder (absolute) and every
+/// module's path relative to it.
+std::string encode_location(const Program& program) {
+  namespace fs = std::filesystem;
+  fs::path folder;
+  for (const auto& m : program.modules) {
+    if (m->is_root) {
+      folder = fs::absolute(m->file->path()).lexically_normal().parent_path();
+      break;
+    }
+  }
+  json paths = json::array();
+  for (const auto& m : program.modules) {
+    fs::path relative = fs::absolute(m->file->path()).lexically_normal().lexically_relative(folder);
+    paths.push_back(relative.empty() ? m->file->path() : relative.string());
+  }
+  return json({{"folder", folder.string()}, {"paths", paths}}).dump();
+}
+
+/// Fills the sources' paths and the build folder from the location section.
+bool decode_location(std::string_view bytes, ArtifactContents& out) {
+  json location = json::parse(bytes, nullptr, false);
+  if (location.is_discarded() || !location.is_object() || !location["folder"].is_string() ||
+      !location["paths"].is_array() || location["paths"].size() != out.sources.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < out.sources.size(); ++i) {
+    if (!location["paths"][i].is_string()) return false;
+    out.sources[i].path = location["paths"][i].get<std::string>();
+  }
+  out.source_folder = location["folder"].get<std::string>();
+  return true;
+}
+
+}  // namespace
+
 std::string write_artifact(const Program& program, const ir::Module& module, const dispatch::DispatchTable& table,
                            std::string_view bitcode, std::string& content_hash) {
   ContainerFile file;
-  json roots = json::array();
-  for (const auto& m : program.modules) {
-    if (m->is_root) roots.push_back(m->file->path());
-  }
-  json meta = {{"flowc_version", FLOW_VERSION}, {"roots", roots}};
+  json meta = {{"flowc_version", FLOW_VERSION}};
   file.sections.push_back({kMeta, meta.dump()});
   file.sections.push_back({kSources, encode_sources(program)});
   file.sections.push_back({kDefinitions, definitions_json(program, module, table)});
   file.sections.push_back({kIrText, ir::print_module(module)});
   if (!bitcode.empty()) file.sections.push_back({kBitcode, std::string(bitcode)});
+  file.sections.push_back({kLocation, encode_location(program)});
   std::string bytes = serialize_container(file);
   content_hash = file.content_hash;
   return bytes;
@@ -170,6 +208,13 @@ bool read_artifact(std::string_view bytes, ArtifactContents& out, std::string& e
   if (!decode_sources(sources->bytes, out.sources)) {
     error = "malformed artifact: unreadable sources section";
     return false;
+  }
+  if (const Section* location = file.find(kLocation); location && !decode_location(location->bytes, out)) {
+    error = "malformed artifact: unreadable location section";
+    return false;
+  }
+  for (auto& source : out.sources) {
+    if (source.path.empty()) source.path = source.module + ".flow";  // no location: name it by its module
   }
   out.definitions_json = definitions->bytes;
   if (const Section* ir = file.find(kIrText)) out.ir_text = ir->bytes;
@@ -197,8 +242,10 @@ std::unique_ptr<Program> compile_artifact_sources(const ArtifactContents& conten
   std::vector<std::pair<std::string, std::string>> roots;
   CompileOptions options;
   for (const auto& s : contents.sources) {
-    if (s.root) roots.push_back({s.path, s.text});
-    else options.embedded_modules[s.module] = {s.path, s.text};
+    if (s.root)
+      roots.push_back({s.path, s.text});
+    else
+      options.embedded_modules[s.module] = {s.path, s.text};
   }
   // An artifact is self-contained: imports never fall back to the file system.
   options.stdlib_dir = "/nonexistent-flow-stdlib";

@@ -6,6 +6,9 @@
 //   Definitions  JSON: events with layouts, services, flows, the dispatch table
 //   IrText       the lowered IR, printed (for people and `--emit=ir`)
 //   Bitcode      LLVM bitcode of the predicate module (when built with the JIT)
+//   Location     JSON: the folder the root files were in when built, and
+//                each module's path relative to it (not part of the
+//                content hash: artifact_file.h)
 // The runtime re-checks the embedded sources (fast: see docs/performance.md)
 // to rebuild the AST it executes against, and verifies that the definitions
 // it derives are byte-identical to the stored ones — so a stale or tampered
@@ -16,17 +19,27 @@
 #include <string_view>
 #include <vector>
 
+#include "artifact/artifact_file.h"
 #include "check/program.h"
 #include "dispatch/dispatch_table.h"
 #include "ir/ir.h"
 
 namespace flow::artifact {
 
-enum SectionKind : uint32_t { kMeta = 1, kSources = 2, kDefinitions = 3, kIrText = 4, kBitcode = 5 };
+enum SectionKind : uint32_t {
+  kMeta = 1,
+  kSources = 2,
+  kDefinitions = 3,
+  kIrText = 4,
+  kBitcode = 5,
+  kLocation = kLocationBit | 1,
+};
 
 struct SourceEntry {
   std::string module;  // module name
-  std::string path;    // as loaded (for diagnostics)
+  /// Relative to the build folder (ArtifactContents::source_folder); in
+  /// artifacts without a location section, as it was loaded.
+  std::string path;
   std::string text;
   bool root = false;
   bool stdlib = false;
@@ -39,6 +52,9 @@ struct ArtifactContents {
   std::string ir_text;
   std::string bitcode;  // empty when none
   std::string content_hash;
+  /// The absolute folder of the root files when the artifact was built;
+  /// empty for artifacts without a location section.
+  std::string source_folder;
 };
 
 /// The definitions section: a stable JSON description of the checked

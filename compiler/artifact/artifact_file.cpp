@@ -74,19 +74,42 @@ const Section* ContainerFile::find(uint32_t kind) const {
   return nullptr;
 }
 
-std::string sha256_hex(std::string_view bytes) { return to_hex(raw_sha256(bytes)); }
+std::string sha256_hex(std::string_view bytes) {
+  return to_hex(raw_sha256(bytes));
+}
 
-std::string serialize_container(ContainerFile& file) {
+namespace {
+
+/// The container's bytes before the seal, with or without its location
+/// sections.
+std::string container_body(const ContainerFile& file, bool with_location) {
   std::string out(kMagic, sizeof kMagic);
   put_u32(out, file.format_version);
-  put_u32(out, static_cast<uint32_t>(file.sections.size()));
+  size_t count = 0;
+  for (const auto& section : file.sections) count += with_location || !(section.kind & kLocationBit);
+  put_u32(out, static_cast<uint32_t>(count));
   for (const auto& section : file.sections) {
+    if (!with_location && (section.kind & kLocationBit)) continue;
     put_u32(out, section.kind);
     put_u64(out, section.bytes.size());
     out += section.bytes;
   }
+  return out;
+}
+
+bool has_location(const ContainerFile& file) {
+  for (const auto& section : file.sections) {
+    if (section.kind & kLocationBit) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string serialize_container(ContainerFile& file) {
+  std::string out = container_body(file, true);
   std::string digest = raw_sha256(out);
-  file.content_hash = to_hex(digest);
+  file.content_hash = to_hex(has_location(file) ? raw_sha256(container_body(file, false)) : digest);
   out += digest;
   return out;
 }
@@ -143,7 +166,7 @@ bool parse_container(std::string_view bytes, ContainerFile& out, std::string& er
     error = "malformed artifact: " + std::to_string(reader.remaining()) + " unexpected bytes after the sections";
     return false;
   }
-  out.content_hash = to_hex(digest);
+  out.content_hash = to_hex(has_location(out) ? raw_sha256(container_body(out, false)) : digest);
   return true;
 }
 

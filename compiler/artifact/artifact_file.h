@@ -7,6 +7,11 @@
 //   magic "FLOWAPP\0" (8 bytes) | u32 format version | u32 section count
 //   | section count × { u32 kind | u64 length | length bytes }
 //   | 32-byte SHA-256 of everything before it
+//
+// Two hashes: the trailing one seals every byte (integrity); the content
+// hash, the artifact's identity, leaves out the location sections (kinds
+// with kLocationBit set): where a program was built is not what it means,
+// so the same sources built in another folder are the same definitions.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +26,9 @@ inline constexpr char kMagic[8] = {'F', 'L', 'O', 'W', 'A', 'P', 'P', '\0'};
 /// other versions instead of guessing.
 inline constexpr uint32_t kFormatVersion = 1;
 
+/// Sections of a kind with this bit are not part of the content hash.
+inline constexpr uint32_t kLocationBit = 0x80000000u;
+
 struct Section {
   uint32_t kind = 0;
   std::string bytes;
@@ -29,7 +37,9 @@ struct Section {
 struct ContainerFile {
   uint32_t format_version = kFormatVersion;
   std::vector<Section> sections;
-  std::string content_hash;  // hex SHA-256, filled by read/serialize
+  /// Hex SHA-256 of the file without its location sections (the seal of
+  /// a file that has none), filled by read/serialize.
+  std::string content_hash;
 
   const Section* find(uint32_t kind) const;
 };

@@ -13,7 +13,9 @@ std::string QualifiedName::text() const {
   return out;
 }
 
-const char* to_string(UnaryOp op) { return op == UnaryOp::Neg ? "-" : "not"; }
+const char* to_string(UnaryOp op) {
+  return op == UnaryOp::Neg ? "-" : "not";
+}
 
 const char* to_string(BinaryOp op) {
   switch (op) {
@@ -51,7 +53,7 @@ const char* to_string(DeclKind kind) {
 }
 
 std::string Decl::qualified_name() const {
-  return module && !module->name.empty() ? module->name + "." + name : name;
+  return module && !module->name.empty() && !module->named_by_file ? module->name + "." + name : name;
 }
 
 int EnumDecl::member_index(const std::string& member) const {

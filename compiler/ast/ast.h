@@ -361,6 +361,11 @@ struct Module {
   std::vector<std::unique_ptr<Decl>> decls;
   bool is_stdlib = false;
   bool is_root = false;  // given on the command line (not only imported)
+  /// A root file without a `module` clause: `name` is its file stem, which
+  /// other files may import it by, but its declarations' identity
+  /// (qualified names) carries no module prefix, so the same text is the
+  /// same definitions wherever it is saved (runtime.md §4).
+  bool named_by_file = false;
 };
 
 /// LLVM-style casts over Decl kinds.

@@ -1,12 +1,12 @@
 // The front end's entry: load the root files and everything they import,
 // parse them, and run the semantic passes.
-#include <algorithm>
-#include <cstdlib>
-#include <set>
-#include <filesystem>
-#include <functional>
 #include <limits.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <set>
 
 #include "check/checker.h"
 #include "parse/parser.h"
@@ -53,7 +53,10 @@ class Loader {
       }
     }
     auto module = parse_module(*file, diags_);
-    if (module->name.empty()) module->name = fs::path(path).stem().string();
+    if (module->name.empty()) {
+      module->name = fs::path(path).stem().string();
+      module->named_by_file = true;
+    }
     module->is_root = true;
     register_module(std::move(module));
     return true;

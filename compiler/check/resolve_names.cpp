@@ -10,10 +10,18 @@ namespace flow::check {
 
 using namespace ast;
 
-bool is_event(const Decl* d) { return isa<EventDecl>(d); }
-bool is_service(const Decl* d) { return isa<ServiceDecl>(d); }
-bool is_type_decl(const Decl* d) { return isa<EnumDecl>(d); }
-bool is_any(const Decl*) { return true; }
+bool is_event(const Decl* d) {
+  return isa<EventDecl>(d);
+}
+bool is_service(const Decl* d) {
+  return isa<ServiceDecl>(d);
+}
+bool is_type_decl(const Decl* d) {
+  return isa<EnumDecl>(d);
+}
+bool is_any(const Decl*) {
+  return true;
+}
 
 std::string with_article(const std::string& word) {
   bool vowel = !word.empty() && std::string_view("aeiouAEIOU").find(word[0]) != std::string_view::npos;
@@ -30,7 +38,20 @@ void Checker::run() {
 }
 
 void Checker::resolve_names() {
+  // Root files without a `module` clause share one namespace of qualified
+  // names (ast::Module::named_by_file): a name may be declared in one only.
+  std::map<std::string, const Decl*> unprefixed;
   for (auto& module : program_.modules) {
+    if (module->named_by_file) {
+      for (auto& decl : module->decls) {
+        auto [it, inserted] = unprefixed.emplace(decl->name, decl.get());
+        if (inserted || it->second->module == module.get()) continue;
+        auto& d = diags_.report(DiagKind::DuplicateName, decl->name_range,
+                                std::string(to_string(decl->kind)) + " '" + decl->name + "' is also declared in " +
+                                    it->second->module->file->path());
+        d.help = "files without a `module` clause share one namespace: give one of them a `module` clause";
+      }
+    }
     modules_by_name_[module->name] = module.get();
     auto& table = symbols_[module.get()];
     for (auto& decl : module->decls) {

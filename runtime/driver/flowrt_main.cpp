@@ -4,7 +4,7 @@
 //   flowrt dossier --journal DIR (--key K | --instance ID | --all) [--at TIMESTAMP] [--json]
 //   flowrt explain --journal DIR --event ID [--json]
 //   flowrt replay --journal DIR --with APP.flowc|FILE.flow [--json] [-I DIR] [--samples N] [--max-instances N]
-//   flowrt journal export --journal DIR [--format sqlite|jsonl] -o OUT
+//   flowrt journal export --journal DIR [--format sqlite|jsonl] [-o OUT]
 //   flowrt journal index --journal DIR [--rebuild]
 // Exit status: 0 success; 1 the journal or the app is unusable; 2 bad usage;
 // 3 `run` rejected an input or dead-lettered a delivery.
@@ -40,13 +40,21 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitRejected = 3;
 
-int run_command(const std::string& app_path, const std::string& journal_dir, const std::string& input,
-                const std::string& fsync, bool strict, const std::vector<std::string>& include_dirs,
-                const std::string& backend) {
+struct RunArgs {
+  std::string app_path, journal_dir = "journal", input = "-", fsync = "batch", backend = "jit", services_dir;
+  bool strict = false;
+  std::vector<std::string> include_dirs;
+  uint64_t max_chain = flow::runtime::RunOptions{}.max_chain;
+};
+
+int run_command(const RunArgs& args) {
+  const std::string& app_path = args.app_path;
+  const std::string& input = args.input;
+  const std::string& fsync = args.fsync;
   flow::DiagnosticEngine diags;
   std::string error;
   flow::runtime::LoadOptions load_options;
-  load_options.include_dirs = include_dirs;
+  load_options.include_dirs = args.include_dirs;
   std::unique_ptr<flow::Program> failed;  // owns what the diagnostics point into
   load_options.failed_program = &failed;
   auto app = flow::runtime::load_app(app_path, load_options, diags, error);
@@ -57,14 +65,16 @@ int run_command(const std::string& app_path, const std::string& journal_dir, con
     return kExitFailure;
   }
   flow::runtime::RunOptions options;
-  options.journal_dir = journal_dir;
+  options.journal_dir = args.journal_dir;
   options.fsync = fsync == "always"  ? flow::journal::FsyncMode::Always
                   : fsync == "never" ? flow::journal::FsyncMode::Never
                                      : flow::journal::FsyncMode::Batch;
-  options.strict = strict;
+  options.strict = args.strict;
   options.progress = isatty(STDERR_FILENO);
+  options.services_dir = args.services_dir;
+  options.max_chain = args.max_chain;
   std::unique_ptr<flow::codegen::CompiledProgram> native;
-  if (backend == "jit") {
+  if (args.backend == "jit") {
     try {
       flow::codegen::JitOptions jit_options;
       jit_options.cache_key = app->content_hash;
@@ -111,7 +121,7 @@ struct QueryArgs {
   CLI::App* index = nullptr;
   CLI::App* explain = nullptr;
   CLI::App* export_ = nullptr;
-  std::string export_dir = "journal", format = "sqlite", output;
+  std::string export_dir = "journal", format, output;
   CLI::App* replay = nullptr;
   std::string replay_dir = "journal", with;
   std::vector<std::string> replay_includes;
@@ -156,9 +166,10 @@ void add_query_commands(CLI::App& app, CLI::App* journal, QueryArgs& q) {
 
   q.export_ = journal->add_subcommand("export", "Write the journal as tables: SQLite or JSON lines");
   q.export_->add_option("--journal", q.export_dir, "Journal folder");
-  q.export_->add_option("--format", q.format, "sqlite or jsonl")->check(CLI::IsMember({"sqlite", "jsonl"}));
-  q.export_->add_option("-o,--output", q.output, "Output file (- for stdout with jsonl); replaced when it exists")
-      ->required();
+  q.export_->add_option("--format", q.format, "sqlite or jsonl (default: sqlite with -o FILE, else jsonl to stdout)")
+      ->check(CLI::IsMember({"sqlite", "jsonl"}));
+  q.export_->add_option("-o,--output", q.output,
+                        "Output file (- or none: stdout, jsonl only); replaced when it exists");
 
   q.index = journal->add_subcommand("index", "Build or bring up to date the query index of a journal");
   q.index->add_option("--journal", q.index_dir, "Journal folder");
@@ -216,13 +227,16 @@ int run_query_command(const QueryArgs& q) {
   if (q.export_->parsed()) {
     try {
       rq::ExportSummary summary;
-      if (q.format == "sqlite") {
-        if (q.output == "-") {
+      // Without a file the export goes to stdout, which only JSON lines can.
+      const bool to_stdout = q.output.empty() || q.output == "-";
+      const std::string format = !q.format.empty() ? q.format : to_stdout ? "jsonl" : "sqlite";
+      if (format == "sqlite") {
+        if (to_stdout) {
           std::cerr << "flowrt journal export: SQLite needs a file (-o OUT.db)\n";
           return kExitUsage;
         }
         summary = rq::export_sqlite(q.export_dir, q.output, std::cerr);
-      } else if (q.output == "-") {
+      } else if (to_stdout) {
         summary = rq::export_jsonl(q.export_dir, std::cout, std::cerr);
       } else {
         std::ofstream out(q.output, std::ios::binary | std::ios::trunc);
@@ -237,8 +251,8 @@ int run_query_command(const QueryArgs& q) {
           return kExitFailure;
         }
       }
-      std::cerr << "flowrt: exported " << summary.records << " records as " << summary.rows << " rows to " << q.output
-                << "\n";
+      std::cerr << "flowrt: exported " << summary.records << " records as " << summary.rows << " rows to "
+                << (to_stdout ? std::string("stdout") : q.output) << "\n";
       return kExitOk;
     } catch (const std::exception& e) {
       std::cerr << "flowrt: error: " << e.what() << "\n";
@@ -280,20 +294,21 @@ int main(int argc, char** argv) {
   app.option_defaults()->always_capture_default();
   app.require_subcommand(1);
 
-  std::string app_path, journal_dir = "journal", input = "-", fsync = "batch";
-  bool strict = false;
-  std::vector<std::string> include_dirs;
+  RunArgs r;
   auto* run = app.add_subcommand("run", "Run events through a definition; journal everything");
-  run->add_option("app", app_path, "APP.flowc (from flowc build) or FILE.flow")->required()->check(CLI::ExistingFile);
-  run->add_option("--journal", journal_dir, "Journal folder (created if missing)");
-  run->add_option("--input", input, "CloudEvents JSON lines (- for stdin)");
-  run->add_option("--fsync", fsync, "Durability: always, batch (group commit) or never")
+  run->add_option("app", r.app_path, "APP.flowc (from flowc build) or FILE.flow")->required()->check(CLI::ExistingFile);
+  run->add_option("--journal", r.journal_dir, "Journal folder (created if missing)");
+  run->add_option("--input", r.input, "CloudEvents JSON lines (- for stdin)");
+  run->add_option("--fsync", r.fsync, "Durability: always, batch (group commit) or never")
       ->check(CLI::IsMember({"always", "batch", "never"}));
-  run->add_flag("--strict", strict, "Reject event fields the type does not declare");
-  run->add_option("-I,--include", include_dirs, "Module folders for a .flow file")->default_str("");
-  std::string backend = "jit";
-  run->add_option("--backend", backend, "Evaluate rules with native code (jit) or the reference interpreter (interp)")
+  run->add_flag("--strict", r.strict, "Reject event fields the type does not declare");
+  run->add_option("-I,--include", r.include_dirs, "Module folders for a .flow file")->default_str("");
+  run->add_option("--backend", r.backend, "Evaluate rules with native code (jit) or the reference interpreter (interp)")
       ->check(CLI::IsMember({"jit", "interp"}));
+  run->add_option("--services-dir", r.services_dir,
+                  "Folder of the root .flow file for exec services (default: where it was built)");
+  run->add_option("--max-chain", r.max_chain, "Events one input may cause, transitively, before the chain is cut")
+      ->check(CLI::PositiveNumber);
 
   auto* journal = app.add_subcommand("journal", "Inspect a journal");
   journal->require_subcommand(1);
@@ -311,7 +326,7 @@ int main(int argc, char** argv) {
 
   if (auto status = flow::parse_command_line(app, argc, argv)) return *status;
 
-  if (run->parsed()) return run_command(app_path, journal_dir, input, fsync, strict, include_dirs, backend);
+  if (run->parsed()) return run_command(r);
   if (verify->parsed()) {
     if (!std::filesystem::is_directory(verify_dir)) {
       std::cerr << "flowrt: error: no journal at '" << verify_dir << "'\n";

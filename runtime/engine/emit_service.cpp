@@ -103,6 +103,8 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
     next.service = &service_name;
     next.time_us = started;
   }
+  const bool chain_cut = error.empty() && !admit_to_chain(work.chain, queue_.size() - queued_before);
+  if (chain_cut) error = chain_too_long();
   if (!error.empty()) {
     // A transform that cannot evaluate will not succeed on a retry either.
     drop_queued_from(queued_before);
@@ -111,12 +113,13 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
     write_record(RecordKind::Attempt, attempt);
     ++summary_.failed_attempts;
     dead_letter({delivery_id, work.id, work.instance, flow, service_name, 1, error, wall_clock_us()},
-                work.type->qualified_name);
+                work.type->qualified_name, work.chain);
     return;
   }
   emitted_ids_.clear();
   for (size_t q = queued_before; q < queue_.size(); ++q) {
     Work& next = *queue_[q];
+    next.chain = work.chain;  // admitted above
     assign_new_event_id(next.id);
     emitted_ids_.push_back(next.id);
     count_event(events_out_, *next.type);

@@ -33,11 +33,6 @@ AttemptOutcomeKind outcome_kind(AttemptStatus status) {
   return AttemptOutcomeKind::Error;
 }
 
-std::string folder_of(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
-
 }  // namespace
 
 Engine::Engine(LoadedApp& app, RunOptions options, std::ostream& log)
@@ -60,7 +55,7 @@ Engine::Engine(LoadedApp& app, RunOptions options, std::ostream& log)
     ExecServiceConfig config;
     config.name = service->qualified_name();
     config.command = service->exec_command;
-    config.working_dir = folder_of(service->module->file->path());
+    config.working_dir = service_folder(app_, service->module->file->path(), options_.services_dir);
     if (service->timeout_us > 0) config.timeout_us = service->timeout_us;
     if (service->retry >= 0) config.retry = static_cast<uint32_t>(service->retry);
     if (service->backoff_us >= 0) config.backoff_us = service->backoff_us;
@@ -131,6 +126,7 @@ void Engine::recover() {
       InstanceRecord r;
       if (decode(payload, r, names)) {
         instances_.apply(r);
+        if (!r.key.empty()) used_keys_.add(r.key);
       } else {
         ++unreadable;
       }
@@ -138,13 +134,16 @@ void Engine::recover() {
       DefinitionRecord r;
       if (decode(payload, r)) {
         last_active = r.hash;
+        note_definition(r);
       } else {
         ++unreadable;
       }
     } else if (record.type == static_cast<uint8_t>(RecordKind::Event)) {
       ++events;
     }
-    if (!exec_services_.empty()) track_in_flight(static_cast<RecordKind>(record.type), payload, names);
+    if (!exec_services_.empty() || other_versions_) {
+      track_in_flight(static_cast<RecordKind>(record.type), payload, names);
+    }
   }
   for (const auto& p : reader.problems()) log_ << "flowrt: journal: " << journal::describe(p) << "\n";
   if (unreadable > 0) {
@@ -160,6 +159,7 @@ void Engine::recover() {
     DefinitionRecord def{app_.content_hash, wall_clock_us(), app_.source_path, app_.artifact_bytes};
     append(RecordKind::Definition, encode(def));
     writer_.commit();
+    note_definition(def);
   }
   redrive_in_flight();
 }
@@ -246,11 +246,11 @@ void Engine::reject(int64_t line_number, std::string_view raw, const std::string
     builder.set_string(l.field_index("reason"), reason);
     builder.set_string(l.field_index("raw"), raw);
     builder.set_timestamp(l.field_index("at"), r.time_us);
-    publish_runtime_event(*input_rejected_type_, builder.instance(), "", "");
+    publish_runtime_event(*input_rejected_type_, builder.instance(), "", "", CausalChains::kNone);
   }
 }
 
-void Engine::dead_letter(const DeadLetterRecord& dead, const std::string& event_type) {
+void Engine::dead_letter(const DeadLetterRecord& dead, const std::string& event_type, CausalChains::Id chain) {
   ++summary_.dead_lettered;
   append(RecordKind::DeadLetter, encode(dead));
   if (Instance* instance = instances_.find(dead.instance)) {
@@ -269,15 +269,25 @@ void Engine::dead_letter(const DeadLetterRecord& dead, const std::string& event_
     builder.set_int(l.field_index("attempts"), dead.attempts);
     builder.set_string(l.field_index("error"), dead.error);
     builder.set_timestamp(l.field_index("at"), dead.time_us);
-    publish_runtime_event(*dead_lettered_type_, builder.instance(), dead.instance, dead.event);
+    publish_runtime_event(*dead_lettered_type_, builder.instance(), dead.instance, dead.event, chain);
   }
 }
 
 void Engine::publish_runtime_event(const EventType& type, const uint8_t* data, const std::string& instance_id,
-                                   const std::string& causation) {
+                                   const std::string& causation, CausalChains::Id chain) {
   const EventPlan& plan = plan_of(type);
   if (!plan.routes || (plan.routes->starts.empty() && plan.routes->routes.empty())) return;  // nobody listens
+  if (chain == CausalChains::kNone) {
+    chain = chains_.begin();
+  } else if (!admit_to_chain(chain, 1)) {
+    // A notification about a chain already at its limit (a failing handler
+    // of dead letters would otherwise feed itself): journaled above, not
+    // dispatched.
+    log_ << "flowrt: " << type.name << " about " << causation << " not published: " << chain_too_long() << "\n";
+    return;
+  }
   Work& work = push_work();
+  work.chain = chain;
   work.type = &type;
   work.data = data;
   work.id = new_event_id();
@@ -327,14 +337,11 @@ void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_
   work.input_line = line_number;
 
   if (routes && !routes->starts.empty()) {
-    // A start begins an instance named by its key (or, without a key, by its
-    // id); a start whose key names a running instance joins it.
-    work.instance = work.key.empty() ? work.id : work.key;
-    Instance& instance = instances_.get_or_create(work.instance, work.key);
+    Instance& instance = start_instance(work);
     for (const std::string* flow : plan.starts) enter_flow(instance, *flow, work.id, now);
   } else if (routes && !routes->accepts.empty()) {
-    Instance* instance = work.key.empty() ? nullptr : instances_.find(work.key);
-    if (!instance || !instance->running()) {
+    Instance* instance = work.key.empty() ? nullptr : instances_.newest_with_key(work.key);
+    if (!instance || instance->finished()) {
       std::string reason = "no running instance with key '" + work.key + "' for " + type.name +
                            " (it joins a running instance of " + routes->accepts[0]->name + " by its key)";
       drop_queued_from(queue_.size() - 1);
@@ -354,6 +361,7 @@ void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_
     return;
   }
   ++summary_.accepted;
+  work.chain = chains_.begin();
   count_event(events_in_, type);
   run_queue(now);
   if (runner_->pending() > 0) {
@@ -372,6 +380,32 @@ void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_
   }
 }
 
+Instance& Engine::start_instance(Work& work) {
+  // Without a key, the start names its own instance by its event id.
+  if (work.key.empty()) {
+    work.instance = work.id;
+    return instances_.get_or_create(work.instance, work.key);
+  }
+  // A start whose key names an unfinished instance joins it; else it begins
+  // a new instance, named by the key the first time and by the key and a
+  // number unique in this journal after that (runtime.md §4: a finished
+  // case is never reopened).
+  Instance* current = instances_.newest_with_key(work.key);
+  if (current && !current->finished()) {
+    work.instance = current->id;
+    return *current;
+  }
+  if (current || used_keys_.maybe_used(work.key)) {
+    char number[24];
+    char* end = std::to_chars(number, number + sizeof number, id_base_ + id_counter_++).ptr;
+    work.instance.assign(work.key).append(1, '~').append(number, static_cast<size_t>(end - number));
+  } else {
+    work.instance = work.key;
+    used_keys_.add(work.key);
+  }
+  return instances_.get_or_create(work.instance, work.key);
+}
+
 void Engine::run_queue(int64_t now_us) {
   if (running_queue_) return;
   running_queue_ = true;
@@ -384,6 +418,7 @@ void Engine::run_queue(int64_t now_us) {
   while (!queue_.empty()) {
     Work* work = queue_.front();
     dispatch(*work);
+    chains_.release(work->chain);
     queue_.pop_front();
     spare_work_.push_back(work);
   }
@@ -414,6 +449,7 @@ Engine::Work& Engine::push_work() {
     work->time_us = work->dispatched_us = work->input_line = 0;
     work->data_json = {};
     work->verbatim = nullptr;
+    work->chain = CausalChains::kNone;
   }
   queue_.push_back(work);
   return *work;
@@ -421,6 +457,7 @@ Engine::Work& Engine::push_work() {
 
 void Engine::drop_queued_from(size_t position) {
   while (queue_.size() > position) {
+    chains_.release(queue_.back()->chain);
     spare_work_.push_back(queue_.back());
     queue_.pop_back();
   }
@@ -484,8 +521,11 @@ void Engine::enter_flow(Instance& instance, const std::string& flow, std::string
 
 void Engine::set_status(Instance& instance, const std::string& flow, InstanceStatus status, std::string_view event_id,
                         int64_t now) {
+  // Active becomes completed or failed; completed can still become failed
+  // (a dead letter after the end event): a failure is never hidden.
   FlowState* state = instance.flow(flow);
-  if (!state || state->status == status || state->status != InstanceStatus::Active) return;
+  if (!state || state->status == status || state->status == InstanceStatus::Failed) return;
+  if (state->status == InstanceStatus::Completed && status != InstanceStatus::Failed) return;
   state->status = status;
   write_record(RecordKind::Instance, InstanceRecordView{instance.id, instance.key, flow, status, event_id, now});
 }
@@ -575,7 +615,7 @@ void Engine::deliver(const ast::ServiceDecl* service, const std::string& service
       if (attempt.outcome != AttemptOutcomeKind::Ok) {
         ++summary_.failed_attempts;
         dead_letter({delivery_id, work.id, work.instance, flow, service_name, 1, error, wall_clock_us()},
-                    work.type->qualified_name);
+                    work.type->qualified_name, work.chain);
       }
       return;
     }
@@ -585,7 +625,8 @@ void Engine::deliver(const ast::ServiceDecl* service, const std::string& service
       CloudEventAttributes attributes{work.id, source_of(work), work.time_us, std::nullopt};
       append_cloudevent_json(json, *work.type, work.data, attributes);
       runner_->submit(exec_index_.at(service), delivery_id, json);
-      pending_[delivery_id] = {work.id, work.instance, flow, service, work.type->qualified_name};
+      pending_[delivery_id] = {work.id, work.instance, flow, service, work.type->qualified_name, work.chain};
+      chains_.hold(work.chain);
       ++instance.in_flight;
       return;
     }
@@ -641,19 +682,38 @@ void Engine::handle_outcomes() {
         next.service = &service_name;
         next.time_us = outcome.ended_us;
         attempt.emitted.push_back(next.id);
-        count_event(events_out_, *decoded.type);
       }
     }
     if (!outcome.final()) drop_queued_from(queued_before);
+    bool chain_cut = false;
+    if (outcome.final() && !admit_to_chain(pending.chain, queue_.size() - queued_before)) {
+      // What it published would make its input's chain too long: none of
+      // it is dispatched, and the delivery is dead-lettered for it.
+      drop_queued_from(queued_before);
+      chain_cut = true;
+      attempt.outcome = AttemptOutcomeKind::Error;
+      attempt.error = chain_too_long();
+      attempt.emitted.clear();
+      ++summary_.failed_attempts;
+    }
+    for (size_t q = queued_before; q < queue_.size(); ++q) {
+      queue_[q]->chain = pending.chain;  // admitted above
+      count_event(events_out_, *queue_[q]->type);
+    }
     append(RecordKind::Attempt, encode(attempt));
     if (outcome.final()) {
       Instance* instance = instances_.find(pending.instance);
       if (instance) --instance->in_flight;
-      if (outcome.state == DeliveryState::DeadLettered || outcome.state == DeliveryState::Abandoned) {
+      if (chain_cut) {
+        dead_letter({outcome.delivery_id, pending.event, pending.instance, pending.flow,
+                     pending.service->qualified_name(), outcome.attempt, attempt.error, outcome.ended_us},
+                    pending.event_type, pending.chain);
+      } else if (outcome.state == DeliveryState::DeadLettered || outcome.state == DeliveryState::Abandoned) {
         dead_letter({outcome.delivery_id, pending.event, pending.instance, pending.flow,
                      pending.service->qualified_name(), outcome.attempt, outcome.error, outcome.ended_us},
-                    pending.event_type);
+                    pending.event_type, pending.chain);
       }
+      chains_.release(pending.chain);
       std::string instance_id = pending.instance;
       pending_.erase(it);
       run_queue();
@@ -661,6 +721,11 @@ void Engine::handle_outcomes() {
     }
   }
   outcomes_.clear();
+}
+
+std::string Engine::chain_too_long() const {
+  return "causal chain longer than " + std::to_string(options_.max_chain) +
+         " events (an input and everything its services publish; --max-chain)";
 }
 
 void Engine::drain() {

@@ -27,8 +27,11 @@
 #include <unordered_map>
 
 #include "codegen/jit.h"
+#include "engine/causal_chains.h"
 #include "engine/decision_memo.h"
 #include "engine/instances.h"
+#include "engine/used_keys.h"
+#include "engine/version_routes.h"
 #include "eval/interpreter.h"
 #include "ingress/cloudevent_decoder.h"
 #include "ingress/event_catalog.h"
@@ -49,6 +52,12 @@ struct RunOptions {
   journal::FsyncMode fsync = journal::FsyncMode::Batch;
   bool strict = false;
   bool progress = false;  // a progress line on stderr (a terminal)
+  /// Stands for the root file's folder when exec services are started
+  /// (load/app_loader.h service_folder); empty: the recorded folder.
+  std::string services_dir;
+  /// The most events one input may cause, itself included, transitively
+  /// (runtime.md §4): the event past it is dead-lettered, not dispatched.
+  uint64_t max_chain = 10000;
   /// Native code for conditions and emits; null: the reference interpreter.
   const codegen::CompiledProgram* jit = nullptr;
 };
@@ -109,6 +118,8 @@ class Engine {
     /// Else, per field, its value's text when known as the encoder would
     /// write it (DecodedEvent::verbatim), or null.
     const std::string_view* verbatim = nullptr;
+    /// The input's causal chain it counts in (causal_chains.h).
+    CausalChains::Id chain = CausalChains::kNone;
   };
   /// Names the dispatch loop journals, computed once per route: flows,
   /// services, and the rules a condition traces.
@@ -171,33 +182,49 @@ class Engine {
     std::string flow;
     const ast::ServiceDecl* service = nullptr;
     std::string event_type;  // qualified, of the event delivered
+    CausalChains::Id chain = CausalChains::kNone;
   };
 
   void recover();
   /// Re-driving what a previous run left in flight (engine/redrive.cpp): an
   /// exec delivery whose event and decision are journaled but whose outcome
   /// is not (the run was killed mid-attempt) is delivered again on start,
-  /// so a crash never silently drops a delivery.
+  /// under whichever version runs now, so a crash never silently drops a
+  /// delivery.
   struct InFlight {
     EventRecord event;
-    const EventType* type = nullptr;
-    size_t route = 0;
-    size_t service = 0;
+    std::string flow;      // qualified, in the version that started it
+    std::string service;   // qualified
+    int version = 0;       // of the definition that started it
+    int64_t attempts = 0;  // failed attempts journaled
   };
+  void note_definition(const DefinitionRecord& definition);
+  const VersionRoutes* routes_of_version(std::string_view hash);
   void track_in_flight(RecordKind kind, std::string_view payload, const NameList* names);
   /// Lists the names records refer to by number, as every segment's first
   /// record (records/name_list.h).
   void list_names();
-  void start_deliveries(const EventRecord& event, const EventType& type, size_t route);
+  void start_deliveries(const EventRecord& event, const VersionRoutes& routes, size_t route);
   void redrive_in_flight();
-  std::map<std::string, InFlight> in_flight_at_start_;  // by delivery id
-  std::optional<EventRecord> last_event_;               // with exec routes, awaiting its decisions
+  std::map<std::string, InFlight> in_flight_at_start_;       // by delivery id
+  std::unordered_map<std::string, VersionRoutes> versions_;  // by definition hash, during recovery
+  bool other_versions_ = false;                              // the journal has versions but this one
+  std::optional<EventRecord> last_event_;                    // with exec routes, awaiting its decisions
+  const VersionRoutes* last_routes_ = nullptr;               // the version that dispatched it
   std::vector<DecisionView> decision_views_;
   void reject(int64_t line_number, std::string_view raw, const std::string& reason);
-  void dead_letter(const DeadLetterRecord& dead, const std::string& event_type);
+  void dead_letter(const DeadLetterRecord& dead, const std::string& event_type, CausalChains::Id chain);
   /// Dispatches an event of std.runtime (when the program imports it).
+  /// It counts in `chain` when it has one (it is about an event of that
+  /// chain), else it begins its own.
   void publish_runtime_event(const EventType& type, const uint8_t* data, const std::string& instance_id,
-                             const std::string& causation);
+                             const std::string& causation, CausalChains::Id chain);
+  /// Counts `events` emitted events into `chain` (a delivery's); false
+  /// when that makes the chain too long.
+  bool admit_to_chain(CausalChains::Id chain, size_t events) {
+    return chain == CausalChains::kNone || chains_.admit(chain, events, options_.max_chain);
+  }
+  std::string chain_too_long() const;
   /// Dispatches until the queue is empty; `now_us` (when > 0) is a clock
   /// reading the caller just took.
   void run_queue(int64_t now_us = 0);
@@ -207,6 +234,9 @@ class Engine {
   void run_emit_service(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow,
                         Work& work, const std::string& delivery_id);
   void handle_outcomes();
+  /// The instance a start event from outside begins or joins; sets
+  /// `work.instance`.
+  Instance& start_instance(Work& work);
   void enter_flow(Instance& instance, const std::string& flow, std::string_view event_id, int64_t now);
   void set_status(Instance& instance, const std::string& flow, InstanceStatus status, std::string_view event_id,
                   int64_t now);
@@ -252,6 +282,8 @@ class Engine {
   journal::JournalWriter writer_;
   JsonLinesSinks sinks_;  // `builtin "jsonl:PATH"` files, finished by drain()
   InstanceTable instances_;
+  UsedKeys used_keys_;  // keys that named an instance, for start_instance
+  CausalChains chains_;
   Arena arena_;
   // The dispatch queue holds events by address: a dispatch appends what it
   // causes while its own event stays put. Events are recycled (a deque of

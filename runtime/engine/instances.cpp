@@ -17,6 +17,22 @@ bool Instance::running() const {
   return false;
 }
 
+bool Instance::finished() const {
+  if (flows.empty()) return false;
+  for (const auto& f : flows) {
+    if (f.status == InstanceStatus::Active) return false;
+  }
+  return true;
+}
+
+Instance* InstanceTable::newest_with_key(const std::string& key) {
+  if (!renamed_.empty()) {
+    if (auto it = renamed_.find(key); it != renamed_.end()) return find(it->second);
+  }
+  Instance* instance = find(key);
+  return instance && instance->key == key ? instance : nullptr;
+}
+
 Instance* InstanceTable::find(const std::string& id) {
   if (Instance* instance = cached(id)) return instance;
   auto it = instances_.find(id);
@@ -41,6 +57,7 @@ Instance& InstanceTable::get_or_create(const std::string& id, const std::string&
     }
     it->second.id = id;
     it->second.key = key;
+    if (id != key && !key.empty()) renamed_[key] = id;
   }
   last_ = &it->second;
   return it->second;
@@ -51,6 +68,11 @@ void InstanceTable::release_if_done(const std::string& id) {
   auto it = instances_.find(id);
   if (it == instances_.end() || it->second.running()) return;
   if (&it->second == last_) last_ = nullptr;
+  if (const Instance& done = it->second; done.id != done.key && !renamed_.empty()) {
+    if (auto renamed = renamed_.find(done.key); renamed != renamed_.end() && renamed->second == done.id) {
+      renamed_.erase(renamed);
+    }
+  }
   if (spare_nodes_.size() < kMaxSpareNodes) {
     spare_nodes_.push_back(instances_.extract(it));
   } else {

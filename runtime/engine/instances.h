@@ -33,11 +33,18 @@ struct Instance {
   FlowState* flow(const std::string& name);
   /// Running: some flow is still active (or work is in progress).
   bool running() const;
+  /// Finished: every flow it entered completed or failed (deliveries may
+  /// still be in progress). A start event for its key begins a new
+  /// instance, and events that join by key no longer join it.
+  bool finished() const;
 };
 
 class InstanceTable {
  public:
   Instance* find(const std::string& id);
+  /// The newest instance of `key` in memory, finished or not; null when
+  /// none is (it finished and was dropped, or there never was one).
+  Instance* newest_with_key(const std::string& key);
   Instance& get_or_create(const std::string& id, const std::string& key);
   /// Drops the instance when it is no longer running.
   void release_if_done(const std::string& id);
@@ -58,6 +65,10 @@ class InstanceTable {
                                                                                                          : nullptr;
   }
   std::unordered_map<std::string, Instance> instances_;
+  /// Key -> id of its newest instance, for the instances whose id is not
+  /// their key (a key's later instances, runtime.md §4); the others are
+  /// found under their key.
+  std::unordered_map<std::string, std::string> renamed_;
   /// Nodes of dropped instances, kept for the next ones: one instance per
   /// input comes and goes, and reusing its node (its id and key strings,
   /// its flows vector) saves their allocations.

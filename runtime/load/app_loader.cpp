@@ -4,6 +4,7 @@
 #include "artifact/artifact_file.h"
 #include "ir/lower.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -52,6 +53,7 @@ std::unique_ptr<LoadedApp> from_contents(std::unique_ptr<LoadedApp> app, artifac
     return nullptr;
   }
   app->content_hash = contents.content_hash;
+  app->source_folder = contents.source_folder;
   app->bitcode = std::move(contents.bitcode);
   return app;
 }
@@ -76,6 +78,7 @@ std::unique_ptr<LoadedApp> load_app(const std::string& path, const LoadOptions& 
       return nullptr;
     }
     if (!finish(*app, error)) return nullptr;
+    app->root_folder = std::filesystem::path(path).parent_path().string();
     app->artifact_bytes = artifact::write_artifact(*app->program, *app->module, app->table, {}, app->content_hash);
     return app;
   }
@@ -106,6 +109,17 @@ std::unique_ptr<LoadedApp> load_app_from_bytes(std::string_view bytes, const std
     return nullptr;
   }
   return from_contents(std::move(app), contents, name, error);
+}
+
+std::string service_folder(const LoadedApp& app, const std::string& module_path, const std::string& services_dir) {
+  namespace fs = std::filesystem;
+  const fs::path root(app.root_folder);
+  // The module's folder relative to the root file's: "" for the root itself.
+  fs::path relative = fs::path(module_path).lexically_normal().lexically_relative(root.empty() ? "." : root);
+  if (relative.empty()) relative = fs::path(module_path).lexically_normal();  // not below the root's folder
+  const fs::path base = !services_dir.empty() ? fs::path(services_dir) : fs::path(app.source_folder) / root;
+  const fs::path folder = (base / relative.parent_path()).lexically_normal();
+  return folder.empty() ? "." : folder.string();
 }
 
 }  // namespace flow::runtime

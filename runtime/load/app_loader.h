@@ -25,7 +25,21 @@ struct LoadedApp {
   std::string bitcode;       // from the artifact, when it has one
   std::string definitions_json;
   std::string source_path;  // the file given
+  /// Where the program's source paths (its modules' file paths) are
+  /// relative to: for an artifact, the absolute folder its root files were
+  /// in when it was built (empty for artifacts that did not record it:
+  /// then, like a `.flow` given directly, the working directory).
+  std::string source_folder;
+  /// The root file's folder within those paths ("" when they are relative
+  /// to it already, as in an artifact).
+  std::string root_folder;
 };
+
+/// The folder an `exec` service declared in the module at `module_path`
+/// runs in (runtime.md §3: its `.flow` file's folder): `services_dir`,
+/// when given, stands for the root file's folder, else the folder recorded
+/// in the app (docs/cli.md, "Where exec services run").
+std::string service_folder(const LoadedApp& app, const std::string& module_path, const std::string& services_dir);
 
 struct LoadOptions {
   std::vector<std::string> include_dirs;  // for .flow sources

@@ -2,6 +2,7 @@
 // in one pass over the journal. See dossier.h.
 #include "queries/dossier.h"
 
+#include <algorithm>
 #include <deque>
 #include <iomanip>
 #include <memory>
@@ -196,6 +197,54 @@ void print_dossier(const InstanceHistory& h, std::ostream& out) {
   out << "dead letters: " << (h.dead_letters().empty() ? "none" : std::to_string(h.dead_letters().size())) << "\n";
 }
 
+// ---- Instance lists (--all, and the instances of one key) --------------------
+
+ojson instance_summary_json(const InstanceHistory& h) {
+  ojson flows = ojson::array();
+  for (const auto& f : h.flows()) {
+    flows.push_back({{"flow", f.flow}, {"status", to_string(f.status)}, {"activity", h.activity(f)}});
+  }
+  return {{"instance", h.id()},
+          {"key", text_or_null(h.key())},
+          {"status", h.status()},
+          {"activity", h.activity()},
+          {"flows", flows},
+          {"events", h.event_count()},
+          {"in_progress", h.in_progress()},
+          {"first", time_text(h.first_us())},
+          {"last", time_text(h.last_us())}};
+}
+
+const InstanceHistory& deref(const InstanceHistory* h) {
+  return *h;
+}
+const InstanceHistory& deref(const std::unique_ptr<InstanceHistory>& h) {
+  return *h;
+}
+
+/// One line per instance under a header: id, status, activity, events, last.
+template <class List>
+void print_instance_table(const List& instances, std::ostream& out) {
+  size_t width = 8;
+  for (const auto& item : instances) width = std::max(width, deref(item).id().size());
+  if (!instances.empty()) {
+    out << std::left << std::setw(static_cast<int>(width)) << "INSTANCE"
+        << "  " << std::setw(9) << "STATUS"
+        << "  " << std::setw(8) << "ACTIVITY"
+        << "  " << std::setw(6) << "EVENTS"
+        << "  " << std::setw(27) << "LAST"
+        << "  FLOWS\n";
+  }
+  for (const auto& item : instances) {
+    const InstanceHistory& h = deref(item);
+    out << std::left << std::setw(static_cast<int>(width)) << h.id() << "  " << std::setw(9) << h.status() << "  "
+        << std::setw(8) << h.activity() << "  " << std::setw(6) << h.event_count() << "  " << std::setw(27)
+        << time_text(h.last_us()) << " ";
+    for (const auto& f : h.flows()) out << " " << short_name(f.flow) << "=" << to_string(f.status);
+    out << "\n";
+  }
+}
+
 // ---- All instances ----------------------------------------------------------
 
 struct Listing {
@@ -295,44 +344,14 @@ int run_all(const JournalIndex& index, const DossierOptions& o, uint64_t cut, st
     j["at"] = o.at_us ? ojson(time_text(*o.at_us)) : ojson(nullptr);
     j["instances_total"] = listing.order.size();
     ojson list = ojson::array();
-    for (const InstanceHistory* h : shown) {
-      ojson flows = ojson::array();
-      for (const auto& f : h->flows()) {
-        flows.push_back({{"flow", f.flow}, {"status", to_string(f.status)}, {"activity", h->activity(f)}});
-      }
-      list.push_back({{"instance", h->id()},
-                      {"key", text_or_null(h->key())},
-                      {"status", h->status()},
-                      {"activity", h->activity()},
-                      {"flows", flows},
-                      {"events", h->event_count()},
-                      {"in_progress", h->in_progress()},
-                      {"first", time_text(h->first_us())},
-                      {"last", time_text(h->last_us())}});
-    }
+    for (const InstanceHistory* h : shown) list.push_back(instance_summary_json(*h));
     j["instances"] = list;
     out << dump(j);
     return 0;
   }
   if (o.at_us) out << "as of " << time_text(*o.at_us) << "\n";
   out << shown.size() << " of " << plural(listing.order.size(), "instance") << "\n";
-  size_t width = 8;
-  for (const InstanceHistory* h : shown) width = std::max(width, h->id().size());
-  if (!shown.empty()) {
-    out << std::left << std::setw(static_cast<int>(width)) << "INSTANCE"
-        << "  " << std::setw(9) << "STATUS"
-        << "  " << std::setw(8) << "ACTIVITY"
-        << "  " << std::setw(6) << "EVENTS"
-        << "  " << std::setw(27) << "LAST"
-        << "  FLOWS\n";
-  }
-  for (const InstanceHistory* h : shown) {
-    out << std::left << std::setw(static_cast<int>(width)) << h->id() << "  " << std::setw(9) << h->status() << "  "
-        << std::setw(8) << h->activity() << "  " << std::setw(6) << h->event_count() << "  " << std::setw(27)
-        << time_text(h->last_us()) << " ";
-    for (const auto& f : h->flows()) out << " " << short_name(f.flow) << "=" << to_string(f.status);
-    out << "\n";
-  }
+  print_instance_table(shown, out);
   return 0;
 }
 
@@ -368,21 +387,30 @@ int run_dossier(const std::filesystem::path& dir, const DossierOptions& options,
             << dir.string() << "\n";
         return 1;
       }
+      // A key names one instance per business case (runtime.md §4): every
+      // one is listed, newest first, and the newest is shown.
+      std::reverse(found.begin(), found.end());
       if (options.json) {
         ojson j;
         j["format"] = "flowrt.dossier/1";
         j["at"] = options.at_us ? ojson(time_text(*options.at_us)) : ojson(nullptr);
-        ojson list = ojson::array();
-        for (const auto& h : found) list.push_back(dossier_json(*h));
-        j["instances"] = list;
+        j["instances"] = ojson::array({dossier_json(*found.front())});
+        if (options.select == DossierOptions::Select::Key) {
+          ojson of_key = ojson::array();
+          for (const auto& h : found) of_key.push_back(instance_summary_json(*h));
+          j["instances_of_key"] = of_key;
+        }
         out << dump(j);
         return 0;
       }
-      for (size_t i = 0; i < found.size(); ++i) {
-        if (i > 0) out << "\n";
-        if (options.at_us) out << "as of " << time_text(*options.at_us) << "\n";
-        print_dossier(*found[i], out);
+      if (options.at_us) out << "as of " << time_text(*options.at_us) << "\n";
+      if (found.size() > 1) {
+        out << plural(found.size(), "instance") << " of key " << options.value
+            << ", newest first (--instance ID shows another):\n";
+        print_instance_table(found, out);
+        out << "\n";
       }
+      print_dossier(*found.front(), out);
       return 0;
     });
     out << buffer.str();

@@ -183,7 +183,8 @@ TEST_CASE("graph: DOT marks start and end events and shows doc comments as toolt
   CHECK_THAT(plain, Contains("label=\"OrderApproved\""));
   CHECK(plain.find("peripheries") == std::string::npos);
   CHECK(plain.find("tooltip") == std::string::npos);
-  CHECK_THAT(line_with(dot, "svc_shop_orders_ManualReview ["), Contains("tooltip=\"External service: a long-running process.\""));
+  CHECK_THAT(line_with(dot, "svc_shop_orders_ManualReview ["),
+             Contains("tooltip=\"External service: a long-running process.\""));
 }
 
 TEST_CASE("graph: Mermaid draws the same graph", "[graph]") {
@@ -228,17 +229,17 @@ flow Signing {
 )"}});
   std::string dot = graph(*program, GraphFormat::Dot);
   INFO(dot);
-  std::string line = line_with(dot, "ev_sign_ContractSigned [");
+  std::string line = line_with(dot, "ev_ContractSigned [");
   CHECK_THAT(line, Contains("dashed"));
   CHECK_THAT(line, Contains("label=\"ContractSigned\\n(accepts)\""));
 
   std::string md = graph(*program, GraphFormat::Mermaid);
   INFO(md);
   CHECK_THAT(md, Contains("classDef acceptsEvent stroke-dasharray:5 5\n"));
-  CHECK_THAT(md, Contains("  class ev_sign_ContractSigned acceptsEvent\n"));
+  CHECK_THAT(md, Contains("  class ev_ContractSigned acceptsEvent\n"));
   // A sink service (no publishes) is drawn with its incoming edge only.
-  CHECK_THAT(md, Contains("  ev_sign_ContractSent --> svc_sign_Send\n"));
-  CHECK(md.find("svc_sign_Send -->") == std::string::npos);
+  CHECK_THAT(md, Contains("  ev_ContractSent --> svc_Send\n"));
+  CHECK(md.find("svc_Send -->") == std::string::npos);
 }
 
 namespace {
@@ -351,7 +352,9 @@ flow Escapes {
 
   std::string md = graph(*program, GraphFormat::Mermaid);
   INFO(md);
-  CHECK_THAT(md, Contains(R"(-->|"it.who == #quot;say \#quot;hi\#quot; \\ #35;1 #amp; #lt;b#gt;#124;x#quot; and it.n #lt; 3"|)"));
+  CHECK_THAT(
+      md,
+      Contains(R"(-->|"it.who == #quot;say \#quot;hi\#quot; \\ #35;1 #amp; #lt;b#gt;#124;x#quot; and it.n #lt; 3"|)"));
 }
 
 TEST_CASE("graph: multi-line conditions are shown on one line without comments", "[graph]") {
@@ -369,7 +372,7 @@ flow Lines {
 )"}});
   std::string dot = graph(*program, GraphFormat::Dot);
   INFO(dot);
-  CHECK_THAT(dot, Contains("ev_ml_Ping -> svc_ml_Pong [label=\"Small and not Even\"];"));
+  CHECK_THAT(dot, Contains("ev_Ping -> svc_Pong [label=\"Small and not Even\"];"));
 }
 
 TEST_CASE("graph: block comments inside a condition are dropped", "[graph]") {
@@ -386,7 +389,7 @@ flow Lines {
 )"}});
   std::string dot = graph(*program, GraphFormat::Dot);
   INFO(dot);
-  CHECK_THAT(dot, Contains("ev_bc_Ping -> svc_bc_Pong [label=\"Small or Even\"];"));
+  CHECK_THAT(dot, Contains("ev_Ping -> svc_Pong [label=\"Small or Even\"];"));
 }
 
 TEST_CASE("graph: a subscription to several services draws an edge to each", "[graph]") {
@@ -402,8 +405,8 @@ flow Fan {
 )"}});
   std::string md = graph(*program, GraphFormat::Mermaid);
   INFO(md);
-  CHECK_THAT(md, Contains("  ev_fan_Ping -->|\"Always\"| svc_fan_A\n"
-                          "  ev_fan_Ping -->|\"Always\"| svc_fan_B\n"));
+  CHECK_THAT(md, Contains("  ev_Ping -->|\"Always\"| svc_A\n"
+                          "  ev_Ping -->|\"Always\"| svc_B\n"));
 }
 
 TEST_CASE("graph: same names in different modules get distinct ids and qualified labels", "[graph]") {

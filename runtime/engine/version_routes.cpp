@@ -1,0 +1,36 @@
+#include "engine/version_routes.h"
+
+namespace flow::runtime {
+
+void VersionRoutes::fill(const dispatch::DispatchTable& table) {
+  by_type.clear();
+  for (const auto& event : table.events) {
+    EventRoutes& named = by_type[event.event->qualified_name()];
+    for (const auto& route : event.routes) {
+      Route& r = named.routes.emplace_back();
+      r.flow = route.flow->qualified_name();
+      r.subscription = route.subscription;
+      r.conditional = route.condition >= 0;
+      for (const auto* service : route.services) {
+        r.services.push_back(service->qualified_name());
+        r.exec.push_back(service->impl == ast::ServiceImpl::Exec);
+        r.any_exec = r.any_exec || r.exec.back();
+      }
+      named.any_exec = named.any_exec || r.any_exec;
+    }
+  }
+  loaded = true;
+}
+
+bool VersionRoutes::load() {
+  if (loaded) return error.empty();
+  loaded = true;
+  auto app = load_app_from_bytes(artifact, "definition version " + std::to_string(version), error);
+  if (!app) return false;
+  fill(app->table);
+  artifact.clear();
+  artifact.shrink_to_fit();
+  return true;
+}
+
+}  // namespace flow::runtime
