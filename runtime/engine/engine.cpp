@@ -395,13 +395,12 @@ Instance& Engine::start_instance(Work& work) {
     work.instance = current->id;
     return *current;
   }
-  if (current || used_keys_.maybe_used(work.key)) {
+  if (used_keys_.insert(work.key) || current) {
     char number[24];
     char* end = std::to_chars(number, number + sizeof number, id_base_ + id_counter_++).ptr;
     work.instance.assign(work.key).append(1, '~').append(number, static_cast<size_t>(end - number));
   } else {
     work.instance = work.key;
-    used_keys_.add(work.key);
   }
   return instances_.get_or_create(work.instance, work.key);
 }

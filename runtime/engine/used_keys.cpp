@@ -22,13 +22,18 @@ void UsedKeys::bits_of(uint64_t hash, uint64_t (&mask)[8]) {
   }
 }
 
-void UsedKeys::add(std::string_view key) {
+bool UsedKeys::insert(std::string_view key) {
   if (!blocks_) blocks_ = std::make_unique<Block[]>(kBlocks);
   const uint64_t h = hash(key);
   uint64_t mask[8];
   bits_of(h, mask);
   Block& block = blocks_[block_of(h)];
-  for (int i = 0; i < 8; ++i) block.words[i] |= mask[i];
+  bool all_set = true;
+  for (int i = 0; i < 8; ++i) {
+    all_set = all_set && (block.words[i] & mask[i]) == mask[i];
+    block.words[i] |= mask[i];
+  }
+  return all_set;
 }
 
 bool UsedKeys::maybe_used(std::string_view key) const {

@@ -21,8 +21,11 @@ namespace flow::runtime {
 
 class UsedKeys {
  public:
-  void add(std::string_view key);
+  void add(std::string_view key) { (void)insert(key); }
   bool maybe_used(std::string_view key) const;
+  /// Adds `key`; whether it was maybe used before (one hash, one cache
+  /// line: this runs for every start event).
+  bool insert(std::string_view key);
 
  private:
   static constexpr size_t kBlocks = size_t{1} << 17;  // of 64 bytes: 8 MiB

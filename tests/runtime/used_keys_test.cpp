@@ -23,3 +23,11 @@ TEST_CASE("UsedKeys: every key added is remembered, others are not") {
   for (int i = 0; i < 200000; ++i) wrong += keys.maybe_used("other-" + std::to_string(i)) ? 1 : 0;
   CHECK(wrong < 20);
 }
+
+TEST_CASE("UsedKeys: insert tells whether the key was there before") {
+  UsedKeys keys;
+  CHECK_FALSE(keys.insert("42"));
+  CHECK(keys.insert("42"));
+  CHECK(keys.maybe_used("42"));
+  CHECK_FALSE(keys.insert("43"));
+}
