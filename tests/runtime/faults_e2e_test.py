@@ -132,17 +132,24 @@ class FaultsTest(unittest.TestCase):
             shutil.copy(os.path.join(CASES, name), app)
         return app
 
-    def test_a_delivery_in_flight_goes_on_under_a_changed_definition(self):
+    def crash_then_change(self, old, new):
+        """Leaves job-1's delivery in flight under faults.flow, then replaces
+        `old` by `new` in the file: version 2. Returns its path and the
+        environment the worker needs."""
         app = self.faults_app()
         env = dict(os.environ, FLOW_TEST_MARKER=os.path.join(self.dir, "marker"))
         self.kill_mid_delivery(app, env)
-        # Version 2 changes only a setting of the service.
         flow = os.path.join(app, "faults.flow")
         with open(flow) as f:
             text = f.read()
-        self.assertIn("retry 1 ", text)
+        self.assertIn(old, text)
         with open(flow, "w") as f:
-            f.write(text.replace("retry 1 ", "retry 2 "))
+            f.write(text.replace(old, new))
+        return flow, env
+
+    def test_a_delivery_in_flight_goes_on_under_a_changed_definition(self):
+        # Version 2 changes only a setting of the service.
+        flow, env = self.crash_then_change("retry 1 ", "retry 2 ")
         out = run([FLOWRT, "run", flow, "--journal", self.journal], stdin="", env=env)
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("re-driving 1 exec deliveries", out.stderr)
@@ -155,14 +162,7 @@ class FaultsTest(unittest.TestCase):
         self.assertEqual(statuses[-1], ("j-1", "completed"))
 
     def test_a_delivery_in_flight_to_a_removed_service_is_dead_lettered(self):
-        app = self.faults_app()
-        env = dict(os.environ, FLOW_TEST_MARKER=os.path.join(self.dir, "marker"))
-        self.kill_mid_delivery(app, env)
-        flow = os.path.join(app, "faults.flow")
-        with open(flow) as f:
-            text = f.read()
-        with open(flow, "w") as f:
-            f.write(text.replace("service Worker", "service Worker2").replace("-> Worker\n", "-> Worker2\n"))
+        flow, env = self.crash_then_change("Worker", "Worker2")
         out = run([FLOWRT, "run", flow, "--journal", self.journal], stdin="", env=env)
         self.assertEqual(out.returncode, 3, out.stderr)
         self.assertIn("service faults.Worker removed in version 2", out.stderr)
