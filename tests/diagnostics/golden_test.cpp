@@ -208,6 +208,23 @@ CaseName parse_name(const fs::path& file) {
   return {"ok", ""};
 }
 
+/// What `flowc check` prints for the case (no colour), with the cases
+/// folder left out of the paths so that the text is the same on any machine.
+std::string printed_messages(const fs::path& root) {
+  flow::DiagnosticEngine diags;
+  flow::CompileOptions options;
+  options.include_dirs.push_back(kCasesDir.string());
+  auto program = flow::compile_files({root.string()}, options, diags);
+  diags.sort();
+  std::ostringstream printed;
+  for (const auto& d : diags.diagnostics()) flow::print_human(printed, d, flow::PrintOptions{false});
+  std::string text = printed.str();
+  const std::string folder = kCasesDir.string() + "/";
+  for (size_t at = text.find(folder); at != std::string::npos; at = text.find(folder, at))
+    text.erase(at, folder.size());
+  return text;
+}
+
 }  // namespace
 
 TEST_CASE("every diagnostics case reports exactly what it expects", "[golden]") {
@@ -226,6 +243,42 @@ TEST_CASE("every diagnostics case reports exactly what it expects", "[golden]") 
   CHECK(run > 0);
 }
 
+// The message text, help and notes of every case, as the user reads them:
+// tests/diagnostics/messages/<case>.txt. FLOW_UPDATE_GOLDEN=1 rewrites them.
+TEST_CASE("every case prints the messages of its golden file", "[golden]") {
+  const char* update_env = std::getenv("FLOW_UPDATE_GOLDEN");
+  const bool update = update_env && std::string(update_env) == "1";
+  const fs::path folder = kCasesDir / "messages";
+  std::set<std::string> cases;
+  for (const auto& file : case_files()) {
+    if (!selected(file)) continue;
+    cases.insert(file.stem().string());
+    const fs::path golden = folder / (file.stem().string() + ".txt");
+    const std::string actual = printed_messages(file);
+    if (update) {
+      fs::create_directories(folder);
+      std::ofstream(golden, std::ios::binary) << actual;
+      continue;
+    }
+    std::ifstream in(golden, std::ios::binary);
+    std::ostringstream expected;
+    expected << in.rdbuf();
+    if (!in || expected.str() != actual) {
+      std::cout << "case " << file.filename().string() << " prints:\n"
+                << actual << "\nbut " << golden.string()
+                << (in ? " holds:\n" + expected.str() : std::string(" is missing")) << "\n";
+      FAIL_CHECK("case " << file.filename().string() << ": messages differ (FLOW_UPDATE_GOLDEN=1 to rewrite)");
+    }
+  }
+  // A golden file without its case is left over from a renamed case.
+  if (!std::getenv("FLOW_GOLDEN_FILTER") && fs::is_directory(folder)) {
+    for (const auto& entry : fs::directory_iterator(folder)) {
+      INFO(entry.path().string());
+      CHECK(cases.count(entry.path().stem().string()) == 1);
+    }
+  }
+}
+
 TEST_CASE("case names agree with their expectations", "[golden]") {
   for (const auto& file : case_files()) {
     if (!selected(file)) continue;
@@ -236,8 +289,10 @@ TEST_CASE("case names agree with their expectations", "[golden]") {
       continue;
     }
     CaseResult r = run_case(file);
-    bool has_code = std::any_of(r.expected.begin(), r.expected.end(), [&](const Key& k) { return k.code == name.code; });
-    bool expects_error = std::any_of(r.expected.begin(), r.expected.end(), [](const Key& k) { return k.code[0] == 'E'; });
+    bool has_code =
+        std::any_of(r.expected.begin(), r.expected.end(), [&](const Key& k) { return k.code == name.code; });
+    bool expects_error =
+        std::any_of(r.expected.begin(), r.expected.end(), [](const Key& k) { return k.code[0] == 'E'; });
     if (name.kind == "ok") {
       CHECK(r.expected.empty());
     } else if (name.kind == "fail") {
@@ -322,8 +377,10 @@ std::vector<DocSection> read_doc_sections(const fs::path& path) {
   while (std::getline(in, line)) {
     std::smatch m;
     if (block) {
-      if (line == "```") block = nullptr;
-      else *block += line + "\n";
+      if (line == "```")
+        block = nullptr;
+      else
+        *block += line + "\n";
     } else if (std::regex_search(line, m, kHeading)) {
       sections.push_back({m[1].str(), {}, {}});
     } else if (!sections.empty() && line == "```flow") {
