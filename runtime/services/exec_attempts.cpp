@@ -191,18 +191,18 @@ void ExecRunner::State::handle_answer(std::size_t svc, std::string_view line, st
           return;
         case ParsedAnswer::Kind::Emit: {
           if (s.process) s.process->answered = true;
-          std::optional<std::string> rejection;
+          std::optional<EmitRejection> rejection;
           if (options.validator) {
             try {
               rejection = options.validator(svc, answer.emits);
             } catch (const std::exception& e) {
-              rejection = std::string("validator failed: ") + e.what();
+              rejection = EmitRejection{AttemptStatus::InvalidEvent, std::string("validator failed: ") + e.what()};
             } catch (...) {
-              rejection = "validator failed";
+              rejection = EmitRejection{AttemptStatus::InvalidEvent, "validator failed"};
             }
           }
           if (rejection)
-            fail_attempt(svc, id, AttemptStatus::Rejected, std::move(*rejection), std::move(answer.emits));
+            fail_attempt(svc, id, rejection->status, std::move(rejection->reason), std::move(answer.emits));
           else
             succeed(svc, id, std::move(answer.emits));
           return;

@@ -95,7 +95,10 @@ class FlowrtTest(unittest.TestCase):
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def verify(self):
-        out = run([FLOWRT, "journal", "verify", "--journal", self.journal])
+        self.verify_journal(self.journal)
+
+    def verify_journal(self, journal):
+        out = run([FLOWRT, "journal", "verify", "--journal", journal])
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn("journal ok", out.stdout)
 
@@ -801,6 +804,30 @@ flow Split {
         self.assertEqual(state[("j1", "Alerting")], "completed")
         self.assertEqual(state[("j2", "Jobs")], "completed")
         self.verify()
+
+    def test_timed_out_alerts_on_a_real_timeout_only_on_both_back_ends(self):
+        # std.runtime's TimedOut tests the dead letter's reason: a service
+        # that sleeps past its timeout raises the alert, an error answer
+        # does not.
+        flow = os.path.join(CASES, "timeouts.flow")
+        env = dict(os.environ, FLOW_TEST_DIR=self.dir)
+        lines = event_line("Job", {"id": "j-hang", "mode": "hang"}) + event_line("Job", {"id": "j-err", "mode": "error"})
+        for backend in ["jit", "interp"]:
+            with self.subTest(backend=backend):
+                journal = os.path.join(self.dir, f"journal-{backend}")
+                out = run([FLOWRT, "run", flow, "--journal", journal, "--backend", backend], stdin=lines, env=env)
+                self.assertEqual(out.returncode, 3, out.stderr)
+                records = dump(journal)
+                alerted = [e["data"]["instance"] for e in kinds(records, "event") if e["type"].endswith("Alerted")]
+                self.assertEqual(alerted, ["j-hang"])
+                reasons = {d["instance"]: d["reason"] for d in kinds(records, "dead-letter")}
+                self.assertEqual(reasons, {"j-hang": "timeout", "j-err": "error"})
+                raised = {e["data"]["instance"]: e["data"]["reason"] for e in kinds(records, "event")
+                          if e["type"] == "std.runtime.DeliveryDeadLettered"}
+                self.assertEqual(raised, {"j-hang": "Timeout", "j-err": "Error"})
+                human = run([FLOWRT, "journal", "dump", "--journal", journal]).stdout
+                self.assertIn("reason=timeout", human)
+                self.verify_journal(journal)
 
     def test_sigkill_mid_run_then_recovery(self):
         flow = os.path.join(CASES, "signing.flow")
