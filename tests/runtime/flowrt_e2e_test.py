@@ -829,6 +829,42 @@ flow Split {
                 self.assertIn("reason=timeout", human)
                 self.verify_journal(journal)
 
+    def test_a_timeout_does_not_fail_the_deliveries_beside_it(self):
+        # Concurrency 4, retry 0: one job hangs past its timeout while three
+        # slow but healthy ones, sent later, are still in flight when it is
+        # killed. They are sent again, uncharged, and delivered: one ok
+        # attempt each, numbered 1; only the hung one is dead-lettered.
+        flow = os.path.join(CASES, "timeouts.flow")
+        env = dict(os.environ, FLOW_TEST_DIR=self.dir)
+        proc = subprocess.Popen([FLOWRT, "run", flow, "--journal", self.journal], stdin=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+        proc.stdin.write(event_line("Job", {"id": "j-hang", "mode": "hang"}))
+        proc.stdin.flush()
+        deadline = time.monotonic() + 30
+        while not os.path.exists(os.path.join(self.dir, "hung-j-hang")):
+            self.assertLess(time.monotonic(), deadline, "the worker never got the job")
+            time.sleep(0.05)
+        # Half-way to the hung job's 3 s timeout: the slow ones (2 s each)
+        # are in flight when it expires, and would be done 0.5 s later.
+        time.sleep(1.5)
+        proc.stdin.write("".join(event_line("Job", {"id": f"j-slow{i}", "mode": "slow"}) for i in range(3)))
+        proc.stdin.close()
+        stderr = proc.stderr.read()
+        proc.stderr.close()
+        self.assertEqual(proc.wait(timeout=60), 3, stderr)
+        records = dump(self.journal)
+        attempts = sorted((a["instance"], a["attempt"], a["outcome"]) for a in kinds(records, "attempt")
+                          if a["service"] == "timeouts.Worker")
+        self.assertEqual(attempts, [("j-hang", 1, "timeout")] + [(f"j-slow{i}", 1, "ok") for i in range(3)])
+        self.assertEqual([(d["instance"], d.get("reason")) for d in kinds(records, "dead-letter")],
+                         [("j-hang", "timeout")])
+        self.assertIn("is sent again, not counted as an attempt", stderr)
+        state = statuses(records)
+        for i in range(3):
+            self.assertEqual(state[(f"j-slow{i}", "Jobs")], "completed")
+        self.assertEqual(state[("j-hang", "Jobs")], "failed")
+        self.verify()
+
     def test_sigkill_mid_run_then_recovery(self):
         flow = os.path.join(CASES, "signing.flow")
         total = 20000
