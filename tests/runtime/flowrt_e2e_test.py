@@ -779,6 +779,9 @@ flow Split {
         self.assertEqual(outcome["j7-hang"], "timeout")
         self.assertEqual(outcome["j4-undeclared"], "invalid")
         self.assertEqual(outcome["j5-invalid"], "invalid")
+        self.assertEqual({i: d["reason"] for i, d in dead.items()},
+                         {"j1-error": "error", "j2-crash": "process_died", "j3-garbage": "invalid_output",
+                          "j4-undeclared": "undeclared_event", "j5-invalid": "invalid_event", "j7-hang": "timeout"})
         state = statuses(records)
         self.assertEqual(state[("j0-ok", "Jobs")], "completed")
         self.assertEqual(state[("j8-ok", "Jobs")], "completed")
