@@ -112,7 +112,8 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
     attempt.error = error;
     write_record(RecordKind::Attempt, attempt);
     ++summary_.failed_attempts;
-    dead_letter({delivery_id, work.id, work.instance, flow, service_name, 1, error, wall_clock_us()},
+    dead_letter({delivery_id, work.id, work.instance, flow, service_name, 1, error, wall_clock_us(),
+                 chain_cut ? DeadLetterReason::ChainTooLong : DeadLetterReason::TransformFailed},
                 work.type->qualified_name, work.chain);
     return;
   }

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "engine/dead_letter_reasons.h"
 #include "eval/value_io.h"
 #include "ingress/event_encoder.h"
 #include "journal/journal_reader.h"
@@ -25,7 +26,8 @@ AttemptOutcomeKind outcome_kind(AttemptStatus status) {
     case AttemptStatus::ServiceError: return AttemptOutcomeKind::Error;
     case AttemptStatus::Timeout: return AttemptOutcomeKind::Timeout;
     case AttemptStatus::Malformed: return AttemptOutcomeKind::Malformed;
-    case AttemptStatus::Rejected: return AttemptOutcomeKind::Invalid;
+    case AttemptStatus::UndeclaredEvent:
+    case AttemptStatus::InvalidEvent: return AttemptOutcomeKind::Invalid;
     case AttemptStatus::ProcessDied:
     case AttemptStatus::StartFailed:
     case AttemptStatus::Cancelled: return AttemptOutcomeKind::Died;
@@ -68,18 +70,22 @@ Engine::Engine(LoadedApp& app, RunOptions options, std::ostream& log)
   runner_options.log = [this](const LogLine& line) { log_ << line.line << "\n"; };
   // An exec service may only emit what it publishes, and only valid events.
   runner_options.validator = [this](std::size_t index,
-                                    const std::vector<RawEmit>& emits) -> std::optional<std::string> {
+                                    const std::vector<RawEmit>& emits) -> std::optional<EmitRejection> {
     const ast::ServiceDecl* service = exec_services_[index];
     Arena scratch;
     for (const auto& emit : emits) {
+      // A type that does not exist is one the service does not publish.
       const EventType* type = catalog_->find(emit.type);
-      if (!type) return catalog_->unknown_type_reason(emit.type);
+      if (!type) return EmitRejection{AttemptStatus::UndeclaredEvent, catalog_->unknown_type_reason(emit.type)};
       bool declared = false;
       for (const auto& p : service->publishes) declared |= p.resolved == type->decl;
-      if (!declared) return "emitted '" + emit.type + "', which the service does not publish";
+      if (!declared) {
+        return EmitRejection{AttemptStatus::UndeclaredEvent,
+                             "emitted '" + emit.type + "', which the service does not publish"};
+      }
       DecodedEvent decoded;
       if (!emit_decoder_->decode_data(*type, emit.data_json, scratch, decoded)) {
-        return "invalid " + emit.type + ": " + emit_decoder_->error();
+        return EmitRejection{AttemptStatus::InvalidEvent, "invalid " + emit.type + ": " + emit_decoder_->error()};
       }
     }
     return std::nullopt;
@@ -103,6 +109,7 @@ Engine::Engine(LoadedApp& app, RunOptions options, std::ostream& log)
   build_plans();
   list_names();
   dead_lettered_type_ = catalog_->find("std.runtime.DeliveryDeadLettered");
+  if (dead_lettered_type_) reason_members_ = std::make_unique<ReasonMembers>(*dead_lettered_type_->layout);
   input_rejected_type_ = catalog_->find("std.runtime.InputRejected");
   recover();
 }
@@ -257,7 +264,7 @@ void Engine::dead_letter(const DeadLetterRecord& dead, const std::string& event_
     set_status(*instance, dead.flow, InstanceStatus::Failed, dead.event, dead.time_us);
   }
   log_ << "flowrt: dead-lettered delivery " << dead.delivery << " to " << dead.service << " after " << dead.attempts
-       << " attempt(s): " << dead.error << "\n";
+       << " attempt(s) (" << to_string(dead.reason) << "): " << dead.error << "\n";
   if (dead_lettered_type_) {
     // std.runtime.DeliveryDeadLettered: a flow may compensate or alert.
     layout::EventBuilder builder(*dead_lettered_type_->layout, arena_);
@@ -268,6 +275,7 @@ void Engine::dead_letter(const DeadLetterRecord& dead, const std::string& event_
     builder.set_string(l.field_index("event_id"), dead.event);
     builder.set_int(l.field_index("attempts"), dead.attempts);
     builder.set_string(l.field_index("error"), dead.error);
+    if (reason_members_->field() >= 0) builder.set_enum(reason_members_->field(), reason_members_->member(dead.reason));
     builder.set_timestamp(l.field_index("at"), dead.time_us);
     publish_runtime_event(*dead_lettered_type_, builder.instance(), dead.instance, dead.event, chain);
   }
@@ -590,6 +598,7 @@ void Engine::deliver(const ast::ServiceDecl* service, const std::string& service
       AttemptRecordView attempt{
           delivery_id, work.id, work.instance, flow, service_name, 1, started, started, AttemptOutcomeKind::Ok, "", {}};
       std::string error;
+      DeadLetterReason reason = DeadLetterReason::SinkFailed;  // when it fails
       if (service->builtin_name == "log" || service->builtin_name == "std.log") {
         log_ << "[" << service->name << "] " << work.type->name << " " << work.id << " " << data_json_ << "\n";
       } else if (auto path = jsonl_sink_path(service->builtin_name)) {
@@ -608,12 +617,13 @@ void Engine::deliver(const ast::ServiceDecl* service, const std::string& service
       } else {
         attempt.outcome = AttemptOutcomeKind::Error;
         error = "unknown builtin service '" + service->builtin_name + "'";
+        reason = DeadLetterReason::UnknownBuiltin;
         attempt.error = error;
       }
       write_record(RecordKind::Attempt, attempt);
       if (attempt.outcome != AttemptOutcomeKind::Ok) {
         ++summary_.failed_attempts;
-        dead_letter({delivery_id, work.id, work.instance, flow, service_name, 1, error, wall_clock_us()},
+        dead_letter({delivery_id, work.id, work.instance, flow, service_name, 1, error, wall_clock_us(), reason},
                     work.type->qualified_name, work.chain);
       }
       return;
@@ -705,12 +715,14 @@ void Engine::handle_outcomes() {
       if (instance) --instance->in_flight;
       if (chain_cut) {
         dead_letter({outcome.delivery_id, pending.event, pending.instance, pending.flow,
-                     pending.service->qualified_name(), outcome.attempt, attempt.error, outcome.ended_us},
+                     pending.service->qualified_name(), outcome.attempt, attempt.error, outcome.ended_us,
+                     DeadLetterReason::ChainTooLong},
                     pending.event_type, pending.chain);
       } else if (outcome.state == DeliveryState::DeadLettered || outcome.state == DeliveryState::Abandoned) {
-        dead_letter({outcome.delivery_id, pending.event, pending.instance, pending.flow,
-                     pending.service->qualified_name(), outcome.attempt, outcome.error, outcome.ended_us},
-                    pending.event_type, pending.chain);
+        dead_letter(
+            {outcome.delivery_id, pending.event, pending.instance, pending.flow, pending.service->qualified_name(),
+             outcome.attempt, outcome.error, outcome.ended_us, dead_letter_reason(outcome.status)},
+            pending.event_type, pending.chain);
       }
       chains_.release(pending.chain);
       std::string instance_id = pending.instance;

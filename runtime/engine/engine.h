@@ -47,6 +47,8 @@
 
 namespace flow::runtime {
 
+class ReasonMembers;
+
 struct RunOptions {
   std::string journal_dir = "journal";
   journal::FsyncMode fsync = journal::FsyncMode::Batch;
@@ -371,6 +373,7 @@ class Engine {
   std::vector<std::string> emitted_ids_;
   bool running_queue_ = false;
   const EventType* dead_lettered_type_ = nullptr;  // std.runtime events, when imported
+  std::unique_ptr<ReasonMembers> reason_members_;  // with dead_lettered_type_
   const EventType* input_rejected_type_ = nullptr;
   RunSummary summary_;
   uint64_t id_base_ = 0;

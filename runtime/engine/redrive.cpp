@@ -128,12 +128,15 @@ void Engine::redrive_in_flight() {
     const EventType* type = catalog_->find(event.type);
     DecodedEvent decoded;
     std::string failure;
+    DeadLetterReason reason = DeadLetterReason::ServiceRemoved;
     if (!service) {
       failure = "service " + in_flight.service + " removed in version " + std::to_string(version_now) +
                 " (its delivery was in flight when version " + std::to_string(in_flight.version) + " stopped)";
     } else if (!type) {
       failure = "event type " + event.type + " removed in version " + std::to_string(version_now);
+      reason = DeadLetterReason::InvalidEvent;
     } else if (!emit_decoder_->decode_data(*type, event.data_json, arena_, decoded)) {
+      reason = DeadLetterReason::InvalidEvent;
       failure = "its event " + event.id + " no longer decodes under version " + std::to_string(version_now) + ": " +
                 emit_decoder_->error();
     }
@@ -141,7 +144,7 @@ void Engine::redrive_in_flight() {
     if (!failure.empty()) {
       log_ << "flowrt: cannot re-drive delivery " << id << ": " << failure << "\n";
       dead_letter({id, event.id, event.instance, in_flight.flow, in_flight.service, in_flight.attempts, failure,
-                   wall_clock_us()},
+                   wall_clock_us(), reason},
                   event.type, chain);
       chains_.release(chain);
       continue;

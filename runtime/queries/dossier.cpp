@@ -97,7 +97,8 @@ ojson dossier_json(const InstanceHistory& h) {
                     {"service", d.record.service},
                     {"attempts", d.record.attempts},
                     {"error", d.record.error},
-                    {"time", time_text(d.record.time_us)}});
+                    {"time", time_text(d.record.time_us)},
+                    {"reason", to_string(d.record.reason)}});
   }
   j["dead_letters"] = dead;
   return j;
@@ -167,7 +168,8 @@ void print_dossier(const InstanceHistory& h, std::ostream& out) {
         const DeadLetterEntry& d = h.dead_letters()[item.index];
         out << "  " << time_text(d.record.time_us) << "  #" << d.seq << "  dead letter: delivery " << d.record.delivery
             << " to " << short_name(d.record.service) << " after "
-            << plural(static_cast<size_t>(d.record.attempts), "attempt") << ": " << d.record.error << "\n";
+            << plural(static_cast<size_t>(d.record.attempts), "attempt") << " (" << to_string(d.record.reason)
+            << "): " << d.record.error << "\n";
         break;
       }
       case TimelineItem::Kind::Status: {

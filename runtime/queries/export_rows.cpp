@@ -117,7 +117,8 @@ const std::vector<Table>& export_tables() {
         {"last_ended", T},
         {"last_ended_us", I},
         {"error", T},
-        {"emitted", J}},
+        {"emitted", J},
+        {"reason", T}},
        {{"id"}, {"instance"}},
        {}},
       {"dead_letters",
@@ -130,7 +131,8 @@ const std::vector<Table>& export_tables() {
         {"attempts", I},
         {"error", T},
         {"time", T},
-        {"time_us", I}},
+        {"time_us", I},
+        {"reason", T}},
        {},
        {"seq"}},
       {"instance_changes",
@@ -255,6 +257,7 @@ struct Delivery {
   std::string error;
   std::vector<std::string> emitted;
   bool ok = false, dead = false;
+  DeadLetterReason reason = DeadLetterReason::Unknown;  // when dead
 };
 
 struct InstanceRow {
@@ -510,7 +513,8 @@ class Exporter {
                  Value::of(r.attempts),
                  Value::of(r.error),
                  Value::of(time),
-                 Value::of(r.time_us)};
+                 Value::of(r.time_us),
+                 Value::of(to_string(r.reason))};
     emit(kDeadLetters, v);
     Delivery& d = open_[r.delivery];
     if (d.event.empty()) {
@@ -521,6 +525,7 @@ class Exporter {
     }
     d.dead = true;
     d.error = r.error;
+    d.reason = r.reason;
     settle(r.delivery);
   }
 
@@ -547,7 +552,8 @@ class Exporter {
                  Value::text_or_null(last),
                  d.attempts > 0 ? Value::of(d.last_ended) : Value::null(),
                  Value::text_or_null(d.ok ? std::string_view() : std::string_view(d.error)),
-                 Value::of(emitted)};
+                 Value::of(emitted),
+                 d.dead ? Value::of(to_string(d.reason)) : Value::null()};
     emit(kDeliveries, v);
   }
 

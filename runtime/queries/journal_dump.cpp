@@ -112,6 +112,7 @@ bool to_json(const journal::Record& record, const NameList* names, const DumpOpt
                   {"service", r.service},
                   {"attempts", r.attempts},
                   {"error", r.error},
+                  {"reason", to_string(r.reason)},
                   {"time", format_timestamp(r.time_us)}});
       return true;
     }

@@ -21,11 +21,16 @@ constexpr uint8_t kVarintEncoding = RecordRawWriter::kEncodingVersion;
 // list of names (name_list.h). Written for events, decisions, attempts and
 // instance changes.
 constexpr uint8_t kNamedEncoding = RecordRawWriter::kNamedEncodingVersion;
+// Version 4: version 2 with a dead letter's reason as its last field.
+// Written for dead letters; one of an earlier version has reason Unknown.
+constexpr uint8_t kReasonEncoding = 4;
 static_assert(kNamesRecordKind == static_cast<uint8_t>(RecordKind::Names));
 
 class Writer {
  public:
-  explicit Writer(std::string& out) : out_(out) { out_.push_back(static_cast<char>(kVarintEncoding)); }
+  explicit Writer(std::string& out, uint8_t version = kVarintEncoding) : out_(out) {
+    out_.push_back(static_cast<char>(version));
+  }
   Writer& i64(int64_t v) {
     varint::append(out_, varint::zigzag(v));
     return *this;
@@ -53,8 +58,11 @@ class Writer {
 // be checked once at the end (or step by step: a Reader tests as its state).
 class Reader {
  public:
-  explicit Reader(std::string_view in, const NameList* names = nullptr) : in_(in), names_(names) {
-    ok_ = byte(version_) && (version_ == kFixedEncoding || version_ == kVarintEncoding || version_ == kNamedEncoding);
+  /// Accepts encoding versions 1 to `newest`: 4 only where a record kind
+  /// is written in it.
+  explicit Reader(std::string_view in, const NameList* names = nullptr, uint8_t newest = kNamedEncoding)
+      : in_(in), names_(names) {
+    ok_ = byte(version_) && version_ >= kFixedEncoding && version_ <= newest;
     varints_ = version_ != kFixedEncoding;
   }
   Reader& i64(int64_t& v) {
@@ -105,6 +113,7 @@ class Reader {
     in_.remove_prefix(1);
     return *this;
   }
+  uint8_t version() const { return version_; }
   explicit operator bool() const { return ok_; }
   /// True when every read succeeded and the payload was consumed exactly.
   bool done() const { return ok_ && in_.empty(); }
@@ -147,6 +156,27 @@ const char* to_string(AttemptOutcomeKind kind) {
     case AttemptOutcomeKind::Malformed: return "malformed";
     case AttemptOutcomeKind::Died: return "died";
     case AttemptOutcomeKind::Invalid: return "invalid";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(DeadLetterReason reason) {
+  switch (reason) {
+    case DeadLetterReason::Error: return "error";
+    case DeadLetterReason::Timeout: return "timeout";
+    case DeadLetterReason::ProcessDied: return "process_died";
+    case DeadLetterReason::InvalidOutput: return "invalid_output";
+    case DeadLetterReason::UndeclaredEvent: return "undeclared_event";
+    case DeadLetterReason::InvalidEvent: return "invalid_event";
+    case DeadLetterReason::StartFailed: return "start_failed";
+    case DeadLetterReason::HttpStatus: return "http_status";
+    case DeadLetterReason::ServiceRemoved: return "service_removed";
+    case DeadLetterReason::ChainTooLong: return "chain_too_long";
+    case DeadLetterReason::SinkFailed: return "sink_failed";
+    case DeadLetterReason::UnknownBuiltin: return "unknown_builtin";
+    case DeadLetterReason::ShutDown: return "shut_down";
+    case DeadLetterReason::TransformFailed: return "transform_failed";
+    case DeadLetterReason::Unknown: return "unknown";
   }
   return "unknown";
 }
@@ -324,7 +354,7 @@ std::string encode(const AttemptRecord& r) {
 
 std::string encode(const DeadLetterRecord& r) {
   std::string out;
-  Writer(out)
+  Writer(out, kReasonEncoding)
       .str(r.delivery)
       .str(r.event)
       .str(r.instance)
@@ -332,7 +362,8 @@ std::string encode(const DeadLetterRecord& r) {
       .str(r.service)
       .i64(r.attempts)
       .str(r.error)
-      .i64(r.time_us);
+      .i64(r.time_us)
+      .byte(static_cast<uint8_t>(r.reason));
   return out;
 }
 
@@ -450,9 +481,17 @@ bool decode(std::string_view payload, AttemptRecord& r, const NameList* names) {
 }
 
 bool decode(std::string_view payload, DeadLetterRecord& r) {
-  Reader in(payload);
-  in.str(r.delivery) && in.str(r.event) && in.str(r.instance) && in.str(r.flow) && in.str(r.service) &&
-      in.i64(r.attempts) && in.str(r.error) && in.i64(r.time_us);
+  Reader in(payload, nullptr, kReasonEncoding);
+  if (!(in.str(r.delivery) && in.str(r.event) && in.str(r.instance) && in.str(r.flow) && in.str(r.service) &&
+        in.i64(r.attempts) && in.str(r.error) && in.i64(r.time_us))) {
+    return false;
+  }
+  r.reason = DeadLetterReason::Unknown;
+  if (in.version() == kReasonEncoding) {
+    uint8_t reason = 0;
+    if (!in.byte(reason) || reason > static_cast<uint8_t>(DeadLetterReason::Unknown)) return false;
+    r.reason = static_cast<DeadLetterReason>(reason);
+  }
   return in.done();
 }
 

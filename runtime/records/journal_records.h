@@ -8,7 +8,8 @@
 // varint count and elements. Version 1 (read, no longer written): 8-byte
 // little-endian integers and u32 lengths and counts. Version 3 (events,
 // decisions, attempts, instance changes): version 2 whose name fields may
-// refer to the segment's list of names (name_list.h).
+// refer to the segment's list of names (name_list.h). Version 4 (dead
+// letters): version 2 with the reason after the last field.
 // Decoding checks every length against the payload and never reads past it;
 // a payload that does not decode is reported by its position, not trusted.
 #pragma once
@@ -92,6 +93,28 @@ struct AttemptRecord {
   std::vector<std::string> emitted;  // ids of the events it produced (on Ok)
 };
 
+/// Why a delivery was dead-lettered, for rules and queries to test (the
+/// error text is for people). Journaled as one byte: values never change.
+enum class DeadLetterReason : uint8_t {
+  Error = 0,        // the service answered with an error
+  Timeout,          // no answer within the service's timeout
+  ProcessDied,      // the service's process exited or was killed while it was in flight
+  InvalidOutput,    // a malformed answer
+  UndeclaredEvent,  // emitted an event the service does not publish
+  InvalidEvent,     // emitted an event that fails validation
+  StartFailed,      // the service's process could not be started
+  HttpStatus,       // an HTTP service answered with a failure status
+  ServiceRemoved,   // the service is no longer in the definition
+  ChainTooLong,     // the causal chain exceeded its limit
+  SinkFailed,       // a built-in sink could not write
+  UnknownBuiltin,   // a built-in service name the runtime does not know
+  ShutDown,         // the runtime ended before the delivery settled
+  TransformFailed,  // an emit service's expressions could not be evaluated
+  Unknown,          // journals from before reasons were recorded
+};
+/// Stable snake_case names (`timeout`, `process_died`, ...), as queries show them.
+std::string_view to_string(DeadLetterReason reason);
+
 struct DeadLetterRecord {
   std::string delivery;
   std::string event;
@@ -99,8 +122,9 @@ struct DeadLetterRecord {
   std::string flow;
   std::string service;
   int64_t attempts = 0;
-  std::string error;  // the last attempt's
+  std::string error;  // the last attempt's, for people
   int64_t time_us = 0;
+  DeadLetterReason reason = DeadLetterReason::Unknown;
 };
 
 struct RejectedRecord {

@@ -9,7 +9,8 @@ std::string_view to_string(AttemptStatus status) {
     case AttemptStatus::ServiceError: return "service_error";
     case AttemptStatus::Timeout: return "timeout";
     case AttemptStatus::Malformed: return "malformed";
-    case AttemptStatus::Rejected: return "rejected";
+    case AttemptStatus::UndeclaredEvent: return "undeclared_event";
+    case AttemptStatus::InvalidEvent: return "invalid_event";
     case AttemptStatus::ProcessDied: return "process_died";
     case AttemptStatus::StartFailed: return "start_failed";
     case AttemptStatus::Cancelled: return "cancelled";

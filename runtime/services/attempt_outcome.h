@@ -22,14 +22,15 @@ struct RawEmit {
 };
 
 enum class AttemptStatus : std::uint8_t {
-  Ok,            ///< answered with `emit`, accepted by the validator
-  ServiceError,  ///< answered with `error`
-  Timeout,       ///< no answer within the service's timeout
-  Malformed,     ///< unusable output attributed to this attempt
-  Rejected,      ///< the validator refused the emitted events
-  ProcessDied,   ///< the process exited or was killed while this was in flight
-  StartFailed,   ///< the process could not be started
-  Cancelled,     ///< shutdown() ended the runner before the delivery settled
+  Ok,               ///< answered with `emit`, accepted by the validator
+  ServiceError,     ///< answered with `error`
+  Timeout,          ///< no answer within the service's timeout
+  Malformed,        ///< unusable output attributed to this attempt
+  UndeclaredEvent,  ///< the validator refused an emitted event the service does not publish
+  InvalidEvent,     ///< the validator refused an emitted event that fails validation
+  ProcessDied,      ///< the process exited or was killed while this was in flight
+  StartFailed,      ///< the process could not be started
+  Cancelled,        ///< shutdown() ended the runner before the delivery settled
 };
 
 enum class DeliveryState : std::uint8_t {
@@ -48,7 +49,7 @@ struct AttemptOutcome {
   std::int64_t ended_us = 0;    ///< wall clock
   AttemptStatus status = AttemptStatus::Ok;
   std::string error;            ///< why it failed; empty when Ok
-  std::vector<RawEmit> emits;   ///< on Ok, and on Rejected (what was refused)
+  std::vector<RawEmit> emits;   ///< on Ok, and on UndeclaredEvent and InvalidEvent (what was refused)
   DeliveryState state = DeliveryState::Delivered;
   std::int64_t next_attempt_us = 0;  ///< wall clock, when Retrying; else 0
 

@@ -62,7 +62,7 @@ void ExecRunner::State::check_timeouts(std::size_t svc, std::int64_t now) {
   const std::string limit = format_duration_us(s.config.timeout_us);
   for (const std::string& id : expired) fail_attempt(svc, id, AttemptStatus::Timeout, "no answer within " + limit);
   // An unresponsive process cannot be trusted to answer later (or at all):
-  // replace it. Whatever else was in flight on it fails with it.
+  // replace it. What else was in flight on it is sent again, uncharged.
   if (s.process)
     end_process(svc, EndKind::Killed,
                 "process killed: delivery " + expired.front() + " got no answer within " + limit);
@@ -70,7 +70,7 @@ void ExecRunner::State::check_timeouts(std::size_t svc, std::int64_t now) {
 
 void ExecRunner::State::dispatch(std::size_t svc, std::int64_t now) {
   ServiceState& s = services[svc];
-  while (s.in_flight.size() < s.config.concurrency && has_ready(s, now)) {
+  while (s.in_flight.size() < s.slots() && has_ready(s, now)) {
     if (!s.process) {
       if (now < s.restart_not_before) break;  // crash-loop throttle
       std::string error;
@@ -124,6 +124,10 @@ AttemptOutcome outcome_of(const ServiceState& s, std::size_t svc, const Delivery
 void leave_flight(ServiceState& s, Delivery& d) {
   d.in_flight = false;
   std::erase(s.in_flight, d.id);
+  if (d.suspect) {
+    d.suspect = false;  // it was attempted alone: what happened was its own doing
+    --s.suspects;
+  }
 }
 
 }  // namespace
@@ -166,6 +170,22 @@ void ExecRunner::State::succeed(std::size_t svc, const std::string& id, std::vec
   outbox.push_back(std::move(o));
 }
 
+void ExecRunner::State::resend(std::size_t svc, const std::string& id, bool suspect, const std::string& why) {
+  ServiceState& s = services[svc];
+  Delivery& d = s.deliveries.at(id);
+  leave_flight(s, d);
+  --d.attempts;
+  --s.stats.attempts;
+  ++s.stats.resent;
+  if (suspect) {
+    d.suspect = true;
+    ++s.suspects;
+  }
+  // Due now: it goes before fresh deliveries, in submission order.
+  s.retry_due.emplace(std::make_pair(mono(), d.seq), d.id);
+  log(svc, LogKind::RunnerNote, "delivery " + id + " is sent again, not counted as an attempt: " + why);
+}
+
 void ExecRunner::State::handle_answer(std::size_t svc, std::string_view line, std::size_t cut) {
   ServiceState& s = services[svc];
   if (cut > 0) {
@@ -191,18 +211,18 @@ void ExecRunner::State::handle_answer(std::size_t svc, std::string_view line, st
           return;
         case ParsedAnswer::Kind::Emit: {
           if (s.process) s.process->answered = true;
-          std::optional<std::string> rejection;
+          std::optional<EmitRejection> rejection;
           if (options.validator) {
             try {
               rejection = options.validator(svc, answer.emits);
             } catch (const std::exception& e) {
-              rejection = std::string("validator failed: ") + e.what();
+              rejection = EmitRejection{AttemptStatus::InvalidEvent, std::string("validator failed: ") + e.what()};
             } catch (...) {
-              rejection = "validator failed";
+              rejection = EmitRejection{AttemptStatus::InvalidEvent, "validator failed"};
             }
           }
           if (rejection)
-            fail_attempt(svc, id, AttemptStatus::Rejected, std::move(*rejection), std::move(answer.emits));
+            fail_attempt(svc, id, rejection->status, std::move(rejection->reason), std::move(answer.emits));
           else
             succeed(svc, id, std::move(answer.emits));
           return;
@@ -235,7 +255,7 @@ std::int64_t ExecRunner::State::next_timer() const {
   std::int64_t next = std::numeric_limits<std::int64_t>::max();
   for (const ServiceState& s : services) {
     for (const std::string& id : s.in_flight) next = std::min(next, s.deliveries.at(id).deadline);
-    if (s.in_flight.size() >= s.config.concurrency) continue;
+    if (s.in_flight.size() >= s.slots()) continue;
     // When the next attempt can start: its work must be due and, with no
     // process, the restart throttle over. (Work that could start now was
     // started by step(); a past time here would make poll() spin.)

@@ -63,12 +63,20 @@ struct LogLine {
 
 using ExecLogSink = std::function<void(const LogLine&)>;
 
+/// Why the validator refused an answer: `status` is UndeclaredEvent (a type
+/// the service does not publish) or InvalidEvent (a payload not valid for
+/// its type); `reason` says which event and how, for people.
+struct EmitRejection {
+  AttemptStatus status = AttemptStatus::InvalidEvent;
+  std::string reason;
+};
+
 /// Checks a successful answer's emitted events against what the service
 /// declares (types in `publishes`, payload valid for the type). Returns the
-/// reason when the answer must be rejected (a failed attempt), nullopt when
-/// it is fine. An exception thrown here also counts as a rejection.
+/// rejection when the answer must be refused (a failed attempt), nullopt
+/// when it is fine. An exception thrown here counts as an InvalidEvent.
 using EmitValidator =
-    std::function<std::optional<std::string>(std::size_t service_index, const std::vector<RawEmit>&)>;
+    std::function<std::optional<EmitRejection>(std::size_t service_index, const std::vector<RawEmit>&)>;
 
 /// Microseconds on some clock.
 using ClockFn = std::function<std::int64_t()>;

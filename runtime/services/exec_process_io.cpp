@@ -163,8 +163,19 @@ void ExecRunner::State::end_process(std::size_t svc, EndKind kind, const std::st
   const bool answered = p.answered;
   s.process.reset();
 
+  // Killed for another delivery's timeout, the deliveries still in flight
+  // did nothing wrong. A death of its own is charged to the delivery in
+  // flight when there is one; with several it is not known which (if any)
+  // caused it, so each goes again alone.
   const std::vector<std::string> unanswered = s.in_flight;
-  for (const std::string& id : unanswered) fail_attempt(svc, id, AttemptStatus::ProcessDied, what);
+  if (kind == EndKind::Killed) {
+    for (const std::string& id : unanswered) resend(svc, id, false, what);
+  } else if (unanswered.size() == 1) {
+    fail_attempt(svc, unanswered.front(), AttemptStatus::ProcessDied, what);
+  } else {
+    for (const std::string& id : unanswered)
+      resend(svc, id, true, what + " with " + std::to_string(unanswered.size()) + " deliveries in flight");
+  }
 
   // Crash-loop throttle: a process that dies without ever answering waits
   // longer before each restart; one that answered may restart at once.

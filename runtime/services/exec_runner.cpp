@@ -205,6 +205,7 @@ void ExecRunner::shutdown(std::chrono::milliseconds grace, std::vector<AttemptOu
     s.fresh.clear();
     s.retry_due.clear();
     s.in_flight.clear();
+    s.suspects = 0;
     // EOF on stdin is the polite way to ask a line-reading service to exit.
     if (s.process) {
       s.process->child.stdin_fd.reset();

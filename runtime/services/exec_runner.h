@@ -17,10 +17,16 @@
 //    fresh deliveries start in submission order (FIFO).
 //  - Timeout: the attempt fails, and the process is killed (its whole
 //    process group, SIGKILL) because an unresponsive process cannot be
-//    trusted to answer later; the other deliveries in flight on it fail as
-//    ProcessDied. The next attempt starts a new process.
-//  - Process death (exit, EOF on its stdout, EPIPE on its stdin): every
-//    delivery in flight on it fails. Restarts are lazy (only when there is
+//    trusted to answer later. The other deliveries in flight on it are not
+//    charged for it: they are sent again, first, to the next process, with
+//    their attempt number unchanged and no outcome reported for the cut
+//    attempt (a runner note is logged; stats().resent counts them).
+//  - Process death (exit, EOF on its stdout, EPIPE on its stdin): with one
+//    delivery in flight, that attempt fails (ProcessDied). With several,
+//    the death cannot be pinned on one: none is charged, and they are sent
+//    again one at a time (the service's concurrency is 1 until each has
+//    been attempted alone), so that a delivery that kills its process fails
+//    alone and the others go through. Restarts are lazy (only when there is
 //    work) and throttled: after deaths without one valid answer in between,
 //    the n-th restart waits min(restart_backoff × 2^(n−1), cap).
 //  - Malformed answer with the id of a delivery in flight: that delivery
@@ -52,7 +58,8 @@ struct ExecServiceStats {
   std::uint64_t starts = 0;          ///< processes started
   std::uint64_t start_failures = 0;  ///< spawns that failed
   std::uint64_t deaths = 0;          ///< processes that exited or were killed while running
-  std::uint64_t attempts = 0;
+  std::uint64_t attempts = 0;        ///< attempts charged to deliveries
+  std::uint64_t resent = 0;          ///< attempts cut short by another's failure and sent again uncharged
   std::uint64_t delivered = 0;
   std::uint64_t dead_lettered = 0;
   pid_t pid = 0;  ///< the running process, 0 if none

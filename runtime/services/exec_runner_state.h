@@ -29,6 +29,9 @@ struct Delivery {
   std::uint64_t seq = 0;    ///< submission order
   std::string request;      ///< the encoded request line, the same for every attempt
   std::uint32_t attempts = 0;
+  /// In flight when its process died with other deliveries in flight: not
+  /// charged, it is attempted again alone (ServiceState::suspects).
+  bool suspect = false;
   // The current attempt, while in_flight.
   bool in_flight = false;
   std::int64_t started_mono = 0;
@@ -73,12 +76,18 @@ struct ServiceState {
   std::deque<std::string> fresh;  ///< never attempted, FIFO
   /// Failed, waiting for their next attempt: (not before, seq) -> id.
   std::map<std::pair<std::int64_t, std::uint64_t>, std::string> retry_due;
-  std::vector<std::string> in_flight;  ///< ids, at most config.concurrency
+  std::vector<std::string> in_flight;  ///< ids, at most slots()
+  /// Suspects not yet attempted alone. While there are any, one delivery at
+  /// a time is in flight, so that the next death has one culprit.
+  std::size_t suspects = 0;
   std::optional<ServiceProcess> process;
   std::uint32_t crash_streak = 0;          ///< deaths in a row without a valid answer
   std::int64_t restart_not_before = 0;     ///< monotonic
   RecentIds recent{1024};
   ExecServiceStats stats;
+
+  /// How many deliveries may be in flight now.
+  std::size_t slots() const { return suspects > 0 ? 1 : config.concurrency; }
 };
 
 enum class Stream : std::uint8_t { Stdin, Stdout, Stderr, PidFd };
@@ -117,6 +126,10 @@ struct ExecRunner::State {
   void fail_attempt(std::size_t svc, const std::string& id, AttemptStatus status, std::string error,
                     std::vector<RawEmit> emits = {});
   void succeed(std::size_t svc, const std::string& id, std::vector<RawEmit> emits);
+  /// Takes an in-flight delivery back without charging it an attempt (its
+  /// process ended for reasons not its own) and queues it to go again
+  /// first; a suspect goes alone.
+  void resend(std::size_t svc, const std::string& id, bool suspect, const std::string& why);
   void handle_answer(std::size_t svc, std::string_view line, std::size_t cut);
   void unattributable(std::size_t svc, const std::string& reason, std::string_view line);
   std::int64_t next_timer() const;

@@ -545,6 +545,12 @@ class QueriesTest(unittest.TestCase):
                 self.assertEqual(q("select count(*) from decisions")[0][0], count("decision"))
                 self.assertEqual(q("select count(*) from attempts")[0][0], count("attempt"))
                 self.assertEqual(q("select count(*) from dead_letters")[0][0], count("dead-letter"))
+                # Each dead letter's reason, as journal dump shows it, also on its delivery's row.
+                reasons = sorted((r["delivery"], r["reason"]) for r in records if r["kind"] == "dead-letter")
+                if journal == self.contracts_journal:
+                    self.assertEqual(reasons, [("d-c2-open.1.0", "unknown_builtin")])
+                self.assertEqual(sorted(q("select delivery, reason from dead_letters")), reasons)
+                self.assertEqual(sorted(q("select id, reason from deliveries where reason is not null")), reasons)
                 self.assertEqual(q("select count(*) from rejected")[0][0], count("rejected"))
                 self.assertEqual(q("select count(*) from instance_changes")[0][0], count("instance"))
                 self.assertEqual(q("select count(*) from definitions")[0][0], count("definition"))
@@ -580,6 +586,8 @@ class QueriesTest(unittest.TestCase):
                 # JSON lines: the same rows.
                 out = flowrt("journal", "export", "--journal", journal, "--format", "jsonl", "-o", "-")
                 rows = [json.loads(line) for line in out.stdout.splitlines()]
+                self.assertEqual(sorted((r["delivery"], r["reason"]) for r in rows if r["table"] == "dead_letters"),
+                                 reasons)
                 con = sqlite3.connect(db)
                 for table in ("events", "decisions", "decision_rules", "attempts", "deliveries", "dead_letters",
                               "instance_changes", "instances", "rejected", "definitions"):

@@ -170,7 +170,7 @@ class FaultsTest(unittest.TestCase):
         dead = kinds(records, "dead-letter")
         self.assertEqual([d["delivery"] for d in dead], ["d-job-1.0.0"])
         self.assertIn("removed in version 2", dead[0]["error"])
-        self.assertEqual(dead[0].get("reason", "service_removed"), "service_removed")
+        self.assertEqual(dead[0]["reason"], "service_removed")
         statuses = [(r["instance"], r["status"]) for r in kinds(records, "instance")]
         self.assertEqual(statuses[-1], ("j-1", "failed"))
         # Nothing is left in flight for a third run.
@@ -298,7 +298,7 @@ flow Late { start Done end Done on Done -> Archive }
                 dead = [d for d in kinds(records, "dead-letter") if d["instance"] == key]
                 self.assertEqual(len(dead), 1)
                 self.assertIn("causal chain longer than 50", dead[0]["error"])
-                self.assertEqual(dead[0].get("reason", "chain_too_long"), "chain_too_long")
+                self.assertEqual(dead[0]["reason"], "chain_too_long")
         # The default limit, 10,000 events per input.
         out = run([FLOWRT, "run", flow, "--journal", self.journal, "--fsync", "never"],
                   stdin=event_line("Ping", {"id": "c", "n": 0}), timeout=120)
@@ -323,6 +323,7 @@ flow Late { start Done end Done on Done -> Archive }
         dead = kinds(records, "dead-letter")
         self.assertEqual(len(dead), 1)
         self.assertIn("causal chain longer than 9", dead[0]["error"])
+        self.assertEqual(dead[0]["reason"], "chain_too_long")
 
     # ---- Fault 8: artifacts can be moved --------------------------------------
 

@@ -95,7 +95,10 @@ class FlowrtTest(unittest.TestCase):
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def verify(self):
-        out = run([FLOWRT, "journal", "verify", "--journal", self.journal])
+        self.verify_journal(self.journal)
+
+    def verify_journal(self, journal):
+        out = run([FLOWRT, "journal", "verify", "--journal", journal])
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn("journal ok", out.stdout)
 
@@ -776,6 +779,9 @@ flow Split {
         self.assertEqual(outcome["j7-hang"], "timeout")
         self.assertEqual(outcome["j4-undeclared"], "invalid")
         self.assertEqual(outcome["j5-invalid"], "invalid")
+        self.assertEqual({i: d["reason"] for i, d in dead.items()},
+                         {"j1-error": "error", "j2-crash": "process_died", "j3-garbage": "invalid_output",
+                          "j4-undeclared": "undeclared_event", "j5-invalid": "invalid_event", "j7-hang": "timeout"})
         state = statuses(records)
         self.assertEqual(state[("j0-ok", "Jobs")], "completed")
         self.assertEqual(state[("j8-ok", "Jobs")], "completed")
@@ -800,6 +806,66 @@ flow Split {
         self.assertEqual(state[("j1", "Jobs")], "failed")
         self.assertEqual(state[("j1", "Alerting")], "completed")
         self.assertEqual(state[("j2", "Jobs")], "completed")
+        self.verify()
+
+    def test_timed_out_alerts_on_a_real_timeout_only_on_both_back_ends(self):
+        # std.runtime's TimedOut tests the dead letter's reason: a service
+        # that sleeps past its timeout raises the alert, an error answer
+        # does not.
+        flow = os.path.join(CASES, "timeouts.flow")
+        env = dict(os.environ, FLOW_TEST_DIR=self.dir)
+        lines = event_line("Job", {"id": "j-hang", "mode": "hang"}) + event_line("Job", {"id": "j-err", "mode": "error"})
+        for backend in ["jit", "interp"]:
+            with self.subTest(backend=backend):
+                journal = os.path.join(self.dir, f"journal-{backend}")
+                out = run([FLOWRT, "run", flow, "--journal", journal, "--backend", backend], stdin=lines, env=env)
+                self.assertEqual(out.returncode, 3, out.stderr)
+                records = dump(journal)
+                alerted = [e["data"]["instance"] for e in kinds(records, "event") if e["type"].endswith("Alerted")]
+                self.assertEqual(alerted, ["j-hang"])
+                reasons = {d["instance"]: d["reason"] for d in kinds(records, "dead-letter")}
+                self.assertEqual(reasons, {"j-hang": "timeout", "j-err": "error"})
+                raised = {e["data"]["instance"]: e["data"]["reason"] for e in kinds(records, "event")
+                          if e["type"] == "std.runtime.DeliveryDeadLettered"}
+                self.assertEqual(raised, {"j-hang": "Timeout", "j-err": "Error"})
+                human = run([FLOWRT, "journal", "dump", "--journal", journal]).stdout
+                self.assertIn("reason=timeout", human)
+                self.verify_journal(journal)
+
+    def test_a_timeout_does_not_fail_the_deliveries_beside_it(self):
+        # Concurrency 4, retry 0: one job hangs past its timeout while three
+        # slow but healthy ones, sent later, are still in flight when it is
+        # killed. They are sent again, uncharged, and delivered: one ok
+        # attempt each, numbered 1; only the hung one is dead-lettered.
+        flow = os.path.join(CASES, "timeouts.flow")
+        env = dict(os.environ, FLOW_TEST_DIR=self.dir)
+        proc = subprocess.Popen([FLOWRT, "run", flow, "--journal", self.journal], stdin=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+        proc.stdin.write(event_line("Job", {"id": "j-hang", "mode": "hang"}))
+        proc.stdin.flush()
+        deadline = time.monotonic() + 30
+        while not os.path.exists(os.path.join(self.dir, "hung-j-hang")):
+            self.assertLess(time.monotonic(), deadline, "the worker never got the job")
+            time.sleep(0.05)
+        # Half-way to the hung job's 3 s timeout: the slow ones (2 s each)
+        # are in flight when it expires, and would be done 0.5 s later.
+        time.sleep(1.5)
+        proc.stdin.write("".join(event_line("Job", {"id": f"j-slow{i}", "mode": "slow"}) for i in range(3)))
+        proc.stdin.close()
+        stderr = proc.stderr.read()
+        proc.stderr.close()
+        self.assertEqual(proc.wait(timeout=60), 3, stderr)
+        records = dump(self.journal)
+        attempts = sorted((a["instance"], a["attempt"], a["outcome"]) for a in kinds(records, "attempt")
+                          if a["service"] == "timeouts.Worker")
+        self.assertEqual(attempts, [("j-hang", 1, "timeout")] + [(f"j-slow{i}", 1, "ok") for i in range(3)])
+        self.assertEqual([(d["instance"], d.get("reason")) for d in kinds(records, "dead-letter")],
+                         [("j-hang", "timeout")])
+        self.assertIn("is sent again, not counted as an attempt", stderr)
+        state = statuses(records)
+        for i in range(3):
+            self.assertEqual(state[(f"j-slow{i}", "Jobs")], "completed")
+        self.assertEqual(state[("j-hang", "Jobs")], "failed")
         self.verify()
 
     def test_sigkill_mid_run_then_recovery(self):

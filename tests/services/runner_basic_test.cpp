@@ -98,10 +98,11 @@ TEST_CASE("the validator's rejection of emitted events fails the attempt", "[ser
   ExecRunnerOptions options;
   options.log = LogCapture().sink();
   options.validator = [&](std::size_t service_index,
-                          const std::vector<RawEmit>& emits) -> std::optional<std::string> {
+                          const std::vector<RawEmit>& emits) -> std::optional<EmitRejection> {
     validated_for.push_back(service_index);
     for (const RawEmit& e : emits)
-      if (e.type != "Echoed") return "service publishes no event type '" + e.type + "'";
+      if (e.type != "Echoed")
+        return EmitRejection{AttemptStatus::UndeclaredEvent, "service publishes no event type '" + e.type + "'"};
     return std::nullopt;
   };
   ExecServiceConfig c = service("Strict", script_command("echo_service.py"));
@@ -113,7 +114,7 @@ TEST_CASE("the validator's rejection of emitted events fails the attempt", "[ser
   const auto finals = finals_by_id(outcomes);
   const AttemptOutcome& bad = finals.at("d-bad");
   CHECK(bad.state == DeliveryState::DeadLettered);
-  CHECK(bad.status == AttemptStatus::Rejected);
+  CHECK(bad.status == AttemptStatus::UndeclaredEvent);
   CHECK(bad.attempt == 2);
   CHECK(bad.error == "service publishes no event type 'Sneaky'");
   REQUIRE(bad.emits.size() == 1);  // what was refused, for the journal
@@ -128,13 +129,13 @@ TEST_CASE("the validator's rejection of emitted events fails the attempt", "[ser
 
 TEST_CASE("a validator that throws rejects", "[services][runner]") {
   ExecRunnerOptions options;
-  options.validator = [](std::size_t, const std::vector<RawEmit>&) -> std::optional<std::string> {
+  options.validator = [](std::size_t, const std::vector<RawEmit>&) -> std::optional<EmitRejection> {
     throw std::runtime_error("bad payload");
   };
   ExecRunner runner({service("Echo", script_command("echo_service.py"))}, options);
   runner.submit(0, "d-1", event_with("{}"));
   const AttemptOutcome o = finals_by_id(drain(runner)).at("d-1");
-  CHECK(o.status == AttemptStatus::Rejected);
+  CHECK(o.status == AttemptStatus::InvalidEvent);
   CHECK_THAT(o.error, Catch::Contains("bad payload"));
   runner.shutdown(2s);
 }

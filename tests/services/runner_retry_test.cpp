@@ -88,9 +88,9 @@ TEST_CASE("under a mixed load every delivery settles exactly once", "[services][
   ExecRunnerOptions options;
   options.log = LogCapture().sink();
   options.restart_backoff_us = 5'000;
-  options.validator = [](std::size_t, const std::vector<RawEmit>& emits) -> std::optional<std::string> {
+  options.validator = [](std::size_t, const std::vector<RawEmit>& emits) -> std::optional<EmitRejection> {
     for (const RawEmit& e : emits)
-      if (e.type == "Sneaky") return "undeclared event type 'Sneaky'";
+      if (e.type == "Sneaky") return EmitRejection{AttemptStatus::UndeclaredEvent, "undeclared event type 'Sneaky'"};
     return std::nullopt;
   };
   ExecServiceConfig echo = service("Echo", script_command("echo_service.py"), dir.path());
