@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "../support/shop_source.h"
 #include "check/program.h"
 #include "eval/interpreter.h"
 #include "eval/value.h"
@@ -18,9 +19,9 @@
 
 namespace flow::testing {
 
-/// The order-to-cash events plus `Everything`, an event with a field of
-/// every type, optional and not, lists (nested, of optionals) and defaults.
-extern const char* kShopSource;
+// kShopSource (support/shop_source.h): the order-to-cash events plus
+// `Everything`, an event with a field of every type, optional and not,
+// lists (nested, of optionals) and defaults.
 
 /// A compiled program with its catalog.
 struct IngressProgram {
