@@ -132,6 +132,29 @@ class FaultsTest(unittest.TestCase):
             shutil.copy(os.path.join(CASES, name), app)
         return app
 
+    def test_a_delivery_in_flight_at_a_crash_is_driven_again(self):
+        app = self.faults_app()
+        env = dict(os.environ, FLOW_TEST_MARKER=os.path.join(self.dir, "marker"))
+        self.kill_mid_delivery(app, env)
+        flow = os.path.join(app, "faults.flow")
+        out = run([FLOWRT, "run", flow, "--journal", self.journal], stdin="", env=env)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("re-driving 1 exec deliveries", out.stderr)
+        self.verify()
+        records = dump(self.journal)
+        self.assertEqual(len(kinds(records, "definition")), 1)
+        attempts = kinds(records, "attempt")
+        self.assertEqual([(a["delivery"], a["outcome"]) for a in attempts if a["service"].endswith("Worker")],
+                         [("d-job-1.0.0", "ok")])
+        results = [e for e in kinds(records, "event") if e["type"].endswith("Result")]
+        self.assertEqual([(e["causation"], e["instance"]) for e in results], [("job-1", "j-1")])
+        statuses = [(r["instance"], r["status"]) for r in kinds(records, "instance")]
+        self.assertEqual(statuses[-1], ("j-1", "completed"))
+        # A third run finds nothing left in flight.
+        out = run([FLOWRT, "run", flow, "--journal", self.journal], stdin="", env=env)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertNotIn("re-driving", out.stderr)
+
     def crash_then_change(self, old, new):
         """Leaves job-1's delivery in flight under faults.flow, then replaces
         `old` by `new` in the file: version 2. Returns its path and the

@@ -898,48 +898,6 @@ flow Split {
         self.assertEqual(lines, list(range(1, len(lines) + 1)), "the journal holds a prefix of the input, no gaps")
         self.assertEqual(statuses(records)[("c-0", "Signing")], "completed")
 
-    def test_delivery_in_flight_at_a_crash_is_driven_again(self):
-        flow = os.path.join(CASES, "faults.flow")
-        marker = os.path.join(self.dir, "marker")
-        env = dict(os.environ, FLOW_TEST_MARKER=marker)
-        job = event_line("Job", {"id": "j-1", "mode": "hang-once"}, id_="job-1")
-        proc = subprocess.Popen([FLOWRT, "run", flow, "--journal", self.journal, "--fsync", "always"],
-                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                text=True, env=env)
-        proc.stdin.write(job)
-        proc.stdin.flush()
-        deadline = time.monotonic() + 30
-        def worker_pid():
-            if not os.path.exists(marker):
-                return None
-            with open(marker) as f:
-                text = f.read()
-            return int(text) if text else None
-        while worker_pid() is None:
-            self.assertLess(time.monotonic(), deadline, "the worker never got the job")
-            time.sleep(0.05)
-        # The worker holds the job: kill the runtime, then the orphaned worker.
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        os.kill(worker_pid(), signal.SIGKILL)
-        before = dump(self.journal)
-        self.assertEqual(len(kinds(before, "attempt")), 0, "no outcome was journaled before the kill")
-        out = run([FLOWRT, "run", flow, "--journal", self.journal], stdin="", env=env)
-        self.assertEqual(out.returncode, 0, out.stderr)
-        self.assertIn("re-driving 1 exec deliveries", out.stderr)
-        self.verify()
-        records = dump(self.journal)
-        attempts = kinds(records, "attempt")
-        self.assertEqual([(a["delivery"], a["outcome"]) for a in attempts if a["service"].endswith("Worker")],
-                         [("d-job-1.0.0", "ok")])
-        results = [e for e in kinds(records, "event") if e["type"].endswith("Result")]
-        self.assertEqual([(e["causation"], e["instance"]) for e in results], [("job-1", "j-1")])
-        self.assertEqual(statuses(records)[("j-1", "Jobs")], "completed")
-        # A third run finds nothing left in flight.
-        out = run([FLOWRT, "run", flow, "--journal", self.journal], stdin="", env=env)
-        self.assertEqual(out.returncode, 0, out.stderr)
-        self.assertNotIn("re-driving", out.stderr)
-
 
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"])
