@@ -410,7 +410,7 @@ Instance& Engine::start_instance(Work& work) {
   } else {
     work.instance = work.key;
   }
-  return instances_.get_or_create(work.instance, work.key);
+  return instances_.create(work.instance, work.key);
 }
 
 void Engine::run_queue(int64_t now_us) {
@@ -714,10 +714,10 @@ void Engine::handle_outcomes() {
       Instance* instance = instances_.find(pending.instance);
       if (instance) --instance->in_flight;
       if (chain_cut) {
-        dead_letter({outcome.delivery_id, pending.event, pending.instance, pending.flow,
-                     pending.service->qualified_name(), outcome.attempt, attempt.error, outcome.ended_us,
-                     DeadLetterReason::ChainTooLong},
-                    pending.event_type, pending.chain);
+        dead_letter(
+            {outcome.delivery_id, pending.event, pending.instance, pending.flow, pending.service->qualified_name(),
+             outcome.attempt, attempt.error, outcome.ended_us, DeadLetterReason::ChainTooLong},
+            pending.event_type, pending.chain);
       } else if (outcome.state == DeliveryState::DeadLettered || outcome.state == DeliveryState::Abandoned) {
         dead_letter(
             {outcome.delivery_id, pending.event, pending.instance, pending.flow, pending.service->qualified_name(),

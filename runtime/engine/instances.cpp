@@ -1,5 +1,7 @@
 #include "engine/instances.h"
 
+#include <tuple>
+
 namespace flow::runtime {
 
 FlowState* Instance::flow(const std::string& name) {
@@ -44,17 +46,26 @@ Instance* InstanceTable::find(const std::string& id) {
 Instance& InstanceTable::get_or_create(const std::string& id, const std::string& key) {
   if (Instance* instance = cached(id)) return *instance;
   auto it = instances_.find(id);
-  if (it == instances_.end()) {
-    if (spare_nodes_.empty()) {
-      it = instances_.try_emplace(id).first;
-    } else {
-      auto node = std::move(spare_nodes_.back());
-      spare_nodes_.pop_back();
-      node.key() = id;
-      node.mapped().flows.clear();
-      node.mapped().in_flight = 0;
-      it = instances_.insert(std::move(node)).position;
-    }
+  return it != instances_.end() ? *(last_ = &it->second) : create(id, key);
+}
+
+Instance& InstanceTable::create(const std::string& id, const std::string& key) {
+  std::unordered_map<std::string, Instance>::iterator it;
+  bool inserted;
+  if (spare_nodes_.empty()) {
+    std::tie(it, inserted) = instances_.try_emplace(id);
+  } else {
+    auto node = std::move(spare_nodes_.back());
+    spare_nodes_.pop_back();
+    node.key() = id;
+    node.mapped().flows.clear();
+    node.mapped().in_flight = 0;
+    auto result = instances_.insert(std::move(node));
+    it = result.position;
+    inserted = result.inserted;
+    if (!inserted) spare_nodes_.push_back(std::move(result.node));
+  }
+  if (inserted) {
     it->second.id = id;
     it->second.key = key;
     if (id != key && !key.empty()) renamed_[key] = id;

@@ -46,6 +46,9 @@ class InstanceTable {
   /// none is (it finished and was dropped, or there never was one).
   Instance* newest_with_key(const std::string& key);
   Instance& get_or_create(const std::string& id, const std::string& key);
+  /// The same when the caller just found no instance `id`: one hash
+  /// lookup fewer.
+  Instance& create(const std::string& id, const std::string& key);
   /// Drops the instance when it is no longer running.
   void release_if_done(const std::string& id);
   /// Applies a journaled status change (recovery on start).

@@ -1,51 +1,42 @@
 #include "engine/used_keys.h"
 
+#include <sys/mman.h>
+
 #include <functional>
+#include <new>
 
 namespace flow::runtime {
 
 uint64_t UsedKeys::hash(std::string_view key) {
-  // std::hash of a string is a good 64-bit mix (murmur in libstdc++); the
-  // bits below are spread by a multiply so that block and bit choices do
-  // not share hash bits.
+  // std::hash of a string is murmur in libstdc++: every bit depends on
+  // every byte, so the word and bit choices below are independent enough.
   return std::hash<std::string_view>{}(key);
 }
 
-void UsedKeys::bits_of(uint64_t hash, uint64_t (&mask)[8]) {
-  for (auto& word : mask) word = 0;
-  uint64_t h = hash * 0x9E3779B97F4A7C15ull;
-  for (int i = 0; i < 4; ++i) {
-    const unsigned bit = static_cast<unsigned>(h >> 55);  // 0..511 within the block
-    mask[bit >> 6] |= uint64_t{1} << (bit & 63);
-    h *= 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 31;
-  }
+void UsedKeys::Unmap::operator()(uint64_t* words) const {
+  ::munmap(words, kWords * sizeof(uint64_t));
 }
 
 bool UsedKeys::insert(std::string_view key) {
-  if (!blocks_) blocks_ = std::make_unique<Block[]>(kBlocks);
-  const uint64_t h = hash(key);
-  uint64_t mask[8];
-  bits_of(h, mask);
-  Block& block = blocks_[block_of(h)];
-  bool all_set = true;
-  for (int i = 0; i < 8; ++i) {
-    all_set = all_set && (block.words[i] & mask[i]) == mask[i];
-    block.words[i] |= mask[i];
+  if (!words_) {
+    void* memory =
+        ::mmap(nullptr, kWords * sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) throw std::bad_alloc();
+    words_.reset(static_cast<uint64_t*>(memory));
   }
-  return all_set;
+  const uint64_t h = hash(key);
+  const uint64_t mask = mask_of(h);
+  uint64_t& word = words_[word_of(h)];
+  const bool seen = (word & mask) == mask;
+  word |= mask;
+  return seen;
 }
 
 bool UsedKeys::maybe_used(std::string_view key) const {
-  if (!blocks_) return false;
+  if (!words_) return false;
   const uint64_t h = hash(key);
-  uint64_t mask[8];
-  bits_of(h, mask);
-  const Block& block = blocks_[block_of(h)];
-  for (int i = 0; i < 8; ++i) {
-    if ((block.words[i] & mask[i]) != mask[i]) return false;
-  }
-  return true;
+  const uint64_t mask = mask_of(h);
+  return (words_[word_of(h)] & mask) == mask;
 }
 
 }  // namespace flow::runtime

@@ -219,9 +219,15 @@ std::string printed_messages(const fs::path& root) {
   std::ostringstream printed;
   for (const auto& d : diags.diagnostics()) flow::print_human(printed, d, flow::PrintOptions{false});
   std::string text = printed.str();
-  const std::string folder = kCasesDir.string() + "/";
-  for (size_t at = text.find(folder); at != std::string::npos; at = text.find(folder, at))
-    text.erase(at, folder.size());
+  // The cases folder goes, and the checkout's own folder (the standard
+  // library is looked for there) becomes <repo>.
+  auto replace_all = [&text](const std::string& from, const std::string& to) {
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+      text.replace(at, from.size(), to);
+    }
+  };
+  replace_all(kCasesDir.string() + "/", "");
+  replace_all(fs::weakly_canonical(kCasesDir / ".." / "..").string() + "/", "<repo>/");
   return text;
 }
 
