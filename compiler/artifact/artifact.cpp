@@ -169,6 +169,7 @@ bool decode_location(std::string_view bytes, ArtifactContents& out) {
     out.sources[i].path = location["paths"][i].get<std::string>();
   }
   out.source_folder = location["folder"].get<std::string>();
+  out.has_location = true;
   return true;
 }
 
@@ -249,6 +250,7 @@ std::unique_ptr<Program> compile_artifact_sources(const ArtifactContents& conten
   }
   // An artifact is self-contained: imports never fall back to the file system.
   options.stdlib_dir = "/nonexistent-flow-stdlib";
+  options.stem_prefixed_roots = !contents.has_location;
   return compile_sources(roots, options, diags);
 }
 

@@ -55,6 +55,9 @@ struct ArtifactContents {
   /// The absolute folder of the root files when the artifact was built;
   /// empty for artifacts without a location section.
   std::string source_folder;
+  /// It has a location section; artifacts without one were built when a
+  /// root without a `module` clause named its declarations after its file.
+  bool has_location = false;
 };
 
 /// The definitions section: a stable JSON description of the checked

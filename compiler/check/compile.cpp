@@ -55,7 +55,7 @@ class Loader {
     auto module = parse_module(*file, diags_);
     if (module->name.empty()) {
       module->name = fs::path(path).stem().string();
-      module->named_by_file = true;
+      module->named_by_file = !options_.stem_prefixed_roots;
     }
     module->is_root = true;
     register_module(std::move(module));

@@ -21,6 +21,11 @@ struct CompileOptions {
   /// Modules given in memory, by module name -> (path, text); consulted
   /// before the file system (an artifact re-checks its embedded sources).
   std::map<std::string, std::pair<std::string, std::string>> embedded_modules;
+  /// Roots without a `module` clause name their declarations after the
+  /// file's stem, as artifacts built before such names carried no prefix
+  /// did (ast::Module::named_by_file): so those still load, with the names
+  /// their journals hold.
+  bool stem_prefixed_roots = false;
 };
 
 struct Program {

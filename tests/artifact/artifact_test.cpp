@@ -180,3 +180,43 @@ TEST_CASE("an artifact carries its imports and loads without the file system") {
   CHECK(app->program->find("std.runtime.DeliveryDeadLettered"));
   fs::remove(path);
 }
+
+TEST_CASE("the same sources built from other files and folders are one definition") {
+  const std::string text = "event Greeted { key name: string }\nflow Hello { start Greeted end Greeted }\n";
+  const fs::path a = fs::temp_directory_path() / "flow-artifact-a" / "hello.flow";
+  const fs::path b = fs::temp_directory_path() / "flow-artifact-b" / "deeper" / "renamed.flow";
+  for (const auto& p : {a, b}) {
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+  }
+  std::string hash[2], error;
+  for (int i = 0; i < 2; ++i) {
+    std::string bytes = build_bytes((i == 0 ? a : b).string());
+    auto app = runtime::load_app_from_bytes(bytes, "app", error);
+    INFO(error);
+    REQUIRE(app);
+    hash[i] = app->content_hash;
+    CHECK(app->program->find("Greeted"));  // no file name in the identity
+    CHECK(app->source_folder == (i == 0 ? a : b).parent_path().string());
+  }
+  CHECK(hash[0] == hash[1]);
+  fs::remove_all(a.parent_path());
+  fs::remove_all(b.parent_path().parent_path());
+}
+
+TEST_CASE("an artifact from before location sections loads with its file-named identities") {
+  // Built by flowc from a `hello.flow` without a module clause when such a
+  // file's declarations were named hello.X; journals hold those names.
+  std::ifstream in(std::string(FLOW_SOURCE_DIR) + "/tests/artifact/cases/hello-without-location.artifact",
+                   std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE_FALSE(bytes.empty());
+  std::string error;
+  auto app = runtime::load_app_from_bytes(bytes, "old", error);
+  INFO(error);
+  REQUIRE(app);
+  CHECK(app->program->find("hello.Greeted"));
+  CHECK(app->source_folder.empty());
+  // Without location sections the content hash is the seal, as it was.
+  CHECK(app->content_hash == artifact::sha256_hex(std::string_view(bytes).substr(0, bytes.size() - 32)));
+}
