@@ -217,18 +217,10 @@ ojson instance_summary_json(const InstanceHistory& h) {
           {"last", time_text(h.last_us())}};
 }
 
-const InstanceHistory& deref(const InstanceHistory* h) {
-  return *h;
-}
-const InstanceHistory& deref(const std::unique_ptr<InstanceHistory>& h) {
-  return *h;
-}
-
 /// One line per instance under a header: id, status, activity, events, last.
-template <class List>
-void print_instance_table(const List& instances, std::ostream& out) {
+void print_instance_table(const std::vector<const InstanceHistory*>& instances, std::ostream& out) {
   size_t width = 8;
-  for (const auto& item : instances) width = std::max(width, deref(item).id().size());
+  for (const InstanceHistory* h : instances) width = std::max(width, h->id().size());
   if (!instances.empty()) {
     out << std::left << std::setw(static_cast<int>(width)) << "INSTANCE"
         << "  " << std::setw(9) << "STATUS"
@@ -237,12 +229,11 @@ void print_instance_table(const List& instances, std::ostream& out) {
         << "  " << std::setw(27) << "LAST"
         << "  FLOWS\n";
   }
-  for (const auto& item : instances) {
-    const InstanceHistory& h = deref(item);
-    out << std::left << std::setw(static_cast<int>(width)) << h.id() << "  " << std::setw(9) << h.status() << "  "
-        << std::setw(8) << h.activity() << "  " << std::setw(6) << h.event_count() << "  " << std::setw(27)
-        << time_text(h.last_us()) << " ";
-    for (const auto& f : h.flows()) out << " " << short_name(f.flow) << "=" << to_string(f.status);
+  for (const InstanceHistory* h : instances) {
+    out << std::left << std::setw(static_cast<int>(width)) << h->id() << "  " << std::setw(9) << h->status() << "  "
+        << std::setw(8) << h->activity() << "  " << std::setw(6) << h->event_count() << "  " << std::setw(27)
+        << time_text(h->last_us()) << " ";
+    for (const auto& f : h->flows()) out << " " << short_name(f.flow) << "=" << to_string(f.status);
     out << "\n";
   }
 }
@@ -409,7 +400,9 @@ int run_dossier(const std::filesystem::path& dir, const DossierOptions& options,
       if (found.size() > 1) {
         out << plural(found.size(), "instance") << " of key " << options.value
             << ", newest first (--instance ID shows another):\n";
-        print_instance_table(found, out);
+        std::vector<const InstanceHistory*> listed;
+        for (const auto& h : found) listed.push_back(h.get());
+        print_instance_table(listed, out);
         out << "\n";
       }
       print_dossier(*found.front(), out);
