@@ -201,6 +201,15 @@ class FaultsTest(unittest.TestCase):
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertNotIn("re-driving", out.stderr)
 
+    def test_a_delivery_in_flight_whose_event_no_longer_decodes_is_dead_lettered(self):
+        # Version 2 requires a field the journaled job does not have.
+        flow, env = self.crash_then_change("mode: string }", "mode: string, priority: int }")
+        out = run([FLOWRT, "run", flow, "--journal", self.journal], stdin="", env=env)
+        self.assertEqual(out.returncode, 3, out.stderr)
+        self.assertIn("no longer decodes under version 2", out.stderr)
+        dead = kinds(dump(self.journal), "dead-letter")
+        self.assertEqual([(d["delivery"], d["reason"]) for d in dead], [("d-job-1.0.0", "invalid_event")])
+
     # ---- Fault 4: the same text is the same definitions -------------------
 
     def test_a_copy_under_another_name_is_the_same_definition(self):
