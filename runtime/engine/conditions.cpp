@@ -18,7 +18,8 @@ void Engine::trace_condition_call(FlowRtContext* context, uint32_t function_id, 
                                   const void* result) noexcept {
   auto* engine = static_cast<Engine*>(context->trace_data);
   if (DecisionMemo* memo = engine->memo_walk_) {
-    if (status == FLOW_RT_OK && function_id < engine->returns_bool_.size() && engine->returns_bool_[function_id]) {
+    if (status == FLOW_RT_OK && function_id < engine->routes_.returns_bool().size() &&
+        engine->routes_.returns_bool()[function_id]) {
       memo->step(DecisionMemo::rule_token(function_id, *static_cast<const uint8_t*>(result) != 0));
     } else {
       memo->abandon();
@@ -28,12 +29,13 @@ void Engine::trace_condition_call(FlowRtContext* context, uint32_t function_id, 
   try {
     // Rules are boolean: their value is known without looking the
     // function up.
-    if (status == FLOW_RT_OK && function_id < engine->returns_bool_.size() && engine->returns_bool_[function_id]) {
+    if (status == FLOW_RT_OK && function_id < engine->routes_.returns_bool().size() &&
+        engine->routes_.returns_bool()[function_id]) {
       const std::string& value = *static_cast<const uint8_t*>(result) ? engine->true_text_ : engine->false_text_;
-      engine->set_rules_.push_back(engine->value_index(engine->function_names_[function_id], value));
+      engine->set_rules_.push_back(engine->value_index(engine->routes_.function_names()[function_id], value));
       return;
     }
-    const ir::Function& function = engine->app_.module->function(static_cast<int>(function_id));
+    const ir::Function& function = engine->evaluator_.module().function(static_cast<int>(function_id));
     std::string_view value = "error";
     if (status == FLOW_RT_OK && function.result->kind == TypeKind::Bool) {
       value = *static_cast<const uint8_t*>(result) ? engine->true_text_ : engine->false_text_;
@@ -46,36 +48,36 @@ void Engine::trace_condition_call(FlowRtContext* context, uint32_t function_id, 
                                 : eval::read_element(function.result, static_cast<const uint8_t*>(result));
       value = engine->value_texts_.emplace_back(v.to_string());
     }
-    engine->set_rules_.push_back(engine->value_index(engine->function_names_[function_id], value));
+    engine->set_rules_.push_back(engine->value_index(engine->routes_.function_names()[function_id], value));
   } catch (...) {
     engine->condition_trace_failed_ = true;
   }
 }
 
 int64_t Engine::evaluate_condition(int function, const uint8_t* data, int64_t now, std::string_view& error) {
-  if (options_.jit) {
+  if (evaluator_.jit()) {
     // The native fast path: the same results and trace as run() (tests/
     // codegen), without building an eval::Value per traced call.
     condition_trace_failed_ = false;
-    FlowRtContext context = options_.jit->context(now, condition_arena_.get());
+    FlowRtContext context = evaluator_.jit()->context(now, condition_arena_.get());
     context.trace = &Engine::trace_condition_call;
     context.trace_data = this;
     bool fired = false;
-    const int32_t status = options_.jit->test(function, data, context, fired);
+    const int32_t status = evaluator_.jit()->test(function, data, context, fired);
     if (condition_arena_.used() > 0) condition_arena_.reset();  // most conditions make no strings
     if (condition_trace_failed_) {
       error = value_texts_.emplace_back("out of memory");
       return -1;
     }
     if (status != FLOW_RT_OK) {
-      error = value_texts_.emplace_back(options_.jit->error(status, context).message);
+      error = value_texts_.emplace_back(evaluator_.jit()->error(status, context).message);
       return -1;
     }
     return fired ? 1 : 0;
   }
   trace_.clear();
   eval::EvalContext context{now, &trace_};
-  eval::EvalResult result = interpreter_.run(function, data, context);
+  eval::EvalResult result = evaluator_.interpreter().run(function, data, context);
   for (const auto& t : trace_) {
     if (memo_walk_) {
       if (t.ok && t.value.kind() == eval::ValueKind::Bool) {
@@ -91,7 +93,7 @@ int64_t Engine::evaluate_condition(int function, const uint8_t* data, int64_t no
     } else if (t.ok) {
       value = value_texts_.emplace_back(t.value.to_string());
     }
-    set_rules_.push_back(value_index(function_names_[t.function->id], value));
+    set_rules_.push_back(value_index(routes_.function_names()[t.function->id], value));
   }
   if (!result.ok()) {
     error = value_texts_.emplace_back(result.error().message);
@@ -133,40 +135,37 @@ DecisionSetView Engine::decision_set(std::string_view event_id) {
   return DecisionSetView{event_id, set_flows_, set_values_, set_decisions_};
 }
 
-void Engine::decide(const EventPlan& plan, const Work& work, int64_t now) {
+void Engine::decide(const EventRoutes& plan, const Work& work, int64_t now) {
   // The walk: every condition, its trace as tokens only.
   DecisionMemo& memo = decision_memos_[static_cast<size_t>(work.type->index)];
   walk_conditions(plan, work, now, memo);
   if (const std::string* record = memo.record()) {
-    if (write_remembered(*record, work.id)) return;
+    if (sink_.write_with_id(RecordKind::Decisions, *record, work.id)) return;
   }
   // The full way. Conditions are deterministic (the same event, the same
   // clock reading): they give the results the walk saw.
   evaluate_conditions(plan, work, now);
   if (memo.walking() && !memo.record()) {
-    const DecisionSetView view = decision_set("");
-    std::string encoded(encoded_bound(view), '\0');
-    encoded.resize(static_cast<size_t>(encode_to(encoded.data(), view, name_refs_.get()) - encoded.data()));
-    memo.remember(std::move(encoded));
-    if (write_remembered(*memo.record(), work.id)) return;
+    memo.remember(sink_.encode_detached(decision_set("")));
+    if (sink_.write_with_id(RecordKind::Decisions, *memo.record(), work.id)) return;
   }
-  write_record(RecordKind::Decisions, decision_set(work.id));
+  sink_.write(RecordKind::Decisions, decision_set(work.id));
 }
 
-void Engine::walk_conditions(const EventPlan& plan, const Work& work, int64_t now, DecisionMemo& memo) {
-  const auto& routes = plan.routes->routes;
+void Engine::walk_conditions(const EventRoutes& plan, const Work& work, int64_t now, DecisionMemo& memo) {
+  const auto& routes = plan.routes;
   memo.begin();
   memo_walk_ = &memo;  // the trace goes to the memo while the walk lasts
-  if (options_.jit) {
+  if (evaluator_.jit()) {
     // Native: one context for all of the event's conditions (it carries
     // nothing from one to the next but the arena, reset after them).
-    FlowRtContext context = options_.jit->context(now, condition_arena_.get());
+    FlowRtContext context = evaluator_.jit()->context(now, condition_arena_.get());
     context.trace = &Engine::trace_condition_call;
     context.trace_data = this;
     for (size_t r = 0; r < routes.size() && memo.walking(); ++r) {
       if (routes[r].condition < 0) continue;
       bool fired = false;
-      if (options_.jit->test(routes[r].condition, work.data, context, fired) != FLOW_RT_OK) {
+      if (evaluator_.jit()->test(routes[r].condition, work.data, context, fired) != FLOW_RT_OK) {
         memo.abandon();  // the full way words the error
         break;
       }
@@ -190,18 +189,18 @@ void Engine::walk_conditions(const EventPlan& plan, const Work& work, int64_t no
   memo_walk_ = nullptr;
 }
 
-void Engine::evaluate_conditions(const EventPlan& plan, const Work& work, int64_t now) {
-  const auto& routes = plan.routes->routes;
+void Engine::evaluate_conditions(const EventRoutes& plan, const Work& work, int64_t now) {
+  const auto& routes = plan.routes;
   set_flows_.clear();
   set_values_.clear();
   set_rules_.clear();
   set_entries_.clear();
   value_texts_.clear();
   for (size_t r = 0; r < routes.size(); ++r) {
-    const dispatch::Route& route = routes[r];
+    const Route& route = routes[r];
     if (route.condition < 0) continue;
     SetEntry& entry = set_entries_.emplace_back();
-    entry.flow = flow_index(*plan.routes_named[r].flow);
+    entry.flow = flow_index(*route.flow);
     entry.subscription = route.subscription;
     entry.first_rule = set_rules_.size();
     std::string_view error;
@@ -211,25 +210,10 @@ void Engine::evaluate_conditions(const EventPlan& plan, const Work& work, int64_
     entry.rule_count = set_rules_.size() - entry.first_rule;
     if (fired < 0) {
       entry.error = error;
-      log_ << "flowrt: condition of " << *plan.routes_named[r].flow << " on " << work.type->name << " (event "
-           << work.id << ") failed: " << error << "; treated as false\n";
+      log_ << "flowrt: condition of " << *route.flow << " on " << work.type->name << " (event " << work.id
+           << ") failed: " << error << "; treated as false\n";
     }
   }
-}
-
-bool Engine::write_remembered(const std::string& encoded, std::string_view event_id) {
-  // The encoding is the version byte, the empty id's length (0) and the
-  // tail: written as the same version and the id, then the tail.
-  const size_t bound = encoded.size() + 10 + event_id.size();
-  if (bound > writer_.max_reservable()) return false;
-  auto* room = reinterpret_cast<char*>(writer_.reserve(bound));
-  RecordRawWriter head(room, name_refs_.get());  // as the remembered encoding was written
-  head.str(event_id);
-  char* p = head.end();
-  std::memcpy(p, encoded.data() + 2, encoded.size() - 2);
-  p += encoded.size() - 2;
-  writer_.append_reserved(static_cast<journal::RecordType>(RecordKind::Decisions), static_cast<size_t>(p - room));
-  return true;
 }
 
 }  // namespace flow::runtime

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "engine/engine.h"
+#include "engine/event_key.h"
 #include "eval/value_io.h"
 #include "ingress/event_encoder.h"
 #include "layout/event_builder.h"
@@ -14,8 +15,9 @@
 
 namespace flow::runtime {
 
-void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow,
-                              Work& work, const std::string& delivery_id) {
+void Engine::run_emit_service(const ServiceSpec& service, const std::string& flow, Work& work,
+                              const std::string& delivery_id) {
+  const std::string& service_name = *service.name;
   // A transform runs in no time: its attempt and events carry the
   // trigger's dispatch time.
   int64_t started = work.dispatched_us;
@@ -26,7 +28,7 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
   // What it produces goes straight to the back of the queue, and is taken
   // back if a later emit of the same service fails.
   const size_t queued_before = queue_.size();
-  for (size_t e = 0; e < service->emits.size() && error.empty(); ++e) {
+  for (size_t e = 0; e < service.emits && error.empty(); ++e) {
     const EmitProgram* program = emit_program(service, static_cast<int>(e), *work.type);
     if (!program) {
       error = "no emit plan for " + work.type->name;
@@ -110,8 +112,8 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
     drop_queued_from(queued_before);
     attempt.outcome = AttemptOutcomeKind::Error;
     attempt.error = error;
-    write_record(RecordKind::Attempt, attempt);
-    ++summary_.failed_attempts;
+    sink_.write(RecordKind::Attempt, attempt);
+    ++stats_.counts().failed_attempts;
     dead_letter({delivery_id, work.id, work.instance, flow, service_name, 1, error, wall_clock_us(),
                  chain_cut ? DeadLetterReason::ChainTooLong : DeadLetterReason::TransformFailed},
                 work.type->qualified_name, work.chain);
@@ -121,23 +123,23 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
   for (size_t q = queued_before; q < queue_.size(); ++q) {
     Work& next = *queue_[q];
     next.chain = work.chain;  // admitted above
-    assign_new_event_id(next.id);
+    ids_.assign_new(next.id);
     emitted_ids_.push_back(next.id);
-    count_event(events_out_, *next.type);
+    stats_.count_out(*next.type);
   }
   attempt.emitted = emitted_ids_;
-  write_record(RecordKind::Attempt, attempt);
+  sink_.write(RecordKind::Attempt, attempt);
 }
 
-const Engine::EmitProgram* Engine::emit_program(const ast::ServiceDecl* service, int emit_index,
-                                                const EventType& trigger) {
-  auto key = std::make_tuple(service, emit_index, trigger.decl);
+const Engine::EmitProgram* Engine::emit_program(const ServiceSpec& service, int emit_index, const EventType& trigger) {
+  auto key = std::make_tuple(service.decl, emit_index, trigger.decl);
   if (auto it = emit_programs_.find(key); it != emit_programs_.end()) return &it->second;
-  const ir::EmitPlan* plan = app_.module->emit(service, emit_index, trigger.decl);
+  const ir::Module& module = evaluator_.module();
+  const ir::EmitPlan* plan = module.emit(service.decl, emit_index, trigger.decl);
   if (!plan) return nullptr;
   EmitProgram program;
   program.plan = plan;
-  program.target = catalog_->find(plan->target);
+  program.target = decoders_.catalog().find(plan->target);
   const layout::EventLayout& target_layout = *program.target->layout;
   for (size_t f = 0; f < plan->fields.size(); ++f) {
     const auto& source = plan->fields[f];
@@ -152,7 +154,7 @@ const Engine::EmitProgram* Engine::emit_program(const ast::ServiceDecl* service,
         action.kind = FieldAction::Evaluate;
         action.function = source.function;
         // A field read of the trigger with the same type is a slot copy.
-        const ir::Node& body = *app_.module->function(source.function).body;
+        const ir::Node& body = *module.function(source.function).body;
         if (body.op == ir::Op::LoadField && body.operands.size() == 1 && body.operands[0]->op == ir::Op::EventParam &&
             trigger.layout->fields[body.index].type == target_layout.fields[f].type) {
           action.kind = FieldAction::Copy;
@@ -166,7 +168,7 @@ const Engine::EmitProgram* Engine::emit_program(const ast::ServiceDecl* service,
     if (action.kind == FieldAction::Evaluate || action.kind == FieldAction::Default) {
       // A literal (`band: "large"`) is the same for every event: evaluated
       // here once instead of per emitted event.
-      const ir::Node& body = *app_.module->function(action.function).body;
+      const ir::Node& body = *module.function(action.function).body;
       const bool literal = body.op == ir::Op::ConstBool || body.op == ir::Op::ConstInt ||
                            body.op == ir::Op::ConstFloat || body.op == ir::Op::ConstString ||
                            body.op == ir::Op::ConstTimestamp || body.op == ir::Op::ConstDuration ||

@@ -8,6 +8,8 @@
 #include <stdexcept>
 
 #include "engine/dead_letter_reasons.h"
+#include "engine/delivery_id.h"
+#include "engine/event_key.h"
 #include "eval/value_io.h"
 #include "ingress/event_encoder.h"
 #include "journal/journal_reader.h"
@@ -38,79 +40,48 @@ AttemptOutcomeKind outcome_kind(AttemptStatus status) {
 }  // namespace
 
 Engine::Engine(LoadedApp& app, RunOptions options, std::ostream& log)
-    : app_(app), options_(std::move(options)), log_(log), interpreter_(*app.module) {
-  started_us_ = wall_clock_us();
-  defaults_ = std::make_unique<FieldDefaults>();
-  std::string error;
-  auto events = app_.program->all<ast::EventDecl>();
-  if (!evaluate_field_defaults(*app_.module, interpreter_, events, *defaults_, error)) {
-    throw std::runtime_error("cannot evaluate field defaults: " + error);
-  }
-  catalog_ = std::make_unique<EventCatalog>(events, app_.module->layouts, *defaults_);
-  decoder_ = std::make_unique<CloudEventDecoder>(*catalog_, CloudEventDecoder::Options{options_.strict});
-  emit_decoder_ = std::make_unique<CloudEventDecoder>(*catalog_, CloudEventDecoder::Options{options_.strict});
-
+    : app_(app),
+      options_(std::move(options)),
+      log_(log),
+      evaluator_(*app.module, options_.jit),
+      decoders_(app, evaluator_, options_.strict),
+      routes_(app, decoders_.catalog(), options_.services_dir) {
   // Exec services: one runner for all, configured from the declarations.
-  std::vector<ExecServiceConfig> configs;
-  for (const auto* service : app_.program->all<ast::ServiceDecl>()) {
-    if (service->impl != ast::ServiceImpl::Exec) continue;
-    ExecServiceConfig config;
-    config.name = service->qualified_name();
-    config.command = service->exec_command;
-    config.working_dir = service_folder(app_, service->module->file->path(), options_.services_dir);
-    if (service->timeout_us > 0) config.timeout_us = service->timeout_us;
-    if (service->retry >= 0) config.retry = static_cast<uint32_t>(service->retry);
-    if (service->backoff_us >= 0) config.backoff_us = service->backoff_us;
-    if (service->concurrency > 0) config.concurrency = static_cast<uint32_t>(service->concurrency);
-    exec_index_[service] = configs.size();
-    exec_services_.push_back(service);
-    configs.push_back(std::move(config));
-  }
   ExecRunnerOptions runner_options;
   runner_options.log = [this](const LogLine& line) { log_ << line.line << "\n"; };
   // An exec service may only emit what it publishes, and only valid events.
   runner_options.validator = [this](std::size_t index,
                                     const std::vector<RawEmit>& emits) -> std::optional<EmitRejection> {
-    const ast::ServiceDecl* service = exec_services_[index];
+    const ServiceSpec& service = *routes_.exec_services()[index];
+    const EventCatalog& catalog = decoders_.catalog();
     Arena scratch;
     for (const auto& emit : emits) {
       // A type that does not exist is one the service does not publish.
-      const EventType* type = catalog_->find(emit.type);
-      if (!type) return EmitRejection{AttemptStatus::UndeclaredEvent, catalog_->unknown_type_reason(emit.type)};
+      const EventType* type = catalog.find(emit.type);
+      if (!type) return EmitRejection{AttemptStatus::UndeclaredEvent, catalog.unknown_type_reason(emit.type)};
       bool declared = false;
-      for (const auto& p : service->publishes) declared |= p.resolved == type->decl;
+      for (const EventType* published : service.publishes) declared |= published == type;
       if (!declared) {
         return EmitRejection{AttemptStatus::UndeclaredEvent,
                              "emitted '" + emit.type + "', which the service does not publish"};
       }
       DecodedEvent decoded;
-      if (!emit_decoder_->decode_data(*type, emit.data_json, scratch, decoded)) {
-        return EmitRejection{AttemptStatus::InvalidEvent, "invalid " + emit.type + ": " + emit_decoder_->error()};
+      if (!decoders_.data().decode_data(*type, emit.data_json, scratch, decoded)) {
+        return EmitRejection{AttemptStatus::InvalidEvent, "invalid " + emit.type + ": " + decoders_.data().error()};
       }
     }
     return std::nullopt;
   };
-  runner_ = std::make_unique<ExecRunner>(std::move(configs), std::move(runner_options));
+  runner_ = std::make_unique<ExecRunner>(routes_.exec_configs(), std::move(runner_options));
 
-  journal::WriterOptions writer_options;
-  writer_options.fsync = options_.fsync;
-  journal::OpenReport report;
-  try {
-    report = writer_.open(options_.journal_dir, writer_options);
-  } catch (const std::exception& e) {
-    throw std::runtime_error(std::string("cannot open the journal: ") + e.what());
-  }
-  for (const auto& t : report.truncations) {
-    log_ << "flowrt: journal: recovered from a torn tail in " << t.file.string() << " at offset " << t.offset << ": "
-         << t.bytes_dropped << " bytes dropped (" << t.detail << ")"
-         << (t.saved_to.empty() ? "" : ", saved to " + t.saved_to.string()) << "\n";
-  }
-  id_base_ = writer_.next_sequence();
-  build_plans();
+  sink_.open(options_.journal_dir, options_.fsync, log_);
+  ids_.start_at(sink_.next_sequence());
+  decision_memos_.resize(decoders_.catalog().types().size());
   list_names();
-  dead_lettered_type_ = catalog_->find("std.runtime.DeliveryDeadLettered");
+  const EventCatalog& catalog = decoders_.catalog();
+  dead_lettered_type_ = catalog.find("std.runtime.DeliveryDeadLettered");
   if (dead_lettered_type_) reason_members_ = std::make_unique<ReasonMembers>(*dead_lettered_type_->layout);
-  input_rejected_type_ = catalog_->find("std.runtime.InputRejected");
+  input_rejected_type_ = catalog.find("std.runtime.InputRejected");
   recover();
 }
 
@@ -148,7 +119,7 @@ void Engine::recover() {
     } else if (record.type == static_cast<uint8_t>(RecordKind::Event)) {
       ++events;
     }
-    if (!exec_services_.empty() || other_versions_) {
+    if (!routes_.exec_services().empty() || other_versions_) {
       track_in_flight(static_cast<RecordKind>(record.type), payload, names);
     }
   }
@@ -164,91 +135,34 @@ void Engine::recover() {
   }
   if (last_active != app_.content_hash) {
     DefinitionRecord def{app_.content_hash, wall_clock_us(), app_.source_path, app_.artifact_bytes};
-    append(RecordKind::Definition, encode(def));
-    writer_.commit();
+    sink_.append(RecordKind::Definition, encode(def));
+    sink_.commit();
     note_definition(def);
   }
   redrive_in_flight();
 }
 
 void Engine::list_names() {
-  // Sorted and without repeats, so that a run of the same definition lists
-  // the same names and goes on in the segment an earlier run left.
   std::vector<std::string_view> texts;
   texts.push_back(app_.content_hash);
-  for (const auto& type : catalog_->types()) texts.push_back(type->qualified_name);
-  for (const auto& [decl, name] : names_) texts.push_back(name);
-  for (const auto& name : function_names_) texts.push_back(name);
+  for (const auto& type : decoders_.catalog().types()) texts.push_back(type->qualified_name);
+  for (std::string_view name : routes_.names_listed()) texts.push_back(name);
   texts.push_back(true_text_);
   texts.push_back(false_text_);
-  std::vector<std::string_view> listed = texts;
-  std::sort(listed.begin(), listed.end());
-  listed.erase(std::unique(listed.begin(), listed.end()), listed.end());
-  name_refs_ = std::make_unique<NameRefs>(texts.size());
-  for (std::string_view text : texts) {
-    const auto at = std::lower_bound(listed.begin(), listed.end(), text);
-    name_refs_->add(text, static_cast<uint32_t>(at - listed.begin()));
-  }
-  try {
-    writer_.set_segment_preamble(static_cast<journal::RecordType>(RecordKind::Names), encode_names(listed));
-  } catch (const std::exception& e) {
-    throw std::runtime_error(std::string("cannot write to the journal: ") + e.what());
-  }
-}
-
-void Engine::append(RecordKind kind, const std::string& payload) {
-  writer_.append(static_cast<journal::RecordType>(kind), payload);
-}
-
-// Ids are unique across runs of one journal: every id is spent on an event
-// record, so a run's ids stay below the next run's starting sequence.
-std::string Engine::new_event_id() {
-  std::string id;
-  assign_new_event_id(id);
-  return id;
-}
-
-void Engine::assign_new_event_id(std::string& out) {
-  char text[24];
-  text[0] = 'e';
-  char* end = std::to_chars(text + 1, text + sizeof text, id_base_ + id_counter_++).ptr;
-  out.assign(text, static_cast<size_t>(end - text));
-}
-
-std::string Engine::key_of(const EventType& type, const uint8_t* data) const {
-  std::string key;
-  assign_key(type, data, key);
-  return key;
-}
-
-void Engine::assign_key(const EventType& type, const uint8_t* data, std::string& out) const {
-  out.clear();
-  int key = type.decl->key_index;
-  if (key < 0) return;
-  // Read straight from the slot: this runs for every event.
-  const layout::FieldLayout& field = type.layout->fields[static_cast<size_t>(key)];
-  if (field.optional && !type.layout->present(data, key)) return;
-  const Type* value_type = field.optional ? field.type->element : field.type;
-  if (value_type->kind == TypeKind::String) {
-    auto text = layout::load<FlowStr>(data + field.offset);
-    out.append(text.data, text.size);
-  } else if (value_type->kind == TypeKind::Int) {
-    char digits[24];
-    out.append(digits, std::to_chars(digits, digits + sizeof digits, layout::load<int64_t>(data + field.offset)).ptr);
-  }
+  sink_.list_names(texts);
 }
 
 void Engine::reject(int64_t line_number, std::string_view raw, const std::string& reason) {
-  ++summary_.rejected;
+  ++stats_.counts().rejected;
   RejectedRecord r{line_number, reason, std::string(raw), wall_clock_us()};
-  append(RecordKind::Rejected, encode(r));
+  sink_.append(RecordKind::Rejected, encode(r));
   log_ << "flowrt: rejected input line " << line_number << ": " << reason << "\n";
   if (input_rejected_type_) {
     // std.runtime.InputRejected: a flow may alert on bad input.
     layout::EventBuilder builder(*input_rejected_type_->layout, arena_);
     const auto& l = *input_rejected_type_->layout;
     builder.set_string(l.field_index("input_id"),
-                       "rejected-" + std::to_string(line_number) + "-" + std::to_string(id_base_ + id_counter_));
+                       "rejected-" + std::to_string(line_number) + "-" + std::to_string(ids_.peek_number()));
     builder.set_int(l.field_index("line"), line_number);
     builder.set_string(l.field_index("reason"), reason);
     builder.set_string(l.field_index("raw"), raw);
@@ -258,8 +172,8 @@ void Engine::reject(int64_t line_number, std::string_view raw, const std::string
 }
 
 void Engine::dead_letter(const DeadLetterRecord& dead, const std::string& event_type, CausalChains::Id chain) {
-  ++summary_.dead_lettered;
-  append(RecordKind::DeadLetter, encode(dead));
+  ++stats_.counts().dead_lettered;
+  sink_.append(RecordKind::DeadLetter, encode(dead));
   if (Instance* instance = instances_.find(dead.instance)) {
     set_status(*instance, dead.flow, InstanceStatus::Failed, dead.event, dead.time_us);
   }
@@ -283,8 +197,8 @@ void Engine::dead_letter(const DeadLetterRecord& dead, const std::string& event_
 
 void Engine::publish_runtime_event(const EventType& type, const uint8_t* data, const std::string& instance_id,
                                    const std::string& causation, CausalChains::Id chain) {
-  const EventPlan& plan = plan_of(type);
-  if (!plan.routes || (plan.routes->starts.empty() && plan.routes->routes.empty())) return;  // nobody listens
+  const EventRoutes& plan = routes_.of(type);
+  if (!plan.listed || (plan.starts.empty() && plan.routes.empty())) return;  // nobody listens
   if (chain == CausalChains::kNone) {
     chain = chains_.begin();
   } else if (!admit_to_chain(chain, 1)) {
@@ -298,7 +212,7 @@ void Engine::publish_runtime_event(const EventType& type, const uint8_t* data, c
   work.chain = chain;
   work.type = &type;
   work.data = data;
-  work.id = new_event_id();
+  work.id = ids_.next();
   work.key = key_of(type, data);
   work.causation = causation;
   work.source = "flowrt";
@@ -307,21 +221,22 @@ void Engine::publish_runtime_event(const EventType& type, const uint8_t* data, c
   work.instance = instance_id.empty() ? work.key : instance_id;
   Instance& instance = instances_.get_or_create(work.instance, work.key);
   for (const std::string* flow : plan.starts) enter_flow(instance, *flow, work.id, work.time_us);
-  count_event(events_out_, type);
+  stats_.count_out(type);
   run_queue();  // a no-op when called from inside a dispatch: the outer loop takes it
 }
 
 void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_after) {
-  ++summary_.lines;
+  RunSummary& counts = stats_.counts();
+  ++counts.lines;
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank lines are not events
   DecodedEvent decoded;
-  if (!decoder_->decode_in_place(line, readable_after, arena_, decoded)) {
-    reject(line_number, line, decoder_->error());
+  CloudEventDecoder& decoder = decoders_.input();
+  if (!decoder.decode_in_place(line, readable_after, arena_, decoded)) {
+    reject(line_number, line, decoder.error());
     return;
   }
   const EventType& type = *decoded.type;
-  const EventPlan& plan = plan_of(type);
-  const dispatch::EventRoutes* routes = plan.routes;
+  const EventRoutes& plan = routes_.of(type);
   // Built in place at the back of the queue (taken back on rejection), so
   // the queue never moves an event.
   Work& work = push_work();
@@ -332,7 +247,7 @@ void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_
   if (decoded.id) {
     work.id = *decoded.id;
   } else {
-    work.id = new_event_id();
+    ids_.assign_new(work.id);
   }
   if (decoded.source) {
     work.source = *decoded.source;
@@ -344,14 +259,14 @@ void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_
   work.time_us = decoded.time ? *decoded.time : now;
   work.input_line = line_number;
 
-  if (routes && !routes->starts.empty()) {
+  if (!plan.starts.empty()) {
     Instance& instance = start_instance(work);
     for (const std::string* flow : plan.starts) enter_flow(instance, *flow, work.id, now);
-  } else if (routes && !routes->accepts.empty()) {
+  } else if (!plan.joins.empty()) {
     Instance* instance = work.key.empty() ? nullptr : instances_.newest_with_key(work.key);
     if (!instance || instance->finished()) {
       std::string reason = "no running instance with key '" + work.key + "' for " + type.name +
-                           " (it joins a running instance of " + routes->accepts[0]->name + " by its key)";
+                           " (it joins a running instance of " + plan.joins + " by its key)";
       drop_queued_from(queue_.size() - 1);
       reject(line_number, line, reason);
       return;
@@ -359,33 +274,20 @@ void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_
     work.instance = instance->id;
   } else {
     drop_queued_from(queue_.size() - 1);
-    std::string entries;
-    for (const auto& e : app_.table.events) {
-      if (e.starts.empty() && e.accepts.empty()) continue;
-      entries += (entries.empty() ? "" : ", ") + e.event->name;
-    }
     reject(line_number, line,
-           "event type '" + type.name + "' does not enter any flow from outside (entry events: " + entries + ")");
+           "event type '" + type.name +
+               "' does not enter any flow from outside (entry events: " + routes_.entry_events() + ")");
     return;
   }
-  ++summary_.accepted;
+  ++counts.accepted;
   work.chain = chains_.begin();
-  count_event(events_in_, type);
+  stats_.count_in(type);
   run_queue(now);
   if (runner_->pending() > 0) {
     runner_->poll(0, outcomes_);
     handle_outcomes();
   }
-  if (options_.progress && summary_.lines % 4096 == 0) {
-    now = wall_clock_us();
-    if (now - last_progress_us_ > 500000) {
-      last_progress_us_ = now;
-      double seconds = static_cast<double>(now - started_us_) / 1e6;
-      log_ << "\r" << summary_.lines << " lines, " << summary_.events_dispatched << " events, "
-           << static_cast<uint64_t>(static_cast<double>(summary_.lines) / std::max(seconds, 1e-9)) << " lines/s   "
-           << std::flush;
-    }
-  }
+  if (options_.progress) stats_.progress(log_);
 }
 
 Instance& Engine::start_instance(Work& work) {
@@ -405,7 +307,7 @@ Instance& Engine::start_instance(Work& work) {
   }
   if (used_keys_.insert(work.key) || current) {
     char number[24];
-    char* end = std::to_chars(number, number + sizeof number, id_base_ + id_counter_++).ptr;
+    char* end = std::to_chars(number, number + sizeof number, ids_.take_number()).ptr;
     work.instance.assign(work.key).append(1, '~').append(number, static_cast<size_t>(end - number));
   } else {
     work.instance = work.key;
@@ -470,60 +372,11 @@ void Engine::drop_queued_from(size_t position) {
   }
 }
 
-void Engine::count_event(std::vector<uint64_t>& counts, const EventType& type) {
-  if (counts.size() <= static_cast<size_t>(type.index)) counts.resize(static_cast<size_t>(type.index) + 1);
-  ++counts[static_cast<size_t>(type.index)];
-}
-
-void Engine::build_plans() {
-  for (const auto& type : catalog_->types()) {
-    EventPlan& plan = plans_.emplace_back();
-    plan.routes = app_.table.find(type->decl);
-    if (!plan.routes) continue;
-    for (const auto* flow : plan.routes->starts) plan.starts.push_back(&name_of(flow));
-    for (const auto* flow : plan.routes->ends) plan.ends.push_back(&name_of(flow));
-    for (const auto& route : plan.routes->routes) {
-      RoutePlan& named = plan.routes_named.emplace_back();
-      named.flow = &name_of(route.flow);
-      plan.conditional |= route.condition >= 0;
-      for (const auto* service : route.services) {
-        named.services.push_back(&name_of(service));
-        plan.exec_routes |= service->impl == ast::ServiceImpl::Exec;
-      }
-    }
-  }
-  decision_memos_.resize(plans_.size());
-  for (const auto& function : app_.module->functions) {
-    returns_bool_.push_back(function->result && function->result->kind == TypeKind::Bool);
-    function_names_.push_back(function->decl ? name_of(function->decl) : function->name);
-  }
-}
-
-void Engine::make_delivery_id(std::string& out, std::string_view event_id, size_t route, size_t service) {
-  // One assign of text built on the stack: this runs for every delivery.
-  char tail[48];
-  tail[0] = '.';
-  char* end = std::to_chars(tail + 1, tail + 22, route).ptr;
-  *end = '.';
-  end = std::to_chars(end + 1, end + 22, service).ptr;
-  const auto tail_size = static_cast<size_t>(end - tail);
-  char text[80];
-  if (event_id.size() + 2 + tail_size > sizeof text) {
-    out.assign("d-").append(event_id).append(tail, tail_size);
-    return;
-  }
-  text[0] = 'd';
-  text[1] = '-';
-  std::memcpy(text + 2, event_id.data(), event_id.size());
-  std::memcpy(text + 2 + event_id.size(), tail, tail_size);
-  out.assign(text, 2 + event_id.size() + tail_size);
-}
-
 void Engine::enter_flow(Instance& instance, const std::string& flow, std::string_view event_id, int64_t now) {
   if (instance.flow(flow)) return;
   instance.flows.push_back({&flow, InstanceStatus::Active});
-  write_record(RecordKind::Instance,
-               InstanceRecordView{instance.id, instance.key, flow, InstanceStatus::Active, event_id, now});
+  sink_.write(RecordKind::Instance,
+              InstanceRecordView{instance.id, instance.key, flow, InstanceStatus::Active, event_id, now});
 }
 
 void Engine::set_status(Instance& instance, const std::string& flow, InstanceStatus status, std::string_view event_id,
@@ -534,7 +387,7 @@ void Engine::set_status(Instance& instance, const std::string& flow, InstanceSta
   if (!state || state->status == status || state->status == InstanceStatus::Failed) return;
   if (state->status == InstanceStatus::Completed && status != InstanceStatus::Failed) return;
   state->status = status;
-  write_record(RecordKind::Instance, InstanceRecordView{instance.id, instance.key, flow, status, event_id, now});
+  sink_.write(RecordKind::Instance, InstanceRecordView{instance.id, instance.key, flow, status, event_id, now});
 }
 
 void Engine::journal_event(const Work& work) {
@@ -545,7 +398,7 @@ void Engine::journal_event(const Work& work) {
     append_data_json(data_buffer_, *work.type, work.data, work.verbatim);
     data_json_ = data_buffer_.view();
   }
-  write_record(
+  sink_.write(
       RecordKind::Event,
       EventRecordView{work.id, work.type->qualified_name, work.instance, work.key, work.causation, work.delivery,
                       work.service ? std::string_view(*work.service) : "", work.source, work.subject, work.time_us,
@@ -558,12 +411,12 @@ void Engine::dispatch(Work& work) {
   // data_json_ keeps this event's `data` until the next dispatch (the log
   // sink prints it).
   journal_event(work);
-  ++summary_.events_dispatched;
+  ++stats_.counts().events_dispatched;
 
   Instance* instance = instances_.find(work.instance);
   if (!instance) instance = &instances_.get_or_create(work.instance, work.key);
-  const EventPlan& plan = plan_of(*work.type);
-  if (!plan.routes) return;
+  const EventRoutes& plan = routes_.of(*work.type);
+  if (!plan.listed) return;
   // An event emitted inside an instance that starts another flow enters it.
   if (!work.causation.empty()) {
     for (const std::string* flow : plan.starts) enter_flow(*instance, *flow, work.id, now);
@@ -573,35 +426,34 @@ void Engine::dispatch(Work& work) {
   // Every condition first, then one `decisions` record for them all, then
   // the deliveries: the record precedes what it caused, as the journal's
   // causal order requires, and the subscriptions share its rule values.
-  const auto& routes = plan.routes->routes;
+  const auto& routes = plan.routes;
   route_fired_.assign(routes.size(), 1);
   if (plan.conditional) decide(plan, work, now);
   for (size_t r = 0; r < routes.size(); ++r) {
     if (route_fired_[r] != 1) continue;
-    const dispatch::Route& route = routes[r];
-    const RoutePlan& named = plan.routes_named[r];
+    const Route& route = routes[r];
     for (size_t s = 0; s < route.services.size(); ++s) {
       make_delivery_id(delivery_id_, work.id, r, s);
-      deliver(route.services[s], *named.services[s], *named.flow, work, delivery_id_);
+      deliver(*route.services[s], *route.flow, work, delivery_id_);
     }
   }
   instances_.release_if_done(work.instance);
 }
 
-void Engine::deliver(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow,
-                     Work& work, const std::string& delivery_id) {
-  ++summary_.deliveries;
-  switch (service->impl) {
-    case ast::ServiceImpl::Emit: run_emit_service(service, service_name, flow, work, delivery_id); return;
-    case ast::ServiceImpl::Builtin: {
+void Engine::deliver(const ServiceSpec& service, const std::string& flow, Work& work, const std::string& delivery_id) {
+  ++stats_.counts().deliveries;
+  const std::string& service_name = *service.name;
+  switch (service.kind) {
+    case ServiceSpec::Kind::Emit: run_emit_service(service, flow, work, delivery_id); return;
+    case ServiceSpec::Kind::Builtin: {
       int64_t started = work.dispatched_us;
       AttemptRecordView attempt{
           delivery_id, work.id, work.instance, flow, service_name, 1, started, started, AttemptOutcomeKind::Ok, "", {}};
       std::string error;
       DeadLetterReason reason = DeadLetterReason::SinkFailed;  // when it fails
-      if (service->builtin_name == "log" || service->builtin_name == "std.log") {
-        log_ << "[" << service->name << "] " << work.type->name << " " << work.id << " " << data_json_ << "\n";
-      } else if (auto path = jsonl_sink_path(service->builtin_name)) {
+      if (service.builtin == "log" || service.builtin == "std.log") {
+        log_ << "[" << service.plain_name << "] " << work.type->name << " " << work.id << " " << data_json_ << "\n";
+      } else if (auto path = jsonl_sink_path(service.builtin)) {
         // A JSON-lines file sink: the event's CloudEvents line, as an exec
         // service would get it (services/builtin_sinks.h).
         std::string line;
@@ -616,37 +468,31 @@ void Engine::deliver(const ast::ServiceDecl* service, const std::string& service
         }
       } else {
         attempt.outcome = AttemptOutcomeKind::Error;
-        error = "unknown builtin service '" + service->builtin_name + "'";
+        error = "unknown builtin service '" + service.builtin + "'";
         reason = DeadLetterReason::UnknownBuiltin;
         attempt.error = error;
       }
-      write_record(RecordKind::Attempt, attempt);
+      sink_.write(RecordKind::Attempt, attempt);
       if (attempt.outcome != AttemptOutcomeKind::Ok) {
-        ++summary_.failed_attempts;
+        ++stats_.counts().failed_attempts;
         dead_letter({delivery_id, work.id, work.instance, flow, service_name, 1, error, wall_clock_us(), reason},
                     work.type->qualified_name, work.chain);
       }
       return;
     }
-    case ast::ServiceImpl::Exec: {
+    case ServiceSpec::Kind::Exec: {
       Instance& instance = instances_.get_or_create(work.instance, work.key);
       std::string json;
       CloudEventAttributes attributes{work.id, source_of(work), work.time_us, std::nullopt};
       append_cloudevent_json(json, *work.type, work.data, attributes);
-      runner_->submit(exec_index_.at(service), delivery_id, json);
-      pending_[delivery_id] = {work.id, work.instance, flow, service, work.type->qualified_name, work.chain};
+      runner_->submit(service.exec_index, delivery_id, json);
+      pending_[delivery_id] = {work.id, work.instance, flow, &service, work.type->qualified_name, work.chain};
       chains_.hold(work.chain);
       ++instance.in_flight;
       return;
     }
-    case ast::ServiceImpl::None: return;
+    case ServiceSpec::Kind::None: return;
   }
-}
-
-const std::string& Engine::name_of(const ast::Decl* decl) {
-  auto it = names_.find(decl);
-  if (it == names_.end()) it = names_.emplace(decl, decl->qualified_name()).first;
-  return it->second;
 }
 
 void Engine::handle_outcomes() {
@@ -658,7 +504,7 @@ void Engine::handle_outcomes() {
                           pending.event,
                           pending.instance,
                           pending.flow,
-                          pending.service->qualified_name(),
+                          *pending.service->name,
                           outcome.attempt,
                           outcome.started_us,
                           outcome.ended_us,
@@ -666,24 +512,25 @@ void Engine::handle_outcomes() {
                           outcome.error,
                           {}};
     if (outcome.status != AttemptStatus::Ok) {
-      ++summary_.failed_attempts;
+      ++stats_.counts().failed_attempts;
       log_ << "flowrt: attempt " << outcome.attempt << " of delivery " << outcome.delivery_id << " to "
-           << pending.service->name << " failed (" << to_string(outcome.status) << "): " << outcome.error << "\n";
+           << pending.service->plain_name << " failed (" << to_string(outcome.status) << "): " << outcome.error << "\n";
     }
-    if (outcome.state == DeliveryState::Retrying) ++summary_.retries;
+    if (outcome.state == DeliveryState::Retrying) ++stats_.counts().retries;
     // Emitted events wait at the back of the queue until the delivery is
     // final (a retried attempt's events are never dispatched).
     const size_t queued_before = queue_.size();
-    const std::string& service_name = name_of(pending.service);
+    const std::string& service_name = *pending.service->name;
     if (outcome.status == AttemptStatus::Ok) {
       for (const auto& emit : outcome.emits) {
-        const EventType* type = catalog_->find(emit.type);
+        const EventType* type = decoders_.catalog().find(emit.type);
         DecodedEvent decoded;
-        if (!type || !emit_decoder_->decode_data(*type, emit.data_json, arena_, decoded)) continue;  // validated before
+        if (!type || !decoders_.data().decode_data(*type, emit.data_json, arena_, decoded))
+          continue;  // validated before
         Work& next = push_work();
         next.type = decoded.type;
         next.data = decoded.instance;
-        next.id = new_event_id();
+        next.id = ids_.next();
         next.key = key_of(*decoded.type, decoded.instance);
         next.instance = pending.instance;
         next.causation = pending.event;
@@ -703,26 +550,24 @@ void Engine::handle_outcomes() {
       attempt.outcome = AttemptOutcomeKind::Error;
       attempt.error = chain_too_long();
       attempt.emitted.clear();
-      ++summary_.failed_attempts;
+      ++stats_.counts().failed_attempts;
     }
     for (size_t q = queued_before; q < queue_.size(); ++q) {
       queue_[q]->chain = pending.chain;  // admitted above
-      count_event(events_out_, *queue_[q]->type);
+      stats_.count_out(*queue_[q]->type);
     }
-    append(RecordKind::Attempt, encode(attempt));
+    sink_.append(RecordKind::Attempt, encode(attempt));
     if (outcome.final()) {
       Instance* instance = instances_.find(pending.instance);
       if (instance) --instance->in_flight;
       if (chain_cut) {
-        dead_letter(
-            {outcome.delivery_id, pending.event, pending.instance, pending.flow, pending.service->qualified_name(),
-             outcome.attempt, attempt.error, outcome.ended_us, DeadLetterReason::ChainTooLong},
-            pending.event_type, pending.chain);
+        dead_letter({outcome.delivery_id, pending.event, pending.instance, pending.flow, *pending.service->name,
+                     outcome.attempt, attempt.error, outcome.ended_us, DeadLetterReason::ChainTooLong},
+                    pending.event_type, pending.chain);
       } else if (outcome.state == DeliveryState::DeadLettered || outcome.state == DeliveryState::Abandoned) {
-        dead_letter(
-            {outcome.delivery_id, pending.event, pending.instance, pending.flow, pending.service->qualified_name(),
-             outcome.attempt, outcome.error, outcome.ended_us, dead_letter_reason(outcome.status)},
-            pending.event_type, pending.chain);
+        dead_letter({outcome.delivery_id, pending.event, pending.instance, pending.flow, *pending.service->name,
+                     outcome.attempt, outcome.error, outcome.ended_us, dead_letter_reason(outcome.status)},
+                    pending.event_type, pending.chain);
       }
       chains_.release(pending.chain);
       std::string instance_id = pending.instance;
@@ -744,41 +589,23 @@ void Engine::drain() {
   while (!runner_->idle()) {
     runner_->poll(100, outcomes_);
     handle_outcomes();
-    writer_.commit_if_due();
+    sink_.commit_if_due();
   }
   runner_->shutdown(std::chrono::milliseconds(2000));
   for (const auto& error : sinks_.finish()) log_ << "flowrt: " << error << "\n";
   // `never` leaves durability to the OS, at the end too: the records are
   // handed over (a crash of this process loses nothing), not synced.
   if (options_.fsync == journal::FsyncMode::Never) {
-    writer_.flush();
+    sink_.flush();
   } else {
-    writer_.commit();
+    sink_.commit();
   }
-  for (const auto& type : catalog_->types()) {
-    auto index = static_cast<size_t>(type->index);
-    if (index < events_in_.size() && events_in_[index]) summary_.events_in[type->name] = events_in_[index];
-    if (index < events_out_.size() && events_out_[index]) summary_.events_out[type->name] = events_out_[index];
-  }
+  stats_.finish(decoders_.catalog());
   if (options_.progress) log_ << "\r\033[K";
-  summary_.seconds = static_cast<double>(wall_clock_us() - started_us_) / 1e6;
 }
 
 void Engine::print_summary(std::ostream& out) const {
-  const RunSummary& s = summary_;
-  out << "flowrt: " << s.lines << " input lines: " << s.accepted << " accepted, " << s.rejected << " rejected\n";
-  auto by_type = [&](const char* label, const std::map<std::string, uint64_t>& counts) {
-    if (counts.empty()) return;
-    out << "  " << label << ":";
-    for (const auto& [type, n] : counts) out << " " << type << "=" << n;
-    out << "\n";
-  };
-  by_type("events in ", s.events_in);
-  by_type("events out", s.events_out);
-  out << "  " << s.events_dispatched << " events dispatched, " << s.deliveries << " deliveries, " << s.retries
-      << " retries, " << s.failed_attempts << " failed attempts, " << s.dead_lettered << " dead-lettered\n";
-  double rate = s.seconds > 0 ? static_cast<double>(s.accepted) / s.seconds : 0;
-  out << "  " << s.seconds << " s, " << static_cast<uint64_t>(rate) << " input events/s\n";
+  stats_.print(out);
 }
 
 }  // namespace flow::runtime

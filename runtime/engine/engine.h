@@ -29,14 +29,16 @@
 #include "codegen/jit.h"
 #include "engine/causal_chains.h"
 #include "engine/decision_memo.h"
+#include "engine/evaluator.h"
+#include "engine/event_decoders.h"
+#include "engine/event_ids.h"
 #include "engine/instances.h"
+#include "engine/journal_sink.h"
+#include "engine/route_table.h"
+#include "engine/run_stats.h"
 #include "engine/used_keys.h"
 #include "engine/version_routes.h"
-#include "eval/interpreter.h"
-#include "ingress/cloudevent_decoder.h"
-#include "ingress/event_catalog.h"
 #include "ingress/event_encoder.h"
-#include "journal/journal_writer.h"
 #include "load/app_loader.h"
 #include "records/journal_records.h"
 #include "records/name_list.h"
@@ -64,20 +66,6 @@ struct RunOptions {
   const codegen::CompiledProgram* jit = nullptr;
 };
 
-struct RunSummary {
-  uint64_t lines = 0;
-  uint64_t accepted = 0;
-  uint64_t rejected = 0;
-  uint64_t events_dispatched = 0;
-  uint64_t deliveries = 0;
-  uint64_t retries = 0;
-  uint64_t failed_attempts = 0;
-  uint64_t dead_lettered = 0;
-  std::map<std::string, uint64_t> events_in;   // by type, from outside
-  std::map<std::string, uint64_t> events_out;  // by type, emitted by services
-  double seconds = 0;
-};
-
 class Engine {
  public:
   /// Opens the journal (recovering a torn tail and the running instances of
@@ -92,7 +80,7 @@ class Engine {
   void ingest(std::string_view line, int64_t line_number, size_t readable_after = 0);
   /// Drives exec services until every delivery settled, then commits.
   void drain();
-  const RunSummary& summary() const { return summary_; }
+  const RunSummary& summary() const { return stats_.summary(); }
   void print_summary(std::ostream& out) const;
 
  private:
@@ -122,19 +110,6 @@ class Engine {
     const std::string_view* verbatim = nullptr;
     /// The input's causal chain it counts in (causal_chains.h).
     CausalChains::Id chain = CausalChains::kNone;
-  };
-  /// Names the dispatch loop journals, computed once per route: flows,
-  /// services, and the rules a condition traces.
-  struct RoutePlan {
-    const std::string* flow = nullptr;
-    std::vector<const std::string*> services;
-  };
-  struct EventPlan {
-    const dispatch::EventRoutes* routes = nullptr;
-    std::vector<RoutePlan> routes_named;
-    std::vector<const std::string*> starts, ends;
-    bool exec_routes = false;  // some route delivers to an exec service
-    bool conditional = false;  // some route has a condition
   };
   /// How one target field of an emit is filled: most fields of a `...x`
   /// copy are a plain slot copy from the trigger event, done without the
@@ -174,7 +149,7 @@ class Engine {
     /// the rest of the target's text (`,"band":"large"}`), written once.
     std::optional<std::string> json_constant_tail;
   };
-  const EmitProgram* emit_program(const ast::ServiceDecl* service, int emit_index, const EventType& trigger);
+  const EmitProgram* emit_program(const ServiceSpec& service, int emit_index, const EventType& trigger);
   /// Fills the program's image, runs and presence copies from its actions.
   void plan_emit_image(EmitProgram& program);
 
@@ -182,7 +157,7 @@ class Engine {
     std::string event;
     std::string instance;
     std::string flow;
-    const ast::ServiceDecl* service = nullptr;
+    const ServiceSpec* service = nullptr;
     std::string event_type;  // qualified, of the event delivered
     CausalChains::Id chain = CausalChains::kNone;
   };
@@ -231,10 +206,9 @@ class Engine {
   /// reading the caller just took.
   void run_queue(int64_t now_us = 0);
   void dispatch(Work& work);
-  void deliver(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow, Work& work,
-               const std::string& delivery_id);
-  void run_emit_service(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow,
-                        Work& work, const std::string& delivery_id);
+  void deliver(const ServiceSpec& service, const std::string& flow, Work& work, const std::string& delivery_id);
+  void run_emit_service(const ServiceSpec& service, const std::string& flow, Work& work,
+                        const std::string& delivery_id);
   void handle_outcomes();
   /// The instance a start event from outside begins or joins; sets
   /// `work.instance`.
@@ -242,46 +216,20 @@ class Engine {
   void enter_flow(Instance& instance, const std::string& flow, std::string_view event_id, int64_t now);
   void set_status(Instance& instance, const std::string& flow, InstanceStatus status, std::string_view event_id,
                   int64_t now);
-  std::string key_of(const EventType& type, const uint8_t* data) const;
-  /// The same into `out` (keeping its storage).
-  void assign_key(const EventType& type, const uint8_t* data, std::string& out) const;
-  std::string new_event_id();
-  /// The same into `out` (keeping its storage).
-  void assign_new_event_id(std::string& out);
-  void append(RecordKind kind, const std::string& payload);
-  /// Encodes a hot record straight into the journal writer's buffer.
-  template <class View>
-  void write_record(RecordKind kind, const View& view) {
-    const size_t bound = encoded_bound(view);
-    if (bound <= writer_.max_reservable()) {
-      auto* room = reinterpret_cast<char*>(writer_.reserve(bound));
-      // Names by number (records/name_list.h).
-      char* end = encode_to(room, view, name_refs_.get());
-      writer_.append_reserved(static_cast<journal::RecordType>(kind), static_cast<size_t>(end - room));
-      return;
-    }
-    record_.clear();
-    encode_into(record_, view);
-    append(kind, record_);
-  }
-  /// Evaluates with the JIT when there is one, else the interpreter: both
-  /// give identical results, errors and traces (tests/codegen).
   eval::EvalResult evaluate(int function, const uint8_t* event, const eval::EvalContext& context) const {
-    return options_.jit ? options_.jit->run(function, event, context) : interpreter_.run(function, event, context);
+    return evaluator_.run(function, event, context);
   }
 
   LoadedApp& app_;
   RunOptions options_;
   std::ostream& log_;
-  eval::Interpreter interpreter_;
-  std::unique_ptr<FieldDefaults> defaults_;
-  std::unique_ptr<EventCatalog> catalog_;
-  std::unique_ptr<CloudEventDecoder> decoder_;
-  std::unique_ptr<CloudEventDecoder> emit_decoder_;
+  RunStats stats_;
+  Evaluator evaluator_;
+  EventDecoders decoders_;
+  RouteTable routes_;
   std::unique_ptr<ExecRunner> runner_;
-  std::unordered_map<const ast::ServiceDecl*, size_t> exec_index_;
-  std::vector<const ast::ServiceDecl*> exec_services_;
-  journal::JournalWriter writer_;
+  JournalSink sink_;
+  EventIds ids_;
   JsonLinesSinks sinks_;  // `builtin "jsonl:PATH"` files, finished by drain()
   InstanceTable instances_;
   UsedKeys used_keys_;  // keys that named an instance, for start_instance
@@ -299,29 +247,15 @@ class Engine {
   std::unordered_map<std::string, PendingDelivery> pending_;
   std::vector<AttemptOutcome> outcomes_;
   std::map<std::tuple<const ast::ServiceDecl*, int, const ast::EventDecl*>, EmitProgram> emit_programs_;
-  Arena constants_arena_;
-  std::unique_ptr<NameRefs> name_refs_;  // the listed names, for the encoders                               // the
-                                         // strings and lists of emit constants, for the run
-  std::unordered_map<const void*, std::string> names_;  // qualified names of declarations and functions
-  const std::string& name_of(const ast::Decl* decl);
-  /// Built once at start: a plan per event type, a name per IR function.
-  void build_plans();
-  const EventPlan& plan_of(const EventType& type) const { return plans_[static_cast<size_t>(type.index)]; }
-  /// `d-<event>.<route>.<service>`: stable across retries and runs.
-  static void make_delivery_id(std::string& out, std::string_view event_id, size_t route, size_t service);
+  Arena constants_arena_;  // the strings and lists of emit constants, for the run
   std::string_view source_of(const Work& work) const {
     return !work.source.empty() || !work.service ? std::string_view(work.source) : std::string_view(*work.service);
   }
   void journal_event(const Work& work);
-  void count_event(std::vector<uint64_t>& counts, const EventType& type);
-  std::vector<EventPlan> plans_;             // by EventType::index
-  std::vector<std::string> function_names_;  // by ir::Function::id
-  std::vector<uint8_t> returns_bool_;        // by ir::Function::id
   // A boolean rule value's text: always these strings, so that the
   // decisions record can refer to them by number (list_names).
   const std::string true_text_ = "true";
   const std::string false_text_ = "false";
-  std::vector<uint64_t> events_in_, events_out_;  // by EventType::index
   std::vector<eval::TraceEntry> trace_;
   // The `decisions` record of the event being dispatched, built in reused
   // buffers: its flows, its distinct (rule, value) pairs, and per
@@ -354,17 +288,13 @@ class Engine {
   /// writes its `decisions` record: remembered (decision_memos_) when an
   /// earlier event's conditions took the same path, else built in the
   /// tables above by evaluate_conditions.
-  void decide(const EventPlan& plan, const Work& work, int64_t now);
-  void evaluate_conditions(const EventPlan& plan, const Work& work, int64_t now);
+  void decide(const EventRoutes& plan, const Work& work, int64_t now);
+  void evaluate_conditions(const EventRoutes& plan, const Work& work, int64_t now);
   /// The conditions' walk through `memo` (results into route_fired_).
-  void walk_conditions(const EventPlan& plan, const Work& work, int64_t now, DecisionMemo& memo);
-  /// Writes a remembered record (encoded with an empty event id) for
-  /// `event_id`; false when it does not fit the writer's buffer.
-  bool write_remembered(const std::string& encoded, std::string_view event_id);
+  void walk_conditions(const EventRoutes& plan, const Work& work, int64_t now, DecisionMemo& memo);
   std::vector<DecisionMemo> decision_memos_;  // by EventType::index
   DecisionMemo* memo_walk_ = nullptr;         // the memo a condition's trace walks, if any
   std::deque<std::string> value_texts_;       // texts of the dispatched event's decisions record (values, errors)
-  std::string record_;                        // the record being encoded
   std::string_view data_json_;                // the `data` of the event being dispatched
   JsonBuffer data_buffer_;                    // data_json_ when it is encoded here
   int64_t cascade_now_us_ = 0;                // the clock when run_queue began
@@ -375,11 +305,6 @@ class Engine {
   const EventType* dead_lettered_type_ = nullptr;  // std.runtime events, when imported
   std::unique_ptr<ReasonMembers> reason_members_;  // with dead_lettered_type_
   const EventType* input_rejected_type_ = nullptr;
-  RunSummary summary_;
-  uint64_t id_base_ = 0;
-  uint64_t id_counter_ = 0;
-  int64_t started_us_ = 0;
-  int64_t last_progress_us_ = 0;
 };
 
 /// Reads JSON lines from the file descriptor `fd` into the engine, then

@@ -12,6 +12,7 @@
 // under it, the delivery is dead-lettered with the reason. Never silently.
 #include <iostream>
 
+#include "engine/delivery_id.h"
 #include "engine/engine.h"
 #include "records/record_views.h"
 #include "support/wall_clock.h"
@@ -121,11 +122,8 @@ void Engine::redrive_in_flight() {
   for (auto& [id, in_flight] : in_flight_at_start_) {
     const EventRecord& event = in_flight.event;
     instances_.get_or_create(event.instance, event.key);
-    const ast::ServiceDecl* service = nullptr;
-    for (const ast::ServiceDecl* exec : exec_services_) {
-      if (name_of(exec) == in_flight.service) service = exec;
-    }
-    const EventType* type = catalog_->find(event.type);
+    const ServiceSpec* service = routes_.find_exec(in_flight.service);
+    const EventType* type = decoders_.catalog().find(event.type);
     DecodedEvent decoded;
     std::string failure;
     DeadLetterReason reason = DeadLetterReason::ServiceRemoved;
@@ -135,10 +133,10 @@ void Engine::redrive_in_flight() {
     } else if (!type) {
       failure = "event type " + event.type + " removed in version " + std::to_string(version_now);
       reason = DeadLetterReason::InvalidEvent;
-    } else if (!emit_decoder_->decode_data(*type, event.data_json, arena_, decoded)) {
+    } else if (!decoders_.data().decode_data(*type, event.data_json, arena_, decoded)) {
       reason = DeadLetterReason::InvalidEvent;
       failure = "its event " + event.id + " no longer decodes under version " + std::to_string(version_now) + ": " +
-                emit_decoder_->error();
+                decoders_.data().error();
     }
     const CausalChains::Id chain = chains_.begin();  // counted again from here (causal_chains.h)
     if (!failure.empty()) {
@@ -159,7 +157,7 @@ void Engine::redrive_in_flight() {
     work.time_us = event.time_us;
     work.dispatched_us = event.dispatched_us;
     work.chain = chain;
-    deliver(service, name_of(service), in_flight.flow, work, id);
+    deliver(*service, in_flight.flow, work, id);
     chains_.release(chain);
   }
   in_flight_at_start_.clear();
