@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "engine/engine.h"
+#include "ingress/cloudevent_decoder.h"
 
 namespace flow::runtime {
 

@@ -17,7 +17,7 @@
 namespace flow::runtime {
 
 struct FlowState {
-  /// Qualified name: a stable string (the engine's name table, or the
+  /// Qualified name: a stable string (route_table.h, or the
   /// table's own for names read back from the journal), so entering a flow
   /// copies no text.
   const std::string* flow = nullptr;

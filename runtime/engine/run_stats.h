@@ -1,37 +1,22 @@
-// RunStats: what `flowrt run` reports when it ends (RunSummary: lines,
-// accepted and rejected inputs, events, deliveries, failures, events by
-// type) and the progress line it shows on a terminal while it runs.
+// RunStats: what `flowrt run` reports when it ends (run_summary.h) and the
+// progress line it shows on a terminal while it runs.
 //
 // Why a part of its own: every part counts something, and counting must
 // stay a few increments on the hot path: events are counted by type index
 // in flat vectors and named only once, at the end.
 //
-// Limits: counts of this run only, not of the journal's history.
+// Limits: the progress line assumes a terminal (carriage returns).
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "engine/run_summary.h"
 #include "ingress/event_catalog.h"
 
 namespace flow::runtime {
-
-struct RunSummary {
-  uint64_t lines = 0;
-  uint64_t accepted = 0;
-  uint64_t rejected = 0;
-  uint64_t events_dispatched = 0;
-  uint64_t deliveries = 0;
-  uint64_t retries = 0;
-  uint64_t failed_attempts = 0;
-  uint64_t dead_lettered = 0;
-  std::map<std::string, uint64_t> events_in;   // by type, from outside
-  std::map<std::string, uint64_t> events_out;  // by type, emitted by services
-  double seconds = 0;
-};
 
 class RunStats {
  public:

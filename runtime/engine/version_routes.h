@@ -5,7 +5,7 @@
 // journaled under an older version is read against that version's table,
 // rebuilt from the artifact its definition record holds; the delivery is
 // then re-driven to the service of the same name in the version now
-// running (engine/redrive.cpp).
+// running (engine/recovery.h).
 #pragma once
 
 #include <cstdint>
