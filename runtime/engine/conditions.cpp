@@ -33,7 +33,7 @@ void Engine::trace_condition_call(FlowRtContext* context, uint32_t function_id, 
       engine->set_rules_.push_back(engine->value_index(engine->function_names_[function_id], value));
       return;
     }
-    const ir::Function& function = engine->app_.module->function(static_cast<int>(function_id));
+    const ir::Function& function = engine->app_.plan->module->function(static_cast<int>(function_id));
     std::string_view value = "error";
     if (status == FLOW_RT_OK && function.result->kind == TypeKind::Bool) {
       value = *static_cast<const uint8_t*>(result) ? engine->true_text_ : engine->false_text_;
@@ -198,7 +198,7 @@ void Engine::evaluate_conditions(const EventPlan& plan, const Work& work, int64_
   set_entries_.clear();
   value_texts_.clear();
   for (size_t r = 0; r < routes.size(); ++r) {
-    const dispatch::Route& route = routes[r];
+    const plan::Route& route = routes[r];
     if (route.condition < 0) continue;
     SetEntry& entry = set_entries_.emplace_back();
     entry.flow = flow_index(*plan.routes_named[r].flow);

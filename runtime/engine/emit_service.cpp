@@ -14,7 +14,7 @@
 
 namespace flow::runtime {
 
-void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow,
+void Engine::run_emit_service(const plan::Service* service, const std::string& service_name, const std::string& flow,
                               Work& work, const std::string& delivery_id) {
   // A transform runs in no time: its attempt and events carry the
   // trigger's dispatch time.
@@ -26,7 +26,7 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
   // What it produces goes straight to the back of the queue, and is taken
   // back if a later emit of the same service fails.
   const size_t queued_before = queue_.size();
-  for (size_t e = 0; e < service->emits.size() && error.empty(); ++e) {
+  for (size_t e = 0; e < static_cast<size_t>(service->emit_count) && error.empty(); ++e) {
     const EmitProgram* program = emit_program(service, static_cast<int>(e), *work.type);
     if (!program) {
       error = "no emit plan for " + work.type->name;
@@ -129,11 +129,11 @@ void Engine::run_emit_service(const ast::ServiceDecl* service, const std::string
   write_record(RecordKind::Attempt, attempt);
 }
 
-const Engine::EmitProgram* Engine::emit_program(const ast::ServiceDecl* service, int emit_index,
+const Engine::EmitProgram* Engine::emit_program(const plan::Service* service, int emit_index,
                                                 const EventType& trigger) {
   auto key = std::make_tuple(service, emit_index, trigger.decl);
   if (auto it = emit_programs_.find(key); it != emit_programs_.end()) return &it->second;
-  const ir::EmitPlan* plan = app_.module->emit(service, emit_index, trigger.decl);
+  const ir::EmitPlan* plan = app_.plan->module->emit(service->qualified_name, emit_index, trigger.decl);
   if (!plan) return nullptr;
   EmitProgram program;
   program.plan = plan;
@@ -152,7 +152,7 @@ const Engine::EmitProgram* Engine::emit_program(const ast::ServiceDecl* service,
         action.kind = FieldAction::Evaluate;
         action.function = source.function;
         // A field read of the trigger with the same type is a slot copy.
-        const ir::Node& body = *app_.module->function(source.function).body;
+        const ir::Node& body = *app_.plan->module->function(source.function).body;
         if (body.op == ir::Op::LoadField && body.operands.size() == 1 && body.operands[0]->op == ir::Op::EventParam &&
             trigger.layout->fields[body.index].type == target_layout.fields[f].type) {
           action.kind = FieldAction::Copy;
@@ -166,7 +166,7 @@ const Engine::EmitProgram* Engine::emit_program(const ast::ServiceDecl* service,
     if (action.kind == FieldAction::Evaluate || action.kind == FieldAction::Default) {
       // A literal (`band: "large"`) is the same for every event: evaluated
       // here once instead of per emitted event.
-      const ir::Node& body = *app_.module->function(action.function).body;
+      const ir::Node& body = *app_.plan->module->function(action.function).body;
       const bool literal = body.op == ir::Op::ConstBool || body.op == ir::Op::ConstInt ||
                            body.op == ir::Op::ConstFloat || body.op == ir::Op::ConstString ||
                            body.op == ir::Op::ConstTimestamp || body.op == ir::Op::ConstDuration ||

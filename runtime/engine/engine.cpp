@@ -38,26 +38,27 @@ AttemptOutcomeKind outcome_kind(AttemptStatus status) {
 }  // namespace
 
 Engine::Engine(LoadedApp& app, RunOptions options, std::ostream& log)
-    : app_(app), options_(std::move(options)), log_(log), interpreter_(*app.module) {
+    : app_(app), options_(std::move(options)), log_(log), interpreter_(*app.plan->module) {
   started_us_ = wall_clock_us();
   defaults_ = std::make_unique<FieldDefaults>();
   std::string error;
-  auto events = app_.program->all<ast::EventDecl>();
-  if (!evaluate_field_defaults(*app_.module, interpreter_, events, *defaults_, error)) {
+  const auto& events = app_.plan->events;
+  if (!evaluate_field_defaults(*app_.plan->module, interpreter_, events, *defaults_, error)) {
     throw std::runtime_error("cannot evaluate field defaults: " + error);
   }
-  catalog_ = std::make_unique<EventCatalog>(events, app_.module->layouts, *defaults_);
+  catalog_ = std::make_unique<EventCatalog>(events, app_.plan->module->layouts, *defaults_);
   decoder_ = std::make_unique<CloudEventDecoder>(*catalog_, CloudEventDecoder::Options{options_.strict});
   emit_decoder_ = std::make_unique<CloudEventDecoder>(*catalog_, CloudEventDecoder::Options{options_.strict});
 
   // Exec services: one runner for all, configured from the declarations.
   std::vector<ExecServiceConfig> configs;
-  for (const auto* service : app_.program->all<ast::ServiceDecl>()) {
-    if (service->impl != ast::ServiceImpl::Exec) continue;
+  for (const plan::Service& exec : app_.plan->services) {
+    if (exec.kind != plan::ServiceKind::Exec) continue;
+    const plan::Service* service = &exec;
     ExecServiceConfig config;
-    config.name = service->qualified_name();
+    config.name = service->qualified_name;
     config.command = service->exec_command;
-    config.working_dir = service_folder(app_, service->module->file->path(), options_.services_dir);
+    config.working_dir = service_folder(app_, service->module_path, options_.services_dir);
     if (service->timeout_us > 0) config.timeout_us = service->timeout_us;
     if (service->retry >= 0) config.retry = static_cast<uint32_t>(service->retry);
     if (service->backoff_us >= 0) config.backoff_us = service->backoff_us;
@@ -71,14 +72,14 @@ Engine::Engine(LoadedApp& app, RunOptions options, std::ostream& log)
   // An exec service may only emit what it publishes, and only valid events.
   runner_options.validator = [this](std::size_t index,
                                     const std::vector<RawEmit>& emits) -> std::optional<EmitRejection> {
-    const ast::ServiceDecl* service = exec_services_[index];
+    const plan::Service* service = exec_services_[index];
     Arena scratch;
     for (const auto& emit : emits) {
       // A type that does not exist is one the service does not publish.
       const EventType* type = catalog_->find(emit.type);
       if (!type) return EmitRejection{AttemptStatus::UndeclaredEvent, catalog_->unknown_type_reason(emit.type)};
       bool declared = false;
-      for (const auto& p : service->publishes) declared |= p.resolved == type->decl;
+      for (const EventInfo* p : service->publishes) declared |= p == type->decl;
       if (!declared) {
         return EmitRejection{AttemptStatus::UndeclaredEvent,
                              "emitted '" + emit.type + "', which the service does not publish"};
@@ -177,7 +178,14 @@ void Engine::list_names() {
   std::vector<std::string_view> texts;
   texts.push_back(app_.content_hash);
   for (const auto& type : catalog_->types()) texts.push_back(type->qualified_name);
-  for (const auto& [decl, name] : names_) texts.push_back(name);
+  for (const auto& plan : plans_) {  // the flows and services dispatch names
+    for (const std::string* flow : plan.starts) texts.push_back(*flow);
+    for (const std::string* flow : plan.ends) texts.push_back(*flow);
+    for (const auto& route : plan.routes_named) {
+      texts.push_back(*route.flow);
+      for (const std::string* service : route.services) texts.push_back(*service);
+    }
+  }
   for (const auto& name : function_names_) texts.push_back(name);
   texts.push_back(true_text_);
   texts.push_back(false_text_);
@@ -321,7 +329,7 @@ void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_
   }
   const EventType& type = *decoded.type;
   const EventPlan& plan = plan_of(type);
-  const dispatch::EventRoutes* routes = plan.routes;
+  const plan::EventRoutes* routes = plan.routes;
   // Built in place at the back of the queue (taken back on rejection), so
   // the queue never moves an event.
   Work& work = push_work();
@@ -351,7 +359,8 @@ void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_
     Instance* instance = work.key.empty() ? nullptr : instances_.newest_with_key(work.key);
     if (!instance || instance->finished()) {
       std::string reason = "no running instance with key '" + work.key + "' for " + type.name +
-                           " (it joins a running instance of " + routes->accepts[0]->name + " by its key)";
+                           " (it joins a running instance of " +
+                           app_.plan->flows[static_cast<size_t>(routes->accepts[0])].name + " by its key)";
       drop_queued_from(queue_.size() - 1);
       reject(line_number, line, reason);
       return;
@@ -360,7 +369,7 @@ void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_
   } else {
     drop_queued_from(queue_.size() - 1);
     std::string entries;
-    for (const auto& e : app_.table.events) {
+    for (const auto& e : app_.plan->table.events) {
       if (e.starts.empty() && e.accepts.empty()) continue;
       entries += (entries.empty() ? "" : ", ") + e.event->name;
     }
@@ -478,24 +487,25 @@ void Engine::count_event(std::vector<uint64_t>& counts, const EventType& type) {
 void Engine::build_plans() {
   for (const auto& type : catalog_->types()) {
     EventPlan& plan = plans_.emplace_back();
-    plan.routes = app_.table.find(type->decl);
+    plan.routes = app_.plan->table.find(type->decl);
     if (!plan.routes) continue;
-    for (const auto* flow : plan.routes->starts) plan.starts.push_back(&name_of(flow));
-    for (const auto* flow : plan.routes->ends) plan.ends.push_back(&name_of(flow));
+    for (int flow : plan.routes->starts) plan.starts.push_back(&flow_name(flow));
+    for (int flow : plan.routes->ends) plan.ends.push_back(&flow_name(flow));
     for (const auto& route : plan.routes->routes) {
       RoutePlan& named = plan.routes_named.emplace_back();
-      named.flow = &name_of(route.flow);
+      named.flow = &flow_name(route.flow);
       plan.conditional |= route.condition >= 0;
-      for (const auto* service : route.services) {
-        named.services.push_back(&name_of(service));
-        plan.exec_routes |= service->impl == ast::ServiceImpl::Exec;
+      for (int s : route.services) {
+        const plan::Service* service = &app_.plan->services[static_cast<size_t>(s)];
+        named.services.push_back(&service->qualified_name);
+        plan.exec_routes |= service->kind == plan::ServiceKind::Exec;
       }
     }
   }
   decision_memos_.resize(plans_.size());
-  for (const auto& function : app_.module->functions) {
+  for (const auto& function : app_.plan->module->functions) {
     returns_bool_.push_back(function->result && function->result->kind == TypeKind::Bool);
-    function_names_.push_back(function->decl ? name_of(function->decl) : function->name);
+    function_names_.push_back(function->decl_name.empty() ? function->name : function->decl_name);
   }
 }
 
@@ -578,22 +588,23 @@ void Engine::dispatch(Work& work) {
   if (plan.conditional) decide(plan, work, now);
   for (size_t r = 0; r < routes.size(); ++r) {
     if (route_fired_[r] != 1) continue;
-    const dispatch::Route& route = routes[r];
+    const plan::Route& route = routes[r];
     const RoutePlan& named = plan.routes_named[r];
     for (size_t s = 0; s < route.services.size(); ++s) {
       make_delivery_id(delivery_id_, work.id, r, s);
-      deliver(route.services[s], *named.services[s], *named.flow, work, delivery_id_);
+      deliver(&app_.plan->services[static_cast<size_t>(route.services[s])], *named.services[s], *named.flow, work,
+              delivery_id_);
     }
   }
   instances_.release_if_done(work.instance);
 }
 
-void Engine::deliver(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow,
-                     Work& work, const std::string& delivery_id) {
+void Engine::deliver(const plan::Service* service, const std::string& service_name, const std::string& flow, Work& work,
+                     const std::string& delivery_id) {
   ++summary_.deliveries;
-  switch (service->impl) {
-    case ast::ServiceImpl::Emit: run_emit_service(service, service_name, flow, work, delivery_id); return;
-    case ast::ServiceImpl::Builtin: {
+  switch (service->kind) {
+    case plan::ServiceKind::Emit: run_emit_service(service, service_name, flow, work, delivery_id); return;
+    case plan::ServiceKind::Builtin: {
       int64_t started = work.dispatched_us;
       AttemptRecordView attempt{
           delivery_id, work.id, work.instance, flow, service_name, 1, started, started, AttemptOutcomeKind::Ok, "", {}};
@@ -628,7 +639,7 @@ void Engine::deliver(const ast::ServiceDecl* service, const std::string& service
       }
       return;
     }
-    case ast::ServiceImpl::Exec: {
+    case plan::ServiceKind::Exec: {
       Instance& instance = instances_.get_or_create(work.instance, work.key);
       std::string json;
       CloudEventAttributes attributes{work.id, source_of(work), work.time_us, std::nullopt};
@@ -639,14 +650,12 @@ void Engine::deliver(const ast::ServiceDecl* service, const std::string& service
       ++instance.in_flight;
       return;
     }
-    case ast::ServiceImpl::None: return;
+    case plan::ServiceKind::None: return;
   }
 }
 
-const std::string& Engine::name_of(const ast::Decl* decl) {
-  auto it = names_.find(decl);
-  if (it == names_.end()) it = names_.emplace(decl, decl->qualified_name()).first;
-  return it->second;
+const std::string& Engine::flow_name(int flow) const {
+  return app_.plan->flows[static_cast<size_t>(flow)].qualified_name;
 }
 
 void Engine::handle_outcomes() {
@@ -658,7 +667,7 @@ void Engine::handle_outcomes() {
                           pending.event,
                           pending.instance,
                           pending.flow,
-                          pending.service->qualified_name(),
+                          pending.service->qualified_name,
                           outcome.attempt,
                           outcome.started_us,
                           outcome.ended_us,
@@ -674,7 +683,7 @@ void Engine::handle_outcomes() {
     // Emitted events wait at the back of the queue until the delivery is
     // final (a retried attempt's events are never dispatched).
     const size_t queued_before = queue_.size();
-    const std::string& service_name = name_of(pending.service);
+    const std::string& service_name = pending.service->qualified_name;
     if (outcome.status == AttemptStatus::Ok) {
       for (const auto& emit : outcome.emits) {
         const EventType* type = catalog_->find(emit.type);
@@ -715,12 +724,12 @@ void Engine::handle_outcomes() {
       if (instance) --instance->in_flight;
       if (chain_cut) {
         dead_letter(
-            {outcome.delivery_id, pending.event, pending.instance, pending.flow, pending.service->qualified_name(),
+            {outcome.delivery_id, pending.event, pending.instance, pending.flow, pending.service->qualified_name,
              outcome.attempt, attempt.error, outcome.ended_us, DeadLetterReason::ChainTooLong},
             pending.event_type, pending.chain);
       } else if (outcome.state == DeliveryState::DeadLettered || outcome.state == DeliveryState::Abandoned) {
         dead_letter(
-            {outcome.delivery_id, pending.event, pending.instance, pending.flow, pending.service->qualified_name(),
+            {outcome.delivery_id, pending.event, pending.instance, pending.flow, pending.service->qualified_name,
              outcome.attempt, outcome.error, outcome.ended_us, dead_letter_reason(outcome.status)},
             pending.event_type, pending.chain);
       }

@@ -130,7 +130,7 @@ class Engine {
     std::vector<const std::string*> services;
   };
   struct EventPlan {
-    const dispatch::EventRoutes* routes = nullptr;
+    const plan::EventRoutes* routes = nullptr;
     std::vector<RoutePlan> routes_named;
     std::vector<const std::string*> starts, ends;
     bool exec_routes = false;  // some route delivers to an exec service
@@ -174,7 +174,7 @@ class Engine {
     /// the rest of the target's text (`,"band":"large"}`), written once.
     std::optional<std::string> json_constant_tail;
   };
-  const EmitProgram* emit_program(const ast::ServiceDecl* service, int emit_index, const EventType& trigger);
+  const EmitProgram* emit_program(const plan::Service* service, int emit_index, const EventType& trigger);
   /// Fills the program's image, runs and presence copies from its actions.
   void plan_emit_image(EmitProgram& program);
 
@@ -182,7 +182,7 @@ class Engine {
     std::string event;
     std::string instance;
     std::string flow;
-    const ast::ServiceDecl* service = nullptr;
+    const plan::Service* service = nullptr;
     std::string event_type;  // qualified, of the event delivered
     CausalChains::Id chain = CausalChains::kNone;
   };
@@ -231,9 +231,9 @@ class Engine {
   /// reading the caller just took.
   void run_queue(int64_t now_us = 0);
   void dispatch(Work& work);
-  void deliver(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow, Work& work,
+  void deliver(const plan::Service* service, const std::string& service_name, const std::string& flow, Work& work,
                const std::string& delivery_id);
-  void run_emit_service(const ast::ServiceDecl* service, const std::string& service_name, const std::string& flow,
+  void run_emit_service(const plan::Service* service, const std::string& service_name, const std::string& flow,
                         Work& work, const std::string& delivery_id);
   void handle_outcomes();
   /// The instance a start event from outside begins or joins; sets
@@ -279,8 +279,8 @@ class Engine {
   std::unique_ptr<CloudEventDecoder> decoder_;
   std::unique_ptr<CloudEventDecoder> emit_decoder_;
   std::unique_ptr<ExecRunner> runner_;
-  std::unordered_map<const ast::ServiceDecl*, size_t> exec_index_;
-  std::vector<const ast::ServiceDecl*> exec_services_;
+  std::unordered_map<const plan::Service*, size_t> exec_index_;
+  std::vector<const plan::Service*> exec_services_;
   journal::JournalWriter writer_;
   JsonLinesSinks sinks_;  // `builtin "jsonl:PATH"` files, finished by drain()
   InstanceTable instances_;
@@ -298,12 +298,11 @@ class Engine {
   void drop_queued_from(size_t position);
   std::unordered_map<std::string, PendingDelivery> pending_;
   std::vector<AttemptOutcome> outcomes_;
-  std::map<std::tuple<const ast::ServiceDecl*, int, const ast::EventDecl*>, EmitProgram> emit_programs_;
+  std::map<std::tuple<const plan::Service*, int, const EventInfo*>, EmitProgram> emit_programs_;
   Arena constants_arena_;
   std::unique_ptr<NameRefs> name_refs_;  // the listed names, for the encoders                               // the
                                          // strings and lists of emit constants, for the run
-  std::unordered_map<const void*, std::string> names_;  // qualified names of declarations and functions
-  const std::string& name_of(const ast::Decl* decl);
+  const std::string& flow_name(int flow) const;
   /// Built once at start: a plan per event type, a name per IR function.
   void build_plans();
   const EventPlan& plan_of(const EventType& type) const { return plans_[static_cast<size_t>(type.index)]; }

@@ -24,7 +24,7 @@ void Engine::note_definition(const DefinitionRecord& definition) {
   it->second.version = static_cast<int>(versions_.size());
   other_versions_ = other_versions_ || definition.hash != app_.content_hash;
   if (definition.hash == app_.content_hash) {
-    it->second.fill(app_.table);
+    it->second.fill(*app_.plan);
   } else {
     it->second.artifact = definition.artifact;  // loaded when an event of it needs it
   }
@@ -121,9 +121,9 @@ void Engine::redrive_in_flight() {
   for (auto& [id, in_flight] : in_flight_at_start_) {
     const EventRecord& event = in_flight.event;
     instances_.get_or_create(event.instance, event.key);
-    const ast::ServiceDecl* service = nullptr;
-    for (const ast::ServiceDecl* exec : exec_services_) {
-      if (name_of(exec) == in_flight.service) service = exec;
+    const plan::Service* service = nullptr;
+    for (const plan::Service* exec : exec_services_) {
+      if (exec->qualified_name == in_flight.service) service = exec;
     }
     const EventType* type = catalog_->find(event.type);
     DecodedEvent decoded;
@@ -159,7 +159,7 @@ void Engine::redrive_in_flight() {
     work.time_us = event.time_us;
     work.dispatched_us = event.dispatched_us;
     work.chain = chain;
-    deliver(service, name_of(service), in_flight.flow, work, id);
+    deliver(service, service->qualified_name, in_flight.flow, work, id);
     chains_.release(chain);
   }
   in_flight_at_start_.clear();
