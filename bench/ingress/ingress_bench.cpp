@@ -37,18 +37,16 @@ event OrderPlaced {
 )";
 
 // Attributes first, fields in declaration order: what producers usually send.
-const std::string kLine =
-    R"({"specversion":"1.0","type":"OrderPlaced","id":"e-000123","source":"shop/web",)"
-    R"("time":"2026-01-31T12:00:00Z","data":{"order_id":"o-000123","customer":"c-4711",)"
-    R"("country":"NL","amount":1234.5,"items":3,"channel":"Web","coupon":null,)"
-    R"("tags":["vip","new"],"placed_at":"2026-01-31T11:59:58.123Z"}})";
+const std::string kLine = R"({"specversion":"1.0","type":"OrderPlaced","id":"e-000123","source":"shop/web",)"
+                          R"("time":"2026-01-31T12:00:00Z","data":{"order_id":"o-000123","customer":"c-4711",)"
+                          R"("country":"NL","amount":1234.5,"items":3,"channel":"Web","coupon":null,)"
+                          R"("tags":["vip","new"],"placed_at":"2026-01-31T11:59:58.123Z"}})";
 
 // The same event with its fields in another order (the hash-lookup path).
-const std::string kShuffled =
-    R"({"type":"OrderPlaced","id":"e-000123","source":"shop/web","specversion":"1.0",)"
-    R"("time":"2026-01-31T12:00:00Z","data":{"placed_at":"2026-01-31T11:59:58.123Z",)"
-    R"("tags":["vip","new"],"channel":"Web","customer":"c-4711","items":3,"amount":1234.5,)"
-    R"("country":"NL","order_id":"o-000123","coupon":null}})";
+const std::string kShuffled = R"({"type":"OrderPlaced","id":"e-000123","source":"shop/web","specversion":"1.0",)"
+                              R"("time":"2026-01-31T12:00:00Z","data":{"placed_at":"2026-01-31T11:59:58.123Z",)"
+                              R"("tags":["vip","new"],"channel":"Web","customer":"c-4711","items":3,"amount":1234.5,)"
+                              R"("country":"NL","order_id":"o-000123","coupon":null}})";
 
 struct Setup {
   DiagnosticEngine diags;
@@ -64,7 +62,7 @@ struct Setup {
     lowered = ir::lower_program(*program);
     if (!lowered.ok()) fail("the benchmark program does not lower");
     interpreter = std::make_unique<eval::Interpreter>(*lowered.module);
-    auto events = program->all<ast::EventDecl>();
+    auto events = program->event_infos();
     std::string error;
     if (!runtime::evaluate_field_defaults(*lowered.module, *interpreter, events, defaults, error)) fail(error);
     catalog = std::make_unique<runtime::EventCatalog>(events, lowered.module->layouts, defaults);

@@ -63,9 +63,10 @@ struct Lowered {
     if (!lowered.ok()) die("the benchmark program does not lower");
   }
   const ir::Module& module() const { return *lowered.module; }
+  const ir::DeclIndex& index() const { return lowered.index; }
   const ast::EventDecl* order() const { return ast::dyn_cast<ast::EventDecl>(program->find("Order")); }
   const ir::Function& rule(const std::string& name) const {
-    const ir::Function* fn = module().rule(program->find(name), order());
+    const ir::Function* fn = index().rule(program->find(name), order());
     if (!fn) die("no rule " + name);
     return *fn;
   }
@@ -124,7 +125,7 @@ std::pair<double, double> milliseconds(F&& f) {
 
 int main(int argc, char** argv) {
   Lowered orders(bench::order_program());
-  const layout::EventLayout& layout = orders.module().layouts.of(orders.order());
+  const layout::EventLayout& layout = orders.module().layouts.of(&orders.order()->info);
   if (std::string problems = bench::check_native_layout(layout); !problems.empty()) {
     die("native_predicates.cpp assumes another layout; update it to:\n" + layout::describe(layout) + problems);
   }

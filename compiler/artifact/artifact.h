@@ -6,13 +6,14 @@
 //   Definitions  JSON: events with layouts, services, flows, the dispatch table
 //   IrText       the lowered IR, printed (for people and `--emit=ir`)
 //   Bitcode      LLVM bitcode of the predicate module (when built with the JIT)
+//   Plan         the runtime plan (plan/plan_format.h): what flowrt executes
 //   Location     JSON: the folder the root files were in when built, and
 //                each module's path relative to it (not part of the
 //                content hash: artifact_file.h)
-// The runtime re-checks the embedded sources (fast: see docs/performance.md)
-// to rebuild the AST it executes against, and verifies that the definitions
-// it derives are byte-identical to the stored ones — so a stale or tampered
-// artifact is refused rather than run with a different meaning.
+// The runtime reads the plan and never the sources: they are there for
+// people, for `explain`, and for `flowc` to rebuild an artifact that has no
+// plan (one built before plans existed; artifact_writer.h). Writing is the
+// compiler's (artifact_writer.h); reading is here, free of the front end.
 #pragma once
 
 #include <string>
@@ -20,9 +21,6 @@
 #include <vector>
 
 #include "artifact/artifact_file.h"
-#include "check/program.h"
-#include "dispatch/dispatch_table.h"
-#include "ir/ir.h"
 
 namespace flow::artifact {
 
@@ -32,6 +30,7 @@ enum SectionKind : uint32_t {
   kDefinitions = 3,
   kIrText = 4,
   kBitcode = 5,
+  kPlan = 6,
   kLocation = kLocationBit | 1,
 };
 
@@ -51,6 +50,7 @@ struct ArtifactContents {
   std::string definitions_json;
   std::string ir_text;
   std::string bitcode;  // empty when none
+  std::string plan;     // the plan section; empty in artifacts built before plans
   std::string content_hash;
   /// The absolute folder of the root files when the artifact was built;
   /// empty for artifacts without a location section.
@@ -60,19 +60,8 @@ struct ArtifactContents {
   bool has_location = false;
 };
 
-/// The definitions section: a stable JSON description of the checked
-/// program and its dispatch table (also what `--emit=table` prints).
-std::string definitions_json(const Program& program, const ir::Module& module, const dispatch::DispatchTable& table);
-
-/// Serialises an artifact; sets `content_hash` of the result.
-std::string write_artifact(const Program& program, const ir::Module& module, const dispatch::DispatchTable& table,
-                           std::string_view bitcode, std::string& content_hash);
-
 /// Reads and verifies; on failure returns false with a one-line reason.
 bool read_artifact(std::string_view bytes, ArtifactContents& out, std::string& error);
 bool read_artifact_file(const std::string& path, ArtifactContents& out, std::string& error);
-
-/// Re-checks the embedded sources into a Program (diagnostics to `diags`).
-std::unique_ptr<Program> compile_artifact_sources(const ArtifactContents& contents, DiagnosticEngine& diags);
 
 }  // namespace flow::artifact

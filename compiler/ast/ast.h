@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "source/source_file.h"
+#include "types/types.h"
 
 namespace flow {
 struct Type;
@@ -170,6 +171,7 @@ struct EnumMember {
 
 struct EnumDecl : Decl {
   std::vector<EnumMember> members;
+  EnumInfo info;  // what types, the IR and the runtime see; set by the checker
   EnumDecl() : Decl(DeclKind::Enum) {}
   static bool classof(const Decl* d) { return d->kind == DeclKind::Enum; }
   int member_index(const std::string& member) const;
@@ -208,6 +210,7 @@ struct EventDecl : Decl {
   std::unordered_map<std::string, int> field_indices;  // name -> index in `fields`
   int key_index = -1;
   bool fields_ready = false;
+  EventInfo info;  // what types, the IR and the runtime see; set with `fields`
   EventDecl() : Decl(DeclKind::Event) {}
   static bool classof(const Decl* d) { return d->kind == DeclKind::Event; }
   int field_index(const std::string& field) const;

@@ -199,7 +199,7 @@ void Checker::check_service(ServiceDecl& service) {
       }
       int index = target->field_index(init.name);
       if (init.value) check_expr(*init.value, scope);
-      if (index < 0 && incomplete_events_.count(target)) continue;
+      if (index < 0 && incomplete_events_.count(&target->info)) continue;
       if (index < 0) {
         std::vector<std::string> names;
         for (const auto& f : target->fields) names.push_back(f.name);
@@ -250,7 +250,7 @@ void Checker::check_service(ServiceDecl& service) {
       bool has_default = f.decl && f.decl->default_value;
       if (!covered[i] && !has_default && !f.type->is_optional()) missing.push_back(f.name);
     }
-    if (spread_event && incomplete_events_.count(spread_event)) spread_unreliable = true;
+    if (spread_event && incomplete_events_.count(&spread_event->info)) spread_unreliable = true;
     if (!missing.empty() && !spread_unreliable) {
       std::string list;
       for (const auto& m : missing) list += (list.empty() ? "'" : ", '") + m + "'";
@@ -275,7 +275,7 @@ void Checker::check_flow(FlowDecl& flow) {
   for (auto& e : flow.ends) lookup(module, e, DiagKind::UnknownEvent, "event", is_event);
   for (auto& a : flow.accepts) {
     auto* event = dyn_cast<EventDecl>(lookup(module, a, DiagKind::UnknownEvent, "event", is_event));
-    if (event && event->key_index < 0 && !incomplete_events_.count(event)) {
+    if (event && event->key_index < 0 && !incomplete_events_.count(&event->info)) {
       diags_
           .report(DiagKind::AcceptsWithoutKey, a.range,
                   "flow '" + flow.name + "' accepts '" + event->name + "', which has no key")
@@ -292,7 +292,7 @@ void Checker::check_flow(FlowDecl& flow) {
       auto* service = dyn_cast<ServiceDecl>(lookup(module, s, DiagKind::UnknownService, "service", is_service));
       if (!service || !event) continue;
       const EventDecl* consumed = service->consumed_event();
-      if (consumed && !event->includes_event(consumed) && !incomplete_events_.count(event)) {
+      if (consumed && !event->includes_event(consumed) && !incomplete_events_.count(&event->info)) {
         auto& d = diags_.report(DiagKind::IncompatibleTrigger, s.range,
                                 "service '" + service->name + "' consumes " + consumed->name + ", but " + event->name +
                                     " does not include it");

@@ -33,10 +33,11 @@ const Type* Checker::resolve_type(const Module& module, TypeRef& ref) {
       if (auto* e = dyn_cast<EnumDecl>(decl)) {
         ref.name.resolved = e;
         referenced_.insert(e);
-        base = types.enumeration(e);
+        base = types.enumeration(&e->info);
       } else if (decl) {
-        diags_.report(DiagKind::UnknownType, ref.name.range,
-                      "'" + name + "' is " + with_article(to_string(decl->kind)) + ", not a field type")
+        diags_
+            .report(DiagKind::UnknownType, ref.name.range,
+                    "'" + name + "' is " + with_article(to_string(decl->kind)) + ", not a field type")
             .help = is_event(decl) ? "to carry another event's data, include it: ..." + name : "";
         return ref.resolved = types.error();
       } else if (!ambiguous && may_come_from_unresolved_import(module, ref.name.parts)) {
@@ -47,8 +48,10 @@ const Type* Checker::resolve_type(const Module& module, TypeRef& ref) {
         auto& d = diags_.report(ambiguous ? DiagKind::AmbiguousName : DiagKind::UnknownType, ref.name.range,
                                 (ambiguous ? "ambiguous type '" : "unknown type '") + name + "'");
         std::string nearest = nearest_name(name, candidates);
-        if (ambiguous) d.help = "qualify it with its module name";
-        else if (!nearest.empty()) d.help = "did you mean '" + nearest + "'?";
+        if (ambiguous)
+          d.help = "qualify it with its module name";
+        else if (!nearest.empty())
+          d.help = "did you mean '" + nearest + "'?";
         return ref.resolved = types.error();
       }
     }
@@ -96,14 +99,15 @@ void Checker::expand_event(EventDecl& event, std::vector<const EventDecl*>& stac
         continue;
       }
       if (std::find(stack.begin(), stack.end(), included) != stack.end()) {
-        diags_.report(DiagKind::InclusionCycle, member.include.range,
-                      "event '" + event.name + "' includes itself through '" + included->name + "'")
+        diags_
+            .report(DiagKind::InclusionCycle, member.include.range,
+                    "event '" + event.name + "' includes itself through '" + included->name + "'")
             .help = "an event can only include events that do not include it";
         incomplete = true;
         continue;
       }
       expand_event(*included, stack);
-      if (incomplete_events_.count(included)) incomplete = true;
+      if (incomplete_events_.count(&included->info)) incomplete = true;
       if (included_set.insert(included).second) includes.push_back(included);
       for (auto* transitive : included->includes) {
         if (included_set.insert(transitive).second) includes.push_back(transitive);
@@ -122,8 +126,9 @@ void Checker::expand_event(EventDecl& event, std::vector<const EventDecl*>& stac
   }
   event.fields = std::move(fields);
   event.includes = std::move(includes);
-  if (incomplete) incomplete_events_.insert(&event);
-  for (size_t i = 0; i < event.fields.size(); ++i) event.field_indices.emplace(event.fields[i].name, static_cast<int>(i));
+  if (incomplete) incomplete_events_.insert(&event.info);
+  for (size_t i = 0; i < event.fields.size(); ++i)
+    event.field_indices.emplace(event.fields[i].name, static_cast<int>(i));
   // Keys: at most one after inclusion, string or int, never optional.
   event.key_index = -1;
   for (size_t i = 0; i < event.fields.size(); ++i) {
@@ -138,25 +143,58 @@ void Checker::expand_event(EventDecl& event, std::vector<const EventDecl*>& stac
                inc->fields[inc->field_index(event.fields[event.key_index].name)].is_key;
       });
       if (inherited) continue;
-      diags_.report(DiagKind::InvalidKey, where,
-                    "event '" + event.name + "' has more than one key ('" + event.fields[event.key_index].name +
-                        "' and '" + field.name + "')")
+      diags_
+          .report(DiagKind::InvalidKey, where,
+                  "event '" + event.name + "' has more than one key ('" + event.fields[event.key_index].name +
+                      "' and '" + field.name + "')")
           .help = "an event has at most one key: the field that names its process instance";
       continue;
     }
     event.key_index = static_cast<int>(i);
     if (field.owner == &event && !field.type->is_error() && field.type->kind != TypeKind::String &&
         field.type->kind != TypeKind::Int) {
-      diags_.report(DiagKind::InvalidKey, field.decl->type.range,
-                    "key field '" + field.name + "' has type " + field.type->to_string() + "; a key is string or int")
+      diags_
+          .report(DiagKind::InvalidKey, field.decl->type.range,
+                  "key field '" + field.name + "' has type " + field.type->to_string() + "; a key is string or int")
           .help = "use a string or int identifier as the key";
     }
   }
   event.fields_ready = true;
+  publish_event_info(event);
   stack.pop_back();
 }
 
+void Checker::name_type_infos() {
+  for (auto& module : program_.modules) {
+    for (auto& decl : module->decls) {
+      if (auto* e = dyn_cast<EnumDecl>(decl.get())) {
+        e->info.name = e->name;
+        e->info.qualified_name = e->qualified_name();
+        e->info.members.clear();
+        for (const auto& member : e->members) e->info.members.push_back(member.name);
+      } else if (auto* e = dyn_cast<EventDecl>(decl.get())) {
+        e->info.name = e->name;
+        e->info.qualified_name = e->qualified_name();
+        e->info.is_stdlib = module->is_stdlib;
+      }
+    }
+  }
+}
+
+void Checker::publish_event_info(EventDecl& event) {
+  EventInfo& info = event.info;
+  info.fields.clear();
+  for (const EventField& field : event.fields) {
+    info.fields.push_back({field.name, field.type, field.is_key, field.decl && field.decl->default_value});
+  }
+  info.includes.clear();
+  for (const EventDecl* included : event.includes) info.includes.push_back(&included->info);
+  info.key_index = event.key_index;
+  info.index_fields();
+}
+
 void Checker::check_events() {
+  name_type_infos();
   for (auto& module : program_.modules) {
     for (auto& decl : module->decls) {
       if (auto* e = dyn_cast<EnumDecl>(decl.get())) {

@@ -207,8 +207,7 @@ void Checker::check_flow_graph() {
         if (side->kind != ExprKind::Field || !side->type || !is_status_like(side->text)) continue;
         // The runtime's own events (std.runtime) name types in fields by design.
         const Expr* object = side->operands.empty() ? nullptr : side->operands[0].get();
-        if (object && object->type && object->type->event_decl && object->type->event_decl->module &&
-            object->type->event_decl->module->is_stdlib) {
+        if (object && object->type && object->type->event_info && object->type->event_info->is_stdlib) {
           continue;
         }
         const Type* t = side->type->is_optional() ? side->type->element : side->type;

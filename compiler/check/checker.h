@@ -20,7 +20,7 @@ namespace flow::check {
 /// What a body being type-checked may refer to.
 struct ExprScope {
   const ast::Module* module = nullptr;
-  std::string param_name;                    // rule/decision parameter or service binding
+  std::string param_name;  // rule/decision parameter or service binding
   const ast::EventDecl* param_event = nullptr;
   const ast::EventDecl* it_event = nullptr;  // flow conditions only
   bool constant_only = false;                // constants and field defaults
@@ -37,8 +37,8 @@ class Checker {
   void resolve_names();
   /// Looks up a (qualified) declaration name visible in `module`. Reports
   /// unknown/ambiguous names with `unknown_kind` and returns null on failure.
-  const ast::Decl* lookup(const ast::Module& module, ast::QualifiedName& name, DiagKind unknown_kind,
-                          const char* what, bool (*accept)(const ast::Decl*));
+  const ast::Decl* lookup(const ast::Module& module, ast::QualifiedName& name, DiagKind unknown_kind, const char* what,
+                          bool (*accept)(const ast::Decl*));
   /// Silent lookup for expressions; nullptr when absent. `ambiguous` set
   /// when several imports offer the name.
   const ast::Decl* find_visible(const ast::Module& module, const std::vector<std::string>& parts,
@@ -51,6 +51,10 @@ class Checker {
 
   // ---- check_events.cpp
   void check_events();
+  /// Names every EnumInfo and EventInfo (types print them from the start).
+  void name_type_infos();
+  /// Copies an expanded event's fields, inclusions and key into its EventInfo.
+  void publish_event_info(ast::EventDecl& event);
   void expand_event(ast::EventDecl& event, std::vector<const ast::EventDecl*>& stack);
   const Type* resolve_type(const ast::Module& module, ast::TypeRef& ref);
 
@@ -94,7 +98,7 @@ class Checker {
   /// Events whose field list is known to be incomplete: an inclusion could
   /// not be resolved (already reported). A missing field or inclusion is then
   /// no news, and reporting it again would be a follow-on error.
-  std::set<const ast::EventDecl*> incomplete_events_;
+  std::set<const EventInfo*> incomplete_events_;
   /// Names declared more than once in a module (E0105): a use that finds the
   /// first declaration with the wrong kind may well mean the second.
   std::set<std::pair<const ast::Module*, std::string>> duplicated_names_;

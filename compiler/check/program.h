@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "ast/ast.h"
-#include "check/types.h"
 #include "diag/diagnostic.h"
 #include "source/source_file.h"
+#include "types/types.h"
 
 namespace flow {
 
@@ -45,6 +45,13 @@ struct Program {
         if (auto* t = ast::dyn_cast<T>(d.get())) out.push_back(t);
       }
     }
+    return out;
+  }
+  /// The descriptions of every event, in load order (what the runtime's
+  /// catalog and the plan take).
+  std::vector<const EventInfo*> event_infos() const {
+    std::vector<const EventInfo*> out;
+    for (const auto* e : all<ast::EventDecl>()) out.push_back(&e->info);
     return out;
   }
   /// A declaration by its qualified (or, when unique, plain) name.

@@ -16,12 +16,24 @@ struct BuiltinInfo {
   Builtin builtin;
 };
 const BuiltinInfo kBuiltins[] = {
-    {"len", Builtin::Len},         {"lower", Builtin::Lower},     {"upper", Builtin::Upper},
-    {"starts_with", Builtin::StartsWith}, {"ends_with", Builtin::EndsWith}, {"contains", Builtin::Contains},
-    {"matches", Builtin::Matches}, {"abs", Builtin::Abs},         {"min", Builtin::Min},
-    {"max", Builtin::Max},         {"round", Builtin::Round},     {"floor", Builtin::Floor},
-    {"ceil", Builtin::Ceil},       {"is_some", Builtin::IsSome},  {"hour", Builtin::Hour},
-    {"weekday", Builtin::Weekday}, {"date", Builtin::Date},       {"now", Builtin::Now},
+    {"len", Builtin::Len},
+    {"lower", Builtin::Lower},
+    {"upper", Builtin::Upper},
+    {"starts_with", Builtin::StartsWith},
+    {"ends_with", Builtin::EndsWith},
+    {"contains", Builtin::Contains},
+    {"matches", Builtin::Matches},
+    {"abs", Builtin::Abs},
+    {"min", Builtin::Min},
+    {"max", Builtin::Max},
+    {"round", Builtin::Round},
+    {"floor", Builtin::Floor},
+    {"ceil", Builtin::Ceil},
+    {"is_some", Builtin::IsSome},
+    {"hour", Builtin::Hour},
+    {"weekday", Builtin::Weekday},
+    {"date", Builtin::Date},
+    {"now", Builtin::Now},
 };
 
 bool find_builtin(const std::string& name, Builtin& out) {
@@ -44,7 +56,8 @@ const Type* common_element_type(TypeContext& types, const Type* a, const Type* b
   if (a->kind == TypeKind::NoneType) return types.optional(b);
   if (b->kind == TypeKind::NoneType) return types.optional(a);
   if (a->is_optional() || b->is_optional()) {
-    const Type* inner = common_element_type(types, a->is_optional() ? a->element : a, b->is_optional() ? b->element : b);
+    const Type* inner =
+        common_element_type(types, a->is_optional() ? a->element : a, b->is_optional() ? b->element : b);
     return inner ? types.optional(inner) : nullptr;
   }
   return nullptr;
@@ -57,16 +70,20 @@ const char* builtin_name(Builtin b) {
   return "?";
 }
 
-bool is_rule_or_decision(const Decl* d) { return isa<RuleDecl>(d) || isa<DecisionDecl>(d); }
-bool is_value_decl(const Decl* d) { return isa<RuleDecl>(d) || isa<DecisionDecl>(d) || isa<ConstDecl>(d) || isa<EnumDecl>(d); }
+bool is_rule_or_decision(const Decl* d) {
+  return isa<RuleDecl>(d) || isa<DecisionDecl>(d);
+}
+bool is_value_decl(const Decl* d) {
+  return isa<RuleDecl>(d) || isa<DecisionDecl>(d) || isa<ConstDecl>(d) || isa<EnumDecl>(d);
+}
 
 }  // namespace
 
 void Checker::expect_type(const Expr& expr, const Type* expected, const char* context) {
   if (!expr.type || is_assignable(expr.type, expected)) return;
-  auto& d = diags_.report(DiagKind::TypeMismatch, expr.range,
-                          std::string(context) + " must be " + expected->to_string() + ", found " +
-                              expr.type->to_string());
+  auto& d =
+      diags_.report(DiagKind::TypeMismatch, expr.range,
+                    std::string(context) + " must be " + expected->to_string() + ", found " + expr.type->to_string());
   if (expr.type->is_optional() && is_assignable(expr.type->element, expected)) {
     d.help = "unwrap the optional with '?? default' or guard it with is_some()";
   }
@@ -91,9 +108,9 @@ const Type* Checker::decl_value_type(const Decl* decl) {
     if (c->declared_type) {
       const Type* declared = resolve_type(*c->module, *mutable_const->declared_type);
       if (!is_assignable(t, declared)) {
-        diags_.report(DiagKind::TypeMismatch, c->value->range,
-                      "constant '" + c->name + "' is declared " + declared->to_string() + " but its value is " +
-                          t->to_string());
+        diags_.report(
+            DiagKind::TypeMismatch, c->value->range,
+            "constant '" + c->name + "' is declared " + declared->to_string() + " but its value is " + t->to_string());
       }
       t = declared;
     }
@@ -110,8 +127,8 @@ const Type* Checker::check_expr(Expr& expr, const ExprScope& scope) {
   switch (expr.kind) {
     case ExprKind::Int:
       if (expr.text == "overflow-min") {
-        diags_.report(DiagKind::InvalidLiteral, expr.range, "integer literal out of range")
-            .help = "int is 64-bit signed: at most 9223372036854775807";
+        diags_.report(DiagKind::InvalidLiteral, expr.range, "integer literal out of range").help =
+            "int is 64-bit signed: at most 9223372036854775807";
         result = types.error();
       } else {
         result = types.integer();
@@ -144,8 +161,8 @@ const Type* Checker::check_expr(Expr& expr, const ExprScope& scope) {
       }
       if (!error && element->kind == TypeKind::Event) {
         // Events are messages, not values to collect: a list of them has no layout.
-        diags_.report(DiagKind::TypeMismatch, expr.range, "a list cannot hold events")
-            .help = "compare the events' fields (such as their keys) instead";
+        diags_.report(DiagKind::TypeMismatch, expr.range, "a list cannot hold events").help =
+            "compare the events' fields (such as their keys) instead";
         error = true;
       }
       result = error ? types.error() : types.list(element);
@@ -154,12 +171,12 @@ const Type* Checker::check_expr(Expr& expr, const ExprScope& scope) {
     case ExprKind::Name: result = check_name(expr, scope); break;
     case ExprKind::It:
       if (!scope.it_event) {
-        diags_.report(DiagKind::ItOutsideCondition, expr.range, "'it' is only available in a flow condition")
-            .help = scope.param_event ? "use the parameter '" + scope.param_name + "'" : "";
+        diags_.report(DiagKind::ItOutsideCondition, expr.range, "'it' is only available in a flow condition").help =
+            scope.param_event ? "use the parameter '" + scope.param_name + "'" : "";
         result = types.error();
       } else {
         expr.ref = RefKind::It;
-        result = types.event(scope.it_event);
+        result = types.event(&scope.it_event->info);
       }
       break;
     case ExprKind::Field: result = check_field(expr, scope); break;
@@ -174,7 +191,8 @@ const Type* Checker::check_expr(Expr& expr, const ExprScope& scope) {
         break;
       }
       if (index->kind != TypeKind::Int) {
-        diags_.report(DiagKind::TypeMismatch, expr.operands[1]->range, "a list index must be int, found " + index->to_string());
+        diags_.report(DiagKind::TypeMismatch, expr.operands[1]->range,
+                      "a list index must be int, found " + index->to_string());
         break;
       }
       result = base->element;
@@ -192,8 +210,9 @@ const Type* Checker::check_expr(Expr& expr, const ExprScope& scope) {
         result = operand;
       } else {
         if (operand->is_optional()) {
-          diags_.report(DiagKind::OptionalNotUnwrapped, expr.operands[0]->range,
-                        "cannot negate an optional " + operand->to_string())
+          diags_
+              .report(DiagKind::OptionalNotUnwrapped, expr.operands[0]->range,
+                      "cannot negate an optional " + operand->to_string())
               .help = "unwrap it with '?? default' first";
           break;
         }
@@ -213,11 +232,16 @@ const Type* Checker::check_expr(Expr& expr, const ExprScope& scope) {
       const Type* b = check_expr(*expr.operands[2], scope);
       if (!cond->is_error()) expect_type(*expr.operands[0], types.boolean(), "the condition of 'if'");
       if (a->is_error() || b->is_error()) break;
-      if (is_assignable(b, a)) result = a;
-      else if (is_assignable(a, b)) result = b;
-      else if (a->is_numeric() && b->is_numeric()) result = types.floating();
-      else if (a->kind == TypeKind::NoneType) result = types.optional(b);
-      else if (b->kind == TypeKind::NoneType) result = types.optional(a);
+      if (is_assignable(b, a))
+        result = a;
+      else if (is_assignable(a, b))
+        result = b;
+      else if (a->is_numeric() && b->is_numeric())
+        result = types.floating();
+      else if (a->kind == TypeKind::NoneType)
+        result = types.optional(b);
+      else if (b->kind == TypeKind::NoneType)
+        result = types.optional(a);
       else {
         diags_.report(DiagKind::TypeMismatch, expr.range,
                       "the branches of 'if' have different types: " + a->to_string() + " and " + b->to_string());
@@ -236,7 +260,7 @@ const Type* Checker::check_name(Expr& expr, const ExprScope& scope) {
     // A binding whose event type did not resolve (reported there) has no type.
     if (!scope.param_event) return types.error();
     expr.ref = RefKind::Param;
-    return types.event(scope.param_event);
+    return types.event(&scope.param_event->info);
   }
   bool ambiguous = false;
   const Decl* decl = find_visible(*scope.module, {expr.text}, &ambiguous);
@@ -248,8 +272,8 @@ const Type* Checker::check_name(Expr& expr, const ExprScope& scope) {
   if (!decl) {
     Builtin builtin;
     if (find_builtin(expr.text, builtin)) {
-      diags_.report(DiagKind::NotCallable, expr.range, "'" + expr.text + "' is a function: call it")
-          .help = "write " + expr.text + "(...)";
+      diags_.report(DiagKind::NotCallable, expr.range, "'" + expr.text + "' is a function: call it").help =
+          "write " + expr.text + "(...)";
       return types.error();
     }
     if (may_come_from_unresolved_import(*scope.module, {expr.text})) return types.error();
@@ -257,7 +281,8 @@ const Type* Checker::check_name(Expr& expr, const ExprScope& scope) {
     bool in_condition = scope.in_condition;
     auto& d = diags_.report(DiagKind::UnknownName, expr.range,
                             std::string(in_condition ? "unknown rule '" : "unknown name '") + expr.text + "'");
-    std::vector<std::string> candidates = visible_names(*scope.module, in_condition ? is_rule_or_decision : is_value_decl);
+    std::vector<std::string> candidates =
+        visible_names(*scope.module, in_condition ? is_rule_or_decision : is_value_decl);
     if (!scope.param_name.empty()) candidates.push_back(scope.param_name);
     std::string nearest = nearest_name(expr.text, candidates);
     if (!nearest.empty()) d.help = "did you mean '" + nearest + "'?";
@@ -267,32 +292,30 @@ const Type* Checker::check_name(Expr& expr, const ExprScope& scope) {
   expr.ref_decl = decl;
   if (scope.owner) uses_[scope.owner].push_back({decl, expr.range});
   switch (decl->kind) {
-    case DeclKind::Const:
-      expr.ref = RefKind::Const;
-      return decl_value_type(decl);
+    case DeclKind::Const: expr.ref = RefKind::Const; return decl_value_type(decl);
     case DeclKind::Rule:
     case DeclKind::Decision: {
       if (scope.constant_only) {
-        diags_.report(DiagKind::NotConstant, expr.range,
-                      with_article(to_string(decl->kind)) + " is not a constant");
+        diags_.report(DiagKind::NotConstant, expr.range, with_article(to_string(decl->kind)) + " is not a constant");
         return types.error();
       }
       // A bare rule name in a condition applies it to the event (`it`).
       if (scope.it_event) {
         expr.ref = decl->kind == DeclKind::Rule ? RefKind::Rule : RefKind::Decision;
-        return apply_rule(expr, decl, types.event(scope.it_event), expr.range);
+        return apply_rule(expr, decl, types.event(&scope.it_event->info), expr.range);
       }
-      diags_.report(DiagKind::NotCallable, expr.range,
-                    std::string(to_string(decl->kind)) + " '" + expr.text + "' needs an event argument")
+      diags_
+          .report(DiagKind::NotCallable, expr.range,
+                  std::string(to_string(decl->kind)) + " '" + expr.text + "' needs an event argument")
           .help = "write " + expr.text + "(" + (scope.param_name.empty() ? "event" : scope.param_name) + ")";
       return types.error();
     }
     case DeclKind::Enum:
       expr.ref = RefKind::EnumType;
-      diags_.report(DiagKind::TypeMismatch, expr.range, "enum '" + expr.text + "' is a type, not a value")
-          .help = "name a member: " + expr.text + "." +
-                  (static_cast<const EnumDecl*>(decl)->members.empty() ? "Member"
-                                                                        : static_cast<const EnumDecl*>(decl)->members[0].name);
+      diags_.report(DiagKind::TypeMismatch, expr.range, "enum '" + expr.text + "' is a type, not a value").help =
+          "name a member: " + expr.text + "." +
+          (static_cast<const EnumDecl*>(decl)->members.empty() ? "Member"
+                                                               : static_cast<const EnumDecl*>(decl)->members[0].name);
       return types.error();
     default:
       diags_.report(DiagKind::UnknownName, expr.range,
@@ -313,12 +336,13 @@ const Type* Checker::apply_rule(Expr& site, const Decl* callee, const Type* argu
                       argument->to_string());
     return types.error();
   }
-  if (!argument->event_decl->includes_event(param.event_decl)) {
-    if (incomplete_events_.count(argument->event_decl)) return types.error();
-    auto& d = diags_.report(DiagKind::IncompatibleEvent, arg_range,
-                            std::string(to_string(callee->kind)) + " '" + callee->name + "' is declared over " +
-                                param.event_decl->name + ", but " + argument->event_decl->name + " does not include it");
-    d.help = "include the data: event " + argument->event_decl->name + " { ..." + param.event_decl->name + ", ... }";
+  if (!argument->event_info->includes_event(&param.event_decl->info)) {
+    if (incomplete_events_.count(argument->event_info)) return types.error();
+    auto& d =
+        diags_.report(DiagKind::IncompatibleEvent, arg_range,
+                      std::string(to_string(callee->kind)) + " '" + callee->name + "' is declared over " +
+                          param.event_decl->name + ", but " + argument->event_info->name + " does not include it");
+    d.help = "include the data: event " + argument->event_info->name + " { ..." + param.event_decl->name + ", ... }";
     (void)site;
     return types.error();
   }
@@ -357,7 +381,7 @@ const Type* Checker::check_field(Expr& expr, const ExprScope& scope) {
       expr.ref = RefKind::EnumMember;
       expr.ref_decl = e;
       expr.ref_index = index;
-      return types.enumeration(e);
+      return types.enumeration(&e->info);
     }
     // module.NAME (a constant; rules and decisions are called, see check_call).
     if (chain.size() >= 2 && find_module_prefix(*scope.module, chain)) {
@@ -365,7 +389,8 @@ const Type* Checker::check_field(Expr& expr, const ExprScope& scope) {
       if (!decl) {
         std::string module_name;
         for (size_t i = 0; i + 1 < chain.size(); ++i) module_name += (i ? "." : "") + chain[i];
-        diags_.report(DiagKind::UnknownName, expr.range, "module '" + module_name + "' has no declaration '" + expr.text + "'");
+        diags_.report(DiagKind::UnknownName, expr.range,
+                      "module '" + module_name + "' has no declaration '" + expr.text + "'");
         return types.error();
       }
       referenced_.insert(decl);
@@ -381,7 +406,7 @@ const Type* Checker::check_field(Expr& expr, const ExprScope& scope) {
       }
       if (is_rule_or_decision(decl) && scope.it_event) {
         expr.ref = isa<RuleDecl>(decl) ? RefKind::Rule : RefKind::Decision;
-        return apply_rule(expr, decl, types.event(scope.it_event), expr.range);
+        return apply_rule(expr, decl, types.event(&scope.it_event->info), expr.range);
       }
       diags_.report(DiagKind::NotCallable, expr.range,
                     std::string(to_string(decl->kind)) + " '" + expr.text + "' is not a value here");
@@ -391,8 +416,9 @@ const Type* Checker::check_field(Expr& expr, const ExprScope& scope) {
   const Type* base_type = check_expr(base, scope);
   if (base_type->is_error()) return types.error();
   if (base_type->kind == TypeKind::Optional) {
-    diags_.report(DiagKind::OptionalNotUnwrapped, base.range,
-                  "cannot read field '" + expr.text + "' of an optional " + base_type->to_string())
+    diags_
+        .report(DiagKind::OptionalNotUnwrapped, base.range,
+                "cannot read field '" + expr.text + "' of an optional " + base_type->to_string())
         .help = "unwrap it with '?? default' or guard it with is_some()";
     return types.error();
   }
@@ -401,7 +427,7 @@ const Type* Checker::check_field(Expr& expr, const ExprScope& scope) {
                   "type " + base_type->to_string() + " has no fields (looking for '" + expr.text + "')");
     return types.error();
   }
-  const EventDecl* event = base_type->event_decl;
+  const EventInfo* event = base_type->event_info;
   int index = event->field_index(expr.text);
   if (index < 0 && incomplete_events_.count(event)) return types.error();
   if (index < 0) {
@@ -550,16 +576,16 @@ const Type* Checker::check_builtin(Expr& expr, Builtin builtin, const ExprScope&
       if (!is(0, TypeKind::String)) return arg_error(0, "a string");
       const Expr& pattern = *expr.operands[2];
       if (pattern.kind != ExprKind::String) {
-        diags_.report(DiagKind::InvalidRegex, pattern.range, "the pattern of matches() must be a string literal")
-            .help = "patterns are checked and compiled once, at compile time";
+        diags_.report(DiagKind::InvalidRegex, pattern.range, "the pattern of matches() must be a string literal").help =
+            "patterns are checked and compiled once, at compile time";
         return types.error();
       }
       RE2::Options options;
       options.set_log_errors(false);
       RE2 re(pattern.text, options);
       if (!re.ok()) {
-        diags_.report(DiagKind::InvalidRegex, pattern.range, "invalid regular expression: " + re.error())
-            .help = "the syntax is RE2's (https://github.com/google/re2/wiki/Syntax)";
+        diags_.report(DiagKind::InvalidRegex, pattern.range, "invalid regular expression: " + re.error()).help =
+            "the syntax is RE2's (https://github.com/google/re2/wiki/Syntax)";
         return types.error();
       }
       return types.boolean();
@@ -589,8 +615,9 @@ const Type* Checker::check_builtin(Expr& expr, Builtin builtin, const ExprScope&
     case Builtin::IsSome:
       if (!arity(1) || error) return types.error();
       if (!args[0]->is_optional()) {
-        diags_.report(DiagKind::TypeMismatch, expr.operands[1]->range,
-                      "is_some() needs an optional value, found " + args[0]->to_string())
+        diags_
+            .report(DiagKind::TypeMismatch, expr.operands[1]->range,
+                    "is_some() needs an optional value, found " + args[0]->to_string())
             .help = with_article(args[0]->to_string()) + " is always present";
         return types.error();
       }
@@ -615,16 +642,17 @@ const Type* Checker::check_binary(Expr& expr, const ExprScope& scope) {
   if (a->is_error() || b->is_error()) return types.error();
   BinaryOp op = expr.binary_op;
   auto invalid = [&](const std::string& what) {
-    auto& d = diags_.report(DiagKind::InvalidOperands, expr.range,
-                            std::string("'") + to_string(op) + "' " + what + ", found " + a->to_string() + " and " +
-                                b->to_string());
+    auto& d = diags_.report(
+        DiagKind::InvalidOperands, expr.range,
+        std::string("'") + to_string(op) + "' " + what + ", found " + a->to_string() + " and " + b->to_string());
     (void)d;
     return types.error();
   };
   auto optional_operand = [&]() -> const Type* {
     const Expr& culprit = a->is_optional() ? *expr.operands[0] : *expr.operands[1];
-    diags_.report(DiagKind::OptionalNotUnwrapped, culprit.range,
-                  std::string("'") + to_string(op) + "' on an optional " + culprit.type->to_string())
+    diags_
+        .report(DiagKind::OptionalNotUnwrapped, culprit.range,
+                std::string("'") + to_string(op) + "' on an optional " + culprit.type->to_string())
         .help = "unwrap it with '?? default' or guard it with is_some()";
     return types.error();
   };
@@ -646,7 +674,8 @@ const Type* Checker::check_binary(Expr& expr, const ExprScope& scope) {
       if (op == BinaryOp::Add && ka == TypeKind::Duration && kb == TypeKind::Timestamp) return b;
       if (op == BinaryOp::Sub && ka == TypeKind::Timestamp && kb == TypeKind::Duration) return a;
       if (op == BinaryOp::Sub && ka == TypeKind::Timestamp && kb == TypeKind::Timestamp) return types.duration();
-      if ((op == BinaryOp::Add || op == BinaryOp::Sub) && ka == TypeKind::Duration && kb == TypeKind::Duration) return a;
+      if ((op == BinaryOp::Add || op == BinaryOp::Sub) && ka == TypeKind::Duration && kb == TypeKind::Duration)
+        return a;
       if (op == BinaryOp::Mul && ka == TypeKind::Duration && kb == TypeKind::Int) return a;
       if (op == BinaryOp::Mul && ka == TypeKind::Int && kb == TypeKind::Duration) return b;
       if (op == BinaryOp::Div && ka == TypeKind::Duration && kb == TypeKind::Int) return a;
@@ -655,9 +684,10 @@ const Type* Checker::check_binary(Expr& expr, const ExprScope& scope) {
     case BinaryOp::Eq:
     case BinaryOp::Ne: {
       if (a->kind == TypeKind::Event || b->kind == TypeKind::Event) {
-        diags_.report(DiagKind::InvalidOperands, expr.range,
-                      std::string("'") + to_string(op) + "' cannot compare whole events, found " + a->to_string() +
-                          " and " + b->to_string())
+        diags_
+            .report(DiagKind::InvalidOperands, expr.range,
+                    std::string("'") + to_string(op) + "' cannot compare whole events, found " + a->to_string() +
+                        " and " + b->to_string())
             .help = "compare their fields, e.g. the key";
         return types.error();
       }
@@ -671,8 +701,9 @@ const Type* Checker::check_binary(Expr& expr, const ExprScope& scope) {
     case BinaryOp::Gt:
     case BinaryOp::Ge: {
       if (a->is_optional() || b->is_optional()) return optional_operand();
-      bool ok = (a->is_numeric() && b->is_numeric()) ||
-                (a == b && (a->kind == TypeKind::String || a->kind == TypeKind::Timestamp || a->kind == TypeKind::Duration));
+      bool ok =
+          (a->is_numeric() && b->is_numeric()) ||
+          (a == b && (a->kind == TypeKind::String || a->kind == TypeKind::Timestamp || a->kind == TypeKind::Duration));
       if (!ok) return invalid("orders numbers, strings, timestamps or durations of one type");
       return types.boolean();
     }

@@ -35,7 +35,7 @@ class Writer {
     u64(n.flag);
     if (n.op == ir::Op::LoadField && !n.operands.empty() && n.operands[0]->type->kind == TypeKind::Event) {
       // Optional fields read their presence bit from the bitmap.
-      const auto& layout = module_.layouts.of(n.operands[0]->type->event_decl);
+      const auto& layout = module_.layouts.of(n.operands[0]->type->event_info);
       u64(layout.bitmap_offset);
       u64(layout.size);
     }

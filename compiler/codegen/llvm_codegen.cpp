@@ -319,7 +319,7 @@ llvm::Value* FunctionEmitter::emit_load_field(const Node& node) {
   if (event_node.type->kind != TypeKind::Event) malformed("a field read from a non-event", fn);
   const layout::EventLayout* layout = nullptr;
   try {
-    layout = &m.ir.layouts.of(event_node.type->event_decl);
+    layout = &m.ir.layouts.of(event_node.type->event_info);
   } catch (const std::out_of_range&) {
     malformed("a field read from an event without a layout", fn);
   }

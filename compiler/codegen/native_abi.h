@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <string>
 
-#include "check/types.h"
 #include "layout/event_layout.h"
 #include "support/flow_rt.h"
+#include "types/types.h"
 
 namespace flow::codegen {
 

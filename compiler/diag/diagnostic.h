@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "source/source_file.h"
+#include "support/nearest_name.h"
 
 namespace flow {
 
@@ -35,9 +36,9 @@ struct Diagnostic {
   Severity severity;  // may differ from the registry's (--werror)
   SourceRange range;
   std::string message;
-  std::string help;                  // optional `help:` line
-  std::vector<std::string> notes;    // optional `note:` lines
-  std::string file_path;             // used when range has no file (I/O errors)
+  std::string help;                // optional `help:` line
+  std::vector<std::string> notes;  // optional `note:` lines
+  std::string file_path;           // used when range has no file (I/O errors)
 };
 
 class DiagnosticEngine {
@@ -56,9 +57,5 @@ class DiagnosticEngine {
  private:
   std::vector<Diagnostic> diagnostics_;
 };
-
-/// The candidate closest to `name` by edit distance, or "" when none is close
-/// enough to be a plausible typo.
-std::string nearest_name(std::string_view name, const std::vector<std::string>& candidates);
 
 }  // namespace flow

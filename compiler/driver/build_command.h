@@ -9,7 +9,13 @@
 namespace flow {
 
 /// Returns the process exit status (0, 1 when lowering fails, 2 when the
-/// output cannot be written).
-int run_build(Program& program, const std::string& output_path);
+/// output cannot be written). `quiet`: no "wrote ..." line.
+int run_build(Program& program, const std::string& output_path, bool quiet);
+
+/// `flowc build OLD.flowc -o NEW.flowc`: re-checks an artifact's embedded
+/// sources and writes it again with this compiler's sections (a runtime
+/// plan for an artifact built before plans). Refuses, with exit status 1,
+/// when the sources no longer compile to the definitions stored in it.
+int run_rebuild(const std::string& artifact_path, const std::string& output_path, bool quiet);
 
 }  // namespace flow

@@ -106,6 +106,8 @@ int main(int argc, char** argv) {
   auto* build = app.add_subcommand("build", "Check, lower and write a self-contained artifact for flowrt");
   add_front_end_options(build, build_options);
   build->add_option("-o,--output", build_output, "The artifact to write (APP.flowc)")->required();
+  bool build_quiet = false;
+  build->add_flag("-q,--quiet", build_quiet, "Print diagnostics only, not the summary of what was written");
 
   flow::FmtOptions fmt_options;
   std::string fmt_colour = "auto";
@@ -152,9 +154,14 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     if (build->parsed()) {
+      // One artifact in: rebuild it (an artifact from before runtime plans).
+      const auto& files = build_options.files;
+      if (files.size() == 1 && files[0].size() > 6 && files[0].compare(files[0].size() - 6, 6, ".flowc") == 0) {
+        return flow::run_rebuild(files[0], build_output, build_quiet);
+      }
       int status = compile_and_report(build_options, program);
       if (status != kExitOk || !program || !program->ok) return status == kExitOk ? kExitErrors : status;
-      return flow::run_build(*program, build_output);
+      return flow::run_build(*program, build_output, build_quiet);
     }
     if (fmt->parsed()) {
       fmt_options.colour = use_colour(fmt_colour);

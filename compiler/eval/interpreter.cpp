@@ -256,7 +256,7 @@ class Evaluation {
     if (!event.as_event() || type->kind != TypeKind::Event) {
       fail(EvalErrorKind::Internal, "field read without an event", &node, &frame);
     }
-    const layout::EventLayout& layout = module_.layouts.of(type->event_decl);
+    const layout::EventLayout& layout = module_.layouts.of(type->event_info);
     if (node.index < 0 || static_cast<size_t>(node.index) >= layout.fields.size() ||
         layout.fields[static_cast<size_t>(node.index)].offset != node.offset) {
       fail(EvalErrorKind::Internal, "field read does not match the event layout", &node, &frame);

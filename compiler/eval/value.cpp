@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <ostream>
 
-#include "ast/ast.h"
 #include "support/time_format.h"
 
 namespace flow::eval {
@@ -149,8 +148,8 @@ std::string format(const Value& value, const Type* type) {
     case ValueKind::Duration: return format_duration(value.as_int());
     case ValueKind::Enum: {
       if (inner && inner->kind == TypeKind::Enum && value.as_enum() >= 0 &&
-          static_cast<size_t>(value.as_enum()) < inner->enum_decl->members.size()) {
-        return inner->enum_decl->name + "." + inner->enum_decl->members[static_cast<size_t>(value.as_enum())].name;
+          static_cast<size_t>(value.as_enum()) < inner->enum_info->members.size()) {
+        return inner->enum_info->name + "." + inner->enum_info->members[static_cast<size_t>(value.as_enum())];
       }
       return "#" + std::to_string(value.as_enum());
     }

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "check/types.h"
 #include "source/source_file.h"
 #include "support/flow_rt.h"
+#include "types/types.h"
 
 namespace flow::eval {
 

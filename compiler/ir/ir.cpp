@@ -93,24 +93,11 @@ const Function* find(const Module& module, const Map& map, const Key& key) {
 }
 }  // namespace
 
-const Function* Module::rule(const ast::Decl* rule_or_decision, const ast::EventDecl* event) const {
-  return find(*this, specialisations, std::make_pair(rule_or_decision, event));
+const Function* Module::field_default(const EventInfo* event, int field) const {
+  return find(*this, field_defaults, std::make_pair(event, field));
 }
 
-const Function* Module::constant(const ast::ConstDecl* decl) const {
-  return find(*this, constants, decl);
-}
-
-const Function* Module::condition(const ast::FlowDecl* flow, int subscription) const {
-  return find(*this, conditions, std::make_pair(flow, subscription));
-}
-
-const Function* Module::field_default(const ast::EventDecl* event, int field) const {
-  if (field < 0 || static_cast<size_t>(field) >= event->fields.size()) return nullptr;
-  return find(*this, field_defaults, event->fields[field].decl);
-}
-
-const EmitPlan* Module::emit(const ast::ServiceDecl* service, int emit_index, const ast::EventDecl* trigger) const {
+const EmitPlan* Module::emit(const std::string& service, int emit_index, const EventInfo* trigger) const {
   auto it = this->emit_index.find({service, emit_index, trigger});
   return it == this->emit_index.end() ? nullptr : &emits[it->second];
 }

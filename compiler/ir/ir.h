@@ -23,10 +23,9 @@
 #include <tuple>
 #include <vector>
 
-#include "ast/ast.h"
-#include "check/types.h"
 #include "layout/event_layout.h"
 #include "source/source_file.h"
+#include "types/types.h"
 
 namespace flow::ir {
 
@@ -153,9 +152,9 @@ const char* to_string(FunctionKind kind);
 struct Function {
   uint32_t id = 0;
   FunctionKind kind = FunctionKind::Rule;
-  std::string name;                       // unique, readable: "rule m.HighValue[OrderApproved]"
-  const ast::Decl* decl = nullptr;        // rule/decision/const/flow/service/event it comes from
-  const ast::EventDecl* event = nullptr;  // the concrete event argument; null when none
+  std::string name;                  // unique, readable: "rule m.HighValue[OrderApproved]"
+  std::string decl_name;             // qualified name of the rule/decision/const/flow/service/event it comes from
+  const EventInfo* event = nullptr;  // the concrete event argument; null when none
   const Type* result = nullptr;
   uint32_t local_count = 0;  // Let/Local slots 0..local_count-1
   NodePtr body;
@@ -164,10 +163,10 @@ struct Function {
 /// How the runtime builds the event one `emit` produces from one trigger
 /// event type: per target field, where its value comes from.
 struct EmitPlan {
-  const ast::ServiceDecl* service = nullptr;
+  std::string service;  // qualified name
   int emit_index = 0;
-  const ast::EventDecl* trigger = nullptr;  // the dispatched event (includes the consumed type)
-  const ast::EventDecl* target = nullptr;
+  const EventInfo* trigger = nullptr;  // the dispatched event (includes the consumed type)
+  const EventInfo* target = nullptr;
   int guard = -1;  // EmitGuard function id, or -1 when unconditional
   struct Source {
     enum Kind : uint8_t { Init, Default, Absent } kind = Absent;
@@ -176,30 +175,25 @@ struct EmitPlan {
   std::vector<Source> fields;  // one per target field
 };
 
-/// The lowered program: functions, the regex table, event layouts, and
-/// indexes from front-end declarations to functions.
+/// The lowered program: functions, the regex table, event layouts, the
+/// emit plans, and the indexes the runtime looks things up by. (Lookups by
+/// front-end declaration are ir::DeclIndex, lowering's own.)
 struct Module {
   std::vector<std::unique_ptr<Function>> functions;  // id = index
   std::vector<std::string> regexes;                  // Matches index = position
   layout::LayoutTable layouts;
   std::vector<EmitPlan> emits;
 
-  std::map<std::pair<const ast::Decl*, const ast::EventDecl*>, int> specialisations;  // rule/decision, event
-  std::map<const ast::ConstDecl*, int> constants;
-  std::map<std::pair<const ast::FlowDecl*, int>, int> conditions;  // flow, subscription index
-  std::map<const ast::FieldDecl*, int> field_defaults;
-  std::map<std::tuple<const ast::ServiceDecl*, int, const ast::EventDecl*>, size_t> emit_index;  // into emits
+  /// (event, field index) -> FieldDefault function, for every field of every
+  /// event that has a default (declared there or in an included event).
+  std::map<std::pair<const EventInfo*, int>, int> field_defaults;
+  /// (service, emit index, trigger) -> index into `emits`.
+  std::map<std::tuple<std::string, int, const EventInfo*>, size_t> emit_index;
 
   const Function& function(int id) const { return *functions.at(static_cast<size_t>(id)); }
-  /// The rule or decision specialised for `event`; null when not lowered
-  /// (lowering makes the one for the declared parameter type and every one
-  /// a condition, emit or other rule needs; see LowerOptions for more).
-  const Function* rule(const ast::Decl* rule_or_decision, const ast::EventDecl* event) const;
-  const Function* constant(const ast::ConstDecl* decl) const;
-  const Function* condition(const ast::FlowDecl* flow, int subscription) const;
   /// The default of field `field` of `event` (possibly declared in an included event).
-  const Function* field_default(const ast::EventDecl* event, int field) const;
-  const EmitPlan* emit(const ast::ServiceDecl* service, int emit_index, const ast::EventDecl* trigger) const;
+  const Function* field_default(const EventInfo* event, int field) const;
+  const EmitPlan* emit(const std::string& service, int emit_index, const EventInfo* trigger) const;
 };
 
 /// A deep copy of a node tree.

@@ -123,8 +123,8 @@ std::string print_module(const Module& module) {
   if (!module.regexes.empty()) out += "\n";
   for (const auto& fn : module.functions) out += print_function(*fn) + "\n";
   for (const auto& plan : module.emits) {
-    out += "emit " + plan.service->qualified_name() + "#" + std::to_string(plan.emit_index) + "[" + plan.trigger->name +
-           "] -> " + plan.target->name;
+    out += "emit " + plan.service + "#" + std::to_string(plan.emit_index) + "[" + plan.trigger->name + "] -> " +
+           plan.target->name;
     if (plan.guard >= 0) out += " when fn" + std::to_string(plan.guard);
     out += "\n";
     for (size_t i = 0; i < plan.fields.size(); ++i) {

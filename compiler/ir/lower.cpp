@@ -18,8 +18,8 @@ int Lowerer::define(FunctionKind kind, std::string name, const Decl* decl, const
   fn->id = static_cast<uint32_t>(module_.functions.size());
   fn->kind = kind;
   fn->name = std::move(name);
-  fn->decl = decl;
-  fn->event = event;
+  fn->decl_name = decl ? decl->qualified_name() : std::string();
+  fn->event = event ? &event->info : nullptr;
   fn->result = result;
   Function* raw = fn.get();
   module_.functions.push_back(std::move(fn));
@@ -41,13 +41,13 @@ int Lowerer::define(FunctionKind kind, std::string name, const Decl* decl, const
 
 int Lowerer::specialise(const Decl* decl, const EventDecl* event) {
   auto key = std::make_pair(decl, event);
-  if (auto it = module_.specialisations.find(key); it != module_.specialisations.end()) return it->second;
+  if (auto it = index_.specialisations.find(key); it != index_.specialisations.end()) return it->second;
   std::string suffix = "[" + event->name + "]";
   if (auto* rule = dyn_cast<RuleDecl>(decl)) {
     // Recursion is rejected by the checker, so no body needs its own id before it is lowered.
     int id = define(FunctionKind::Rule, "rule " + rule->qualified_name() + suffix, rule, event, types_.boolean(),
                     [&] { return coerce(lower(*rule->body), types_.boolean()); });
-    module_.specialisations[key] = id;
+    index_.specialisations[key] = id;
     return id;
   }
   auto* decision = dyn_cast<DecisionDecl>(decl);
@@ -67,25 +67,25 @@ int Lowerer::specialise(const Decl* decl, const EventDecl* event) {
         }
         return chain;
       });
-  module_.specialisations[key] = id;
+  index_.specialisations[key] = id;
   return id;
 }
 
 int Lowerer::constant(const ConstDecl* decl) {
-  if (auto it = module_.constants.find(decl); it != module_.constants.end()) return it->second;
+  if (auto it = index_.constants.find(decl); it != index_.constants.end()) return it->second;
   const Type* type =
       decl->declared_type && decl->declared_type->resolved ? decl->declared_type->resolved : decl->value->type;
   int id = define(FunctionKind::Const, "const " + decl->qualified_name(), decl, nullptr, type,
                   [&] { return coerce(lower(*decl->value), type); });
-  module_.constants[decl] = id;
+  index_.constants[decl] = id;
   return id;
 }
 
 int Lowerer::field_default(const FieldDecl* field, const EventDecl* owner, const Type* type) {
-  if (auto it = module_.field_defaults.find(field); it != module_.field_defaults.end()) return it->second;
+  if (auto it = index_.field_defaults.find(field); it != index_.field_defaults.end()) return it->second;
   int id = define(FunctionKind::FieldDefault, "default " + owner->qualified_name() + "." + field->name, owner, nullptr,
                   type, [&] { return coerce(lower(*field->default_value), type); });
-  module_.field_defaults[field] = id;
+  index_.field_defaults[field] = id;
   return id;
 }
 
@@ -96,7 +96,7 @@ int Lowerer::condition(const FlowDecl* flow, int index) {
   int id = define(FunctionKind::Condition,
                   "condition " + flow->qualified_name() + "#" + std::to_string(index) + "[" + event->name + "]", flow,
                   event, types_.boolean(), [&] { return coerce(lower(*sub.condition), types_.boolean()); });
-  module_.conditions[{flow, index}] = id;
+  index_.conditions[{flow, index}] = id;
   return id;
 }
 
@@ -110,10 +110,10 @@ void Lowerer::emit_plans(const ServiceDecl* service, const std::vector<const Eve
       auto* target = dyn_cast<EventDecl>(emit.target.resolved);
       if (!target) continue;
       EmitPlan plan;
-      plan.service = service;
+      plan.service = service->qualified_name();
       plan.emit_index = static_cast<int>(k);
-      plan.trigger = trigger;
-      plan.target = target;
+      plan.trigger = &trigger->info;
+      plan.target = &target->info;
       std::string prefix = service->qualified_name() + "#" + std::to_string(k);
       bool spread = false;
       for (const auto& init : emit.inits) spread |= init.is_spread;
@@ -147,10 +147,39 @@ void Lowerer::emit_plans(const ServiceDecl* service, const std::vector<const Eve
         plan.guard = define(FunctionKind::EmitGuard, "guard " + prefix + suffix, service, trigger, types_.boolean(),
                             [&] { return coerce(lower(*emit.when), types_.boolean()); });
       }
-      module_.emit_index[{service, plan.emit_index, trigger}] = module_.emits.size();
+      module_.emit_index[{plan.service, plan.emit_index, plan.trigger}] = module_.emits.size();
       module_.emits.push_back(std::move(plan));
     }
   }
+}
+
+namespace {
+template <typename Map, typename Key>
+const Function* find(const DeclIndex& index, const Map& map, const Key& key) {
+  auto it = map.find(key);
+  return it == map.end() || !index.module ? nullptr : &index.module->function(it->second);
+}
+}  // namespace
+
+const Function* DeclIndex::rule(const Decl* rule_or_decision, const EventDecl* event) const {
+  return find(*this, specialisations, std::make_pair(rule_or_decision, event));
+}
+
+const Function* DeclIndex::constant(const ConstDecl* decl) const {
+  return find(*this, constants, decl);
+}
+
+const Function* DeclIndex::condition(const FlowDecl* flow, int subscription) const {
+  return find(*this, conditions, std::make_pair(flow, subscription));
+}
+
+const Function* DeclIndex::field_default(const EventDecl* event, int field) const {
+  if (field < 0 || static_cast<size_t>(field) >= event->fields.size()) return nullptr;
+  return find(*this, field_defaults, event->fields[static_cast<size_t>(field)].decl);
+}
+
+const EmitPlan* DeclIndex::emit(const ServiceDecl* service, int emit_index, const EventDecl* trigger) const {
+  return module ? module->emit(service->qualified_name(), emit_index, &trigger->info) : nullptr;
 }
 
 LowerResult lower_program(Program& program, const LowerOptions& options) {
@@ -161,8 +190,9 @@ LowerResult lower_program(Program& program, const LowerOptions& options) {
   }
   result.module = std::make_unique<Module>();
   Module& module = *result.module;
-  module.layouts = layout::LayoutTable(program);
-  Lowerer lowerer(program, module, result.errors);
+  result.index.module = &module;
+  for (const auto* event : program.all<EventDecl>()) module.layouts.add(&event->info);
+  Lowerer lowerer(program, module, result.index, result.errors);
   try {
     auto events = program.all<EventDecl>();
     for (const auto* c : program.all<ConstDecl>()) lowerer.constant(c);
@@ -204,6 +234,14 @@ LowerResult lower_program(Program& program, const LowerOptions& options) {
     }
     for (const auto* service : program.all<ServiceDecl>()) {
       if (service->impl == ServiceImpl::Emit) lowerer.emit_plans(service, triggers[service]);
+    }
+    // Defaults by (event, field), fields from included events too.
+    for (const auto* event : events) {
+      for (size_t i = 0; i < event->fields.size(); ++i) {
+        if (const Function* fn = result.index.field_default(event, static_cast<int>(i))) {
+          module.field_defaults[{&event->info, static_cast<int>(i)}] = static_cast<int>(fn->id);
+        }
+      }
     }
   } catch (const LowerFailure& failure) {
     result.errors.push_back({failure.what(), failure.range});

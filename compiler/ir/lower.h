@@ -27,8 +27,31 @@ struct LowerError {
   SourceRange range;
 };
 
+/// Where each front-end declaration went: the functions of rules and
+/// decisions (per concrete event), constants, conditions and field
+/// defaults, and the emit plans. The compiler's own lookups (the dispatch
+/// table, the plan builder, tools and tests); the runtime plan carries ids.
+struct DeclIndex {
+  const Module* module = nullptr;
+  std::map<std::pair<const ast::Decl*, const ast::EventDecl*>, int> specialisations;  // rule/decision, event
+  std::map<const ast::ConstDecl*, int> constants;
+  std::map<std::pair<const ast::FlowDecl*, int>, int> conditions;  // flow, subscription index
+  std::map<const ast::FieldDecl*, int> field_defaults;
+
+  /// The rule or decision specialised for `event`; null when not lowered
+  /// (lowering makes the one for the declared parameter type and every one
+  /// a condition, emit or other rule needs; see LowerOptions for more).
+  const Function* rule(const ast::Decl* rule_or_decision, const ast::EventDecl* event) const;
+  const Function* constant(const ast::ConstDecl* decl) const;
+  const Function* condition(const ast::FlowDecl* flow, int subscription) const;
+  /// The default of field `field` of `event` (possibly declared in an included event).
+  const Function* field_default(const ast::EventDecl* event, int field) const;
+  const EmitPlan* emit(const ast::ServiceDecl* service, int emit_index, const ast::EventDecl* trigger) const;
+};
+
 struct LowerResult {
   std::unique_ptr<Module> module;
+  DeclIndex index;
   std::vector<LowerError> errors;  // constructs lowering does not support
   bool ok() const { return module && errors.empty(); }
 };

@@ -35,7 +35,7 @@ const Type* Lowerer::concrete(const Type* type, SourceRange range) {
   if (!type || type->is_error()) throw LowerFailure("expression without a checked type", range);
   if (type->kind == TypeKind::Event || (type->is_optional() && type->element->kind == TypeKind::Event)) {
     if (!event_) throw LowerFailure("an event value outside a rule, decision, condition or emit", range);
-    const Type* event = types_.event(event_);
+    const Type* event = types_.event(&event_->info);
     return type->is_optional() ? types_.optional(event) : event;
   }
   if (type->kind == TypeKind::List) {
@@ -52,7 +52,7 @@ const Type* Lowerer::type_of(const Expr& expr) {
 
 NodePtr Lowerer::event_param(SourceRange range) {
   if (!event_) throw LowerFailure("no event in scope", range);
-  return make(Op::EventParam, types_.event(event_), range);
+  return make(Op::EventParam, types_.event(&event_->info), range);
 }
 
 NodePtr Lowerer::call(int function, NodePtr argument, SourceRange range) {
@@ -94,7 +94,7 @@ NodePtr Lowerer::load_field(NodePtr event_node, const std::string& name, SourceR
   }
   int index = event_->field_index(name);
   if (index < 0) throw LowerFailure("event '" + event_->name + "' has no field '" + name + "'", range);
-  const layout::EventLayout& layout = module_.layouts.of(event_);
+  const layout::EventLayout& layout = module_.layouts.of(&event_->info);
   auto node = make(Op::LoadField, event_->fields[static_cast<size_t>(index)].type, range, ops(std::move(event_node)));
   node->index = index;
   node->offset = layout.fields[static_cast<size_t>(index)].offset;

@@ -18,8 +18,8 @@ struct LowerFailure : std::runtime_error {
 
 class Lowerer {
  public:
-  Lowerer(Program& program, Module& module, std::vector<LowerError>& errors)
-      : program_(program), types_(program.types), module_(module), errors_(errors) {}
+  Lowerer(Program& program, Module& module, DeclIndex& index, std::vector<LowerError>& errors)
+      : program_(program), types_(program.types), module_(module), index_(index), errors_(errors) {}
 
   // ---- lower.cpp: one function per entity, memoised
   int specialise(const ast::Decl* rule_or_decision, const ast::EventDecl* event);
@@ -60,6 +60,7 @@ class Lowerer {
   Program& program_;
   TypeContext& types_;
   Module& module_;
+  DeclIndex& index_;
   std::vector<LowerError>& errors_;
   const ast::EventDecl* event_ = nullptr;  // of the function being lowered
   uint32_t locals_ = 0;

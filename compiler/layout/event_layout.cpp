@@ -7,8 +7,6 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "check/program.h"
-
 namespace flow::layout {
 
 namespace {
@@ -59,7 +57,7 @@ void EventLayout::set_present(uint8_t* instance, int field, bool present) const 
   byte = present ? static_cast<uint8_t>(byte | bit) : static_cast<uint8_t>(byte & ~bit);
 }
 
-EventLayout compute_layout(const ast::EventDecl& event) {
+EventLayout compute_layout(const EventInfo& event) {
   EventLayout layout;
   layout.event = &event;
   layout.fields.resize(event.fields.size());
@@ -88,15 +86,15 @@ EventLayout compute_layout(const ast::EventDecl& event) {
   return layout;
 }
 
-LayoutTable::LayoutTable(const Program& program) {
-  for (const auto* event : program.all<ast::EventDecl>()) add(event);
-}
-
-void LayoutTable::add(const ast::EventDecl* event) {
+void LayoutTable::add(const EventInfo* event) {
   if (!layouts_.count(event)) layouts_[event] = std::make_unique<EventLayout>(compute_layout(*event));
 }
 
-const EventLayout& LayoutTable::of(const ast::EventDecl* event) const {
+void LayoutTable::set(const EventInfo* event, EventLayout layout) {
+  layouts_[event] = std::make_unique<EventLayout>(std::move(layout));
+}
+
+const EventLayout& LayoutTable::of(const EventInfo* event) const {
   auto it = layouts_.find(event);
   if (it == layouts_.end()) throw std::out_of_range("no layout for event '" + (event ? event->name : "?") + "'");
   return *it->second;

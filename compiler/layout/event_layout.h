@@ -10,13 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "ast/ast.h"
-#include "check/types.h"
 #include "support/flow_rt.h"
-
-namespace flow {
-struct Program;
-}
+#include "types/types.h"
 
 namespace flow::layout {
 
@@ -46,9 +41,9 @@ struct FieldLayout {
   bool optional = false;
 };
 
-/// Where each field of one event type lives. Field i is EventDecl::fields[i].
+/// Where each field of one event type lives. Field i is EventInfo::fields[i].
 struct EventLayout {
-  const ast::EventDecl* event = nullptr;
+  const EventInfo* event = nullptr;
   uint32_t size = 0;           // a multiple of align
   uint32_t align = 8;          // always 8: instances hold int64s and pointers
   uint32_t bitmap_offset = 0;  // bit i of byte (i / 8) is field i
@@ -67,20 +62,21 @@ struct EventLayout {
 };
 
 /// Computes the layout of one event (its `fields` must be expanded).
-EventLayout compute_layout(const ast::EventDecl& event);
+EventLayout compute_layout(const EventInfo& event);
 
 /// The layouts of every event of a program.
 class LayoutTable {
  public:
   LayoutTable() = default;
-  explicit LayoutTable(const Program& program);
   /// The layout of `event`; throws std::out_of_range for an event not in the
   /// program (immutable after construction, so safe to share across threads).
-  const EventLayout& of(const ast::EventDecl* event) const;
-  void add(const ast::EventDecl* event);
+  const EventLayout& of(const EventInfo* event) const;
+  void add(const EventInfo* event);
+  /// Stores a layout as read (an artifact's plan): it must be `event`'s.
+  void set(const EventInfo* event, EventLayout layout);
 
  private:
-  std::map<const ast::EventDecl*, std::unique_ptr<EventLayout>> layouts_;
+  std::map<const EventInfo*, std::unique_ptr<EventLayout>> layouts_;
 };
 
 /// A one-line description per field ("amount: float @16"), for docs and tests.

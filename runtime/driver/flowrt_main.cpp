@@ -20,7 +20,6 @@
 
 #include "artifact/artifact.h"
 #include "codegen/bitcode.h"
-#include "diag/diagnostic_printer.h"
 #include "driver/cli_parse.h"
 #include "engine/engine.h"
 #include "load/app_loader.h"
@@ -51,15 +50,11 @@ int run_command(const RunArgs& args) {
   const std::string& app_path = args.app_path;
   const std::string& input = args.input;
   const std::string& fsync = args.fsync;
-  flow::DiagnosticEngine diags;
-  std::string error;
+  std::string error, diagnostics;
   flow::runtime::LoadOptions load_options;
   load_options.include_dirs = args.include_dirs;
-  std::unique_ptr<flow::Program> failed;  // owns what the diagnostics point into
-  load_options.failed_program = &failed;
-  auto app = flow::runtime::load_app(app_path, load_options, diags, error);
-  diags.sort();
-  for (const auto& d : diags.diagnostics()) flow::print_human(std::cerr, d, {});
+  auto app = flow::runtime::load_app(app_path, load_options, diagnostics, error);
+  std::cerr << diagnostics;
   if (!app) {
     std::cerr << "flowrt: error: " << error << "\n";
     return kExitFailure;
@@ -78,8 +73,8 @@ int run_command(const RunArgs& args) {
     try {
       flow::codegen::JitOptions jit_options;
       jit_options.cache_key = app->content_hash;
-      native = app->bitcode.empty() ? flow::codegen::CompiledProgram::compile(*app->module, jit_options)
-                                    : flow::codegen::compile_bitcode(app->bitcode, *app->module, jit_options);
+      native = app->bitcode.empty() ? flow::codegen::CompiledProgram::compile(app->module(), jit_options)
+                                    : flow::codegen::compile_bitcode(app->bitcode, app->module(), jit_options);
       options.jit = native.get();
     } catch (const std::exception& e) {
       std::cerr << "flowrt: error: cannot compile the rules to native code: " << e.what() << "\n";

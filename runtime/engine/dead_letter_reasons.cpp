@@ -4,7 +4,7 @@
 #include <cctype>
 #include <string>
 
-#include "check/types.h"
+#include "types/types.h"
 
 namespace flow::runtime {
 
@@ -45,11 +45,11 @@ std::string member_name(std::string_view snake) {
 ReasonMembers::ReasonMembers(const layout::EventLayout& layout) : field_(layout.field_index("reason")) {
   if (field_ < 0) return;
   const Type* type = layout.fields[static_cast<size_t>(field_)].type;
-  if (type->kind != TypeKind::Enum || !type->enum_decl) {
+  if (type->kind != TypeKind::Enum || !type->enum_info) {
     field_ = -1;
     return;
   }
-  const ast::EnumDecl& decl = *type->enum_decl;
+  const EnumInfo& decl = *type->enum_info;
   const int unknown = std::max(decl.member_index("Unknown"), 0);
   for (auto r = static_cast<uint8_t>(DeadLetterReason::Error); r <= static_cast<uint8_t>(DeadLetterReason::Unknown);
        ++r) {

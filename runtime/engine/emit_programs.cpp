@@ -10,10 +10,10 @@
 namespace flow::runtime {
 
 const EmitProgram* EmitPrograms::find(const ServiceSpec& service, int emit_index, const EventType& trigger) {
-  auto key = std::make_tuple(service.decl, emit_index, trigger.decl);
+  auto key = std::make_tuple(service.service, emit_index, trigger.decl);
   if (auto it = programs_.find(key); it != programs_.end()) return &it->second;
   const ir::Module& module = evaluator_.module();
-  const ir::EmitPlan* plan = module.emit(service.decl, emit_index, trigger.decl);
+  const ir::EmitPlan* plan = module.emit(service.service->qualified_name, emit_index, trigger.decl);
   if (!plan) return nullptr;
   EmitProgram program;
   program.guard = plan->guard;

@@ -83,7 +83,7 @@ class EmitPrograms {
 
   const Evaluator& evaluator_;
   const EventCatalog& catalog_;
-  std::map<std::tuple<const ast::ServiceDecl*, int, const ast::EventDecl*>, EmitProgram> programs_;
+  std::map<std::tuple<const plan::Service*, int, const EventInfo*>, EmitProgram> programs_;
   Arena constants_;  // the strings and lists of emit constants, for the run
 };
 

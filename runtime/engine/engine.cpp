@@ -20,7 +20,7 @@ namespace flow::runtime {
 // but for the queue, which dispatches through the router (attached below).
 struct Engine::Parts {
   Parts(LoadedApp& app, const RunOptions& options, std::ostream& log)
-      : evaluator(*app.module, options.jit),
+      : evaluator(app.module(), options.jit),
         decoders(app, evaluator, options.strict),
         routes(app, decoders.catalog(), options.services_dir),
         queue(options.max_chain),

@@ -7,11 +7,11 @@ namespace flow::runtime {
 EventDecoders::EventDecoders(const LoadedApp& app, const Evaluator& evaluator, bool strict)
     : defaults_(std::make_unique<FieldDefaults>()) {
   std::string error;
-  auto events = app.program->all<ast::EventDecl>();
-  if (!evaluate_field_defaults(*app.module, evaluator.interpreter(), events, *defaults_, error)) {
+  const auto& events = app.plan->events;
+  if (!evaluate_field_defaults(app.module(), evaluator.interpreter(), events, *defaults_, error)) {
     throw std::runtime_error("cannot evaluate field defaults: " + error);
   }
-  catalog_ = std::make_unique<EventCatalog>(events, app.module->layouts, *defaults_);
+  catalog_ = std::make_unique<EventCatalog>(events, app.module().layouts, *defaults_);
   input_ = std::make_unique<CloudEventDecoder>(*catalog_, CloudEventDecoder::Options{strict});
   data_ = std::make_unique<CloudEventDecoder>(*catalog_, CloudEventDecoder::Options{strict});
 }

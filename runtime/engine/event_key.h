@@ -4,8 +4,8 @@
 // optional key, has the empty key.
 //
 // Limits: inline and read straight from the slot, because it runs for
-// every event; the key field's index still comes from the event's
-// declaration.
+// every event; the key field's index comes from the event's description
+// in the plan.
 #pragma once
 
 #include <charconv>

@@ -10,7 +10,7 @@ void InFlightScan::note_definition(const DefinitionRecord& definition) {
   it->second.version = static_cast<int>(versions_.size());
   other_versions_ = other_versions_ || definition.hash != app_.content_hash;
   if (definition.hash == app_.content_hash) {
-    it->second.fill(app_.table);
+    it->second.fill(*app_.plan);
   } else {
     it->second.artifact = definition.artifact;  // loaded when an event of it needs it
   }

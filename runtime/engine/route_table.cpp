@@ -1,85 +1,86 @@
 #include "engine/route_table.h"
 
+#include <unordered_set>
+
 namespace flow::runtime {
 
 RouteTable::RouteTable(const LoadedApp& app, const EventCatalog& catalog, const std::string& services_dir) {
-  // Services first (names come below): what each is, and the exec
-  // services' configurations, in declaration order.
-  std::unordered_map<const ast::ServiceDecl*, ServiceSpec*> spec_of;
-  auto add_service = [&](const ast::ServiceDecl* service) -> ServiceSpec* {
+  const plan::Plan& plan = *app.plan;
+  // Services first: what each is, and the exec services' configurations,
+  // in declaration order (the plan's).
+  for (const plan::Service& service : plan.services) {
     ServiceSpec& spec = services_.emplace_back();
-    spec_of[service] = &spec;
-    spec.decl = service;
-    spec.plain_name = service->name;
-    switch (service->impl) {
-      case ast::ServiceImpl::None: spec.kind = ServiceSpec::Kind::None; break;
-      case ast::ServiceImpl::Emit: spec.kind = ServiceSpec::Kind::Emit; break;
-      case ast::ServiceImpl::Builtin: spec.kind = ServiceSpec::Kind::Builtin; break;
-      case ast::ServiceImpl::Exec: spec.kind = ServiceSpec::Kind::Exec; break;
+    spec.service = &service;
+    spec.name = &service.qualified_name;
+    spec.plain_name = service.name;
+    switch (service.kind) {
+      case plan::ServiceKind::None: spec.kind = ServiceSpec::Kind::None; break;
+      case plan::ServiceKind::Emit: spec.kind = ServiceSpec::Kind::Emit; break;
+      case plan::ServiceKind::Builtin: spec.kind = ServiceSpec::Kind::Builtin; break;
+      case plan::ServiceKind::Exec: spec.kind = ServiceSpec::Kind::Exec; break;
     }
-    spec.builtin = service->builtin_name;
-    spec.emits = service->emits.size();
+    spec.builtin = service.builtin_name;
+    spec.emits = static_cast<size_t>(service.emit_count);
     for (const auto& type : catalog.types()) {
-      for (const auto& p : service->publishes) {
-        if (p.resolved == type->decl) {
+      for (const EventInfo* p : service.publishes) {
+        if (p == type->decl) {
           spec.publishes.push_back(type.get());
           break;
         }
       }
     }
-    return &spec;
-  };
-  for (const auto* service : app.program->all<ast::ServiceDecl>()) {
-    ServiceSpec& spec = *add_service(service);
-    if (service->impl != ast::ServiceImpl::Exec) continue;
+    if (service.kind != plan::ServiceKind::Exec) continue;
     ExecServiceConfig config;
-    config.name = service->qualified_name();
-    config.command = service->exec_command;
-    config.working_dir = service_folder(app, service->module->file->path(), services_dir);
-    if (service->timeout_us > 0) config.timeout_us = service->timeout_us;
-    if (service->retry >= 0) config.retry = static_cast<uint32_t>(service->retry);
-    if (service->backoff_us >= 0) config.backoff_us = service->backoff_us;
-    if (service->concurrency > 0) config.concurrency = static_cast<uint32_t>(service->concurrency);
+    config.name = service.qualified_name;
+    config.command = service.exec_command;
+    config.working_dir = service_folder(app, service.module_path, services_dir);
+    if (service.timeout_us > 0) config.timeout_us = service.timeout_us;
+    if (service.retry >= 0) config.retry = static_cast<uint32_t>(service.retry);
+    if (service.backoff_us >= 0) config.backoff_us = service.backoff_us;
+    if (service.concurrency > 0) config.concurrency = static_cast<uint32_t>(service.concurrency);
     spec.exec_index = exec_configs_.size();
     exec_services_.push_back(&spec);
     exec_configs_.push_back(std::move(config));
   }
-  auto spec_for = [&](const ast::ServiceDecl* service) -> const ServiceSpec* {
-    auto it = spec_of.find(service);
-    return it != spec_of.end() ? it->second : add_service(service);
-  };
 
-  // Routes by type, with the names the journal lists.
+  // Routes by type, and the names of the flows and services they use,
+  // which the journal lists.
+  std::unordered_set<const std::string*> listed;
+  auto list = [&](const std::string& name) -> const std::string* {
+    if (listed.insert(&name).second) names_listed_.push_back(name);
+    return &name;
+  };
+  auto flow_name = [&](int flow) -> const std::string* {
+    return list(plan.flows[static_cast<size_t>(flow)].qualified_name);
+  };
   for (const auto& type : catalog.types()) {
     EventRoutes& event = events_.emplace_back();
-    const dispatch::EventRoutes* routes = app.table.find(type->decl);
+    const plan::EventRoutes* routes = plan.table.find(type->decl);
     if (!routes) continue;
     event.listed = true;
-    for (const auto* flow : routes->starts) event.starts.push_back(&name_of(flow));
-    for (const auto* flow : routes->ends) event.ends.push_back(&name_of(flow));
-    if (!routes->accepts.empty()) event.joins = routes->accepts[0]->name;
+    for (int flow : routes->starts) event.starts.push_back(flow_name(flow));
+    for (int flow : routes->ends) event.ends.push_back(flow_name(flow));
+    if (!routes->accepts.empty()) event.joins = plan.flows[static_cast<size_t>(routes->accepts[0])].name;
     for (const auto& route : routes->routes) {
       Route& r = event.routes.emplace_back();
-      r.flow = &name_of(route.flow);
+      r.flow = flow_name(route.flow);
       r.condition = route.condition;
       r.subscription = route.subscription;
       event.conditional |= route.condition >= 0;
-      for (const auto* service : route.services) {
-        name_of(service);
-        r.services.push_back(spec_for(service));
+      for (int service : route.services) {
+        const ServiceSpec& spec = services_[static_cast<size_t>(service)];
+        list(*spec.name);
+        r.services.push_back(&spec);
       }
     }
   }
-  for (const auto& function : app.module->functions) {
+  for (const auto& function : app.module().functions) {
     returns_bool_.push_back(function->result && function->result->kind == TypeKind::Bool);
-    function_names_.push_back(function->decl ? name_of(function->decl) : function->name);
+    function_names_.push_back(function->decl_name.empty() ? function->name : function->decl_name);
   }
-  for (const auto& [decl, name] : names_) names_listed_.push_back(name);
   for (const auto& name : function_names_) names_listed_.push_back(name);
-  // Every service's name, the listed ones among them.
-  for (ServiceSpec& spec : services_) spec.name = &name_of(spec.decl);
 
-  for (const auto& e : app.table.events) {
+  for (const auto& e : plan.table.events) {
     if (e.starts.empty() && e.accepts.empty()) continue;
     entry_events_ += (entry_events_.empty() ? "" : ", ") + e.event->name;
   }
@@ -91,12 +92,6 @@ const ServiceSpec* RouteTable::find_exec(std::string_view name) const {
     if (*exec->name == name) found = exec;
   }
   return found;
-}
-
-const std::string& RouteTable::name_of(const ast::Decl* decl) {
-  auto it = names_.find(decl);
-  if (it == names_.end()) it = names_.emplace(decl, decl->qualified_name()).first;
-  return it->second;
 }
 
 }  // namespace flow::runtime

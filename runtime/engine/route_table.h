@@ -4,16 +4,15 @@
 // deliver to — and per service what kind it is, its names and its
 // configuration. Built once when the engine starts.
 //
-// Why a part of its own: it is where the engine reads the loaded program's
-// declarations (ast::, the dispatch table keyed by them), so that the parts
-// that dispatch, deliver and recover work on names and indexes only. The
+// Why a part of its own: it is where the engine reads the plan's services,
+// flows and dispatch table (plan/plan.h), so that the parts that dispatch,
+// deliver and recover work on names and indexes only. The
 // names are stable strings: the journal's records refer to them by address
 // (records/name_list.h), and names_listed() says which ones the segment's
 // list of names holds.
 //
 // Limits: one definition version (the one running); older versions' routes
-// are read by name in version_routes.h. A service's `decl` is still the
-// handle of its emit plans (emit_programs.h).
+// are read by name in version_routes.h.
 #pragma once
 
 #include <cstdint>
@@ -40,8 +39,8 @@ struct ServiceSpec {
   size_t exec_index = 0;   // Exec: its place in exec_configs()
   /// The event types it may publish.
   std::vector<const EventType*> publishes;
-  /// Emit: the key of its emit plans in the IR (emit_programs.h).
-  const ast::ServiceDecl* decl = nullptr;
+  /// Its description in the plan (emit plans are found by its name).
+  const plan::Service* service = nullptr;
 };
 
 struct Route {
@@ -89,15 +88,12 @@ class RouteTable {
   const std::vector<std::string_view>& names_listed() const { return names_listed_; }
 
  private:
-  const std::string& name_of(const ast::Decl* decl);
-
   std::vector<EventRoutes> events_;  // by EventType::index
   std::deque<ServiceSpec> services_;
   std::vector<const ServiceSpec*> exec_services_;
   std::vector<ExecServiceConfig> exec_configs_;
-  std::unordered_map<const void*, std::string> names_;  // qualified names of declarations
-  std::vector<std::string> function_names_;             // by ir::Function::id
-  std::vector<uint8_t> returns_bool_;                   // by ir::Function::id
+  std::vector<std::string> function_names_;  // by ir::Function::id
+  std::vector<uint8_t> returns_bool_;        // by ir::Function::id
   std::vector<std::string_view> names_listed_;
   std::string entry_events_;
 };

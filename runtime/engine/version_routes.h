@@ -14,7 +14,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "dispatch/dispatch_table.h"
 #include "load/app_loader.h"
 
 namespace flow::runtime {
@@ -38,8 +37,8 @@ struct VersionRoutes {
   std::string error;                                     // why the artifact could not be loaded
   std::unordered_map<std::string, EventRoutes> by_type;  // qualified event type
 
-  /// Fills by_type from a dispatch table.
-  void fill(const dispatch::DispatchTable& table);
+  /// Fills by_type from a plan's dispatch table.
+  void fill(const plan::Plan& plan);
   /// Loads the artifact (once) and fills by_type; false (with error) when
   /// it cannot be loaded.
   bool load();

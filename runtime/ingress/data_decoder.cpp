@@ -4,11 +4,11 @@
 #include <cmath>
 #include <cstring>
 
-#include "diag/diagnostic.h"
 #include "ingress/absent_fields.h"
 #include "ingress/json_text.h"
 #include "ingress/time_text.h"
 #include "layout/event_builder.h"
+#include "support/nearest_name.h"
 
 namespace flow::runtime {
 

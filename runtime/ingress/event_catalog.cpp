@@ -5,10 +5,10 @@
 
 #include <stdexcept>
 
-#include "diag/diagnostic.h"
 #include "eval/value_io.h"
 #include "ingress/json_text.h"
 #include "layout/event_builder.h"
+#include "support/nearest_name.h"
 
 namespace flow::runtime {
 
@@ -24,14 +24,14 @@ bool has_deep_bytes(const eval::Value& value) {
 
 }  // namespace
 
-const EnumCodec* EventCatalog::enum_codec(const ast::EnumDecl* decl) {
+const EnumCodec* EventCatalog::enum_codec(const EnumInfo* decl) {
   for (const auto& e : enums_) {
     if (e->decl == decl) return e.get();
   }
   auto codec = std::make_unique<EnumCodec>();
   codec->decl = decl;
   for (size_t i = 0; i < decl->members.size(); ++i) {
-    const std::string& name = decl->members[i].name;
+    const std::string& name = decl->members[i];
     codec->members.insert(name, static_cast<int>(i));
     codec->names.push_back(name);
     codec->json_names.push_back("\"" + name + "\"");  // identifiers need no escaping
@@ -56,7 +56,7 @@ const TypeCodec* EventCatalog::codec_for(const Type* type) {
     case TypeKind::String:
     case TypeKind::Timestamp:
     case TypeKind::Duration: break;
-    case TypeKind::Enum: codec->enumeration = enum_codec(type->enum_decl); break;
+    case TypeKind::Enum: codec->enumeration = enum_codec(type->enum_info); break;
     case TypeKind::List: {
       const Type* element = type->element;
       codec->element = codec_for(element);
@@ -74,12 +74,12 @@ const TypeCodec* EventCatalog::codec_for(const Type* type) {
 }
 
 void EventCatalog::build_fields(EventType& type, const FieldDefaults& defaults) {
-  const ast::EventDecl& decl = *type.decl;
+  const EventInfo& decl = *type.decl;
   const layout::EventLayout& layout = *type.layout;
   layout::EventBuilder builder(layout, arena_);
   type.fields.resize(decl.fields.size());
   for (size_t i = 0; i < decl.fields.size(); ++i) {
-    const ast::EventField& field = decl.fields[i];
+    const FieldInfo& field = decl.fields[i];
     FieldCodec& f = type.fields[i];
     f.name = field.name;
     f.json_key = "\"" + field.name + "\":";
@@ -90,7 +90,7 @@ void EventCatalog::build_fields(EventType& type, const FieldDefaults& defaults) 
     f.is_key = field.is_key;
     f.value = codec_for(field.type);
     f.absent = f.optional ? Absent::None : Absent::Missing;
-    if (field.decl && field.decl->default_value) {
+    if (field.has_default) {
       const eval::Value* value = defaults.find(type.decl, static_cast<int>(i));
       if (!value) {
         throw std::invalid_argument("no default value given for field '" + field.name + "' of event '" +
@@ -107,18 +107,18 @@ void EventCatalog::build_fields(EventType& type, const FieldDefaults& defaults) 
   type.defaults = builder.instance();
 }
 
-EventCatalog::EventCatalog(const std::vector<const ast::EventDecl*>& events, const layout::LayoutTable& layouts,
+EventCatalog::EventCatalog(const std::vector<const EventInfo*>& events, const layout::LayoutTable& layouts,
                            const FieldDefaults& defaults) {
   NameTable plain_count;  // plain name -> first index, to find duplicates
   std::vector<bool> plain_unique(events.size(), true);
-  for (const ast::EventDecl* decl : events) {
+  for (const EventInfo* decl : events) {
     if (by_decl_.count(decl)) continue;
     auto type = std::make_unique<EventType>();
     type->decl = decl;
     type->layout = &layouts.of(decl);
     type->index = static_cast<int>(types_.size());
     type->name = decl->name;
-    type->qualified_name = decl->qualified_name();
+    type->qualified_name = decl->qualified_name;
     build_fields(*type, defaults);
     int first = plain_count.find(type->name);
     if (first >= 0) {
@@ -144,7 +144,7 @@ EventCatalog::EventCatalog(const std::vector<const ast::EventDecl*>& events, con
   }
 }
 
-const EventType* EventCatalog::find(const ast::EventDecl* decl) const {
+const EventType* EventCatalog::find(const EventInfo* decl) const {
   auto it = by_decl_.find(decl);
   return it == by_decl_.end() ? nullptr : it->second;
 }

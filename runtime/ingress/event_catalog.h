@@ -13,18 +13,17 @@
 #include <string_view>
 #include <vector>
 
-#include "ast/ast.h"
-#include "check/types.h"
 #include "ingress/field_defaults.h"
 #include "ingress/name_table.h"
 #include "layout/event_layout.h"
 #include "support/arena.h"
+#include "types/types.h"
 
 namespace flow::runtime {
 
 /// The members of one enum, by name and as JSON strings.
 struct EnumCodec {
-  const ast::EnumDecl* decl = nullptr;
+  const EnumInfo* decl = nullptr;
   NameTable members;                    // name -> member index
   std::vector<std::string> names;       // by member index
   std::vector<std::string> json_names;  // `"Web"`, ready to append
@@ -56,7 +55,7 @@ enum class Absent : uint8_t {
 struct FieldCodec {
   std::string name;
   std::string json_key;  // `"name":`, ready to append
-  int index = 0;         // in EventDecl::fields and the layout
+  int index = 0;         // in EventInfo::fields and the layout
   uint32_t offset = 0;   // of the slot in the instance
   uint32_t size = 0;     // of the slot
   bool optional = false;
@@ -69,15 +68,15 @@ struct FieldCodec {
 };
 
 struct EventType {
-  const ast::EventDecl* decl = nullptr;
+  const EventInfo* decl = nullptr;
   const layout::EventLayout* layout = nullptr;
-  int index = 0;  // in EventCatalog::types()
+  int index = 0;               // in EventCatalog::types()
   std::string name;            // `OrderPlaced`
   std::string qualified_name;  // `shop.orders.OrderPlaced`
   /// The name the encoder writes: plain when no other event of the program
   /// has the same plain name, else qualified. The decoder accepts both.
   std::string wire_name;
-  std::vector<FieldCodec> fields;  // in EventDecl::fields order
+  std::vector<FieldCodec> fields;  // in EventInfo::fields order
   NameTable field_names;           // name -> index in `fields`
   /// An instance holding the value of every field with Absent::Default.
   const uint8_t* defaults = nullptr;
@@ -89,15 +88,15 @@ class EventCatalog {
   /// every field that declares a default (see evaluate_field_defaults).
   /// Throws std::invalid_argument when either is incomplete or a default does
   /// not fit its field (bugs in the caller, not bad input). The events (and
-  /// their Program) and the layouts must outlive the catalog.
-  EventCatalog(const std::vector<const ast::EventDecl*>& events, const layout::LayoutTable& layouts,
+  /// their plan) and the layouts must outlive the catalog.
+  EventCatalog(const std::vector<const EventInfo*>& events, const layout::LayoutTable& layouts,
                const FieldDefaults& defaults);
   EventCatalog(const EventCatalog&) = delete;
   EventCatalog& operator=(const EventCatalog&) = delete;
 
   const std::vector<std::unique_ptr<EventType>>& types() const { return types_; }
-  /// The entry of a declaration, or null when it is not in the catalog.
-  const EventType* find(const ast::EventDecl* decl) const;
+  /// The entry of an event, or null when it is not in the catalog.
+  const EventType* find(const EventInfo* decl) const;
   /// By qualified name, or by plain name when that is unique; else null.
   const EventType* find(std::string_view name) const {
     int i = names_.find(name);
@@ -109,11 +108,11 @@ class EventCatalog {
 
  private:
   const TypeCodec* codec_for(const Type* type);
-  const EnumCodec* enum_codec(const ast::EnumDecl* decl);
+  const EnumCodec* enum_codec(const EnumInfo* decl);
   void build_fields(EventType& type, const FieldDefaults& defaults);
 
   std::vector<std::unique_ptr<EventType>> types_;
-  std::map<const ast::EventDecl*, const EventType*> by_decl_;
+  std::map<const EventInfo*, const EventType*> by_decl_;
   NameTable names_;      // qualified and unique plain names -> index in types_
   NameTable ambiguous_;  // plain names shared by several events
   std::vector<std::pair<const Type*, std::unique_ptr<TypeCodec>>> codecs_;

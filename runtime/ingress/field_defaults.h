@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "ast/ast.h"
 #include "eval/value.h"
+#include "types/types.h"
 
 namespace flow::ir {
 struct Module;
@@ -22,22 +22,22 @@ class Interpreter;
 
 namespace flow::runtime {
 
-/// Default value per (event, field index in EventDecl::fields).
+/// Default value per (event, field index in EventInfo::fields).
 class FieldDefaults {
  public:
-  void set(const ast::EventDecl* event, int field, eval::Value value);
+  void set(const EventInfo* event, int field, eval::Value value);
   /// Null when the table has no default for that field.
-  const eval::Value* find(const ast::EventDecl* event, int field) const;
+  const eval::Value* find(const EventInfo* event, int field) const;
   size_t size() const { return values_.size(); }
 
  private:
-  std::map<std::pair<const ast::EventDecl*, int>, eval::Value> values_;
+  std::map<std::pair<const EventInfo*, int>, eval::Value> values_;
 };
 
 /// Evaluates the default of every field of `events` that declares one.
 /// Returns false and sets `error` when a default fails to evaluate or has no
 /// IR function (neither happens for a checked and lowered program).
 bool evaluate_field_defaults(const ir::Module& module, const eval::Interpreter& interpreter,
-                             const std::vector<const ast::EventDecl*>& events, FieldDefaults& out, std::string& error);
+                             const std::vector<const EventInfo*>& events, FieldDefaults& out, std::string& error);
 
 }  // namespace flow::runtime

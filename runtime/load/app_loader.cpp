@@ -1,12 +1,12 @@
 #include "load/app_loader.h"
 
-#include "artifact/artifact.h"
-#include "artifact/artifact_file.h"
-#include "ir/lower.h"
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "artifact/artifact.h"
+#include "load/flowc_adapter.h"
+#include "plan/plan_format.h"
 
 namespace flow::runtime {
 
@@ -16,71 +16,82 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-/// Lowers and builds the dispatch table of a checked program.
-bool finish(LoadedApp& app, std::string& error) {
-  ir::LowerResult lowered = ir::lower_program(*app.program);
-  if (!lowered.ok()) {
-    error = lowered.errors.empty() ? "cannot lower the program" : "cannot compile: " + lowered.errors[0].message;
-    return false;
-  }
-  app.module = std::move(lowered.module);
-  app.table = dispatch::build_dispatch_table(*app.program, *app.module);
-  app.definitions_json = artifact::definitions_json(*app.program, *app.module, app.table);
-  return true;
-}
-
-/// The rest of loading an artifact once its container was read: re-check
-/// the embedded sources and make sure they still mean what was built.
+/// Reads the plan of an artifact whose container was read. An artifact
+/// without one (built before plans) is rebuilt by flowc from its embedded
+/// sources — `rebuild_from` names it on disk, else it is written to a
+/// temporary file first; its identity (bytes, hash) stays the original's.
 std::unique_ptr<LoadedApp> from_contents(std::unique_ptr<LoadedApp> app, artifact::ArtifactContents& contents,
                                          const std::string& path, std::string& error) {
-  DiagnosticEngine embedded_diags;
-  app->program = artifact::compile_artifact_sources(contents, embedded_diags);
-  if (!app->program || !app->program->ok) {
-    // Only possible for an artifact from another compiler version: its own
-    // sources were clean when it was built.
-    std::string first = embedded_diags.diagnostics().empty() ? "" : ": " + embedded_diags.diagnostics()[0].message;
-    error = path + ": its embedded sources do not check with this version (flowc " + contents.flowc_version +
-            " built it)" + first;
-    return nullptr;
+  std::string plan_bytes = std::move(contents.plan);
+  if (plan_bytes.empty()) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path copy = fs::temp_directory_path(ec) / ("flowrt-legacy-" + contents.content_hash.substr(0, 16) + "-" +
+                                                   std::to_string(getpid()) + ".flowc");
+    {
+      std::ofstream out(copy, std::ios::binary | std::ios::trunc);
+      out.write(app->artifact_bytes.data(), static_cast<std::streamsize>(app->artifact_bytes.size()));
+    }
+    FlowcResult rebuilt = run_flowc_build(copy.string(), {});
+    fs::remove(copy, ec);
+    artifact::ArtifactContents fresh;
+    std::string fresh_error;
+    if (!rebuilt.ok || !artifact::read_artifact(rebuilt.artifact, fresh, fresh_error) || fresh.plan.empty()) {
+      std::string why = !rebuilt.ok ? rebuilt.error : fresh_error;
+      const auto first_line = rebuilt.diagnostics.substr(0, rebuilt.diagnostics.find('\n'));
+      error = path + ": built by flowc " + contents.flowc_version +
+              " without a runtime plan, and rebuilding it failed" +
+              (first_line.empty() ? ": " + why : ": " + first_line);
+      return nullptr;
+    }
+    plan_bytes = std::move(fresh.plan);
+    if (contents.bitcode.empty()) contents.bitcode = std::move(fresh.bitcode);
   }
-  if (!finish(*app, error)) {
+  app->plan = plan::read_plan(plan_bytes, error);
+  if (!app->plan) {
     error = path + ": " + error;
     return nullptr;
   }
-  if (app->definitions_json != contents.definitions_json) {
-    error = path + ": its definitions differ from what its sources compile to (built by flowc " +
-            contents.flowc_version + "); rebuild it";
-    return nullptr;
+  for (auto& service : app->plan->services) {
+    if (service.module >= 0 && static_cast<size_t>(service.module) < contents.sources.size()) {
+      service.module_path = contents.sources[static_cast<size_t>(service.module)].path;
+    }
   }
   app->content_hash = contents.content_hash;
   app->source_folder = contents.source_folder;
   app->bitcode = std::move(contents.bitcode);
+  app->definitions_json = std::move(contents.definitions_json);
+  app->ir_text = std::move(contents.ir_text);
   return app;
 }
 
 }  // namespace
 
-std::unique_ptr<LoadedApp> load_app(const std::string& path, const LoadOptions& options, DiagnosticEngine& diags,
+std::unique_ptr<LoadedApp> load_app(const std::string& path, const LoadOptions& options, std::string& diagnostics,
                                     std::string& error) {
   auto app = std::make_unique<LoadedApp>();
   app->source_path = path;
   if (ends_with(path, ".flow")) {
-    CompileOptions compile_options;
-    compile_options.include_dirs = options.include_dirs;
-    app->program = compile_files({path}, compile_options, diags);
-    if (!app->program) {
+    std::ifstream probe(path);
+    if (!probe) {
       error = "cannot read '" + path + "'";
       return nullptr;
     }
-    if (!app->program->ok) {
-      error = path + ": the program has errors";
-      if (options.failed_program) *options.failed_program = std::move(app->program);
+    FlowcResult built = run_flowc_build(path, options.include_dirs);
+    diagnostics = std::move(built.diagnostics);
+    if (!built.ok) {
+      error = built.error;
       return nullptr;
     }
-    if (!finish(*app, error)) return nullptr;
-    app->root_folder = std::filesystem::path(path).parent_path().string();
-    app->artifact_bytes = artifact::write_artifact(*app->program, *app->module, app->table, {}, app->content_hash);
-    return app;
+    app->artifact_bytes = std::move(built.artifact);
+    artifact::ArtifactContents contents;
+    if (!artifact::read_artifact(app->artifact_bytes, contents, error)) {
+      error = path + ": " + error;
+      return nullptr;
+    }
+    // Like any artifact: module paths relative to the root's folder, which
+    // flowc recorded (absolute), so exec services run where they are.
+    return from_contents(std::move(app), contents, path, error);
   }
 
   std::ifstream in(path, std::ios::binary);

@@ -1,29 +1,29 @@
-// The runtime's first stage: load an application — a `.flowc` artifact or a
-// `.flow` source compiled in-process — into the checked program, its IR and
-// dispatch table. A missing, truncated, corrupt or incompatible artifact is
-// refused with a one-line reason; nothing is half-loaded.
+// The runtime's first stage: load an application into its runtime plan
+// (plan/plan.h). An artifact's plan section is read as it is: nothing is
+// parsed or checked. A `.flow` source, and an artifact built before plans
+// existed, go through the one adapter that calls the compiler
+// (flowc_adapter.h). A missing, truncated, corrupt or incompatible artifact
+// is refused with a one-line reason; nothing is half-loaded.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "check/program.h"
-#include "dispatch/dispatch_table.h"
-#include "ir/ir.h"
+#include "plan/plan.h"
 
 namespace flow::runtime {
 
 struct LoadedApp {
-  std::unique_ptr<Program> program;
-  std::unique_ptr<ir::Module> module;
-  dispatch::DispatchTable table;
-  /// The artifact: as read, or for `.flow` sources the one they build (no
-  /// bitcode). The journal records it as the definition version.
+  std::unique_ptr<plan::Plan> plan;
+  /// The artifact: as read, or for `.flow` sources the one flowc built
+  /// from them. The journal records it as the definition version.
   std::string artifact_bytes;
   std::string content_hash;  // of artifact_bytes
   std::string bitcode;       // from the artifact, when it has one
   std::string definitions_json;
+  std::string ir_text;      // the artifact's IR section
   std::string source_path;  // the file given
   /// Where the program's source paths (its modules' file paths) are
   /// relative to: for an artifact, the absolute folder its root files were
@@ -33,6 +33,8 @@ struct LoadedApp {
   /// The root file's folder within those paths ("" when they are relative
   /// to it already, as in an artifact).
   std::string root_folder;
+
+  const ir::Module& module() const { return *plan->module; }
 };
 
 /// The folder an `exec` service declared in the module at `module_path`
@@ -43,16 +45,12 @@ std::string service_folder(const LoadedApp& app, const std::string& module_path,
 
 struct LoadOptions {
   std::vector<std::string> include_dirs;  // for .flow sources
-  /// When a `.flow` does not compile, its program is moved here: it owns
-  /// the source files the diagnostics point into, so it must outlive their
-  /// printing (else they would be printed from freed memory).
-  std::unique_ptr<Program>* failed_program = nullptr;
 };
 
 /// Loads `path` (by extension: `.flow` compiles sources, anything else is
 /// read as an artifact). On failure returns null and sets `error` to one
-/// line; compile diagnostics of a `.flow` go to `diags`.
-std::unique_ptr<LoadedApp> load_app(const std::string& path, const LoadOptions& options, DiagnosticEngine& diags,
+/// line; the compiler's diagnostics for a `.flow` go to `diagnostics`.
+std::unique_ptr<LoadedApp> load_app(const std::string& path, const LoadOptions& options, std::string& diagnostics,
                                     std::string& error);
 
 /// Loads an artifact held in memory (a journal's definition record keeps the

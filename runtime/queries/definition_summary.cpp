@@ -15,21 +15,15 @@ namespace {
 
 using nlohmann::json;
 
-std::string text_of(const SourceRange& range) {
-  if (!range.valid() || range.end < range.begin) return "";
-  std::string_view all = range.file->text();
-  if (range.end > all.size()) return "";
-  return one_line(all.substr(range.begin, range.end - range.begin));
-}
-
 /// The rules and decisions `node` calls, in evaluation order: operands are
 /// evaluated left to right (If: condition, then one branch), so a pre-order
 /// walk lists call sites in the order any evaluation can meet them.
 void collect_calls(const ir::Module& module, const ir::Node& node, std::vector<std::string>& out) {
   if (node.op == ir::Op::Call) {
     const ir::Function& callee = module.function(node.index);
-    if ((callee.kind == ir::FunctionKind::Rule || callee.kind == ir::FunctionKind::Decision) && callee.decl) {
-      out.push_back(callee.decl->qualified_name());
+    if ((callee.kind == ir::FunctionKind::Rule || callee.kind == ir::FunctionKind::Decision) &&
+        !callee.decl_name.empty()) {
+      out.push_back(callee.decl_name);
     }
   }
   for (const auto& operand : node.operands) collect_calls(module, *operand, out);
@@ -40,9 +34,9 @@ void collect_calls(const ir::Module& module, const ir::Node& node, std::vector<s
 std::string type_text(const Type* type) {
   if (!type) return "?";
   std::string out = type->to_string();
-  if (type->kind == TypeKind::Enum && type->enum_decl) {
+  if (type->kind == TypeKind::Enum && type->enum_info) {
     out += "{";
-    for (const auto& m : type->enum_decl->members) out += m.name + ",";
+    for (const auto& m : type->enum_info->members) out += m + ",";
     out += "}";
   } else if ((type->kind == TypeKind::List || type->kind == TypeKind::Optional) && type->element) {
     out += "<" + type_text(type->element) + ">";
@@ -76,8 +70,9 @@ class Canon {
       case ir::Op::Matches: out += " re=" + module_.regexes.at(static_cast<size_t>(n.index)); break;
       case ir::Op::ConstEnum:
         out += " " + std::to_string(n.index);
-        if (n.type && n.type->enum_decl && n.index >= 0 && static_cast<size_t>(n.index) < n.type->enum_decl->members.size()) {
-          out += "=" + n.type->enum_decl->members[static_cast<size_t>(n.index)].name;
+        if (n.type && n.type->enum_info && n.index >= 0 &&
+            static_cast<size_t>(n.index) < n.type->enum_info->members.size()) {
+          out += "=" + n.type->enum_info->members[static_cast<size_t>(n.index)];
         }
         break;
       default: out += " i=" + std::to_string(n.index); break;
@@ -95,12 +90,13 @@ class Canon {
   std::unordered_map<int, std::string> done_;
 };
 
-std::string event_fingerprint(const ast::EventDecl& event, const ir::Module& module, Canon& canon) {
-  std::string text = event.qualified_name();
+std::string event_fingerprint(const EventInfo& event, const ir::Module& module, Canon& canon) {
+  std::string text = event.qualified_name;
   for (size_t f = 0; f < event.fields.size(); ++f) {
     const auto& field = event.fields[f];
     text += "|" + field.name + ":" + type_text(field.type) + (field.is_key ? ":key" : "");
-    if (const ir::Function* d = module.field_default(&event, static_cast<int>(f))) text += "=" + canon.of(static_cast<int>(d->id));
+    if (const ir::Function* d = module.field_default(&event, static_cast<int>(f)))
+      text += "=" + canon.of(static_cast<int>(d->id));
   }
   return std::to_string(hash_text(text));
 }
@@ -154,47 +150,60 @@ const RouteInfo* DefinitionSummary::route(const std::string& type, const std::st
 void summarise(const LoadedApp& app, DefinitionSummary& out) {
   out.loaded = true;
   // The definitions JSON has no rule bodies: the IR text adds them.
-  out.definitions_hash = artifact::sha256_hex(app.definitions_json + "\n" + ir::print_module(*app.module));
+  out.definitions_hash = artifact::sha256_hex(app.definitions_json + "\n" + ir::print_module(app.module()));
   out.events.clear();
   out.calls.clear();
   out.texts.clear();
-  Canon canon(*app.module);
-  for (const auto& routes : app.table.events) {
+  const plan::Plan& plan = *app.plan;
+  Canon canon(app.module());
+  for (const auto& routes : plan.table.events) {
     EventTypeInfo info;
-    info.type = routes.event->qualified_name();
-    info.fingerprint = event_fingerprint(*routes.event, *app.module, canon);
+    info.type = routes.event->qualified_name;
+    info.fingerprint = event_fingerprint(*routes.event, app.module(), canon);
     for (size_t r = 0; r < routes.routes.size(); ++r) {
-      const dispatch::Route& route = routes.routes[r];
+      const plan::Route& route = routes.routes[r];
+      const plan::Flow& flow = plan.flows[static_cast<size_t>(route.flow)];
       RouteInfo ri;
-      ri.flow = route.flow->qualified_name();
+      ri.flow = flow.qualified_name;
       ri.subscription = route.subscription;
       ri.route = static_cast<int>(r);
       ri.conditional = route.condition >= 0;
       if (ri.conditional) ri.fingerprint = canon.of(route.condition);
-      const auto& sub = route.flow->subscriptions.at(static_cast<size_t>(route.subscription));
-      if (sub.condition) ri.condition = text_of(sub.condition->range);
-      ri.text = text_of(sub.range);
-      for (const auto* s : route.services) ri.services.push_back(s->qualified_name());
+      const plan::Subscription& sub = flow.subscriptions.at(static_cast<size_t>(route.subscription));
+      ri.condition = one_line(sub.condition_text);
+      ri.text = one_line(sub.text);
+      for (int s : route.services) ri.services.push_back(plan.services[static_cast<size_t>(s)].qualified_name);
       info.routes.push_back(std::move(ri));
     }
-    for (const auto* f : routes.starts) info.starts.push_back(f->qualified_name());
-    for (const auto* f : routes.accepts) info.accepts.push_back(f->qualified_name());
-    for (const auto* f : routes.ends) info.ends.push_back(f->qualified_name());
+    for (int f : routes.starts) info.starts.push_back(plan.flows[static_cast<size_t>(f)].qualified_name);
+    for (int f : routes.accepts) info.accepts.push_back(plan.flows[static_cast<size_t>(f)].qualified_name);
+    for (int f : routes.ends) info.ends.push_back(plan.flows[static_cast<size_t>(f)].qualified_name);
     out.events[info.type] = std::move(info);
   }
-  const ir::Module& module = *app.module;
+  const ir::Module& module = app.module();
+  std::map<std::string, const std::string*> rule_texts;
+  for (const auto& rule : plan.rules) rule_texts.emplace(rule.qualified_name, &rule.text);
   for (const auto& fn : module.functions) {
-    if ((fn->kind != ir::FunctionKind::Rule && fn->kind != ir::FunctionKind::Decision) || !fn->decl || !fn->body) continue;
-    std::string name = fn->decl->qualified_name();
+    if ((fn->kind != ir::FunctionKind::Rule && fn->kind != ir::FunctionKind::Decision) || fn->decl_name.empty() ||
+        !fn->body) {
+      continue;
+    }
+    const std::string& name = fn->decl_name;
     // Every specialisation of a rule has the same call structure: one is enough.
     if (out.calls.count(name)) continue;
     collect_calls(module, *fn->body, out.calls[name]);
-    out.texts[name] = text_of(fn->decl->range);
+    auto text = rule_texts.find(name);
+    out.texts[name] = text == rule_texts.end() ? "" : one_line(*text->second);
   }
-  for (const auto& [key, id] : module.conditions) {
-    const ir::Function& fn = module.function(id);
-    if (!fn.body) continue;
-    collect_calls(module, *fn.body, out.calls[condition_key(key.first->qualified_name(), key.second)]);
+  for (const auto& routes : plan.table.events) {
+    for (const auto& route : routes.routes) {
+      if (route.condition < 0) continue;
+      const ir::Function& fn = module.function(route.condition);
+      if (!fn.body) continue;
+      collect_calls(
+          module, *fn.body,
+          out.calls[condition_key(plan.flows[static_cast<size_t>(route.flow)].qualified_name, route.subscription)]);
+    }
   }
 }
 
@@ -203,15 +212,31 @@ std::string to_json(const DefinitionSummary& s) {
   for (const auto& [type, info] : s.events) {
     json routes = json::array();
     for (const auto& r : info.routes) {
-      routes.push_back({{"flow", r.flow}, {"subscription", r.subscription}, {"route", r.route},
-                        {"conditional", r.conditional}, {"condition", r.condition}, {"text", r.text},
-                        {"services", r.services}, {"fingerprint", r.fingerprint}});
+      routes.push_back({{"flow", r.flow},
+                        {"subscription", r.subscription},
+                        {"route", r.route},
+                        {"conditional", r.conditional},
+                        {"condition", r.condition},
+                        {"text", r.text},
+                        {"services", r.services},
+                        {"fingerprint", r.fingerprint}});
     }
-    events[type] = {{"routes", routes}, {"fingerprint", info.fingerprint}, {"starts", info.starts}, {"accepts", info.accepts}, {"ends", info.ends}};
+    events[type] = {{"routes", routes},
+                    {"fingerprint", info.fingerprint},
+                    {"starts", info.starts},
+                    {"accepts", info.accepts},
+                    {"ends", info.ends}};
   }
-  json j = {{"version", s.version}, {"hash", s.hash},           {"activated_us", s.activated_us},
-            {"source", s.source},   {"ordinal", s.ordinal},     {"loaded", s.loaded},
-            {"load_error", s.load_error}, {"definitions_hash", s.definitions_hash}, {"events", events}, {"calls", s.calls},
+  json j = {{"version", s.version},
+            {"hash", s.hash},
+            {"activated_us", s.activated_us},
+            {"source", s.source},
+            {"ordinal", s.ordinal},
+            {"loaded", s.loaded},
+            {"load_error", s.load_error},
+            {"definitions_hash", s.definitions_hash},
+            {"events", events},
+            {"calls", s.calls},
             {"texts", s.texts}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -10,7 +10,6 @@
 #include <memory>
 #include <thread>
 
-#include "diag/diagnostic_printer.h"
 #include "ingress/field_defaults.h"
 #include "queries/journal_index.h"
 #include "queries/replay_model.h"
@@ -23,28 +22,24 @@ using namespace replay;
 
 int run_replay(const std::filesystem::path& dir, const ReplayOptions& options, std::ostream& out, std::ostream& err) {
   // The new definitions.
-  DiagnosticEngine diags;
-  std::string error;
+  std::string error, diagnostics;
   LoadOptions load_options;
   load_options.include_dirs = options.include_dirs;
-  std::unique_ptr<Program> failed;  // owns what the diagnostics point into
-  load_options.failed_program = &failed;
-  std::unique_ptr<LoadedApp> app = load_app(options.with, load_options, diags, error);
-  diags.sort();
-  for (const auto& d : diags.diagnostics()) print_human(err, d, {});
+  std::unique_ptr<LoadedApp> app = load_app(options.with, load_options, diagnostics, error);
+  err << diagnostics;
   if (!app) {
     err << "flowrt: error: " << error << "\n";
     return 1;
   }
   const std::string& hash = app->content_hash;  // what `flowrt run` journals for the same file
-  eval::Interpreter interpreter(*app->module);
+  eval::Interpreter interpreter(app->module());
   FieldDefaults defaults;
-  auto events = app->program->all<ast::EventDecl>();
-  if (!evaluate_field_defaults(*app->module, interpreter, events, defaults, error)) {
+  const auto& events = app->plan->events;
+  if (!evaluate_field_defaults(app->module(), interpreter, events, defaults, error)) {
     err << "flowrt: error: cannot evaluate field defaults of " << options.with << ": " << error << "\n";
     return 1;
   }
-  EventCatalog catalog(events, app->module->layouts, defaults);
+  EventCatalog catalog(events, app->module().layouts, defaults);
   DefinitionSummary new_summary;
   summarise(*app, new_summary);
 
@@ -78,7 +73,7 @@ int run_replay(const std::filesystem::path& dir, const ReplayOptions& options, s
       for (const auto& type : catalog.types()) {
         NewType nt;
         nt.type = type.get();
-        nt.routes = app->table.find(type->decl);
+        nt.routes = app->plan->table.find(type->decl);
         const EventTypeInfo* info = new_summary.event(type->qualified_name);
         nt.info = info;
         if (info) {

@@ -71,7 +71,7 @@ struct OldRoute {
 
 struct NewType {
   const EventType* type = nullptr;
-  const dispatch::EventRoutes* routes = nullptr;
+  const plan::EventRoutes* routes = nullptr;
   const EventTypeInfo* info = nullptr;  // in the new summary
   std::vector<int> subs;                // per route
 };

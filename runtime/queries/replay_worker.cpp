@@ -49,7 +49,7 @@ struct Rules {
       decode_rules(*decision, out);
     } else if (trace) {
       for (const auto& t : *trace) {
-        out.push_back({t.function->decl ? t.function->decl->qualified_name() : t.function->name,
+        out.push_back({t.function->decl_name.empty() ? t.function->name : t.function->decl_name,
                        t.ok ? t.value.to_string() : "error"});
       }
     }
@@ -262,7 +262,7 @@ class Worker {
         after_.push_back({type->subs[r], then->fired, then->result, then->rules, nullptr, true});
         continue;
       }
-      const dispatch::Route& route = type->routes->routes[r];
+      const plan::Route& route = type->routes->routes[r];
       std::vector<eval::TraceEntry>& trace = traces_[r];
       trace.clear();
       int64_t result = 1;

@@ -5,12 +5,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "artifact/artifact.h"
 #include "artifact/artifact_file.h"
+#include "artifact/artifact_writer.h"
 #include "eval/interpreter.h"
+#include "ir/ir_printer.h"
 #include "ir/lower.h"
 #include "layout/event_builder.h"
 #include "load/app_loader.h"
+#include "plan/plan_builder.h"
 
 using namespace flow;
 namespace fs = std::filesystem;
@@ -26,16 +28,30 @@ std::vector<std::string> example_files() {
   return files;
 }
 
-std::string build_bytes(const std::string& source) {
+/// A program checked, lowered and planned in this process: what flowc
+/// builds an artifact from.
+struct Built {
+  std::unique_ptr<Program> program;
+  std::unique_ptr<plan::Plan> plan;
+  std::string bytes;  // its artifact
+};
+
+Built build(const std::string& source) {
+  Built b;
   DiagnosticEngine diags;
-  auto program = compile_files({source}, {}, diags);
-  REQUIRE(program);
-  REQUIRE(program->ok);
-  auto lowered = ir::lower_program(*program);
+  b.program = compile_files({source}, {}, diags);
+  REQUIRE(b.program);
+  REQUIRE(b.program->ok);
+  auto lowered = ir::lower_program(*b.program);
   REQUIRE(lowered.ok());
-  auto table = dispatch::build_dispatch_table(*program, *lowered.module);
+  b.plan = plan::build_plan(*b.program, lowered);
   std::string hash;
-  return artifact::write_artifact(*program, *lowered.module, table, {}, hash);
+  b.bytes = artifact::write_artifact(*b.program, *b.plan, {}, hash);
+  return b;
+}
+
+std::string build_bytes(const std::string& source) {
+  return build(source).bytes;
 }
 
 std::string temp_file(const std::string& name, const std::string& bytes) {
@@ -64,7 +80,7 @@ const uint8_t* make_event(const layout::EventLayout& layout, Arena& arena, int s
       case TypeKind::String: builder.set_string(field, seed % 2 ? "NL" : "invoice login refund"); break;
       case TypeKind::Timestamp: builder.set_timestamp(field, 1'760'000'000'000'000LL + seed * 86'400'000'000LL); break;
       case TypeKind::Duration: builder.set_duration(field, seed * 60'000'000LL); break;
-      case TypeKind::Enum: builder.set_enum(field, seed % static_cast<int>(type->enum_decl->members.size())); break;
+      case TypeKind::Enum: builder.set_enum(field, seed % static_cast<int>(type->enum_info->members.size())); break;
       case TypeKind::List: builder.set_list(field, FlowList{nullptr, 0}); break;
       default: break;
     }
@@ -78,30 +94,39 @@ std::string describe(const eval::EvalResult& r) {
 
 }  // namespace
 
-TEST_CASE("every example builds, loads back, and evaluates like its sources") {
+TEST_CASE("every example's plan reads back equal and evaluates like the program it was built from") {
   for (const auto& source : example_files()) {
     INFO(source);
-    std::string path = temp_file("roundtrip.flowc", build_bytes(source));
-    DiagnosticEngine diags;
-    std::string error;
-    auto from_artifact = runtime::load_app(path, {}, diags, error);
+    Built built = build(source);
+    std::string path = temp_file("roundtrip.flowc", built.bytes);
+    std::string error, diagnostics;
+    auto from_artifact = runtime::load_app(path, {}, diagnostics, error);
     REQUIRE(from_artifact);
     CHECK(error.empty());
-    auto from_source = runtime::load_app(source, {}, diags, error);
+    auto from_source = runtime::load_app(source, {}, diagnostics, error);  // through flowc
     REQUIRE(from_source);
     CHECK(from_artifact->definitions_json == from_source->definitions_json);
-    CHECK(from_artifact->module->functions.size() == from_source->module->functions.size());
+    CHECK(from_artifact->definitions_json == artifact::definitions_json(*built.plan));
+    const ir::Module& built_module = *built.plan->module;
+    const ir::Module& read_module = from_artifact->module();
+    // The IR text covers every function, node, type, layout offset and emit plan.
+    CHECK(ir::print_module(read_module) == ir::print_module(built_module));
+    CHECK(ir::print_module(from_source->module()) == ir::print_module(built_module));
+    REQUIRE(read_module.functions.size() == built_module.functions.size());
+    CHECK(read_module.field_defaults.size() == built_module.field_defaults.size());
+    CHECK(read_module.emits.size() == built_module.emits.size());
 
-    eval::Interpreter a(*from_artifact->module), b(*from_source->module);
+    eval::Interpreter a(read_module), b(built_module);
     Arena arena;
     int compared = 0;
-    for (size_t f = 0; f < from_source->module->functions.size(); ++f) {
-      const ir::Function& fb = *from_source->module->functions[f];
-      const ir::Function& fa = *from_artifact->module->functions[f];
+    for (size_t f = 0; f < built_module.functions.size(); ++f) {
+      const ir::Function& fb = *built_module.functions[f];
+      const ir::Function& fa = *read_module.functions[f];
       REQUIRE(fa.name == fb.name);
+      CHECK(fa.decl_name == fb.decl_name);
       for (int seed = 0; seed < 6; ++seed) {
-        const uint8_t* ea = fa.event ? make_event(from_artifact->module->layouts.of(fa.event), arena, seed) : nullptr;
-        const uint8_t* eb = fb.event ? make_event(from_source->module->layouts.of(fb.event), arena, seed) : nullptr;
+        const uint8_t* ea = fa.event ? make_event(read_module.layouts.of(fa.event), arena, seed) : nullptr;
+        const uint8_t* eb = fb.event ? make_event(built_module.layouts.of(fb.event), arena, seed) : nullptr;
         eval::EvalContext context{1'760'000'000'000'000LL, nullptr};
         CHECK(describe(a.run(fa, ea, context)) == describe(b.run(fb, eb, context)));
         ++compared;
@@ -158,8 +183,7 @@ TEST_CASE("version mismatch, wrong files and missing files get clear reasons") {
   CHECK_FALSE(artifact::read_artifact("{\"specversion\":\"1.0\"}", out, why));
   CHECK(why.find("not a Flow artifact") != std::string::npos);
 
-  DiagnosticEngine diags;
-  std::string error;
+  std::string error, diags;
   CHECK_FALSE(runtime::load_app("/nonexistent/app.flowc", {}, diags, error));
   CHECK(error.find("cannot read") != std::string::npos);
 
@@ -172,12 +196,11 @@ TEST_CASE("version mismatch, wrong files and missing files get clear reasons") {
 TEST_CASE("an artifact carries its imports and loads without the file system") {
   std::string bytes = build_bytes(std::string(FLOW_SOURCE_DIR) + "/tests/artifact/cases/alerts.flow");
   std::string path = temp_file("alerts.flowc", bytes);
-  DiagnosticEngine diags;
-  std::string error;
+  std::string error, diags;
   auto app = runtime::load_app(path, {}, diags, error);
   INFO(error);
   REQUIRE(app);
-  CHECK(app->program->find("std.runtime.DeliveryDeadLettered"));
+  CHECK(app->plan->event("std.runtime.DeliveryDeadLettered"));
   fs::remove(path);
 }
 
@@ -196,7 +219,7 @@ TEST_CASE("the same sources built from other files and folders are one definitio
     INFO(error);
     REQUIRE(app);
     hash[i] = app->content_hash;
-    CHECK(app->program->find("Greeted"));  // no file name in the identity
+    CHECK(app->plan->event("Greeted"));  // no file name in the identity
     CHECK(app->source_folder == (i == 0 ? a : b).parent_path().string());
   }
   CHECK(hash[0] == hash[1]);
@@ -215,7 +238,7 @@ TEST_CASE("an artifact from before location sections loads with its file-named i
   auto app = runtime::load_app_from_bytes(bytes, "old", error);
   INFO(error);
   REQUIRE(app);
-  CHECK(app->program->find("hello.Greeted"));
+  CHECK(app->plan->event("hello.Greeted"));  // rebuilt with a plan by flowc
   CHECK(app->source_folder.empty());
   // Without location sections the content hash is the seal, as it was.
   CHECK(app->content_hash == artifact::sha256_hex(std::string_view(bytes).substr(0, bytes.size() - 32)));

@@ -40,7 +40,7 @@ struct Built {
   const ast::EventDecl* event() const { return ast::dyn_cast<ast::EventDecl>(program->find("E")); }
   const ir::Function* function(const std::string& rule) const {
     const ast::Decl* decl = program->find(rule);
-    return decl ? lowered.module->rule(decl, event()) : nullptr;
+    return decl ? lowered.index.rule(decl, event()) : nullptr;
   }
 };
 
@@ -78,7 +78,7 @@ std::unique_ptr<Built> build(const std::string& source, int opt_level) {
 }
 
 const uint8_t* make_event(Built& b, const std::vector<eval::Value>& values) {
-  layout::EventBuilder builder(b.lowered.module->layouts.of(b.event()), b.arena);
+  layout::EventBuilder builder(b.lowered.module->layouts.of(&b.event()->info), b.arena);
   const auto& fields = event_fields();
   for (size_t i = 0; i < fields.size(); ++i) {
     eval::write_field(builder, builder.field(fields[i].first), values[i]);

@@ -95,7 +95,7 @@ const ast::EventDecl* Compiled::event(const std::string& name) const {
 }
 
 const layout::EventLayout& Compiled::layout(const std::string& event_name) const {
-  return module().layouts.of(event(event_name));
+  return module().layouts.of(&event(event_name)->info);
 }
 
 layout::EventBuilder Compiled::builder(const std::string& event_name) {
@@ -112,7 +112,7 @@ const ir::Function& Compiled::rule(const std::string& name, const std::string& e
   } else if (auto* dd = ast::dyn_cast<ast::DecisionDecl>(d)) {
     e = dd->param.event_decl;
   }
-  const ir::Function* fn = module().rule(d, e);
+  const ir::Function* fn = index().rule(d, e);
   if (!fn) throw std::runtime_error("no specialisation of " + name);
   return *fn;
 }

@@ -57,8 +57,8 @@ TEST_CASE("an error in a called decision names the callee, as the interpreter do
 TEST_CASE("conditions evaluate on the fast path with a reusable context") {
   auto c = compile(kShopProgram);
   const auto& jit = jit_of(*c);
-  const ir::Function* review = c->module().condition(shop_flow(*c), 0);
-  const ir::Function* approve = c->module().condition(shop_flow(*c), 1);
+  const ir::Function* review = c->index().condition(shop_flow(*c), 0);
+  const ir::Function* approve = c->index().condition(shop_flow(*c), 1);
   REQUIRE(review);
   REQUIRE(approve);
   Arena arena;
@@ -74,7 +74,7 @@ TEST_CASE("conditions evaluate on the fast path with a reusable context") {
     CHECK(fired == !needs_review);
   }
   // A failing condition: the status, then the interpreter's error from the context.
-  const ir::Function* broken = c->module().condition(shop_flow(*c), 2);
+  const ir::Function* broken = c->index().condition(shop_flow(*c), 2);
   REQUIRE(broken);
   auto b = c->builder("ReviewRequested");
   fill_order(b, 10.0, "NL");
@@ -133,7 +133,7 @@ TEST_CASE("native entry points write the documented result slots") {
   CHECK(slot[0] == 1);
 
   // a constant takes no event
-  const ir::Function* limit = c->module().constant(ast::dyn_cast<ast::ConstDecl>(c->decl("REVIEW_LIMIT")));
+  const ir::Function* limit = c->index().constant(ast::dyn_cast<ast::ConstDecl>(c->decl("REVIEW_LIMIT")));
   REQUIRE(limit);
   REQUIRE(jit.entry(static_cast<int>(limit->id))(nullptr, &ctx, slot) == FLOW_RT_OK);
   double value = 0;
@@ -151,7 +151,7 @@ TEST_CASE("rules on included events and emit initialisers run natively too") {
   CHECK(c->run(c->rule("NeedsReview", "ReviewRequested"), b.instance()).value() == B(true));
   CHECK(c->run(c->rule("Risk", "ReviewRequested"), b.instance()).value() == S("medium"));
   const ir::EmitPlan* plan =
-      c->module().emit(ast::dyn_cast<ast::ServiceDecl>(c->decl("AutoApprove")), 0, c->event("OrderPlaced"));
+      c->index().emit(ast::dyn_cast<ast::ServiceDecl>(c->decl("AutoApprove")), 0, c->event("OrderPlaced"));
   REQUIRE(plan);
   auto order = c->builder("OrderPlaced");
   fill_order(order, 10.0, "NL");
@@ -165,8 +165,8 @@ TEST_CASE("rules on included events and emit initialisers run natively too") {
 TEST_CASE("traces record every rule and decision call, as the interpreter's do") {
   auto c = compile(kShopProgram);
   const auto& jit = jit_of(*c);
-  const ir::Function* review = c->module().condition(shop_flow(*c), 0);
-  const ir::Function* broken = c->module().condition(shop_flow(*c), 2);
+  const ir::Function* review = c->index().condition(shop_flow(*c), 0);
+  const ir::Function* broken = c->index().condition(shop_flow(*c), 2);
   REQUIRE(review);
   REQUIRE(broken);
   auto order = c->builder("OrderPlaced");

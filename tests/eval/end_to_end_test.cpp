@@ -125,11 +125,11 @@ TEST_CASE("rules and decisions of the language.md example") {
 TEST_CASE("flow conditions decide the subscriptions, with a trace of rule values") {
   auto c = compile(kShop);
   const auto* flow = flow_decl(*c);
-  const ir::Function* review = c->module().condition(flow, 0);
-  const ir::Function* approve = c->module().condition(flow, 1);
+  const ir::Function* review = c->index().condition(flow, 0);
+  const ir::Function* approve = c->index().condition(flow, 1);
   REQUIRE(review);
   REQUIRE(approve);
-  CHECK(c->module().condition(flow, 2) == nullptr);  // no `when`
+  CHECK(c->index().condition(flow, 2) == nullptr);  // no `when`
   auto b = c->builder("OrderPlaced");
   fill_order(b, 5000.0, "US");
   std::vector<eval::TraceEntry> trace;
@@ -163,9 +163,9 @@ TEST_CASE("a rule over OrderPlaced applied to an including event reads that even
   auto b = c->builder("PaymentCaptured");
   fill_order(b, 5000.0, "US");
   b.set_string(b.field("approved_by"), "auto").set_string(b.field("payment_id"), "p-1");
-  const ir::Function* fn = c->module().rule(c->decl("NeedsReview"), captured);
+  const ir::Function* fn = c->index().rule(c->decl("NeedsReview"), captured);
   REQUIRE(fn);
-  CHECK(fn->event == captured);
+  CHECK(fn->event == &captured->info);
   CHECK(c->run(*fn, b.instance()).value() == B(true));
   CHECK(c->run(c->rule("Risk", "PaymentCaptured"), b.instance()).value() == S("medium"));
 }
@@ -173,9 +173,9 @@ TEST_CASE("a rule over OrderPlaced applied to an including event reads that even
 TEST_CASE("emit plans: spread copies, explicit initialisers, defaults") {
   auto c = compile(kShop);
   const auto* placed = c->event("OrderPlaced");
-  const ir::EmitPlan* plan = c->module().emit(service(*c, "RequestReview"), 0, placed);
+  const ir::EmitPlan* plan = c->index().emit(service(*c, "RequestReview"), 0, placed);
   REQUIRE(plan);
-  CHECK(plan->target == c->event("ReviewRequested"));
+  CHECK(plan->target == &c->event("ReviewRequested")->info);
   CHECK(plan->guard == -1);
   auto b = c->builder("OrderPlaced");
   fill_order(b, 20000.0, "US");
@@ -199,13 +199,13 @@ TEST_CASE("emit plans: spread copies, explicit initialisers, defaults") {
   CHECK(eval::read_field(l, out.instance(), out.field("tags")) == L({S("vip")}));
   CHECK(eval::read_field(l, out.instance(), out.field("channel")) == eval::Value::enumeration(0));
 
-  const ir::EmitPlan* approve = c->module().emit(service(*c, "AutoApprove"), 0, placed);
+  const ir::EmitPlan* approve = c->index().emit(service(*c, "AutoApprove"), 0, placed);
   REQUIRE(approve);
   int approved_by = c->event("OrderApproved")->field_index("approved_by");
   auto r = c->run(c->module().function(approve->fields[static_cast<size_t>(approved_by)].function), b.instance());
   CHECK(r.value() == S("auto"));
   // The default of `tags` is a function of its own.
-  const ir::Function* tags_default = c->module().field_default(placed, placed->field_index("tags"));
+  const ir::Function* tags_default = c->index().field_default(placed, placed->field_index("tags"));
   REQUIRE(tags_default);
   CHECK(c->run(*tags_default, nullptr).value() == L({}));
 }
@@ -230,11 +230,11 @@ flow F {
 )");
   const auto* classify = service(*c, "Classify");
   const auto* bigger = c->event("Bigger");
-  REQUIRE(c->module().emit(classify, 0, c->event("In")));
-  const ir::EmitPlan* plan = c->module().emit(classify, 0, bigger);  // triggered by an including event
+  REQUIRE(c->index().emit(classify, 0, c->event("In")));
+  const ir::EmitPlan* plan = c->index().emit(classify, 0, bigger);  // triggered by an including event
   REQUIRE(plan);
   REQUIRE(plan->guard >= 0);
-  const ir::EmitPlan* small = c->module().emit(classify, 1, bigger);
+  const ir::EmitPlan* small = c->index().emit(classify, 1, bigger);
   REQUIRE(small);
   auto b = c->builder("Bigger");
   b.set_string(b.field("id"), "k").set_int(b.field("n"), 11).set_int(b.field("extra"), 5).set_none(b.field("note"));
@@ -266,7 +266,7 @@ flow F { start A on A when AboveAverage -> S }
   eval::EvalContext context;
   context.trace = &trace;
   auto r =
-      c->interpreter->run(*c->module().condition(ast::dyn_cast<ast::FlowDecl>(c->decl("F")), 0), b.instance(), context);
+      c->interpreter->run(*c->index().condition(ast::dyn_cast<ast::FlowDecl>(c->decl("F")), 0), b.instance(), context);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == eval::EvalErrorKind::DivisionByZero);
   CHECK(r.error().function == "rule m.AboveAverage[A]");
@@ -283,7 +283,7 @@ flow F { start A on A when it.items > 3 and "x" in it.tags -> S }
   auto b = c->builder("A");
   b.set_string(b.field("id"), "x").set_int(b.field("items"), 4);
   b.set_list(b.field("tags"), layout::ListBuilder(b.layout().fields[2].type, 1, b.arena()).set_string(0, "x").finish());
-  auto fn = c->module().condition(ast::dyn_cast<ast::FlowDecl>(c->decl("F")), 0);
+  auto fn = c->index().condition(ast::dyn_cast<ast::FlowDecl>(c->decl("F")), 0);
   REQUIRE(fn);
   CHECK(c->run(*fn, b.instance()).value() == B(true));
 }

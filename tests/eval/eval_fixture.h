@@ -23,6 +23,7 @@ struct Compiled {
   Arena arena;
 
   const ir::Module& module() const { return *lowered.module; }
+  const ir::DeclIndex& index() const { return lowered.index; }
   const ast::Decl* decl(const std::string& name) const;
   const ast::EventDecl* event(const std::string& name) const;
   const layout::EventLayout& layout(const std::string& event_name) const;

@@ -85,10 +85,10 @@ service S { consumes A exec "true" }
 flow F { start A, B, C on B when Pos -> S on C -> S }
 )");
   const auto* pos = c->decl("Pos");
-  CHECK(c->module().rule(pos, c->event("A")));
-  const ir::Function* on_b = c->module().rule(pos, c->event("B"));
+  CHECK(c->index().rule(pos, c->event("A")));
+  const ir::Function* on_b = c->index().rule(pos, c->event("B"));
   REQUIRE(on_b);
-  CHECK(c->module().rule(pos, c->event("C")) == nullptr);  // no condition or call needs it
+  CHECK(c->index().rule(pos, c->event("C")) == nullptr);  // no condition or call needs it
   // n sits at offset 32 in B (after two strings) but 16 in A.
   CHECK(ir::print_node(*on_b->body) == "(gt:bool (field:int #3 @32 (event:B)) (int:int 0))\n");
   CHECK(ir::print_node(*c->rule("Pos").body) == "(gt:bool (field:int #1 @16 (event:A)) (int:int 0))\n");

@@ -30,7 +30,7 @@ void load(std::string_view bytes) {
     FLOW_FUZZ_CHECK(error.find('\n') == std::string::npos, ("a reason of more than one line: " + error).c_str());
     return;
   }
-  FLOW_FUZZ_CHECK(app->program && app->program->ok && app->module, "an artifact loaded half");
+  FLOW_FUZZ_CHECK(app->plan && app->plan->module, "an artifact loaded half");
   FLOW_FUZZ_CHECK(app->artifact_bytes == bytes, "the loaded artifact is not the bytes given");
   FLOW_FUZZ_CHECK(app->content_hash == artifact::sha256_hex(bytes.substr(0, bytes.size() - kHashBytes)),
                   "the content hash is not the hash of the artifact");

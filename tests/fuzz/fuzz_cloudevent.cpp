@@ -49,7 +49,7 @@ struct Shop {
     lowered = ir::lower_program(*program);
     FLOW_FUZZ_CHECK(lowered.ok(), "the fuzz target's program does not lower");
     interpreter = std::make_unique<eval::Interpreter>(*lowered.module);
-    auto events = program->all<ast::EventDecl>();
+    auto events = program->event_infos();
     std::string error;
     FLOW_FUZZ_CHECK(runtime::evaluate_field_defaults(*lowered.module, *interpreter, events, defaults, error),
                     error.c_str());

@@ -12,14 +12,14 @@
 #include <string>
 #include <string_view>
 
-#include "artifact/artifact.h"
+#include "artifact/artifact_writer.h"
 #include "check/program.h"
 #include "diag/diagnostic_printer.h"
-#include "dispatch/dispatch_table.h"
 #include "fuzz_check.h"
 #include "graph/graph_writer.h"
 #include "ir/lower.h"
 #include "load/app_loader.h"
+#include "plan/plan_builder.h"
 
 namespace flow::fuzz {
 
@@ -52,9 +52,9 @@ void use_checked(Program& program) {
   write_graph(graph, program, GraphOptions{GraphFormat::Mermaid, ""});
   ir::LowerResult lowered = ir::lower_program(program);
   if (!lowered.ok()) return;  // a construct lowering does not support: reported, not a crash
-  const dispatch::DispatchTable table = dispatch::build_dispatch_table(program, *lowered.module);
+  const std::unique_ptr<plan::Plan> plan = plan::build_plan(program, lowered);
   std::string hash;
-  const std::string bytes = artifact::write_artifact(program, *lowered.module, table, {}, hash);
+  const std::string bytes = artifact::write_artifact(program, *plan, {}, hash);
   std::string error;
   auto app = runtime::load_app_from_bytes(bytes, "fuzz.flowc", error);
   FLOW_FUZZ_CHECK(app != nullptr, ("the artifact of a checked program does not load: " + error).c_str());

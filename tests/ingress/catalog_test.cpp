@@ -55,11 +55,11 @@ TEST_CASE("the catalog describes each event's fields", "[ingress][catalog]") {
 TEST_CASE("a missing default value is the caller's bug", "[ingress][catalog]") {
   const IngressProgram& p = shop();
   runtime::FieldDefaults none;
-  CHECK_THROWS_AS(runtime::EventCatalog(p.program->all<ast::EventDecl>(), p.lowered.module->layouts, none),
+  CHECK_THROWS_AS(runtime::EventCatalog(p.program->event_infos(), p.lowered.module->layouts, none),
                   std::invalid_argument);
   runtime::FieldDefaults wrong = p.defaults;
-  const ast::EventDecl* everything = p.type("Everything").decl;
+  const EventInfo* everything = p.type("Everything").decl;
   wrong.set(everything, everything->field_index("di"), eval::Value::string("not an int"));
-  CHECK_THROWS_AS(runtime::EventCatalog(p.program->all<ast::EventDecl>(), p.lowered.module->layouts, wrong),
+  CHECK_THROWS_AS(runtime::EventCatalog(p.program->event_infos(), p.lowered.module->layouts, wrong),
                   std::invalid_argument);
 }

@@ -29,7 +29,7 @@ std::unique_ptr<IngressProgram> compile_program(const std::vector<std::pair<std:
   p->lowered = ir::lower_program(*p->program);
   REQUIRE(p->lowered.ok());
   p->interpreter = std::make_unique<eval::Interpreter>(*p->lowered.module);
-  auto events = p->program->all<ast::EventDecl>();
+  auto events = p->program->event_infos();
   std::string error;
   REQUIRE(runtime::evaluate_field_defaults(*p->lowered.module, *p->interpreter, events, p->defaults, error));
   p->catalog = std::make_unique<runtime::EventCatalog>(events, p->lowered.module->layouts, p->defaults);

@@ -36,14 +36,34 @@ class Generator {
   }
 
   std::string string() {
-    static const char* pieces[] = {"a", "Z", " ", "\"", "\\", "/", "\n", "\t", "" /* NUL, below */, "\x1f",
-                                   "é", "€", "中", "\xF0\x9F\x98\x80", "order-42", "{", "}", "[", ",", ":"};
+    static const char* pieces[] = {"a",
+                                   "Z",
+                                   " ",
+                                   "\"",
+                                   "\\",
+                                   "/",
+                                   "\n",
+                                   "\t",
+                                   "" /* NUL, below */,
+                                   "\x1f",
+                                   "é",
+                                   "€",
+                                   "中",
+                                   "\xF0\x9F\x98\x80",
+                                   "order-42",
+                                   "{",
+                                   "}",
+                                   "[",
+                                   ",",
+                                   ":"};
     std::string out;
     int n = below(12);
     for (int i = 0; i < n; ++i) {
       int p = below(20);
-      if (p == 8) out.push_back('\0');
-      else out += pieces[p];
+      if (p == 8)
+        out.push_back('\0');
+      else
+        out += pieces[p];
     }
     return out;
   }
@@ -91,7 +111,7 @@ class Generator {
           default: return Value::duration(static_cast<int64_t>(rng_()));
         }
       }
-      case TypeKind::Enum: return Value::enumeration(below(static_cast<int>(t->enum_decl->members.size())));
+      case TypeKind::Enum: return Value::enumeration(below(static_cast<int>(t->enum_info->members.size())));
       case TypeKind::List: {
         std::vector<Value> items;
         int n = chance(20) ? 0 : below(5);

@@ -1,8 +1,29 @@
-#include "check/types.h"
+#include "types/types.h"
 
-#include "ast/ast.h"
+#include <algorithm>
 
 namespace flow {
+
+int EnumInfo::member_index(const std::string& member) const {
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (members[i] == member) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int EventInfo::field_index(const std::string& field) const {
+  auto it = field_indices_.find(field);
+  return it == field_indices_.end() ? -1 : it->second;
+}
+
+bool EventInfo::includes_event(const EventInfo* other) const {
+  return other == this || std::find(includes.begin(), includes.end(), other) != includes.end();
+}
+
+void EventInfo::index_fields() {
+  field_indices_.clear();
+  for (size_t i = 0; i < fields.size(); ++i) field_indices_.emplace(fields[i].name, static_cast<int>(i));
+}
 
 std::string Type::to_string() const {
   switch (kind) {
@@ -15,8 +36,8 @@ std::string Type::to_string() const {
     case TypeKind::String: return "string";
     case TypeKind::Timestamp: return "timestamp";
     case TypeKind::Duration: return "duration";
-    case TypeKind::Enum: return enum_decl->name;
-    case TypeKind::Event: return event_decl->name;
+    case TypeKind::Enum: return enum_info->name;
+    case TypeKind::Event: return event_info->name;
     case TypeKind::List: return "list<" + element->to_string() + ">";
     case TypeKind::Optional: return element->to_string() + "?";
   }
@@ -25,15 +46,15 @@ std::string Type::to_string() const {
 
 TypeContext::TypeContext() = default;
 
-const Type* TypeContext::enumeration(const ast::EnumDecl* decl) {
-  auto& slot = enums_[decl];
-  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::Enum, decl, nullptr, nullptr});
+const Type* TypeContext::enumeration(const EnumInfo* info) {
+  auto& slot = enums_[info];
+  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::Enum, info, nullptr, nullptr});
   return slot.get();
 }
 
-const Type* TypeContext::event(const ast::EventDecl* decl) {
-  auto& slot = events_[decl];
-  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::Event, nullptr, decl, nullptr});
+const Type* TypeContext::event(const EventInfo* info) {
+  auto& slot = events_[info];
+  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::Event, nullptr, info, nullptr});
   return slot.get();
 }
 
@@ -73,7 +94,7 @@ bool is_assignable(const Type* from, const Type* to) {
     return is_assignable(from->element, to->element);
   }
   if (from->kind == TypeKind::Event && to->kind == TypeKind::Event) {
-    return from->event_decl->includes_event(to->event_decl);
+    return from->event_info->includes_event(to->event_info);
   }
   return false;
 }

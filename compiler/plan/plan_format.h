@@ -1,0 +1,31 @@
+// The plan section of an artifact: a runtime plan (plan.h) as bytes, and
+// back. Little-endian, length-prefixed (support/byte_codec.h); pointers
+// become indices: enums, events and types are tables written first, and
+// everything after refers to them by position. Source positions of IR
+// nodes are not kept (the runtime never prints them); the texts `explain`
+// quotes are.
+//
+// The reader trusts nothing: every index is checked against its table and
+// every enum value against its range, so a malformed section is refused
+// with a reason instead of crashing the runtime. (The container's hash
+// already refuses corrupt files; this guards against a buggy writer.)
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "plan/plan.h"
+
+namespace flow::plan {
+
+/// Bumped whenever the encoding changes; a reader refuses other versions.
+inline constexpr uint32_t kPlanFormatVersion = 1;
+
+std::string write_plan(const Plan& plan);
+
+/// Reads a plan section; on failure returns null and sets `error`.
+std::unique_ptr<Plan> read_plan(std::string_view bytes, std::string& error);
+
+}  // namespace flow::plan
