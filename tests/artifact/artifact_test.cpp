@@ -13,6 +13,7 @@
 #include "layout/event_builder.h"
 #include "load/app_loader.h"
 #include "plan/plan_builder.h"
+#include "plan/plan_format.h"
 
 using namespace flow;
 namespace fs = std::filesystem;
@@ -242,4 +243,41 @@ TEST_CASE("an artifact from before location sections loads with its file-named i
   CHECK(app->source_folder.empty());
   // Without location sections the content hash is the seal, as it was.
   CHECK(app->content_hash == artifact::sha256_hex(std::string_view(bytes).substr(0, bytes.size() - 32)));
+}
+
+TEST_CASE("a plan section cut short or damaged is refused with a reason, never half-read") {
+  Built built = build(std::string(FLOW_EXAMPLES_DIR) + "/order-to-cash/orders.flow");
+  const std::string bytes = plan::write_plan(*built.plan);
+  std::string error;
+  REQUIRE(plan::read_plan(bytes, error));
+  // Every prefix is refused (the container's hash would refuse the file
+  // first; this is the plan reader on its own).
+  for (size_t length = 0; length < bytes.size(); ++length) {
+    INFO("length " << length);
+    error.clear();
+    CHECK_FALSE(plan::read_plan(std::string_view(bytes).substr(0, length), error));
+    CHECK_FALSE(error.empty());
+  }
+  // Damage: a plan that still reads must be whole (every table present and
+  // every reference inside it), else a reason.
+  int refused = 0, read = 0;
+  for (size_t offset = 0; offset < bytes.size(); offset += 3) {
+    std::string damaged = bytes;
+    damaged[offset] = static_cast<char>(damaged[offset] ^ (0x41 << (offset % 2)));
+    error.clear();
+    auto plan = plan::read_plan(damaged, error);
+    if (!plan) {
+      CHECK(error.rfind("malformed plan section: ", 0) == 0);
+      ++refused;
+      continue;
+    }
+    ++read;
+    CHECK(plan->module);
+    CHECK(plan->events.size() == built.plan->events.size());
+  }
+  CHECK(refused > 0);
+  CHECK(read > 0);  // a changed character in a name still reads: names are data
+  error.clear();
+  CHECK_FALSE(plan::read_plan(bytes + "x", error));
+  CHECK(error.find("trailing") != std::string::npos);
 }
