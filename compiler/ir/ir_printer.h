@@ -9,6 +9,10 @@
 
 namespace flow::ir {
 
+/// `text` as a double-quoted literal: quotes, backslashes and control
+/// characters escaped.
+std::string quote(const std::string& text);
+
 std::string print_node(const Node& node);
 std::string print_function(const Function& function);
 /// Regexes, every function in id order, then the emit plans.
