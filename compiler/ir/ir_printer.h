@@ -1,4 +1,4 @@
-// Text form of the rule IR, for golden tests and `flowc --emit=ir`: one
+// Text form of the rule IR, for golden tests and `flowc build --emit ir`: one
 // S-expression per function body, `(op:type attributes operands...)`, broken
 // over indented lines when it does not fit on one.
 #pragma once
