@@ -26,20 +26,37 @@ std::string fingerprint_of(const llvm::Module& module) {
   return text ? text->getString().str() : std::string();
 }
 
-}  // namespace
-
-std::string write_bitcode(const ir::Module& module) {
-  llvm::LLVMContext context;
+/// The module an artifact carries: the generated code for this host's
+/// triple, tagged with the IR's fingerprint.
+std::unique_ptr<llvm::Module> artifact_module(const ir::Module& module, llvm::LLVMContext& context) {
   ErrorSiteTable sites(module);
   auto llvm_module = generate_module(module, sites, context);
   llvm_module->setTargetTriple(llvm::sys::getProcessTriple());
   llvm::NamedMDNode* node = llvm_module->getOrInsertNamedMetadata(kFingerprintNode);
   node->addOperand(llvm::MDNode::get(context, {llvm::MDString::get(context, ir_fingerprint(module))}));
+  return llvm_module;
+}
+
+}  // namespace
+
+std::string write_bitcode(const ir::Module& module) {
+  llvm::LLVMContext context;
+  auto llvm_module = artifact_module(module, context);
   std::string bytes;
   llvm::raw_string_ostream out(bytes);
   llvm::WriteBitcodeToFile(*llvm_module, out);
   out.flush();
   return bytes;
+}
+
+std::string write_llvm_text(const ir::Module& module) {
+  llvm::LLVMContext context;
+  auto llvm_module = artifact_module(module, context);
+  std::string text;
+  llvm::raw_string_ostream out(text);
+  llvm_module->print(out, nullptr);
+  out.flush();
+  return text;
 }
 
 std::unique_ptr<CompiledProgram> compile_bitcode(std::string_view bitcode, const ir::Module& module,

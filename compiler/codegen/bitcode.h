@@ -19,6 +19,10 @@ namespace flow::codegen {
 /// with the IR's fingerprint. Throws CodegenError.
 std::string write_bitcode(const ir::Module& module);
 
+/// The same module as LLVM's textual IR (`flowc build --emit llvm`): what
+/// write_bitcode encodes, before any optimisation. Throws CodegenError.
+std::string write_llvm_text(const ir::Module& module);
+
 /// JIT-compiles bitcode from write_bitcode. `module` is the IR it was
 /// written from (for result types, error messages, regexes); a mismatch is a
 /// CodegenError, as is malformed bitcode. Unless options.cache_key is set,

@@ -14,13 +14,18 @@
 
 namespace flow {
 
-int run_build(Program& program, const std::string& output_path, bool quiet) {
+std::unique_ptr<plan::Plan> lower_to_plan(Program& program) {
   ir::LowerResult lowered = ir::lower_program(program);
   if (!lowered.ok()) {
     for (const auto& e : lowered.errors) std::cerr << "flowc: error: cannot compile: " << e.message << "\n";
-    return 1;
+    return nullptr;
   }
-  std::unique_ptr<plan::Plan> plan = plan::build_plan(program, lowered);
+  return plan::build_plan(program, lowered);
+}
+
+int run_build(Program& program, const std::string& output_path, bool quiet) {
+  std::unique_ptr<plan::Plan> plan = lower_to_plan(program);
+  if (!plan) return 1;
   std::string bitcode;
   try {
     bitcode = codegen::write_bitcode(*plan->module);

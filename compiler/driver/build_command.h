@@ -5,8 +5,13 @@
 #include <string>
 
 #include "check/program.h"
+#include "plan/plan.h"
 
 namespace flow {
+
+/// Lowers a checked program and builds its runtime plan; null, after
+/// printing why on stderr, when lowering fails.
+std::unique_ptr<plan::Plan> lower_to_plan(Program& program);
 
 /// Returns the process exit status (0, 1 when lowering fails, 2 when the
 /// output cannot be written). `quiet`: no "wrote ..." line.

@@ -1,7 +1,7 @@
 // flowc: the Flow compiler's command line (runtime.md §1).
 //   flowc check FILE... [-I DIR]... [--werror] [--diagnostics human|json]
 //   flowc graph FILE... [--flow NAME] [--format dot|mermaid]
-//   flowc build FILE... -o APP.flowc
+//   flowc build FILE... [-o APP.flowc] [--emit ast|checked|ir|plan|llvm]
 //   flowc fmt FILE... [--check | --stdout]        (FILE '-': standard input to standard output)
 // Exit status: 0 success (warnings allowed), 1 the program has errors,
 // 2 bad usage or an unreadable file.
@@ -16,6 +16,7 @@
 #include "driver/big_stack.h"
 #include "driver/build_command.h"
 #include "driver/cli_parse.h"
+#include "driver/emit_command.h"
 #include "driver/fmt_command.h"
 #include "graph/graph_writer.h"
 
@@ -105,9 +106,17 @@ int main(int argc, char** argv) {
   std::string build_output;
   auto* build = app.add_subcommand("build", "Check, lower and write a self-contained artifact for flowrt");
   add_front_end_options(build, build_options);
-  build->add_option("-o,--output", build_output, "The artifact to write (APP.flowc)")->required();
+  build->add_option("-o,--output", build_output, "The artifact to write (APP.flowc)");
+  std::string build_emit;
+  build->add_option("--emit", build_emit, "Print this stage to stdout (and write the artifact only if -o is given)")
+      ->check(CLI::IsMember({"ast", "checked", "ir", "plan", "llvm"}));
   bool build_quiet = false;
   build->add_flag("-q,--quiet", build_quiet, "Print diagnostics only, not the summary of what was written");
+  build->footer(
+      "Stages for --emit: ast (the parsed modules), checked (declarations with resolved\n"
+      "names and types), ir (the lowered rule IR), plan (the runtime plan: layouts,\n"
+      "services, flows, dispatch table, rules), llvm (the LLVM IR of the rules).\n"
+      "Give -o, --emit or both.");
 
   flow::FmtOptions fmt_options;
   std::string fmt_colour = "auto";
@@ -154,13 +163,26 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     if (build->parsed()) {
+      if (build_output.empty() && build_emit.empty()) {
+        std::cerr << "flowc build: give -o APP.flowc, --emit STAGE, or both\n";
+        return kExitUsage;
+      }
       // One artifact in: rebuild it (an artifact from before runtime plans).
       const auto& files = build_options.files;
       if (files.size() == 1 && files[0].size() > 6 && files[0].compare(files[0].size() - 6, 6, ".flowc") == 0) {
+        if (!build_emit.empty()) {
+          std::cerr << "flowc build: --emit takes Flow sources (.flow), not an artifact\n";
+          return kExitUsage;
+        }
         return flow::run_rebuild(files[0], build_output, build_quiet);
       }
       int status = compile_and_report(build_options, program);
       if (status != kExitOk || !program || !program->ok) return status == kExitOk ? kExitErrors : status;
+      if (!build_emit.empty()) {
+        status = flow::run_emit(*program, *flow::emit_stage_named(build_emit), std::cout);
+        std::cout.flush();
+        if (status != kExitOk || build_output.empty()) return status;
+      }
       return flow::run_build(*program, build_output, build_quiet);
     }
     if (fmt->parsed()) {

@@ -13,18 +13,20 @@
 #   cli_reference_test.sh FLOWC FLOWRT SOURCE_DIR            check
 #   cli_reference_test.sh FLOWC FLOWRT SOURCE_DIR --update   rewrite the blocks
 #       under the markers from the real output (and turn a pending marker
-#       into a plain one once its command exists)
+#       into a plain one once its command exists); FLOW_UPDATE_GOLDEN=1 in
+#       the environment does the same (tests/README.md)
 # --update never writes a section: a command with no marker is still
 # reported, and its section has to be written by hand.
 set -uo pipefail
 if [ $# -lt 3 ]; then
-  sed -n '2,18p' "$0"
+  sed -n '2,19p' "$0"
   exit 2
 fi
 flowc=$1
 flowrt=$2
 doc=$3/docs/cli.md
 update=${4:-}
+[ "${FLOW_UPDATE_GOLDEN:-}" = 1 ] && update=--update
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # flowc's command line as a user meets it: exit statuses 0/1/2, --help of each
 # subcommand, --version, human and JSON diagnostics, --werror, graph output,
-# fmt (in place, --check, --stdout, standard input, syntax errors).
+# fmt (in place, --check, --stdout, standard input, syntax errors), build
+# --emit of every stage.
 #   flowc_cli_test.sh FLOWC EXAMPLES_DIR
 set -uo pipefail
 flowc=$1
@@ -111,6 +112,33 @@ grep -q "<stdin>:3:1: error\[E0001\]" "$work/err" || fail "fmt - reports syntax 
 expect_status 2 "fmt on a missing file" "$flowc" fmt "$work/absent.flow"
 expect_status 2 "fmt --check with --stdout" "$flowc" fmt --check --stdout "$work/messy.flow"
 expect_status 2 "fmt without a file" "$flowc" fmt
+
+# build --emit: each stage to stdout, -o optional with it, required without.
+orders="$examples/order-to-cash/orders.flow"
+expect_status 2 "build with neither -o nor --emit" "$flowc" build "$orders"
+expect_status 2 "build --emit of an unknown stage" "$flowc" build --emit tokens "$orders"
+for stage in ast checked ir plan llvm; do
+  expect_status 0 "build --emit $stage" "$flowc" build --emit "$stage" "$orders"
+  [ -s "$work/out" ] || fail "build --emit $stage prints the stage"
+  [ ! -s "$work/err" ] || fail "build --emit $stage prints nothing on stderr"
+done
+expect_status 0 "build --emit ast" "$flowc" build --emit ast "$orders"
+grep -q "^  rule HighValue(o: OrderPlaced) = (> (field amount (name o)) (name REVIEW_LIMIT))$" "$work/out" ||
+  fail "--emit ast shows a rule's syntax tree"
+expect_status 0 "build --emit checked" "$flowc" build --emit checked "$orders"
+grep -q "(const:float shop.orders.REVIEW_LIMIT)" "$work/out" || fail "--emit checked shows resolved names and types"
+grep -q "^    #9 approved_by: string$" "$work/out" || fail "--emit checked expands included fields"
+expect_status 0 "build --emit plan" "$flowc" build --emit plan "$orders"
+grep -q '^    route shop.orders.OrderToCash on#0 when fn[0-9]* "condition shop.orders.OrderToCash#0' "$work/out" ||
+  fail "--emit plan shows the dispatch table's routes with their condition functions"
+expect_status 0 "build --emit llvm" "$flowc" build --emit llvm "$orders"
+grep -q "^define .*@flow_fn_" "$work/out" || fail "--emit llvm prints LLVM IR with the rule functions"
+[ ! -e "$work/emit.flowc" ] || fail "no stray artifact"
+expect_status 0 "build --emit ir -o" "$flowc" build --emit ir -q "$orders" -o "$work/emit.flowc"
+[ -s "$work/out" ] && [ -s "$work/emit.flowc" ] || fail "--emit with -o prints the stage and writes the artifact"
+expect_status 2 "build --emit of an artifact" "$flowc" build --emit plan "$work/emit.flowc"
+expect_status 1 "build --emit of a program with errors" "$flowc" build --emit ir "$work/typo.flow"
+[ ! -s "$work/out" ] || fail "--emit prints nothing when the program has errors"
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"

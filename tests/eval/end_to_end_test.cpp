@@ -3,94 +3,15 @@
 // emit plans with their initialisers, defaults and guards, and traces.
 #include <catch2/catch.hpp>
 
+#include "../support/order_filler.h"
+#include "../support/shop_source.h"
 #include "eval_fixture.h"
 #include "ir/ir_printer.h"
-#include "support/time_format.h"
 
 using namespace flow;
 using namespace flow::testing;
 
 namespace {
-
-const char* kShop = R"(module shop.orders
-
-enum Channel { Web, Store, Phone }
-
-event OrderPlaced {
-  key order_id: string
-  customer: string
-  country: string
-  amount: float
-  items: int
-  channel: Channel
-  coupon: string?
-  tags: list<string> = []
-  placed_at: timestamp
-}
-
-event OrderApproved  { ...OrderPlaced, approved_by: string }
-event OrderRejected  { ...OrderPlaced, reason: string }
-event ReviewRequested { ...OrderPlaced, risk: string }
-event PaymentCaptured { ...OrderApproved, payment_id: string }
-
-const REVIEW_LIMIT = 1000.0
-
-rule HighValue(o: OrderPlaced)   = o.amount > REVIEW_LIMIT
-rule Domestic(o: OrderPlaced)    = o.country in ["NL", "BE", "LU"]
-rule NeedsReview(o: OrderPlaced) = HighValue(o) and not Domestic(o)
-
-decision Risk(o: OrderPlaced) -> string {
-  when o.amount > 10000.0            => "high"
-  when HighValue(o) and not Domestic(o) => "medium"
-  else                                => "low"
-}
-
-service AutoApprove {
-  consumes o: OrderPlaced
-  publishes OrderApproved
-  emit OrderApproved { ...o, approved_by: "auto" }
-}
-
-service RequestReview {
-  consumes o: OrderPlaced
-  publishes ReviewRequested
-  emit ReviewRequested { ...o, risk: Risk(o) }
-}
-
-service ManualReview {
-  consumes ReviewRequested
-  publishes OrderApproved, OrderRejected
-  exec "python3 services/review.py"
-  timeout 30s
-  retry 3 backoff 200ms
-}
-
-service Payment {
-  consumes OrderApproved
-  publishes PaymentCaptured
-  exec "./services/payment"
-}
-
-flow OrderToCash {
-  start OrderPlaced
-  end   PaymentCaptured, OrderRejected
-
-  on OrderPlaced when NeedsReview     -> RequestReview
-  on OrderPlaced when not NeedsReview -> AutoApprove
-  on ReviewRequested                  -> ManualReview
-  on OrderApproved                    -> Payment
-}
-)";
-
-/// An OrderPlaced (or an event including it) with the given amount and country.
-void fill_order(layout::EventBuilder& b, double amount, const std::string& country) {
-  b.set_string(b.field("order_id"), "o-42").set_string(b.field("customer"), "Ada");
-  b.set_string(b.field("country"), country).set_float(b.field("amount"), amount);
-  b.set_int(b.field("items"), 3).set_enum(b.field("channel"), 0);
-  b.set_timestamp(b.field("placed_at"), *parse_timestamp("2026-01-31T12:00:00Z"));
-  const Type* tags = b.layout().fields[static_cast<size_t>(b.field("tags"))].type;
-  b.set_list(b.field("tags"), layout::ListBuilder(tags, 1, b.arena()).set_string(0, "vip").finish());
-}
 
 const ast::FlowDecl* flow_decl(const Compiled& c) {
   return ast::dyn_cast<ast::FlowDecl>(c.decl("OrderToCash"));
@@ -102,7 +23,7 @@ const ast::ServiceDecl* service(const Compiled& c, const std::string& name) {
 }  // namespace
 
 TEST_CASE("rules and decisions of the language.md example") {
-  auto c = compile(kShop);
+  auto c = compile(kOrderToCashSource);
   struct Case {
     double amount;
     const char* country;
@@ -123,7 +44,7 @@ TEST_CASE("rules and decisions of the language.md example") {
 }
 
 TEST_CASE("flow conditions decide the subscriptions, with a trace of rule values") {
-  auto c = compile(kShop);
+  auto c = compile(kOrderToCashSource);
   const auto* flow = flow_decl(*c);
   const ir::Function* review = c->index().condition(flow, 0);
   const ir::Function* approve = c->index().condition(flow, 1);
@@ -150,7 +71,7 @@ TEST_CASE("flow conditions decide the subscriptions, with a trace of rule values
 TEST_CASE("a rule over OrderPlaced applied to an including event reads that event's layout") {
   ir::LowerOptions options;
   options.all_specialisations = true;
-  auto c = compile(kShop, options);
+  auto c = compile(kOrderToCashSource, options);
   const auto* captured = c->event("PaymentCaptured");
   const auto& placed_layout = c->layout("OrderPlaced");
   const auto& captured_layout = c->layout("PaymentCaptured");
@@ -171,7 +92,7 @@ TEST_CASE("a rule over OrderPlaced applied to an including event reads that even
 }
 
 TEST_CASE("emit plans: spread copies, explicit initialisers, defaults") {
-  auto c = compile(kShop);
+  auto c = compile(kOrderToCashSource);
   const auto* placed = c->event("OrderPlaced");
   const ir::EmitPlan* plan = c->index().emit(service(*c, "RequestReview"), 0, placed);
   REQUIRE(plan);

@@ -8,7 +8,10 @@ explain, replay, journal export and the query index (docs/journal.md
   and hashes vary between runs and are normalised; the order-to-cash input
   is run one line per `flowrt run`, so exec services answer in a fixed
   order and event ids and sequence numbers are the same on every run.
-  FLOW_UPDATE_GOLDEN=1 rewrites the golden files.
+  Every scenario runs on both back ends (`flowrt run --backend jit` and
+  `--backend interp`) and the answers over either journal must equal the
+  same golden files. FLOW_UPDATE_GOLDEN=1 rewrites them (from the jit run;
+  the interp run is still compared).
 - dossier --at at every step of a scenario equals a model computed here
   from the records whose journal time is <= the moment.
 - replay: changed thresholds change exactly the hand-computed events and
@@ -33,6 +36,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from golden import UPDATE, compare_golden  # noqa: E402
 from journal_json import flatten_decisions  # noqa: E402
 
 FLOWRT, REPO = sys.argv[1], sys.argv[2]
@@ -40,7 +44,7 @@ HERE = os.path.join(REPO, "tests", "queries")
 CASES = os.path.join(HERE, "cases")
 GOLDEN = os.path.join(HERE, "golden")
 EXAMPLE = os.path.join(REPO, "examples", "order-to-cash")
-UPDATE = os.environ.get("FLOW_UPDATE_GOLDEN") == "1"
+BACKENDS = ("jit", "interp")  # the first one writes the goldens under FLOW_UPDATE_GOLDEN=1
 
 
 def run(args, cwd=None, timeout=120, stdin=None):
@@ -104,7 +108,7 @@ def copy_example(dest, name="order-to-cash"):
     return dest
 
 
-def example_journal(dir_, name, flow, inputs):
+def example_journal(dir_, name, flow, inputs, backend):
     """An example, one input line per run (see the module doc)."""
     folder = copy_example(os.path.join(dir_, name), name)
     with open(os.path.join(folder, inputs)) as f:
@@ -113,13 +117,13 @@ def example_journal(dir_, name, flow, inputs):
         path = os.path.join(folder, f"line{i + 1}.jsonl")
         with open(path, "w") as f:
             f.write(line + "\n")
-        out = run([FLOWRT, "run", flow, "--journal", "journal", "--input", path], cwd=folder)
+        out = run([FLOWRT, "run", flow, "--backend", backend, "--journal", "journal", "--input", path], cwd=folder)
         assert out.returncode in (0, 3), out.stderr
     return folder, os.path.join(folder, "journal")
 
 
-def order_journal(dir_):
-    return example_journal(dir_, "order-to-cash", "orders.flow", "orders.jsonl")
+def order_journal(dir_, backend):
+    return example_journal(dir_, "order-to-cash", "orders.flow", "orders.jsonl", backend)
 
 
 CONTRACT_LINES = [
@@ -130,12 +134,13 @@ CONTRACT_LINES = [
 ]
 
 
-def contracts_journal(dir_):
+def contracts_journal(dir_, backend):
     folder = os.path.join(dir_, "contracts")
     os.makedirs(folder)
     shutil.copy(os.path.join(CASES, "contracts.flow"), folder)
     stdin = "".join(json.dumps(e) + "\n" for e in CONTRACT_LINES)
-    out = run([FLOWRT, "run", "contracts.flow", "--journal", "journal"], cwd=folder, stdin=stdin)
+    out = run([FLOWRT, "run", "contracts.flow", "--backend", backend, "--journal", "journal"], cwd=folder,
+              stdin=stdin)
     assert out.returncode == 3, out.stderr  # c-2's escalation is dead-lettered on purpose
     return folder, os.path.join(folder, "journal")
 
@@ -193,79 +198,87 @@ class QueriesTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="flowrt-queries-")
-        cls.orders, cls.orders_journal = order_journal(cls.dir)
-        cls.contracts, cls.contracts_journal = contracts_journal(cls.dir)
-        cls.claims, _ = example_journal(cls.dir, "insurance-claim", "claims.flow", "claims.jsonl")
-        cls.tickets, _ = example_journal(cls.dir, "support-ticket", "tickets.flow", "tickets.jsonl")
+        # The scenario folders of each back end: orders, contracts, claims, tickets.
+        cls.scenarios = {}
+        for backend in BACKENDS:
+            base = os.path.join(cls.dir, backend)
+            os.makedirs(base)
+            cls.scenarios[backend] = {
+                "orders": order_journal(base, backend)[0],
+                "contracts": contracts_journal(base, backend)[0],
+                "claims": example_journal(base, "insurance-claim", "claims.flow", "claims.jsonl", backend)[0],
+                "tickets": example_journal(base, "support-ticket", "tickets.flow", "tickets.jsonl", backend)[0],
+            }
+        # The other tests use the first back end's journals.
+        first = cls.scenarios[BACKENDS[0]]
+        cls.orders, cls.contracts = first["orders"], first["contracts"]
+        cls.claims, cls.tickets = first["claims"], first["tickets"]
+        cls.orders_journal = os.path.join(cls.orders, "journal")
+        cls.contracts_journal = os.path.join(cls.contracts, "journal")
 
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.dir, ignore_errors=True)
 
-    def golden(self, name, text):
+    def golden(self, name, text, backend):
         path = os.path.join(GOLDEN, name)
-        text = normalise(text)
-        if UPDATE or not os.path.exists(path):
-            with open(path, "w") as f:
-                f.write(text)
-            if not UPDATE:
-                self.fail(f"golden file {name} was missing; written, check it in")
-            return
-        with open(path) as f:
-            expected = f.read()
-        self.maxDiff = None
-        self.assertEqual(text, expected, f"golden {name} (FLOW_UPDATE_GOLDEN=1 to rewrite)")
+        problem = compare_golden(path, normalise(text), rewrite=UPDATE and backend == BACKENDS[0])
+        if problem:
+            self.fail(f"on --backend {backend}: {problem}")
 
     # ---- Golden outputs ----------------------------------------------------
 
     def test_golden_outputs(self):
         cases = [
-            ("dossier_1002", self.orders, ["dossier", "--journal", "journal", "--key", "1002"]),
-            ("dossier_all", self.orders, ["dossier", "--journal", "journal", "--all"]),
-            ("explain_o-2", self.orders, ["explain", "--journal", "journal", "--event", "o-2"]),
+            ("dossier_1002", "orders", ["dossier", "--journal", "journal", "--key", "1002"]),
+            ("dossier_all", "orders", ["dossier", "--journal", "journal", "--all"]),
+            ("explain_o-2", "orders", ["explain", "--journal", "journal", "--event", "o-2"]),
             # Event ids follow the journal's sequence numbers: e11 is the
             # OrderApproved that ManualReview emitted, e12 the PaymentCaptured
             # nothing subscribes to.
-            ("explain_emitted", self.orders, ["explain", "--journal", "journal", "--event", "e11"]),
-            ("explain_payment_captured", self.orders, ["explain", "--journal", "journal", "--event", "e12"]),
-            ("explain_o-4", self.orders, ["explain", "--journal", "journal", "--event", "o-4"]),
-            ("dossier_c-2", self.contracts, ["dossier", "--journal", "journal", "--key", "c-2"]),
-            ("dossier_contracts_all", self.contracts, ["dossier", "--journal", "journal", "--all"]),
-            ("explain_c2-open", self.contracts, ["explain", "--journal", "journal", "--event", "c2-open"]),
-            ("claims_all", self.claims, ["dossier", "--journal", "journal", "--all"]),
-            ("claims_CL-3", self.claims, ["dossier", "--journal", "journal", "--key", "CL-3"]),
-            ("claims_explain_c-3", self.claims, ["explain", "--journal", "journal", "--event", "c-3"]),
-            ("tickets_all", self.tickets, ["dossier", "--journal", "journal", "--all"]),
-            ("tickets_T-1", self.tickets, ["dossier", "--journal", "journal", "--key", "T-1"]),
-            ("tickets_explain_t-1", self.tickets, ["explain", "--journal", "journal", "--event", "t-1"]),
+            ("explain_emitted", "orders", ["explain", "--journal", "journal", "--event", "e11"]),
+            ("explain_payment_captured", "orders", ["explain", "--journal", "journal", "--event", "e12"]),
+            ("explain_o-4", "orders", ["explain", "--journal", "journal", "--event", "o-4"]),
+            ("dossier_c-2", "contracts", ["dossier", "--journal", "journal", "--key", "c-2"]),
+            ("dossier_contracts_all", "contracts", ["dossier", "--journal", "journal", "--all"]),
+            ("explain_c2-open", "contracts", ["explain", "--journal", "journal", "--event", "c2-open"]),
+            ("claims_all", "claims", ["dossier", "--journal", "journal", "--all"]),
+            ("claims_CL-3", "claims", ["dossier", "--journal", "journal", "--key", "CL-3"]),
+            ("claims_explain_c-3", "claims", ["explain", "--journal", "journal", "--event", "c-3"]),
+            ("tickets_all", "tickets", ["dossier", "--journal", "journal", "--all"]),
+            ("tickets_T-1", "tickets", ["dossier", "--journal", "journal", "--key", "T-1"]),
+            ("tickets_explain_t-1", "tickets", ["explain", "--journal", "journal", "--event", "t-1"]),
         ]
-        for name, cwd, args in cases:
-            for fmt in ("txt", "json"):
-                with self.subTest(golden=name, format=fmt):
-                    out = flowrt(*args, *(["--json"] if fmt == "json" else []), cwd=cwd)
-                    if fmt == "json":
-                        json.loads(out.stdout)
-                    self.golden(f"{name}.{fmt}", out.stdout)
+        for backend in BACKENDS:
+            for name, scenario, args in cases:
+                for fmt in ("txt", "json"):
+                    with self.subTest(golden=name, format=fmt, backend=backend):
+                        out = flowrt(*args, *(["--json"] if fmt == "json" else []),
+                                     cwd=self.scenarios[backend][scenario])
+                        if fmt == "json":
+                            json.loads(out.stdout)
+                        self.golden(f"{name}.{fmt}", out.stdout, backend)
 
     def test_golden_replay(self):
-        v2 = os.path.join(self.orders, "orders-v2.flow")
-        with open(os.path.join(self.orders, "orders.flow")) as f:
-            source = f.read()
-        with open(v2, "w") as f:
-            f.write(source.replace("REVIEW_LIMIT = 1000.0", "REVIEW_LIMIT = 2000.0"))
-        with open(os.path.join(self.claims, "claims.flow")) as f:
-            source = f.read()
-        edited = source.replace("FraudScore(c) >= 50", "FraudScore(c) >= 30")
-        self.assertNotEqual(edited, source)
-        with open(os.path.join(self.claims, "claims-strict.flow"), "w") as f:
-            f.write(edited)
-        for name, cwd, new in (("replay_v2", self.orders, "orders-v2.flow"), ("replay_same", self.orders, "orders.flow"),
-                               ("claims_replay_strict", self.claims, "claims-strict.flow")):
-            for fmt in ("txt", "json"):
-                with self.subTest(golden=name, format=fmt):
-                    out = flowrt("replay", "--journal", "journal", "--with", new,
-                                 *(["--json"] if fmt == "json" else []), cwd=cwd)
-                    self.golden(f"{name}.{fmt}", out.stdout)
+        for backend in BACKENDS:
+            orders, claims = self.scenarios[backend]["orders"], self.scenarios[backend]["claims"]
+            with open(os.path.join(orders, "orders.flow")) as f:
+                source = f.read()
+            with open(os.path.join(orders, "orders-v2.flow"), "w") as f:
+                f.write(source.replace("REVIEW_LIMIT = 1000.0", "REVIEW_LIMIT = 2000.0"))
+            with open(os.path.join(claims, "claims.flow")) as f:
+                source = f.read()
+            edited = source.replace("FraudScore(c) >= 50", "FraudScore(c) >= 30")
+            self.assertNotEqual(edited, source)
+            with open(os.path.join(claims, "claims-strict.flow"), "w") as f:
+                f.write(edited)
+            for name, cwd, new in (("replay_v2", orders, "orders-v2.flow"), ("replay_same", orders, "orders.flow"),
+                                   ("claims_replay_strict", claims, "claims-strict.flow")):
+                for fmt in ("txt", "json"):
+                    with self.subTest(golden=name, format=fmt, backend=backend):
+                        out = flowrt("replay", "--journal", "journal", "--with", new,
+                                     *(["--json"] if fmt == "json" else []), cwd=cwd)
+                        self.golden(f"{name}.{fmt}", out.stdout, backend)
 
     # ---- dossier --at ------------------------------------------------------
 

@@ -1,11 +1,24 @@
-// The program the ingress tests and the CloudEvents fuzz target decode
-// events of: the order-to-cash events, and `Everything`, one field of every
-// type, optional, list and default the decoders handle.
+// The shop program of language.md §1 (examples/order-to-cash/orders.flow,
+// without its comments), in the pieces the tests build their programs
+// from, so that no test pastes it:
+//   kOrderPlacedSource    the module line, enum Channel and event OrderPlaced
+//   kOrderRulesSource     REVIEW_LIMIT and the rules HighValue, Domestic, NeedsReview
+//   kRiskSource           the decision Risk
+//   kOrderServicesSource  the emit services AutoApprove and RequestReview
+// and the programs made of them:
+//   kOrderToCashSource    the whole example (the eval end-to-end tests)
+//   kShopSource           the order events and `Everything`, one field of
+//                         every type, optional, list and default the
+//                         decoders handle (the ingress tests, the
+//                         CloudEvents fuzz target)
+// The JIT tests add rules of their own (codegen/shop_program.h).
 #pragma once
+
+#include <string>
 
 namespace flow::testing {
 
-inline constexpr const char* kShopSource = R"(module shop.orders
+inline constexpr const char* kOrderPlacedSource = R"(module shop.orders
 
 enum Channel { Web, Store, Phone }
 
@@ -20,7 +33,71 @@ event OrderPlaced {
   tags: list<string> = []
   placed_at: timestamp
 }
+)";
 
+inline constexpr const char* kOrderRulesSource = R"(
+const REVIEW_LIMIT = 1000.0
+
+rule HighValue(o: OrderPlaced)   = o.amount > REVIEW_LIMIT
+rule Domestic(o: OrderPlaced)    = o.country in ["NL", "BE", "LU"]
+rule NeedsReview(o: OrderPlaced) = HighValue(o) and not Domestic(o)
+)";
+
+inline constexpr const char* kRiskSource = R"(
+decision Risk(o: OrderPlaced) -> string {
+  when o.amount > 10000.0               => "high"
+  when HighValue(o) and not Domestic(o) => "medium"
+  else                                  => "low"
+}
+)";
+
+inline constexpr const char* kOrderServicesSource = R"(
+service AutoApprove {
+  consumes o: OrderPlaced
+  publishes OrderApproved
+  emit OrderApproved { ...o, approved_by: "auto" }
+}
+
+service RequestReview {
+  consumes o: OrderPlaced
+  publishes ReviewRequested
+  emit ReviewRequested { ...o, risk: Risk(o) }
+}
+)";
+
+inline const std::string kOrderToCashSource = std::string(kOrderPlacedSource) + R"(
+event OrderApproved   { ...OrderPlaced, approved_by: string }
+event OrderRejected   { ...OrderPlaced, reason: string }
+event ReviewRequested { ...OrderPlaced, risk: string }
+event PaymentCaptured { ...OrderApproved, payment_id: string }
+)" + kOrderRulesSource + kRiskSource + kOrderServicesSource +
+                                              R"(
+service ManualReview {
+  consumes ReviewRequested
+  publishes OrderApproved, OrderRejected
+  exec "python3 services/review.py"
+  timeout 30s
+  retry 3 backoff 200ms
+}
+
+service Payment {
+  consumes OrderApproved
+  publishes PaymentCaptured
+  exec "./services/payment"
+}
+
+flow OrderToCash {
+  start OrderPlaced
+  end   PaymentCaptured, OrderRejected
+
+  on OrderPlaced when NeedsReview     -> RequestReview
+  on OrderPlaced when not NeedsReview -> AutoApprove
+  on ReviewRequested                  -> ManualReview
+  on OrderApproved                    -> Payment
+}
+)";
+
+inline const std::string kShopSource = std::string(kOrderPlacedSource) + R"(
 event OrderApproved { ...OrderPlaced, approved_by: string }
 
 event Everything {
@@ -53,6 +130,5 @@ flow OrderToCash {
   on OrderPlaced -> Approve
 }
 )";
-;
 
 }  // namespace flow::testing
