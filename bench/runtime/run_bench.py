@@ -7,12 +7,15 @@ peak RSS for two sizes, and start-up:
               of 21 runs, warm (the artifact built by flowc, its machine code
               in the object cache, the journal made by a first run, so a run
               reads it and writes nothing)
+  startup_cpu_ms  the median CPU time (user + system) of the same runs: on a
+              busy machine it varies much less than the wall time
 
 With FLOW_BASELINE_FLOWRT=/path/to/another/flowrt, the runs of never and
 batch and of start-up alternate between the two binaries (this one first),
 and each of those figures is printed three times: NAME (this build),
 baseline_NAME (the other binary) and NAME_ratio (this / baseline; for
-startup_ms lower is better, for the rates higher). Both binaries run the
+startup_ms lower is better, for the rates higher; for the rates also
+NAME_cpu_ratio, of the CPU times, baseline / this). Both binaries run the
 same command on the same input (for start-up, the artifact built by the
 flowc beside each flowrt, BUILD/compiler/flowc), so one run compares them
 on one machine state. FLOW_BENCH_RUNS sets RUNS (default 3).
@@ -53,22 +56,28 @@ def check(result, binary):
         sys.exit(f"{binary} failed ({result.returncode}): {result.stderr[-2000:]}")
 
 
-def run(input_path, fsync, binary=flowrt):
-    """Seconds and peak RSS (MB) of one `flowrt run` of the bench flow."""
-    journal = os.path.join(work, "journal")
-    shutil.rmtree(journal, ignore_errors=True)
+def measured(command):
+    """Runs a command: wall seconds and its own resource usage (wait4). Exits on failure."""
     start = time.monotonic()
     with tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(["taskset", "-c", "0", binary, "run", flow, "--journal", journal,
-                                  "--input", input_path, "--fsync", fsync],
-                                 stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(child.pid, 0)  # taskset execs flowrt: its own usage
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
         seconds = time.monotonic() - start
         if status != 0:
             err.seek(0)
-            sys.exit(f"{binary} failed ({status}): {err.read()[-2000:].decode(errors='replace')}")
+            sys.exit(f"{command[0]} failed ({status}): {err.read()[-2000:].decode(errors='replace')}")
+    return seconds, usage
+
+
+def run(input_path, fsync, binary=flowrt):
+    """Seconds, peak RSS (MB) and CPU seconds of one `flowrt run` of the bench flow."""
+    journal = os.path.join(work, "journal")
     shutil.rmtree(journal, ignore_errors=True)
-    return seconds, usage.ru_maxrss / 1024.0
+    # taskset execs flowrt: the usage is flowrt's own
+    seconds, usage = measured(["taskset", "-c", "0", binary, "run", flow, "--journal", journal,
+                               "--input", input_path, "--fsync", fsync])
+    shutil.rmtree(journal, ignore_errors=True)
+    return seconds, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime
 
 
 def alternate(runs, measure):
@@ -89,11 +98,16 @@ def report(name, values, higher_is_better=True):
         print(f"{name}_ratio: {values[0] / values[1]:.3f}")
 
 
-def median_rates(input_path, n, fsync):
-    """Events/s of each binary's median run, and this build's largest peak RSS."""
+def median_rates(name, input_path, n, fsync):
+    """Reports events/s of each binary's median run; returns this build's largest peak RSS.
+    With a baseline, NAME_cpu_ratio compares the median CPU times (user + system) too:
+    on a busy machine they vary less than the wall clock."""
     results = alternate(RUNS, lambda binary: run(input_path, fsync, binary))
-    rates = [n / statistics.median(r[0] for r in runs) for runs in results]
-    return rates, max(r[1] for r in results[0])
+    report(name, [n / statistics.median(r[0] for r in runs) for runs in results])
+    if len(results) > 1:
+        cpu = [statistics.median(r[2] for r in runs) for runs in results]
+        print(f"{name}_cpu_ratio: {cpu[1] / cpu[0]:.3f}")
+    return max(r[1] for r in results[0])
 
 
 def flowc_beside(binary):
@@ -103,8 +117,8 @@ def flowc_beside(binary):
 
 
 def startup_ms():
-    """The median wall time of `flowrt run APP.flowc` on an empty input, per binary
-    (each runs the artifact that its own build's flowc makes)."""
+    """The median wall and CPU milliseconds of `flowrt run APP.flowc` on an empty
+    input, per binary (each runs the artifact that its own build's flowc makes)."""
     empty = os.path.join(work, "empty.jsonl")
     open(empty, "w").close()
     commands = {}
@@ -116,33 +130,32 @@ def startup_ms():
                             "--input", empty]
 
     def once(binary):
-        start = time.monotonic()
-        result = subprocess.run(commands[binary], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        seconds = time.monotonic() - start
-        check(result, binary)
-        return seconds * 1000
+        seconds, usage = measured(commands[binary])
+        return seconds * 1000, (usage.ru_utime + usage.ru_stime) * 1000
 
     for binary in binaries:  # makes the journal, fills the object cache and the page cache
         for _ in range(3):
             once(binary)
-    return [statistics.median(runs) for runs in alternate(STARTUP_RUNS, once)]
+    results = alternate(STARTUP_RUNS, once)
+    return ([statistics.median(r[0] for r in runs) for runs in results],
+            [statistics.median(r[1] for r in runs) for runs in results])
 
 
 try:
-    report("startup_ms", startup_ms(), higher_is_better=False)
+    wall_ms, cpu_ms = startup_ms()
+    report("startup_ms", wall_ms, higher_is_better=False)
+    report("startup_cpu_ms", cpu_ms, higher_is_better=False)
     main_input = generate(n_main)
-    rates, rss_main = median_rates(main_input, n_main, "never")
-    report("events_per_sec_never", rates)
-    rates, _ = median_rates(main_input, n_main, "batch")
-    report("events_per_sec_batch", rates)
+    rss_main = median_rates("events_per_sec_never", main_input, n_main, "never")
+    median_rates("events_per_sec_batch", main_input, n_main, "batch")
     always_n = min(n_main, 20_000)
     always_input = generate(always_n)
-    seconds, _ = run(always_input, "always")
+    seconds = run(always_input, "always")[0]
     print(f"events_per_sec_always: {always_n / seconds:.0f}")
     print(f"peak_rss_mb_1m: {rss_main:.0f}")
     os.remove(main_input)
     large_input = generate(n_large)
-    _, rss_large = run(large_input, "never")
+    rss_large = run(large_input, "never")[1]
     print(f"peak_rss_mb_5m: {rss_large:.0f}")
 finally:
     shutil.rmtree(work, ignore_errors=True)
