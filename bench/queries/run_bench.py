@@ -8,6 +8,11 @@ generated orders (bench/runtime/orders_bench.flow, 3 events per order), then
 and, for information, index_build_s (the index built from scratch) and the
 journal's size. Times are wall clock and include starting the process.
 
+With FLOW_BASELINE_FLOWRT=/path/to/another/flowrt, the runs of dossier and
+explain alternate between the two binaries on the same journal and index,
+and baseline_dossier_ms, baseline_explain_ms and the ratios (this / baseline)
+are printed too (when the other binary reads this build's journal).
+
 usage: run_bench.py BUILD_DIR REPO_DIR [N]"""
 import json
 import os
@@ -21,6 +26,7 @@ import time
 build, repo = sys.argv[1], sys.argv[2]
 n = int(sys.argv[3]) if len(sys.argv) > 3 else 1_000_000
 flowrt = os.path.join(build, "runtime", "flowrt")
+baseline = os.environ.get("FLOW_BASELINE_FLOWRT", "")
 gen = os.path.join(build, "bench", "gen_orders")
 flow = os.path.join(repo, "bench", "runtime", "orders_bench.flow")
 work = tempfile.mkdtemp(prefix="flow-bench-queries-")
@@ -39,8 +45,30 @@ def timed(args):
     return time.monotonic() - start, result
 
 
+def baseline_reads(args):
+    """Whether the baseline binary answers `ARGS...` on this build's journal (else its figures are left out)."""
+    result = subprocess.run([baseline] + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        print(f"bench: the baseline cannot run {args[0]} here: {result.stderr[-300:]}", file=sys.stderr)
+    return result.returncode == 0
+
+
 def median_ms(args, runs=7):
-    return statistics.median(timed(args)[0] for _ in range(runs)) * 1000
+    """The median wall time of `flowrt ARGS...`, and of the baseline's (alternating) or None."""
+    binaries = [flowrt] + ([baseline] if baseline and baseline_reads(args) else [])
+    times = [[] for _ in binaries]
+    for _ in range(runs):
+        for i, binary in enumerate(binaries):
+            times[i].append(timed([binary] + args)[0])
+    medians = [statistics.median(t) * 1000 for t in times]
+    return medians[0], medians[1] if len(medians) > 1 else None
+
+
+def report_ms(name, values):
+    print(f"{name}: {values[0]:.1f}")
+    if values[1] is not None:
+        print(f"baseline_{name}: {values[1]:.1f}")
+        print(f"{name}_ratio: {values[0] / values[1]:.3f}")
 
 
 try:
@@ -55,8 +83,8 @@ try:
                        .stdout.splitlines() if line.startswith("records: ")))
     size = sum(os.path.getsize(os.path.join(journal, f)) for f in os.listdir(journal) if f.startswith("segment-"))
     key = str(n * 2 // 3)
-    dossier_ms = median_ms([flowrt, "dossier", "--journal", journal, "--key", key])
-    explain_ms = median_ms([flowrt, "explain", "--journal", journal, "--event", f"o-{key}"])
+    dossier_ms = median_ms(["dossier", "--journal", journal, "--key", key])
+    explain_ms = median_ms(["explain", "--journal", journal, "--event", f"o-{key}"])
 
     changed = os.path.join(work, "orders_changed.flow")
     with open(flow) as f:
@@ -72,8 +100,8 @@ try:
     print(f"journal_records: {records}")
     print(f"journal_mb: {size / 1e6:.0f}")
     print(f"index_build_s: {index_s:.1f}")
-    print(f"dossier_ms: {dossier_ms:.1f}")
-    print(f"explain_ms: {explain_ms:.1f}")
+    report_ms("dossier_ms", dossier_ms)
+    report_ms("explain_ms", explain_ms)
     print(f"replay_events_per_sec: {events / replay_s:.0f}")
     print(f"export_records_per_sec: {records / export_s:.0f}")
 finally:
