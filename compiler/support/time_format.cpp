@@ -1,3 +1,4 @@
+// RFC 3339 timestamps and duration literals (time_format.h).
 #include "support/time_format.h"
 
 #include <cstdio>
@@ -27,38 +28,43 @@ CivilDate civil_from_days(int64_t z) {
 }
 
 namespace {
-bool digits(std::string_view s, size_t pos, size_t count, int& out) {
-  if (pos + count > s.size()) return false;
-  out = 0;
-  for (size_t i = pos; i < pos + count; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    out = out * 10 + (s[i] - '0');
-  }
-  return true;
+
+constexpr int64_t kSecond = 1000000;
+
+/// Two digits at p (the caller checked the length); -1 when not digits.
+int two_digits(const char* p) {
+  const unsigned a = static_cast<unsigned char>(p[0]) - '0', b = static_cast<unsigned char>(p[1]) - '0';
+  return a < 10 && b < 10 ? static_cast<int>(a * 10 + b) : -1;
 }
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+char* write_2(unsigned value, char* out) {
+  out[0] = static_cast<char>('0' + value / 10);
+  out[1] = static_cast<char>('0' + value % 10);
+  return out + 2;
+}
+
 }  // namespace
 
 std::optional<int64_t> parse_timestamp(std::string_view s) {
-  int year, month, day, hour, minute, second;
-  if (!digits(s, 0, 4, year) || s.size() < 20 || s[4] != '-' || !digits(s, 5, 2, month) ||
-      s[7] != '-' || !digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't') ||
-      !digits(s, 11, 2, hour) || s[13] != ':' || !digits(s, 14, 2, minute) || s[16] != ':' ||
-      !digits(s, 17, 2, second)) {
+  // YYYY-MM-DDTHH:MM:SS[.f+](Z|+HH:MM|-HH:MM); the shortest is 20 bytes.
+  if (s.size() < 20) return std::nullopt;
+  const char* p = s.data();
+  const int y1 = two_digits(p), y2 = two_digits(p + 2), month = two_digits(p + 5), day = two_digits(p + 8);
+  const int hour = two_digits(p + 11), minute = two_digits(p + 14), second = two_digits(p + 17);
+  if ((y1 | y2 | month | day | hour | minute | second) < 0 || p[4] != '-' || p[7] != '-' ||
+      (p[10] != 'T' && p[10] != 't') || p[13] != ':' || p[16] != ':') {
     return std::nullopt;
   }
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1) return std::nullopt;
-  int max_day = kDays[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
-  if (day > max_day || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  const int year = y1 * 100 + y2;
+  if (!valid_date_time(year, month, day, hour, minute, second)) return std::nullopt;
   size_t pos = 19;
   int64_t micros = 0;
-  if (pos < s.size() && s[pos] == '.') {
+  if (s[pos] == '.') {
     ++pos;
-    int scale = 100000;
-    size_t start = pos;
+    const size_t start = pos;
+    int64_t scale = 100000;
     while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      micros += (s[pos] - '0') * scale;  // digits past microseconds are truncated
+      micros += (s[pos] - '0') * scale;  // digits past microseconds count for nothing (scale 0)
       scale /= 10;
       ++pos;
     }
@@ -68,28 +74,26 @@ std::optional<int64_t> parse_timestamp(std::string_view s) {
   if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
     ++pos;
   } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-    int oh, om;
-    if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
-        !digits(s, pos + 4, 2, om) || oh > 23 || om > 59) {
-      return std::nullopt;
-    }
+    if (s.size() - pos < 6 || s[pos + 3] != ':') return std::nullopt;
+    const int oh = two_digits(p + pos + 1), om = two_digits(p + pos + 4);
+    if (oh < 0 || om < 0 || oh > 23 || om > 59) return std::nullopt;
     offset_seconds = (oh * 3600 + om * 60) * (s[pos] == '+' ? 1 : -1);
     pos += 6;
   } else {
     return std::nullopt;
   }
   if (pos != s.size()) return std::nullopt;
-  int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + (second == 60 ? 59 : second) -
-                    offset_seconds;
-  return seconds * 1000000 + micros;
+  const int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + (second == 60 ? 59 : second) - offset_seconds;
+  return seconds * kSecond + micros;
 }
 
-std::string format_timestamp(int64_t micros) {
-  int64_t seconds = micros / 1000000;
-  int64_t fraction = micros % 1000000;
+char* write_timestamp(int64_t micros, char* out) {
+  // Floor division: the second and the day that contain `micros`.
+  int64_t seconds = micros / kSecond;
+  int64_t fraction = micros % kSecond;
   if (fraction < 0) {
-    fraction += 1000000;
+    fraction += kSecond;
     seconds -= 1;
   }
   int64_t days = seconds / 86400;
@@ -98,20 +102,42 @@ std::string format_timestamp(int64_t micros) {
     rem += 86400;
     days -= 1;
   }
-  CivilDate date = civil_from_days(days);
-  char buffer[64];
-  if (fraction == 0) {
-    std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
-                  static_cast<long long>(date.year), date.month, date.day,
-                  static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
-                  static_cast<long long>(rem % 60));
+  const CivilDate date = civil_from_days(days);
+  if (date.year < 0 || date.year > 9999) {
+    const int n =
+        std::snprintf(out, kMaxTimestampText, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
+                      static_cast<long long>(date.year), date.month, date.day, static_cast<long long>(rem / 3600),
+                      static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60));
+    out += n;
   } else {
-    std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
-                  static_cast<long long>(date.year), date.month, date.day,
-                  static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
-                  static_cast<long long>(rem % 60), static_cast<long long>(fraction));
+    const auto year = static_cast<unsigned>(date.year);
+    out = write_2(year / 100, out);
+    out = write_2(year % 100, out);
+    *out++ = '-';
+    out = write_2(date.month, out);
+    *out++ = '-';
+    out = write_2(date.day, out);
+    *out++ = 'T';
+    out = write_2(static_cast<unsigned>(rem / 3600), out);
+    *out++ = ':';
+    out = write_2(static_cast<unsigned>(rem / 60 % 60), out);
+    *out++ = ':';
+    out = write_2(static_cast<unsigned>(rem % 60), out);
   }
-  return buffer;
+  if (fraction != 0) {
+    *out++ = '.';
+    const auto f = static_cast<unsigned>(fraction);
+    out = write_2(f / 10000, out);
+    out = write_2(f / 100 % 100, out);
+    out = write_2(f % 100, out);
+  }
+  *out++ = 'Z';
+  return out;
+}
+
+std::string format_timestamp(int64_t micros) {
+  char buffer[kMaxTimestampText];
+  return std::string(buffer, write_timestamp(micros, buffer));
 }
 
 std::optional<int64_t> parse_duration(std::string_view s) {

@@ -12,6 +12,7 @@
 #include "ingress/event_encoder.h"
 #include "journal/journal_reader.h"
 #include "layout/event_builder.h"
+#include "records/delivery_id.h"
 #include "services/builtin_sinks.h"
 #include "support/time_format.h"
 #include "support/wall_clock.h"
@@ -499,26 +500,6 @@ void Engine::build_plans() {
   }
 }
 
-void Engine::make_delivery_id(std::string& out, std::string_view event_id, size_t route, size_t service) {
-  // One assign of text built on the stack: this runs for every delivery.
-  char tail[48];
-  tail[0] = '.';
-  char* end = std::to_chars(tail + 1, tail + 22, route).ptr;
-  *end = '.';
-  end = std::to_chars(end + 1, end + 22, service).ptr;
-  const auto tail_size = static_cast<size_t>(end - tail);
-  char text[80];
-  if (event_id.size() + 2 + tail_size > sizeof text) {
-    out.assign("d-").append(event_id).append(tail, tail_size);
-    return;
-  }
-  text[0] = 'd';
-  text[1] = '-';
-  std::memcpy(text + 2, event_id.data(), event_id.size());
-  std::memcpy(text + 2 + event_id.size(), tail, tail_size);
-  out.assign(text, 2 + event_id.size() + tail_size);
-}
-
 void Engine::enter_flow(Instance& instance, const std::string& flow, std::string_view event_id, int64_t now) {
   if (instance.flow(flow)) return;
   instance.flows.push_back({&flow, InstanceStatus::Active});
@@ -581,7 +562,7 @@ void Engine::dispatch(Work& work) {
     const dispatch::Route& route = routes[r];
     const RoutePlan& named = plan.routes_named[r];
     for (size_t s = 0; s < route.services.size(); ++s) {
-      make_delivery_id(delivery_id_, work.id, r, s);
+      write_delivery_id(delivery_id_, work.id, r, s);
       deliver(route.services[s], *named.services[s], *named.flow, work, delivery_id_);
     }
   }

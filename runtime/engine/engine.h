@@ -307,8 +307,6 @@ class Engine {
   /// Built once at start: a plan per event type, a name per IR function.
   void build_plans();
   const EventPlan& plan_of(const EventType& type) const { return plans_[static_cast<size_t>(type.index)]; }
-  /// `d-<event>.<route>.<service>`: stable across retries and runs.
-  static void make_delivery_id(std::string& out, std::string_view event_id, size_t route, size_t service);
   std::string_view source_of(const Work& work) const {
     return !work.source.empty() || !work.service ? std::string_view(work.source) : std::string_view(*work.service);
   }

@@ -13,6 +13,7 @@
 #include <iostream>
 
 #include "engine/engine.h"
+#include "records/delivery_id.h"
 #include "records/record_views.h"
 #include "support/wall_clock.h"
 
@@ -46,7 +47,7 @@ void Engine::start_deliveries(const EventRecord& event, const VersionRoutes& rou
   for (size_t s = 0; s < r.services.size(); ++s) {
     if (!r.exec[s]) continue;
     std::string id;
-    make_delivery_id(id, event.id, route, s);
+    write_delivery_id(id, event.id, route, s);
     in_flight_at_start_[id] = {event, r.flow, r.services[s], routes.version, 0};
   }
 }

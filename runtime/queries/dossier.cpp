@@ -16,6 +16,7 @@
 #include "queries/journal_index.h"
 #include "queries/query_json.h"
 #include "queries/record_access.h"
+#include "support/time_format.h"
 
 namespace flow::runtime::queries {
 
@@ -29,9 +30,9 @@ ojson flows_json(const InstanceHistory& h) {
     flows.push_back({{"flow", f.flow},
                      {"status", to_string(f.status)},
                      {"activity", h.activity(f)},
-                     {"entered", time_text(f.entered_us)},
+                     {"entered", format_timestamp(f.entered_us)},
                      {"entered_by", f.entered_by},
-                     {"changed", time_text(f.changed_us)},
+                     {"changed", format_timestamp(f.changed_us)},
                      {"changed_by", f.changed_by}});
   }
   return flows;
@@ -40,8 +41,8 @@ ojson flows_json(const InstanceHistory& h) {
 ojson attempt_json(const AttemptEntry& a) {
   return {{"seq", a.seq},
           {"attempt", a.record.attempt},
-          {"started", time_text(a.record.started_us)},
-          {"ended", time_text(a.record.ended_us)},
+          {"started", format_timestamp(a.record.started_us)},
+          {"ended", format_timestamp(a.record.ended_us)},
           {"outcome", to_string(a.record.outcome)},
           {"error", text_or_null(a.record.error)},
           {"emitted", a.record.emitted}};
@@ -54,8 +55,8 @@ ojson dossier_json(const InstanceHistory& h) {
   j["status"] = h.status();
   j["activity"] = h.activity();
   j["flows"] = flows_json(h);
-  j["first"] = time_text(h.first_us());
-  j["last"] = time_text(h.last_us());
+  j["first"] = format_timestamp(h.first_us());
+  j["last"] = format_timestamp(h.last_us());
   ojson events = ojson::array();
   for (const auto& e : h.events()) {
     ojson ej = event_json(e.record, e.seq, e.version, true);
@@ -97,7 +98,7 @@ ojson dossier_json(const InstanceHistory& h) {
                     {"service", d.record.service},
                     {"attempts", d.record.attempts},
                     {"error", d.record.error},
-                    {"time", time_text(d.record.time_us)},
+                    {"time", format_timestamp(d.record.time_us)},
                     {"reason", to_string(d.record.reason)}});
   }
   j["dead_letters"] = dead;
@@ -114,9 +115,9 @@ void print_dossier(const InstanceHistory& h, std::ostream& out) {
   out << ": " << h.status() << ", " << h.activity() << "\n";
   for (const auto& f : h.flows()) {
     out << "  " << short_name(f.flow) << ": " << to_string(f.status) << " (" << h.activity(f) << "), entered "
-        << time_text(f.entered_us) << " by " << f.entered_by;
+        << format_timestamp(f.entered_us) << " by " << f.entered_by;
     if (f.status != InstanceStatus::Active)
-      out << ", " << to_string(f.status) << " " << time_text(f.changed_us) << " by " << f.changed_by;
+      out << ", " << to_string(f.status) << " " << format_timestamp(f.changed_us) << " by " << f.changed_by;
     out << "\n";
   }
   out << "\ntimeline\n";
@@ -126,7 +127,8 @@ void print_dossier(const InstanceHistory& h, std::ostream& out) {
       case TimelineItem::Kind::Event: {
         const EventEntry& e = h.events()[item.index];
         const EventRecord& r = e.record;
-        out << "  " << time_text(r.dispatched_us) << "  #" << e.seq << "  event " << r.id << " " << short_name(r.type);
+        out << "  " << format_timestamp(r.dispatched_us) << "  #" << e.seq << "  event " << r.id << " "
+            << short_name(r.type);
         std::string origin = origin_of(r);
         if (origin == "input") {
           out << " from input line " << r.input_line << " (source " << r.source << ")";
@@ -154,8 +156,9 @@ void print_dossier(const InstanceHistory& h, std::ostream& out) {
       }
       case TimelineItem::Kind::Attempt: {
         const AttemptRecord& a = h.attempts()[item.index].record;
-        out << "  " << time_text(a.ended_us) << "  #" << h.attempts()[item.index].seq << "  delivery " << a.delivery
-            << " to " << short_name(a.service) << ", attempt " << a.attempt << ": " << to_string(a.outcome);
+        out << "  " << format_timestamp(a.ended_us) << "  #" << h.attempts()[item.index].seq << "  delivery "
+            << a.delivery << " to " << short_name(a.service) << ", attempt " << a.attempt << ": "
+            << to_string(a.outcome);
         if (!a.error.empty()) out << " (" << a.error << ")";
         if (!a.emitted.empty()) {
           out << ", emitted";
@@ -166,15 +169,15 @@ void print_dossier(const InstanceHistory& h, std::ostream& out) {
       }
       case TimelineItem::Kind::DeadLetter: {
         const DeadLetterEntry& d = h.dead_letters()[item.index];
-        out << "  " << time_text(d.record.time_us) << "  #" << d.seq << "  dead letter: delivery " << d.record.delivery
-            << " to " << short_name(d.record.service) << " after "
+        out << "  " << format_timestamp(d.record.time_us) << "  #" << d.seq << "  dead letter: delivery "
+            << d.record.delivery << " to " << short_name(d.record.service) << " after "
             << plural(static_cast<size_t>(d.record.attempts), "attempt") << " (" << to_string(d.record.reason)
             << "): " << d.record.error << "\n";
         break;
       }
       case TimelineItem::Kind::Status: {
         const StatusEntry& s = h.statuses()[item.index];
-        out << "  " << time_text(s.record.time_us) << "  #" << s.seq << "  " << short_name(s.record.flow) << " "
+        out << "  " << format_timestamp(s.record.time_us) << "  #" << s.seq << "  " << short_name(s.record.flow) << " "
             << (s.record.status == InstanceStatus::Active ? "entered" : to_string(s.record.status)) << " (by "
             << s.record.event << ")\n";
         break;
@@ -213,8 +216,8 @@ ojson instance_summary_json(const InstanceHistory& h) {
           {"flows", flows},
           {"events", h.event_count()},
           {"in_progress", h.in_progress()},
-          {"first", time_text(h.first_us())},
-          {"last", time_text(h.last_us())}};
+          {"first", format_timestamp(h.first_us())},
+          {"last", format_timestamp(h.last_us())}};
 }
 
 /// One line per instance under a header: id, status, activity, events, last.
@@ -232,7 +235,7 @@ void print_instance_table(const std::vector<const InstanceHistory*>& instances, 
   for (const InstanceHistory* h : instances) {
     out << std::left << std::setw(static_cast<int>(width)) << h->id() << "  " << std::setw(9) << h->status() << "  "
         << std::setw(8) << h->activity() << "  " << std::setw(6) << h->event_count() << "  " << std::setw(27)
-        << time_text(h->last_us()) << " ";
+        << format_timestamp(h->last_us()) << " ";
     for (const auto& f : h->flows()) out << " " << short_name(f.flow) << "=" << to_string(f.status);
     out << "\n";
   }
@@ -334,7 +337,7 @@ int run_all(const JournalIndex& index, const DossierOptions& o, uint64_t cut, st
   if (o.json) {
     ojson j;
     j["format"] = "flowrt.dossier.list/1";
-    j["at"] = o.at_us ? ojson(time_text(*o.at_us)) : ojson(nullptr);
+    j["at"] = o.at_us ? ojson(format_timestamp(*o.at_us)) : ojson(nullptr);
     j["instances_total"] = listing.order.size();
     ojson list = ojson::array();
     for (const InstanceHistory* h : shown) list.push_back(instance_summary_json(*h));
@@ -342,7 +345,7 @@ int run_all(const JournalIndex& index, const DossierOptions& o, uint64_t cut, st
     out << dump(j);
     return 0;
   }
-  if (o.at_us) out << "as of " << time_text(*o.at_us) << "\n";
+  if (o.at_us) out << "as of " << format_timestamp(*o.at_us) << "\n";
   out << shown.size() << " of " << plural(listing.order.size(), "instance") << "\n";
   print_instance_table(shown, out);
   return 0;
@@ -376,8 +379,8 @@ int run_dossier(const std::filesystem::path& dir, const DossierOptions& options,
       }
       if (found.empty()) {
         err << "flowrt: no instance " << (options.select == DossierOptions::Select::Key ? "with key '" : "'")
-            << options.value << "'" << (options.at_us ? " as of " + time_text(*options.at_us) : std::string()) << " in "
-            << dir.string() << "\n";
+            << options.value << "'" << (options.at_us ? " as of " + format_timestamp(*options.at_us) : std::string())
+            << " in " << dir.string() << "\n";
         return 1;
       }
       // A key names one instance per business case (runtime.md §4): every
@@ -386,7 +389,7 @@ int run_dossier(const std::filesystem::path& dir, const DossierOptions& options,
       if (options.json) {
         ojson j;
         j["format"] = "flowrt.dossier/1";
-        j["at"] = options.at_us ? ojson(time_text(*options.at_us)) : ojson(nullptr);
+        j["at"] = options.at_us ? ojson(format_timestamp(*options.at_us)) : ojson(nullptr);
         j["instances"] = ojson::array({dossier_json(*found.front())});
         if (options.select == DossierOptions::Select::Key) {
           ojson of_key = ojson::array();
@@ -396,7 +399,7 @@ int run_dossier(const std::filesystem::path& dir, const DossierOptions& options,
         out << dump(j);
         return 0;
       }
-      if (options.at_us) out << "as of " << time_text(*options.at_us) << "\n";
+      if (options.at_us) out << "as of " << format_timestamp(*options.at_us) << "\n";
       if (found.size() > 1) {
         out << plural(found.size(), "instance") << " of key " << options.value
             << ", newest first (--instance ID shows another):\n";

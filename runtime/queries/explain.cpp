@@ -10,6 +10,7 @@
 #include "queries/journal_index.h"
 #include "queries/query_json.h"
 #include "queries/record_access.h"
+#include "support/time_format.h"
 
 namespace flow::runtime::queries {
 
@@ -111,21 +112,21 @@ void print_explained(const Explained& x, const InstanceHistory& h, std::ostream&
       << r.instance << "\n";
   std::string origin = origin_of(r);
   if (origin == "input") {
-    out << "  from input line " << r.input_line << " (source " << r.source << "), time " << time_text(r.time_us)
-        << ", dispatched " << time_text(r.dispatched_us) << "\n";
+    out << "  from input line " << r.input_line << " (source " << r.source << "), time " << format_timestamp(r.time_us)
+        << ", dispatched " << format_timestamp(r.dispatched_us) << "\n";
   } else if (origin == "runtime") {
     out << "  raised by the runtime" << (r.causation.empty() ? "" : " about event " + r.causation) << ", dispatched "
-        << time_text(r.dispatched_us) << "\n";
+        << format_timestamp(r.dispatched_us) << "\n";
   } else {
     out << "  emitted by " << short_name(r.service) << " (delivery " << r.delivery;
     if (x.producer) out << ", attempt " << x.producer->record.attempt << " #" << x.producer->seq;
     out << ") on event " << r.causation;
     if (x.cause) out << " (" << short_name(x.cause->record.type) << ")";
-    out << ", dispatched " << time_text(r.dispatched_us) << "\n";
+    out << ", dispatched " << format_timestamp(r.dispatched_us) << "\n";
   }
   if (x.definition) {
     out << "  definition v" << x.definition->version << " " << x.definition->hash << ", active since "
-        << time_text(x.definition->activated_us) << " (" << x.definition->source << ")\n";
+        << format_timestamp(x.definition->activated_us) << " (" << x.definition->source << ")\n";
     if (!x.definition->loaded) out << "  (its artifact could not be loaded: " << x.definition->load_error << ")\n";
   } else {
     out << "  definition " << r.definition << " (not in the journal)\n";

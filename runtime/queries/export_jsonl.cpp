@@ -3,33 +3,11 @@
 
 #include <string>
 
+#include "support/json_string.h"
+
 namespace flow::runtime::queries {
 
 namespace {
-
-void append_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20) {
-      out += "\\u00";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  out.push_back('"');
-}
 
 class JsonlSink : public RowSink {
  public:
@@ -49,7 +27,7 @@ class JsonlSink : public RowSink {
       if (v.kind == Value::Kind::Null) buffer_ += "null";
       else if (v.kind == Value::Kind::Integer) buffer_ += std::to_string(v.integer);
       else if (t.columns[i].type == ColumnType::Json) buffer_ += v.text;  // already JSON
-      else append_string(buffer_, v.text);
+      else append_json_string(buffer_, v.text, JsonEscape::kKeepBytes);
     }
     buffer_ += "}\n";
     if (buffer_.size() > (1u << 20)) flush();

@@ -10,6 +10,8 @@
 #include "queries/journal_index.h"
 #include "queries/query_json.h"
 #include "queries/record_access.h"
+#include "records/delivery_id.h"
+#include "support/json_string.h"
 #include "support/time_format.h"
 
 namespace flow::runtime::queries {
@@ -158,29 +160,6 @@ const std::vector<Table>& export_tables() {
 }
 
 namespace {
-
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 /// format_timestamp without snprintf (every row has times; this is a
 /// measurable share of an export). Same text: RFC 3339 UTC, six fraction
@@ -404,7 +383,7 @@ class Exporter {
 
   void open_route(const std::string& event, const std::string& instance, const RouteInfo& route) {
     for (size_t s = 0; s < route.services.size(); ++s) {
-      std::string id = "d-" + event + "." + std::to_string(route.route) + "." + std::to_string(s);
+      std::string id = delivery_id(event, static_cast<size_t>(route.route), s);
       Delivery& d = open_[id];
       d.event = event;
       d.instance = instance;
@@ -423,9 +402,9 @@ class Exporter {
     for (size_t i = 0; i < r.rules.size(); ++i) {
       if (i) rules_json_.push_back(',');
       rules_json_ += "{\"name\":";
-      append_json_string(rules_json_, r.rules[i].name);
+      append_json_string(rules_json_, r.rules[i].name, JsonEscape::kKeepBytes);
       rules_json_ += ",\"value\":";
-      append_json_string(rules_json_, r.rules[i].value);
+      append_json_string(rules_json_, r.rules[i].value, JsonEscape::kKeepBytes);
       rules_json_.push_back('}');
     }
     rules_json_.push_back(']');
@@ -461,7 +440,7 @@ class Exporter {
     std::string out = "[";
     for (size_t i = 0; i < ids.size(); ++i) {
       if (i) out.push_back(',');
-      append_json_string(out, ids[i]);
+      append_json_string(out, ids[i], JsonEscape::kKeepBytes);
     }
     out.push_back(']');
     return out;

@@ -3,16 +3,9 @@
 
 #include <algorithm>
 
+#include "records/delivery_id.h"
+
 namespace flow::runtime::queries {
-
-namespace {
-
-/// The engine's delivery ids: "d-<event>.<route>.<service>" (engine.cpp).
-std::string delivery_id(const std::string& event, int route, size_t service) {
-  return "d-" + event + "." + std::to_string(route) + "." + std::to_string(service);
-}
-
-}  // namespace
 
 const char* DeliveryEntry::status() const {
   if (ok) return "ok";

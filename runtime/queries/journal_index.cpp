@@ -38,6 +38,7 @@
 #include "journal/segment_format.h"
 #include "journal/segment_reader.h"
 #include "queries/record_access.h"
+#include "support/read_at.h"
 
 namespace flow::runtime::queries {
 
@@ -110,19 +111,6 @@ void align8(std::string& out) {
 uint64_t inode_of(const std::filesystem::path& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_ino) : 0;
-}
-
-bool read_at(int fd, void* data, size_t size, uint64_t offset) {
-  auto* bytes = static_cast<char*>(data);
-  while (size > 0) {
-    ssize_t n = ::pread(fd, bytes, size, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes += n;
-    size -= static_cast<size_t>(n);
-    offset += static_cast<uint64_t>(n);
-  }
-  return true;
 }
 
 /// The 8 bytes (length, CRC) of the frame at `offset` of a segment file; 0 when unreadable.

@@ -5,8 +5,6 @@
 
 namespace flow::runtime::queries {
 
-std::string time_text(int64_t micros) { return format_timestamp(micros); }
-
 const char* origin_of(const EventRecord& r) {
   if (!r.delivery.empty()) return "emitted";
   return r.input_line > 0 ? "input" : "runtime";
@@ -27,8 +25,8 @@ ojson event_json(const EventRecord& r, uint64_t seq, int version, bool with_data
   j["instance"] = r.instance;
   j["key"] = text_or_null(r.key);
   j["origin"] = origin_of(r);
-  j["time"] = time_text(r.time_us);
-  j["dispatched"] = time_text(r.dispatched_us);
+  j["time"] = format_timestamp(r.time_us);
+  j["dispatched"] = format_timestamp(r.dispatched_us);
   j["input_line"] = r.input_line > 0 ? ojson(r.input_line) : ojson(nullptr);
   j["source"] = text_or_null(r.source);
   j["subject"] = text_or_null(r.subject);
@@ -42,7 +40,9 @@ ojson event_json(const EventRecord& r, uint64_t seq, int version, bool with_data
 
 ojson definition_json(const DefinitionSummary* def, const std::string& hash) {
   if (!def) return {{"version", nullptr}, {"hash", hash}, {"activated", nullptr}, {"source", nullptr}};
-  return {{"version", def->version}, {"hash", def->hash}, {"activated", time_text(def->activated_us)},
+  return {{"version", def->version},
+          {"hash", def->hash},
+          {"activated", format_timestamp(def->activated_us)},
           {"source", def->source}};
 }
 

@@ -16,9 +16,6 @@ namespace flow::runtime::queries {
 // Keys keep the order they are written in: the documented order.
 using ojson = nlohmann::ordered_json;
 
-/// RFC 3339 UTC, microseconds only when non-zero.
-std::string time_text(int64_t micros);
-
 /// Where an event came from: "input" (a line of `flowrt run`'s input),
 /// "emitted" (by a service, through a delivery) or "runtime" (raised by the
 /// runtime itself: std.runtime.DeliveryDeadLettered, InputRejected).

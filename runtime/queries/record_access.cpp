@@ -4,12 +4,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
 
 #include "journal/crc32c.h"
 #include "journal/segment_format.h"
 #include "journal/segment_reader.h"
+#include "support/read_at.h"
 
 namespace flow::runtime::queries {
 
@@ -124,23 +124,6 @@ int RecordFetcher::fd_for(uint32_t segment) {
   return raw;
 }
 
-namespace {
-
-bool pread_all(int fd, void* data, size_t size, uint64_t offset) {
-  auto* bytes = static_cast<char*>(data);
-  while (size > 0) {
-    ssize_t n = ::pread(fd, bytes, size, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes += n;
-    size -= static_cast<size_t>(n);
-    offset += static_cast<uint64_t>(n);
-  }
-  return true;
-}
-
-}  // namespace
-
 bool RecordFetcher::fetch(uint64_t packed, uint8_t& type, std::string& payload) {
   uint32_t segment = position_segment(packed);
   uint64_t offset = position_offset(packed);
@@ -148,7 +131,7 @@ bool RecordFetcher::fetch(uint64_t packed, uint8_t& type, std::string& payload) 
   if (fd < 0) return false;
   std::byte header[journal::kRecordHeaderSize];
   auto where = [&] { return journal::segment_file_name(segment) + " @ " + std::to_string(offset); };
-  if (!pread_all(fd, header, sizeof header, offset)) {
+  if (!read_at(fd, header, sizeof header, offset)) {
     error_ = where() + ": cannot read the record header";
     return false;
   }
@@ -160,7 +143,7 @@ bool RecordFetcher::fetch(uint64_t packed, uint8_t& type, std::string& payload) 
     return false;
   }
   payload.resize(length);
-  if (length > 0 && !pread_all(fd, payload.data(), length, offset + journal::kRecordHeaderSize)) {
+  if (length > 0 && !read_at(fd, payload.data(), length, offset + journal::kRecordHeaderSize)) {
     error_ = where() + ": record runs past the end of the file";
     return false;
   }
