@@ -9,7 +9,7 @@
 
 #include "check/types.h"
 #include "layout/event_layout.h"
-#include "support/flow_rt.h"
+#include "rt_abi/flow_rt.h"
 
 namespace flow::codegen {
 

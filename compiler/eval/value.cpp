@@ -7,7 +7,7 @@
 #include <ostream>
 
 #include "ast/ast.h"
-#include "support/time_format.h"
+#include "base/time_format.h"
 
 namespace flow::eval {
 

@@ -11,7 +11,7 @@
 
 #include "check/types.h"
 #include "source/source_file.h"
-#include "support/flow_rt.h"
+#include "rt_abi/flow_rt.h"
 
 namespace flow::eval {
 

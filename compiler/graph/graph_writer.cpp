@@ -38,8 +38,8 @@
 #include <vector>
 
 #include "ast/ast.h"
+#include "base/time_format.h"
 #include "check/program.h"
-#include "support/time_format.h"
 
 namespace flow {
 

@@ -12,7 +12,7 @@
 
 #include "ast/ast.h"
 #include "check/types.h"
-#include "support/flow_rt.h"
+#include "rt_abi/flow_rt.h"
 
 namespace flow {
 struct Program;

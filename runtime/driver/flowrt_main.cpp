@@ -19,6 +19,7 @@
 #include <iostream>
 
 #include "artifact/artifact.h"
+#include "base/time_format.h"
 #include "codegen/bitcode.h"
 #include "diag/diagnostic_printer.h"
 #include "driver/cli_parse.h"
@@ -31,7 +32,6 @@
 #include "queries/journal_dump.h"
 #include "queries/journal_index.h"
 #include "queries/replay.h"
-#include "support/time_format.h"
 
 namespace {
 

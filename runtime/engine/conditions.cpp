@@ -7,7 +7,7 @@
 #include "engine/engine.h"
 #include "eval/value_io.h"
 #include "records/record_encoder.h"
-#include "support/flow_rt.h"
+#include "rt_abi/flow_rt.h"
 
 namespace flow::runtime {
 

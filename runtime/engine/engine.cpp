@@ -14,8 +14,8 @@
 #include "layout/event_builder.h"
 #include "records/delivery_id.h"
 #include "services/builtin_sinks.h"
-#include "support/time_format.h"
-#include "support/wall_clock.h"
+#include "base/time_format.h"
+#include "base/wall_clock.h"
 
 namespace flow::runtime {
 

@@ -43,7 +43,7 @@
 #include "records/record_views.h"
 #include "services/builtin_sinks.h"
 #include "services/exec_runner.h"
-#include "support/flow_rt.h"
+#include "rt_abi/flow_rt.h"
 
 namespace flow::runtime {
 

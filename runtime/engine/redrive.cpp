@@ -15,7 +15,7 @@
 #include "engine/engine.h"
 #include "records/delivery_id.h"
 #include "records/record_views.h"
-#include "support/wall_clock.h"
+#include "base/wall_clock.h"
 
 namespace flow::runtime {
 

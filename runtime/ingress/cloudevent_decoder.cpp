@@ -7,12 +7,12 @@
 
 #include <cstring>
 
+#include "base/time_format.h"
 #include "ingress/attributes.h"
 #include "ingress/data_decoder.h"
 #include "ingress/fast_decoder.h"
 #include "ingress/json_check.h"
 #include "ingress/json_text.h"
-#include "support/time_format.h"
 
 namespace flow::runtime {
 

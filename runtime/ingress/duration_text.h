@@ -1,6 +1,6 @@
 // Durations as JSON text, on the ingress/egress hot path. Flow's literal
 // forms are flow::parse_duration / flow::format_duration
-// (support/time_format.h); JSON also carries what a literal cannot say, so
+// (base/time_format.h); JSON also carries what a literal cannot say, so
 // here are:
 //  - durations with a sign and the fractional-millisecond form that
 //    flow::format_duration prints ("-15m", "1.500ms"), so every duration an

@@ -18,7 +18,7 @@
 #include "ingress/field_defaults.h"
 #include "ingress/name_table.h"
 #include "layout/event_layout.h"
-#include "support/arena.h"
+#include "rt_abi/arena.h"
 
 namespace flow::runtime {
 

@@ -9,11 +9,11 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/json_string.h"
+#include "base/short_copy.h"
+#include "base/time_format.h"
 #include "ingress/duration_text.h"
 #include "layout/event_builder.h"
-#include "support/json_string.h"
-#include "support/short_copy.h"
-#include "support/time_format.h"
 
 namespace flow::runtime {
 

@@ -4,12 +4,12 @@
 
 #include <cstring>
 
+#include "base/short_copy.h"
+#include "base/time_format.h"
 #include "ingress/attributes.h"
 #include "ingress/duration_text.h"
 #include "ingress/json_check.h"
 #include "layout/event_builder.h"
-#include "support/short_copy.h"
-#include "support/time_format.h"
 
 namespace flow::runtime {
 

@@ -1,6 +1,6 @@
 // Small pieces of JSON text handling for the decoders: the number grammar
 // of RFC 8259 and short excerpts of input for rejection messages. (String
-// literals are written by support/json_string.h.)
+// literals are written by base/json_string.h.)
 #pragma once
 
 #include <string>

@@ -10,13 +10,13 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "base/time_format.h"
 #include "journal/journal_problem.h"
 #include "queries/instance_history.h"
 #include "queries/instance_lookup.h"
 #include "queries/journal_index.h"
 #include "queries/query_json.h"
 #include "queries/record_access.h"
-#include "support/time_format.h"
 
 namespace flow::runtime::queries {
 

@@ -4,13 +4,13 @@
 #include <memory>
 #include <sstream>
 
+#include "base/time_format.h"
 #include "queries/decision_tree.h"
 #include "queries/instance_history.h"
 #include "queries/instance_lookup.h"
 #include "queries/journal_index.h"
 #include "queries/query_json.h"
 #include "queries/record_access.h"
-#include "support/time_format.h"
 
 namespace flow::runtime::queries {
 

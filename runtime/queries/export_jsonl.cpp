@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "support/json_string.h"
+#include "base/json_string.h"
 
 namespace flow::runtime::queries {
 

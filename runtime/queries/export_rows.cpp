@@ -7,12 +7,12 @@
 #include <ostream>
 #include <unordered_map>
 
+#include "base/json_string.h"
+#include "base/time_format.h"
 #include "queries/journal_index.h"
 #include "queries/query_json.h"
 #include "queries/record_access.h"
 #include "records/delivery_id.h"
-#include "support/json_string.h"
-#include "support/time_format.h"
 
 namespace flow::runtime::queries {
 

@@ -3,11 +3,11 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "base/time_format.h"
 #include "journal/journal_reader.h"
 #include "journal/journal_verify.h"
 #include "records/journal_records.h"
 #include "records/name_list.h"
-#include "support/time_format.h"
 
 namespace flow::runtime {
 

@@ -33,12 +33,12 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "base/read_at.h"
 #include "journal/crc32c.h"
 #include "journal/journal_problem.h"
 #include "journal/segment_format.h"
 #include "journal/segment_reader.h"
 #include "queries/record_access.h"
-#include "support/read_at.h"
 
 namespace flow::runtime::queries {
 

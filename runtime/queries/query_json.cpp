@@ -1,7 +1,7 @@
 // JSON building blocks of the query commands; see query_json.h.
 #include "queries/query_json.h"
 
-#include "support/time_format.h"
+#include "base/time_format.h"
 
 namespace flow::runtime::queries {
 

@@ -6,10 +6,10 @@
 
 #include <cstring>
 
+#include "base/read_at.h"
 #include "journal/crc32c.h"
 #include "journal/segment_format.h"
 #include "journal/segment_reader.h"
-#include "support/read_at.h"
 
 namespace flow::runtime::queries {
 

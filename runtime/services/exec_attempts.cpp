@@ -5,10 +5,10 @@
 #include <exception>
 #include <limits>
 
+#include "base/json_string.h"
 #include "services/backoff.h"
 #include "services/exec_runner_state.h"
 #include "services/text_snippet.h"
-#include "support/json_string.h"
 
 namespace flow::runtime {
 

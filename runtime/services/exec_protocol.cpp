@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
+#include "base/json_string.h"
 #include "services/text_snippet.h"
-#include "support/json_string.h"
 
 namespace flow::runtime {
 

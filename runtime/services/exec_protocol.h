@@ -14,7 +14,7 @@
 namespace flow::runtime {
 
 /// `{"id":<id as a JSON string>,"event":<event_json>}` plus '\n'. The id is
-/// quoted with JsonEscape::kKeepBytes (support/json_string.h).
+/// quoted with JsonEscape::kKeepBytes (base/json_string.h).
 /// `event_json` must be one valid JSON value; line breaks in it (which valid
 /// JSON can only have as whitespace) become spaces so the request stays on
 /// one line.

@@ -1,4 +1,4 @@
-// JSON string literals (compiler/support/json_string.h) in both styles:
+// JSON string literals (compiler/base/json_string.h) in both styles:
 // what each escape is, bytes that are not UTF-8, and every special byte
 // found at every offset of the word-at-a-time scan.
 #include <catch2/catch.hpp>
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "support/json_string.h"
+#include "base/json_string.h"
 
 using flow::json_quote;
 using flow::JsonEscape;

@@ -1,4 +1,4 @@
-// Positioned reads (compiler/support/read_at.h): whole ranges anywhere in
+// Positioned reads (compiler/base/read_at.h): whole ranges anywhere in
 // a file, and false past its end.
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "support/read_at.h"
+#include "base/read_at.h"
 
 TEST_CASE("read_at reads exactly the range asked for, or says it cannot", "[base][io]") {
   const auto path = std::filesystem::temp_directory_path() / ("read_at_test." + std::to_string(::getpid()));

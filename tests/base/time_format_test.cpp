@@ -1,4 +1,4 @@
-// RFC 3339 timestamps (compiler/support/time_format.h): the formatter and
+// RFC 3339 timestamps (compiler/base/time_format.h): the formatter and
 // the parser against std::chrono's calendar and a regular expression of the
 // grammar, at random and at the limits.
 #include <catch2/catch.hpp>
@@ -8,7 +8,7 @@
 #include <regex>
 #include <string>
 
-#include "support/time_format.h"
+#include "base/time_format.h"
 
 using namespace flow;
 namespace chr = std::chrono;

@@ -4,8 +4,8 @@
 
 #include <string>
 
+#include "base/time_format.h"
 #include "layout/event_builder.h"
-#include "support/time_format.h"
 
 namespace flow::testing {
 

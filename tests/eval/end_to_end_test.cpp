@@ -3,9 +3,9 @@
 // emit plans with their initialisers, defaults and guards, and traces.
 #include <catch2/catch.hpp>
 
+#include "base/time_format.h"
 #include "eval_fixture.h"
 #include "ir/ir_printer.h"
-#include "support/time_format.h"
 
 using namespace flow;
 using namespace flow::testing;

@@ -12,9 +12,9 @@
 #include <string>
 #include <string_view>
 
+#include "base/json_string.h"
 #include "fuzz_check.h"
 #include "services/exec_protocol.h"
-#include "support/json_string.h"
 
 namespace flow::fuzz {
 

@@ -8,12 +8,12 @@
 #include <limits>
 #include <random>
 
+#include "base/json_string.h"
+#include "base/time_format.h"
 #include "eval/value_io.h"
 #include "ingress/event_encoder.h"
 #include "ingress_fixture.h"
 #include "layout/event_builder.h"
-#include "support/json_string.h"
-#include "support/time_format.h"
 
 using namespace flow;
 using namespace flow::testing;

@@ -2,11 +2,11 @@
 // parsing, line splitting, backoff and output snippets.
 #include <catch2/catch.hpp>
 
+#include "base/json_string.h"
 #include "services/backoff.h"
 #include "services/exec_protocol.h"
 #include "services/line_splitter.h"
 #include "services/text_snippet.h"
-#include "support/json_string.h"
 
 using namespace flow::runtime;
 

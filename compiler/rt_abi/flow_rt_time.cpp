@@ -2,7 +2,7 @@
 // floored, so instants before 1970 land in the right day and hour.
 #include <cstdint>
 
-#include "support/flow_rt.h"
+#include "rt_abi/flow_rt.h"
 
 namespace {
 constexpr int64_t kMicrosPerHour = int64_t{3600} * 1000000;

@@ -7,7 +7,7 @@
 #include <new>
 #include <string_view>
 
-#include "support/arena.h"
+#include "rt_abi/arena.h"
 
 namespace {
 

@@ -1,10 +1,10 @@
 // JSON string literals (json_string.h).
-#include "support/json_string.h"
+#include "base/json_string.h"
 
 #include <cstdint>
 #include <cstring>
 
-#include "support/short_copy.h"
+#include "base/short_copy.h"
 
 namespace flow {
 

@@ -1,5 +1,5 @@
 // RFC 3339 timestamps and duration literals (time_format.h).
-#include "support/time_format.h"
+#include "base/time_format.h"
 
 #include <cstdio>
 

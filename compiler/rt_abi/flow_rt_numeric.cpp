@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "support/flow_rt.h"
+#include "rt_abi/flow_rt.h"
 
 namespace {
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();

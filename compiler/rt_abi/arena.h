@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "support/flow_rt.h"
+#include "rt_abi/flow_rt.h"
 
 /// A bump allocator: a list of blocks, each at least twice the size of the
 /// previous one, so many small allocations cost one pointer bump each.

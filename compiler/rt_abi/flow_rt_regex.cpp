@@ -7,7 +7,7 @@
 #include <new>
 #include <vector>
 
-#include "support/flow_rt.h"
+#include "rt_abi/flow_rt.h"
 
 struct FlowRegexTable {
   std::vector<std::unique_ptr<RE2>> patterns;

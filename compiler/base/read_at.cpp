@@ -1,5 +1,5 @@
 // Positioned reads (read_at.h).
-#include "support/read_at.h"
+#include "base/read_at.h"
 
 #include <unistd.h>
 

@@ -7,8 +7,8 @@
 #include <limits>
 #include <string>
 
-#include "support/arena.h"
-#include "support/time_format.h"
+#include "rt_abi/arena.h"
+#include "base/time_format.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// support/short_copy.h: copies and comparisons of every size up to past the
+// base/short_copy.h: copies and comparisons of every size up to past the
 // inline limit, at every offset, agree with memcpy and memcmp.
 #include <catch2/catch.hpp>
 
@@ -6,9 +6,9 @@
 #include <random>
 #include <vector>
 
-#include "support/short_copy.h"
+#include "base/short_copy.h"
 
-TEST_CASE("short_copy copies exactly the bytes asked for", "[support][short-copy]") {
+TEST_CASE("short_copy copies exactly the bytes asked for", "[base][short-copy]") {
   std::mt19937_64 random(7);
   for (size_t size = 0; size <= 48; ++size) {
     for (size_t offset = 0; offset < 8; ++offset) {
@@ -22,7 +22,7 @@ TEST_CASE("short_copy copies exactly the bytes asked for", "[support][short-copy
   }
 }
 
-TEST_CASE("short_equal agrees with memcmp", "[support][short-copy]") {
+TEST_CASE("short_equal agrees with memcmp", "[base][short-copy]") {
   std::mt19937_64 random(8);
   for (size_t size = 0; size <= 40; ++size) {
     std::vector<char> a(size + 1), b;

@@ -2,8 +2,8 @@
 #include <cstring>
 #include <new>
 
-#include "support/arena.h"
-#include "support/short_copy.h"
+#include "rt_abi/arena.h"
+#include "base/short_copy.h"
 
 namespace {
 constexpr size_t kFirstBlock = 4096;
