@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "support/flow_rt.h"
+#include "rt_abi/flow_rt.h"
 
 namespace flow::bench {
 

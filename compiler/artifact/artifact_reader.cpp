@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "artifact/artifact.h"
-#include "support/byte_codec.h"
+#include "base/byte_codec.h"
 
 namespace flow::artifact {
 

@@ -6,7 +6,7 @@
 
 #include "ir/ir_printer.h"
 #include "plan/plan_format.h"
-#include "support/byte_codec.h"
+#include "base/byte_codec.h"
 
 namespace flow::artifact {
 

@@ -2,7 +2,7 @@
 #include "check/checked_printer.h"
 
 #include "ast/ast_printer.h"
-#include "support/time_format.h"
+#include "base/time_format.h"
 
 namespace flow {
 

@@ -69,9 +69,4 @@ std::unique_ptr<Program> compile_files(const std::vector<std::string>& files, co
 std::unique_ptr<Program> compile_sources(const std::vector<std::pair<std::string, std::string>>& sources,
                                          const CompileOptions& options, DiagnosticEngine& diags);
 
-/// The stdlib folder found next to the running executable (installed layout
-/// `bin/../share/flow/stdlib`, or the source tree in a build), or
-/// $FLOW_STDLIB when set.
-std::string default_stdlib_dir();
-
 }  // namespace flow

@@ -13,7 +13,7 @@
 
 #include "eval/value.h"
 #include "ir/ir.h"
-#include "support/flow_rt.h"
+#include "rt_abi/flow_rt.h"
 
 namespace flow::codegen {
 

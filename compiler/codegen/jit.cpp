@@ -23,7 +23,7 @@
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
-#include "support/arena.h"
+#include "rt_abi/arena.h"
 
 namespace flow::codegen {
 

@@ -1,6 +1,6 @@
 // IR -> LLVM IR: one LLVM function per ir::Function, with the native ABI of
 // native_abi.h (`int32_t flow_fn_<id>(const uint8_t* event, FlowRtContext*
-// ctx, void* result)`), calling the flow_rt helpers of support/flow_rt.h for
+// ctx, void* result)`), calling the flow_rt helpers of rt_abi/flow_rt.h for
 // everything that is not a few machine instructions. The generated module is
 // verified and unoptimised; jit.cpp optimises and compiles it.
 #pragma once

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "layout/event_layout.h"
-#include "support/flow_rt.h"
+#include "rt_abi/flow_rt.h"
 #include "types/types.h"
 
 namespace flow::codegen {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "support/flow_rt.h"
+#include "rt_abi/flow_rt.h"
 
 namespace flow::codegen {
 
@@ -24,7 +24,7 @@ using Binary = double (*)(double, double);
 
 const std::vector<RuntimeSymbol>& runtime_symbols() {
   static const std::vector<RuntimeSymbol> symbols = {
-      // flow_rt helpers (support/flow_rt.h)
+      // flow_rt helpers (rt_abi/flow_rt.h)
       {"flow_rt_arena_alloc", address(&flow_rt_arena_alloc)},
       {"flow_rt_int_add", address(&flow_rt_int_add)},
       {"flow_rt_int_sub", address(&flow_rt_int_sub)},

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "source/source_file.h"
-#include "support/nearest_name.h"
+#include "base/nearest_name.h"
 
 namespace flow {
 

@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "eval/value_io.h"
-#include "support/arena.h"
+#include "rt_abi/arena.h"
 
 namespace flow::eval {
 

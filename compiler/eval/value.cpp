@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <ostream>
 
-#include "support/time_format.h"
+#include "base/time_format.h"
 
 namespace flow::eval {
 

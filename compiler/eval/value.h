@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "source/source_file.h"
-#include "support/flow_rt.h"
+#include "rt_abi/flow_rt.h"
 #include "types/types.h"
 
 namespace flow::eval {

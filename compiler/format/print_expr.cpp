@@ -64,6 +64,18 @@ std::string Printer::literal(const Expr& e) const {
   return std::string(written);
 }
 
+std::string Printer::print_expression(const Expr& e) {
+  lines_.clear();
+  push_line(0);
+  open_ = true;
+  item_indent_ = 0;
+  brackets_.clear();
+  expr_body(e);
+  std::string text = render(lines_);
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
 void Printer::operand(const Expr& e, bool needed) {
   flush_inline(e.range.begin);
   bool parens = needed || e.parenthesized;

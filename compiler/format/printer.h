@@ -6,6 +6,8 @@
 // own, a comment with code before it on its line ends that line.
 // Split by concern: printer_output.cpp (lines, blank lines, comments),
 // print_decls.cpp (module, declarations, items), print_expr.cpp.
+// With Layout::kOneLine the same code prints without line breaks or
+// comments (format/expression_text.h).
 #pragma once
 
 #include <cstdint>
@@ -19,12 +21,22 @@
 
 namespace flow::format {
 
+/// How the Printer lays out what it prints.
+enum class Layout {
+  kFile,     // `flowc fmt`: the source's line breaks and every comment kept
+  kOneLine,  // one line, comments dropped: `flowc graph`'s edge labels
+};
+
 class Printer {
  public:
-  Printer(const SourceFile& file, const std::vector<Comment>& comments) : file_(file), comments_(comments) {}
+  Printer(const SourceFile& file, const std::vector<Comment>& comments, Layout layout = Layout::kFile)
+      : file_(file), comments_(comments), layout_(layout) {}
 
   /// The formatted text of `module` (parsed from `file` without errors).
   std::string print(const ast::Module& module);
+  /// The text of expression `e` of `file`, without the parentheses written
+  /// around the whole of it; one line with Layout::kOneLine.
+  std::string print_expression(const ast::Expr& e);
 
  private:
   static constexpr int kIndent = 2;
@@ -135,6 +147,7 @@ class Printer {
 
   const SourceFile& file_;
   const std::vector<Comment>& comments_;
+  const Layout layout_;
   size_t next_comment_ = 0;
   std::vector<Line> lines_;
   bool open_ = false;  // lines_.back() takes more code

@@ -19,7 +19,8 @@ std::string trimmed(const std::string& text) {
 // ---- Source queries --------------------------------------------------------
 
 bool Printer::has_newline(uint32_t begin, uint32_t end) const {
-  if (begin >= end) return false;
+  // On one line, no line break of the source is kept.
+  if (begin >= end || layout_ == Layout::kOneLine) return false;
   return std::memchr(file_.text().data() + begin, '\n', end - begin) != nullptr;
 }
 
@@ -243,6 +244,7 @@ void Printer::flush_between_items(uint32_t before, int indent) {
 }
 
 void Printer::flush_inline(uint32_t before) {
+  if (layout_ == Layout::kOneLine) return;  // comments dropped
   while (next_comment_ < comments_.size() && comments_[next_comment_].range.begin < before) {
     const Comment& c = comments_[next_comment_++];
     bool own = own_line(c);

@@ -14,9 +14,9 @@
 // - Start events: green fill, thick border, "(start)" in the label.
 //   Accepts events: dashed border, "(accepts)". End events: double border in
 //   DOT, thick dark border in Mermaid, "(end)". Roles combine: "(start, end)".
-// - Subscription edges carry the condition's source text (comments dropped,
-//   whitespace outside string literals collapsed); unconditional ones have no
-//   label. Publication edges (service -> event) have no label.
+// - Subscription edges carry the condition as `flowc fmt` prints it, on one
+//   line and without comments (format/expression_text.h); unconditional ones
+//   have no label. Publication edges (service -> event) have no label.
 // - Doc comments become DOT `tooltip`s. Mermaid has no portable tooltip (its
 //   `click` tooltips need interactivity and a relaxed security level), so a
 //   doc comment is written as `%%` comment lines just before the node.
@@ -28,7 +28,6 @@
 // - Order is declaration (load) order throughout, so output is deterministic.
 #include "graph/graph_writer.h"
 
-#include <charconv>
 #include <map>
 #include <ostream>
 #include <set>
@@ -39,7 +38,7 @@
 
 #include "ast/ast.h"
 #include "check/program.h"
-#include "support/time_format.h"
+#include "format/expression_text.h"
 
 namespace flow {
 
@@ -77,160 +76,9 @@ struct Graph {
 
 // ---- Condition text -------------------------------------------------------
 
-/// The condition as written, on one line: comments are dropped and runs of
-/// whitespace outside string literals become one space, so a condition
-/// spread over several lines still makes a readable edge label.
-std::string normalize_source(std::string_view s) {
-  std::string out;
-  bool pending_space = false;
-  auto flush_space = [&] {
-    if (pending_space && !out.empty()) out += ' ';
-    pending_space = false;
-  };
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    char c = s[i];
-    if (c == '"') {
-      // Copy the literal verbatim (its spaces are data); stop at a newline
-      // like the lexer does, so a broken literal cannot swallow the rest.
-      size_t j = i + 1;
-      while (j < n && s[j] != '"' && s[j] != '\n') j += (s[j] == '\\' && j + 1 < n) ? 2 : 1;
-      if (j < n && s[j] == '"') ++j;
-      flush_space();
-      out.append(s.substr(i, j - i));
-      i = j;
-    } else if (c == '/' && i + 1 < n && s[i + 1] == '/') {
-      while (i < n && s[i] != '\n') ++i;
-      pending_space = true;
-    } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
-      size_t close = s.find("*/", i + 2);
-      i = close == std::string_view::npos ? n : close + 2;
-      pending_space = true;
-    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
-      pending_space = true;
-      ++i;
-    } else {
-      flush_space();
-      out += c;
-      ++i;
-    }
-  }
-  return out;
-}
-
-// Binding strength of each expression form (language.md §6, low to high),
-// used only by the fallback printer below to place parentheses.
-int precedence(const ast::Expr& e) {
-  using ast::BinaryOp;
-  switch (e.kind) {
-    case ast::ExprKind::If: return 1;
-    case ast::ExprKind::Unary: return e.unary_op == ast::UnaryOp::Not ? 4 : 9;
-    case ast::ExprKind::Binary:
-      switch (e.binary_op) {
-        case BinaryOp::Or: return 2;
-        case BinaryOp::And: return 3;
-        case BinaryOp::Eq: case BinaryOp::Ne: case BinaryOp::Lt: case BinaryOp::Le:
-        case BinaryOp::Gt: case BinaryOp::Ge: case BinaryOp::In: case BinaryOp::NotIn: return 5;
-        case BinaryOp::Coalesce: return 6;
-        case BinaryOp::Add: case BinaryOp::Sub: return 7;
-        case BinaryOp::Mul: case BinaryOp::Div: case BinaryOp::Mod: return 8;
-      }
-      return 5;
-    case ast::ExprKind::Field: case ast::ExprKind::Call: case ast::ExprKind::Index: return 10;
-    default: return 11;
-  }
-}
-
-std::string string_literal(const std::string& value) {
-  std::string out = "\"";
-  for (unsigned char c : value) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          static const char* hex = "0123456789abcdef";
-          out += "\\u{";
-          if (c >= 0x10) out += hex[c >> 4];
-          out += hex[c & 0xf];
-          out += '}';
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string float_literal(double value) {
-  char buf[64];
-  auto result = std::to_chars(buf, buf + sizeof buf, value);
-  std::string out(buf, result.ptr);
-  // Keep it a float literal: `2` would read back as an int.
-  if (out.find_first_of(".eEn") == std::string::npos) out += ".0";
-  return out;
-}
-
-std::string unparse(const ast::Expr& e, int min_prec);
-
-std::string unparse_list(const std::vector<ast::ExprPtr>& items, size_t first) {
-  std::string out;
-  for (size_t i = first; i < items.size(); ++i) {
-    if (i > first) out += ", ";
-    out += items[i] ? unparse(*items[i], 1) : "?";
-  }
-  return out;
-}
-
-/// Prints an expression from the AST. Only used when a condition has no
-/// usable source range (the source text is what users wrote, so it is
-/// preferred), hence it aims at correct rather than pretty output.
-std::string unparse(const ast::Expr& e, int min_prec) {
-  using ast::ExprKind;
-  auto operand = [&](size_t i, int prec) -> std::string {
-    return i < e.operands.size() && e.operands[i] ? unparse(*e.operands[i], prec) : "?";
-  };
-  const int prec = precedence(e);
-  std::string out;
-  switch (e.kind) {
-    case ExprKind::Int: out = std::to_string(e.int_value); break;
-    case ExprKind::Float: out = float_literal(e.float_value); break;
-    case ExprKind::String: out = string_literal(e.text); break;
-    case ExprKind::Bool: out = e.int_value ? "true" : "false"; break;
-    case ExprKind::None: out = "none"; break;
-    case ExprKind::Duration: out = format_duration(e.int_value); break;
-    case ExprKind::Timestamp: out = "@" + format_timestamp(e.int_value); break;
-    case ExprKind::List: out = "[" + unparse_list(e.operands, 0) + "]"; break;
-    case ExprKind::Name: out = e.text; break;
-    case ExprKind::It: out = "it"; break;
-    case ExprKind::Field: out = operand(0, 10) + "." + e.text; break;
-    case ExprKind::Call: out = operand(0, 10) + "(" + unparse_list(e.operands, 1) + ")"; break;
-    case ExprKind::Index: out = operand(0, 10) + "[" + operand(1, 1) + "]"; break;
-    case ExprKind::Unary:
-      out = e.unary_op == ast::UnaryOp::Not ? "not " + operand(0, 4) : "-" + operand(0, 9);
-      break;
-    case ExprKind::Binary:
-      // Both sides one level tighter on the right: left-associative operators
-      // print without parentheses, anything else gets them.
-      out = operand(0, prec) + " " + ast::to_string(e.binary_op) + " " + operand(1, prec + 1);
-      break;
-    case ExprKind::If:
-      out = "if " + operand(0, 2) + " then " + operand(1, 2) + " else " + operand(2, 1);
-      break;
-  }
-  return prec < min_prec ? "(" + out + ")" : out;
-}
-
+/// The condition as `flowc fmt` prints it, on one line without comments.
 std::string condition_label(const ast::Expr& condition) {
-  const SourceRange& r = condition.range;
-  if (r.valid() && r.begin < r.end && r.end <= r.file->text().size()) {
-    std::string text = normalize_source(r.file->text().substr(r.begin, r.end - r.begin));
-    if (!text.empty()) return text;
-  }
-  return unparse(condition, 0);
+  return format::expression_text(condition);
 }
 
 // ---- Model ----------------------------------------------------------------

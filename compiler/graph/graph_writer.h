@@ -1,6 +1,7 @@
 // `flowc graph`: draws a checked program's flows as a Graphviz DOT or a
 // Mermaid flowchart. Events and services are nodes; a subscription
-// `on E when C -> S` is an edge E -> S labelled with C's source text, and a
+// `on E when C -> S` is an edge E -> S labelled with C as `flowc fmt` prints
+// it (on one line, without comments), and a
 // service's `publishes` are edges S -> event. Start, accepts and end events
 // are marked. The exact output conventions are documented in graph_writer.cpp.
 #pragma once

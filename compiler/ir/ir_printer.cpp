@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "support/time_format.h"
+#include "base/time_format.h"
 
 namespace flow::ir {
 

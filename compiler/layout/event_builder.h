@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "layout/event_layout.h"
-#include "support/arena.h"
+#include "rt_abi/arena.h"
 
 namespace flow::layout {
 

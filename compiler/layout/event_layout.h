@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "support/flow_rt.h"
+#include "rt_abi/flow_rt.h"
 #include "types/types.h"
 
 namespace flow::layout {

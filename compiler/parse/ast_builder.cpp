@@ -3,8 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "base/time_format.h"
 #include "parse/parser.h"
-#include "support/time_format.h"
 
 namespace flow::parse_detail {
 

@@ -3,7 +3,7 @@
 
 #include <map>
 
-#include "support/byte_codec.h"
+#include "base/byte_codec.h"
 
 namespace flow::plan {
 

@@ -2,7 +2,7 @@
 #include "plan/plan_printer.h"
 
 #include "ir/ir_printer.h"
-#include "support/time_format.h"
+#include "base/time_format.h"
 
 namespace flow::plan {
 

@@ -19,18 +19,18 @@
 #include <iostream>
 
 #include "artifact/artifact.h"
+#include "base/time_format.h"
 #include "codegen/bitcode.h"
 #include "driver/cli_parse.h"
 #include "engine/engine.h"
 #include "load/app_loader.h"
-#include "queries/dossier.h"
-#include "queries/explain.h"
-#include "queries/export_jsonl.h"
-#include "queries/export_sqlite.h"
-#include "queries/journal_dump.h"
-#include "queries/journal_index.h"
-#include "queries/replay.h"
-#include "support/time_format.h"
+#include "queries/dossier/dossier.h"
+#include "queries/dump/journal_dump.h"
+#include "queries/explain/explain.h"
+#include "queries/export/export_jsonl.h"
+#include "queries/export/export_sqlite.h"
+#include "queries/index/journal_index.h"
+#include "queries/replay/replay.h"
 
 namespace {
 

@@ -1,7 +1,7 @@
 #include "engine/builtin_services.h"
 
 #include "ingress/event_encoder.h"
-#include "support/wall_clock.h"
+#include "base/wall_clock.h"
 
 namespace flow::runtime {
 

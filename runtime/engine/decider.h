@@ -29,8 +29,8 @@
 #include "engine/journal_sink.h"
 #include "engine/route_table.h"
 #include "engine/work_queue.h"
-#include "support/arena.h"
-#include "support/flow_rt.h"
+#include "rt_abi/arena.h"
+#include "rt_abi/flow_rt.h"
 
 namespace flow::runtime {
 

@@ -26,7 +26,7 @@
 #include "engine/route_table.h"
 #include "eval/value.h"
 #include "ingress/event_catalog.h"
-#include "support/arena.h"
+#include "rt_abi/arena.h"
 
 namespace flow::runtime {
 

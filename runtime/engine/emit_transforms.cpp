@@ -6,7 +6,7 @@
 #include "eval/value_io.h"
 #include "ingress/event_encoder.h"
 #include "layout/event_builder.h"
-#include "support/wall_clock.h"
+#include "base/wall_clock.h"
 
 namespace flow::runtime {
 

@@ -3,7 +3,7 @@
 #include "engine/dead_letter_reasons.h"
 #include "engine/event_key.h"
 #include "layout/event_builder.h"
-#include "support/wall_clock.h"
+#include "base/wall_clock.h"
 
 namespace flow::runtime {
 

@@ -1,6 +1,6 @@
 #include "engine/in_flight_scan.h"
 
-#include "engine/delivery_id.h"
+#include "records/delivery_id.h"
 
 namespace flow::runtime {
 
@@ -32,7 +32,7 @@ void InFlightScan::start_deliveries(const EventRecord& event, const VersionRoute
   for (size_t s = 0; s < r.services.size(); ++s) {
     if (!r.exec[s]) continue;
     std::string id;
-    make_delivery_id(id, event.id, route, s);
+    write_delivery_id(id, event.id, route, s);
     in_flight_[id] = {event, r.flow, r.services[s], routes.version, 0};
   }
 }

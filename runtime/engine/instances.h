@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "records/journal_records.h"
-#include "support/short_copy.h"
+#include "base/short_copy.h"
 
 namespace flow::runtime {
 

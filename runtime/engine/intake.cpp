@@ -1,7 +1,7 @@
 #include "engine/intake.h"
 
 #include "engine/event_key.h"
-#include "support/wall_clock.h"
+#include "base/wall_clock.h"
 
 namespace flow::runtime {
 

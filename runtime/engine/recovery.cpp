@@ -2,7 +2,7 @@
 
 #include "engine/dead_letter_reasons.h"
 #include "journal/journal_reader.h"
-#include "support/wall_clock.h"
+#include "base/wall_clock.h"
 
 namespace flow::runtime {
 

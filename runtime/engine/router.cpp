@@ -1,6 +1,6 @@
 #include "engine/router.h"
 
-#include "engine/delivery_id.h"
+#include "records/delivery_id.h"
 
 namespace flow::runtime {
 
@@ -56,7 +56,7 @@ void Router::dispatch(Work& work, int64_t now) {
     if (fired[r] != 1) continue;
     const Route& route = event.routes[r];
     for (size_t s = 0; s < route.services.size(); ++s) {
-      make_delivery_id(delivery_id_, work.id, r, s);
+      write_delivery_id(delivery_id_, work.id, r, s);
       deliveries_.deliver(*route.services[s], *route.flow, work, delivery_id_, data_json);
     }
   }

@@ -2,7 +2,7 @@
 // moves its instance through the flows it starts and ends, has the Decider
 // evaluate the conditions of its routes (and journal the `decisions`
 // record), then hands the event to each service of each route that fired,
-// under a delivery id stable across retries and runs (delivery_id.h).
+// under a delivery id stable across retries and runs (records/delivery_id.h).
 //
 // Why a part of its own: this is the order the journal's causal order
 // requires — the event, then the record of its decisions, then what they

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "support/wall_clock.h"
+#include "base/wall_clock.h"
 
 namespace flow::runtime {
 

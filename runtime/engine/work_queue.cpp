@@ -1,6 +1,6 @@
 #include "engine/work_queue.h"
 
-#include "support/wall_clock.h"
+#include "base/wall_clock.h"
 
 namespace flow::runtime {
 

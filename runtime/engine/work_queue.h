@@ -25,7 +25,7 @@
 
 #include "engine/causal_chains.h"
 #include "ingress/event_catalog.h"
-#include "support/arena.h"
+#include "rt_abi/arena.h"
 
 namespace flow::runtime {
 

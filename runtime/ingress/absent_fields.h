@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "ingress/event_catalog.h"
-#include "support/arena.h"
+#include "rt_abi/arena.h"
 
 namespace flow::runtime {
 

@@ -7,12 +7,12 @@
 
 #include <cstring>
 
+#include "base/time_format.h"
 #include "ingress/attributes.h"
 #include "ingress/data_decoder.h"
 #include "ingress/fast_decoder.h"
 #include "ingress/json_check.h"
 #include "ingress/json_text.h"
-#include "ingress/time_text.h"
 
 namespace flow::runtime {
 
@@ -160,7 +160,7 @@ bool CloudEventDecoder::Impl::decode_root(json::od::document& doc, Arena& arena,
       }
       case Attribute::Time: {
         if (!string_attribute(value, a, text)) return false;
-        out.time = parse_timestamp_text(text);
+        out.time = parse_timestamp(text);
         if (!out.time) {
           return fail(RejectKind::NotCloudEvent,
                       "'time' must be an RFC 3339 timestamp, found \"" + excerpt(text) + "\"");

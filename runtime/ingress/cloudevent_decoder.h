@@ -24,7 +24,7 @@
 #include <string_view>
 
 #include "ingress/event_catalog.h"
-#include "support/arena.h"
+#include "rt_abi/arena.h"
 
 namespace flow::runtime {
 

@@ -4,11 +4,12 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/time_format.h"
 #include "ingress/absent_fields.h"
+#include "ingress/duration_text.h"
 #include "ingress/json_text.h"
-#include "ingress/time_text.h"
 #include "layout/event_builder.h"
-#include "support/nearest_name.h"
+#include "base/nearest_name.h"
 
 namespace flow::runtime {
 
@@ -111,7 +112,7 @@ Outcome DataDecoder::decode_value(json::od::value& value, json_type found, const
   switch (codec.kind) {
     case TypeKind::String: store(slot, arena_->copy(text)); return Outcome::Ok;
     case TypeKind::Timestamp: {
-      std::optional<int64_t> micros = parse_timestamp_text(text);
+      std::optional<int64_t> micros = parse_timestamp(text);
       if (!micros) return invalid(depth, "expected an RFC 3339 timestamp, found " + quoted(text));
       store(slot, *micros);
       return Outcome::Ok;

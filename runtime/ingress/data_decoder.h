@@ -15,7 +15,7 @@
 #include "ingress/absent_fields.h"
 #include "ingress/event_catalog.h"
 #include "ingress/json_check.h"
-#include "support/arena.h"
+#include "rt_abi/arena.h"
 
 namespace flow::runtime {
 

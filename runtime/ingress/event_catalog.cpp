@@ -8,7 +8,7 @@
 #include "eval/value_io.h"
 #include "ingress/json_text.h"
 #include "layout/event_builder.h"
-#include "support/nearest_name.h"
+#include "base/nearest_name.h"
 
 namespace flow::runtime {
 

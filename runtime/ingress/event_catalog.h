@@ -16,7 +16,7 @@
 #include "ingress/field_defaults.h"
 #include "ingress/name_table.h"
 #include "layout/event_layout.h"
-#include "support/arena.h"
+#include "rt_abi/arena.h"
 #include "types/types.h"
 
 namespace flow::runtime {

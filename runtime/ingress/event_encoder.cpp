@@ -9,10 +9,11 @@
 #include <cmath>
 #include <cstring>
 
-#include "ingress/json_text.h"
-#include "ingress/time_text.h"
+#include "base/json_string.h"
+#include "base/short_copy.h"
+#include "base/time_format.h"
+#include "ingress/duration_text.h"
 #include "layout/event_builder.h"
-#include "support/short_copy.h"
 
 namespace flow::runtime {
 
@@ -150,15 +151,15 @@ void write_value(Cursor& c, const TypeCodec& codec, const uint8_t* slot) {
       return;
     }
     case TypeKind::Timestamp: {
-      char* p = c.room(kMaxTimeText + 2);
+      char* p = c.room(kMaxTimestampText + 2);
       *p = '"';
-      char* end = format_timestamp_text(load<int64_t>(slot), p + 1);
+      char* end = write_timestamp(load<int64_t>(slot), p + 1);
       *end++ = '"';
       c.advance(end);
       return;
     }
     case TypeKind::Duration: {
-      char* p = c.room(kMaxTimeText + 2);
+      char* p = c.room(kMaxDurationText + 2);
       *p = '"';
       char* end = format_duration_text(load<int64_t>(slot), p + 1);
       *end++ = '"';
@@ -277,8 +278,8 @@ void append_cloudevent_json(std::string& out, const EventType& type, const uint8
   c.string(attributes.source);
   if (attributes.time) {
     c.put(",\"time\":\"");
-    char* p = c.room(kMaxTimeText + 1);
-    char* end = format_timestamp_text(*attributes.time, p);
+    char* p = c.room(kMaxTimestampText + 1);
+    char* end = write_timestamp(*attributes.time, p);
     *end++ = '"';
     c.advance(end);
   }

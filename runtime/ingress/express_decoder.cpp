@@ -13,12 +13,12 @@
 
 #include <simdjson.h>
 
+#include "base/short_copy.h"
+#include "base/time_format.h"
 #include "ingress/attributes.h"
+#include "ingress/duration_text.h"
 #include "ingress/express_scan.h"
-#include "ingress/time_text.h"
 #include "layout/event_builder.h"
-#include "support/short_copy.h"
-#include "support/time_format.h"
 
 namespace flow::runtime {
 
@@ -26,13 +26,14 @@ using layout::store;
 
 using namespace express_scan;
 
-/// parse_timestamp_text, faster for the commonest form of timestamp,
+/// flow::parse_timestamp, faster for the commonest form of timestamp,
 /// "YYYY-MM-DDTHH:MM:SSZ" (UTC, whole seconds): the digits and separators
-/// checked a word at a time, then the same range checks and arithmetic.
-/// Every other text, and every one that fails here, is parse_timestamp_text's.
+/// checked a word at a time, then the same range checks (valid_date_time)
+/// and arithmetic. Every other text, and every one that fails here, is
+/// flow::parse_timestamp's.
 std::optional<int64_t> ExpressDecoder::timestamp_of(std::string_view text) {
   timestamp_canonical_ = false;
-  if (text.size() != 20) return parse_timestamp_text(text);
+  if (text.size() != 20) return parse_timestamp(text);
   const char* p = text.data();
   // Bytes 0-7 "YYYY-MM-", 8-15 "DDTHH:MM", 12-19 "H:MM:SSZ".
   const uint64_t a = load8(p), b = load8(p + 8), c = load8(p + 12);
@@ -45,15 +46,11 @@ std::optional<int64_t> ExpressDecoder::timestamp_of(std::string_view text) {
                      (c & kSeparatorsC) == (byte_at(4, ':') | byte_at(7, 'Z')) &&
                      eight_digits(only_digits(a, ~kSeparatorsA)) && eight_digits(only_digits(b, ~kSeparatorsB)) &&
                      eight_digits(only_digits(c, kSecondsC));
-  if (!shape) return parse_timestamp_text(text);
+  if (!shape) return parse_timestamp(text);
   const auto two = [p](int i) { return (p[i] - '0') * 10 + (p[i + 1] - '0'); };
   const int year = two(0) * 100 + two(2), month = two(5), day = two(8);
   const int hour = two(11), minute = two(14), second = two(17);
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] + (month == 2 && is_leap(year) ? 1 : 0) ||
-      hour > 23 || minute > 59 || second > 60) {
-    return parse_timestamp_text(text);
-  }
+  if (!valid_date_time(year, month, day, hour, minute, second)) return parse_timestamp(text);
   // Timestamps of one stream mostly fall in one month: the days to its first
   // are kept (days_from_civil is linear in the day of the month).
   const int month_key = year * 16 + month;

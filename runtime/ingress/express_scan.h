@@ -189,8 +189,4 @@ inline uint64_t only_digits(uint64_t w, uint64_t digits) {
   return (w & digits) | (kOnes * '0' & ~digits);
 }
 
-inline bool is_leap(int year) {
-  return (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
-}
-
 }  // namespace flow::runtime::express_scan

@@ -4,11 +4,12 @@
 
 #include <cstring>
 
+#include "base/short_copy.h"
+#include "base/time_format.h"
 #include "ingress/attributes.h"
+#include "ingress/duration_text.h"
 #include "ingress/json_check.h"
-#include "ingress/time_text.h"
 #include "layout/event_builder.h"
-#include "support/short_copy.h"
 
 namespace flow::runtime {
 
@@ -74,7 +75,7 @@ bool FastDecoder::decode_value(dom::element value, const TypeCodec& codec, uint8
   switch (codec.kind) {
     case TypeKind::String: store(slot, arena.copy(text)); return true;
     case TypeKind::Timestamp: {
-      std::optional<int64_t> micros = parse_timestamp_text(text);
+      std::optional<int64_t> micros = parse_timestamp(text);
       if (!micros) return false;
       store(slot, *micros);
       return true;
@@ -205,7 +206,7 @@ bool FastDecoder::decode_dom(const char* json, size_t size, Arena& arena, Decode
         break;
       }
       case Attribute::Time:
-        out.time = parse_timestamp_text(text);
+        out.time = parse_timestamp(text);
         if (!out.time) return false;
         break;
       default: break;

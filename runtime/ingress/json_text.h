@@ -1,24 +1,12 @@
-// Small pieces of JSON text handling shared by the decoder and the encoder:
-// string escaping, the number grammar of RFC 8259, and short excerpts of
-// input for rejection messages.
+// Small pieces of JSON text handling for the decoders: the number grammar
+// of RFC 8259 and short excerpts of input for rejection messages. (String
+// literals are written by base/json_string.h.)
 #pragma once
 
 #include <string>
 #include <string_view>
 
 namespace flow::runtime {
-
-/// Appends `text` as a JSON string literal (with quotes). Escapes `"`, `\`
-/// and control characters; bytes that are not valid UTF-8 become U+FFFD, so
-/// the output is always valid JSON whatever the input.
-void append_json_string(std::string& out, std::string_view text);
-/// The longest text append_json_string can produce for `size` input bytes.
-constexpr size_t max_json_string_size(size_t size) {
-  return 6 * size + 2;
-}
-/// Writes the escaped string (with quotes) to `out`, which has room for
-/// max_json_string_size(text.size()) bytes; returns the end.
-char* write_json_string(std::string_view text, char* out);
 
 /// True when `token` is exactly one JSON number (`-?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?`).
 bool is_json_number(std::string_view token);

@@ -11,9 +11,9 @@
 #include <cstring>
 #include <string_view>
 
+#include "base/short_copy.h"
 #include "records/name_list.h"
 #include "records/varint.h"
-#include "support/short_copy.h"
 
 namespace flow::runtime {
 

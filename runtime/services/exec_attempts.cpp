@@ -5,6 +5,7 @@
 #include <exception>
 #include <limits>
 
+#include "base/json_string.h"
 #include "services/backoff.h"
 #include "services/exec_runner_state.h"
 #include "services/text_snippet.h"
@@ -233,7 +234,7 @@ void ExecRunner::State::handle_answer(std::size_t svc, std::string_view line, st
       log(svc, LogKind::RunnerNote, "ignored an answer for delivery " + id + ", which is not in flight");
       return;
     }
-    unattributable(svc, "unknown delivery id " + json_quote(id), line);
+    unattributable(svc, "unknown delivery id " + json_quote(id, JsonEscape::kKeepBytes), line);
     return;
   }
   unattributable(svc, answer.message, line);

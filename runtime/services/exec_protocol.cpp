@@ -10,8 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
-#include <cstdio>
-
+#include "base/json_string.h"
 #include "services/text_snippet.h"
 
 namespace flow::runtime {
@@ -167,42 +166,13 @@ void extract(od::parser& parser, simdjson::padded_string_view json, Extraction& 
   if (!seen_id) ex.note("no \"id\"");
 }
 
-void append_escaped(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-}
-
 }  // namespace
-
-std::string json_quote(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '"';
-  append_escaped(out, text);
-  out += '"';
-  return out;
-}
 
 std::string encode_request(std::string_view delivery_id, std::string_view event_json) {
   std::string line;
   line.reserve(delivery_id.size() + event_json.size() + 24);
   line += "{\"id\":";
-  line += json_quote(delivery_id);
+  append_json_string(line, delivery_id, JsonEscape::kKeepBytes);
   line += ",\"event\":";
   for (const char c : event_json) line += (c == '\n' || c == '\r') ? ' ' : c;
   line += "}\n";

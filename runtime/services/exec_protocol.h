@@ -13,14 +13,12 @@
 
 namespace flow::runtime {
 
-/// `{"id":<id as a JSON string>,"event":<event_json>}` plus '\n'.
+/// `{"id":<id as a JSON string>,"event":<event_json>}` plus '\n'. The id is
+/// quoted with JsonEscape::kKeepBytes (base/json_string.h).
 /// `event_json` must be one valid JSON value; line breaks in it (which valid
 /// JSON can only have as whitespace) become spaces so the request stays on
 /// one line.
 std::string encode_request(std::string_view delivery_id, std::string_view event_json);
-
-/// `text` as a JSON string literal, quotes included.
-std::string json_quote(std::string_view text);
 
 struct ParsedAnswer {
   enum class Kind { Emit, Error, Malformed };

@@ -7,7 +7,7 @@
 #include <map>
 
 #include "backend_compare.h"
-#include "support/time_format.h"
+#include "base/time_format.h"
 
 namespace flow::testing {
 

@@ -16,8 +16,8 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/TargetSelect.h"
+#include "rt_abi/arena.h"
 #include "shop_program.h"
-#include "support/arena.h"
 
 using namespace flow;
 using namespace flow::testing;

@@ -9,6 +9,8 @@
 
 #include "../support/order_filler.h"
 #include "../support/shop_source.h"
+#include "base/time_format.h"
+#include "layout/event_builder.h"
 
 namespace flow::testing {
 

@@ -10,7 +10,6 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/delivery_id.h"
 #include "engine/event_ids.h"
 #include "engine/instance_tracker.h"
 #include "engine/journal_sink.h"
@@ -79,15 +78,6 @@ TEST_CASE("EventIds: ids and numbers count from the journal's next sequence, one
   std::string id = "a longer string that keeps its storage";
   ids.assign_new(id);
   CHECK(id == "e102");
-}
-
-TEST_CASE("make_delivery_id: d-<event>.<route>.<service>, for ids of any length") {
-  std::string id;
-  make_delivery_id(id, "e7", 1, 12);
-  CHECK(id == "d-e7.1.12");
-  const std::string long_event(100, 'x');
-  make_delivery_id(id, long_event, 3, 0);
-  CHECK(id == "d-" + long_event + ".3.0");
 }
 
 TEST_CASE("InstanceTracker: a start joins the unfinished instance of its key; a finished key begins anew") {

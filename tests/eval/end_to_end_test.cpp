@@ -5,6 +5,7 @@
 
 #include "../support/order_filler.h"
 #include "../support/shop_source.h"
+#include "base/time_format.h"
 #include "eval_fixture.h"
 #include "ir/ir_printer.h"
 

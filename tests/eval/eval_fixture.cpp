@@ -3,8 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "base/time_format.h"
 #include "diag/diagnostic_printer.h"
-#include "support/time_format.h"
 
 namespace flow::testing {
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/json_string.h"
 #include "fuzz_check.h"
 #include "services/exec_protocol.h"
 
@@ -45,7 +46,7 @@ void check_answer(const ParsedAnswer& answer) {
 /// The request side with the input as a delivery id: the line is one JSON
 /// object whose id reads back as the input, when the input is UTF-8.
 void check_request(std::string_view text) {
-  const std::string quoted = runtime::json_quote(text);
+  const std::string quoted = json_quote(text, JsonEscape::kKeepBytes);
   const auto parsed = nlohmann::json::parse(quoted, nullptr, false);
   if (parsed.is_discarded()) return;  // not UTF-8: nlohmann refuses it, and so would a service
   FLOW_FUZZ_CHECK(parsed.is_string() && parsed.get<std::string>() == text, "json_quote does not read back");
@@ -63,7 +64,7 @@ void exec_answer_one_input(std::string_view line) {
   check_answer(parser->parse(line));
   check_request(line);
   // An error answer carrying the input as its id must be read as exactly that.
-  const std::string answer = R"({"id":)" + runtime::json_quote(line) + R"(,"error":"e"})";
+  const std::string answer = R"({"id":)" + json_quote(line, JsonEscape::kKeepBytes) + R"(,"error":"e"})";
   const ParsedAnswer parsed = parser->parse(answer);
   check_answer(parsed);
   if (nlohmann::json::accept(answer)) {

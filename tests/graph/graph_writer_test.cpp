@@ -392,6 +392,25 @@ flow Lines {
   CHECK_THAT(dot, Contains("ev_Ping -> svc_Pong [label=\"Small or Even\"];"));
 }
 
+TEST_CASE("graph: conditions are labelled as flowc fmt prints them", "[graph]") {
+  auto program = compile({{"fmt.flow", R"(
+event Ping { key id: string, n: int, who: string }
+rule Small(p: Ping) = p.n < 10
+service Pong { consumes Ping exec "./pong" }
+flow Lines {
+  start Ping
+  on Ping when it.n<3 and(Small) or contains( it.who ,"a  b" ) -> Pong
+  on Ping when (Small) -> Pong
+}
+)"}});
+  std::string dot = graph(*program, GraphFormat::Dot);
+  INFO(dot);
+  // Operators spaced, the user's inner parentheses kept, string literals as
+  // written; no parentheses around the whole condition.
+  CHECK_THAT(dot, Contains(R"x(ev_Ping -> svc_Pong [label="it.n < 3 and (Small) or contains(it.who, \"a  b\")"];)x"));
+  CHECK_THAT(dot, Contains("ev_Ping -> svc_Pong [label=\"Small\"];"));
+}
+
 TEST_CASE("graph: a subscription to several services draws an edge to each", "[graph]") {
   auto program = compile({{"fan.flow", R"(
 event Ping { key id: string }

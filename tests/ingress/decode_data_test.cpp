@@ -8,7 +8,7 @@
 #include "ingress_fixture.h"
 
 using Catch::StartsWith;
-#include "support/time_format.h"
+#include "base/time_format.h"
 
 using namespace flow;
 using namespace flow::testing;

@@ -8,12 +8,12 @@
 #include <limits>
 #include <random>
 
+#include "base/json_string.h"
+#include "base/time_format.h"
 #include "eval/value_io.h"
 #include "ingress/event_encoder.h"
-#include "ingress/json_text.h"
 #include "ingress_fixture.h"
 #include "layout/event_builder.h"
-#include "support/time_format.h"
 
 using namespace flow;
 using namespace flow::testing;
@@ -120,7 +120,7 @@ TEST_CASE("strings are escaped as JSON", "[ingress][encode][unicode]") {
         "b\xEF\xBF\xBD\"");
   CHECK(customer_text("\xED\xA0\x80") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
   std::string escaped;
-  runtime::append_json_string(escaped, "x");
+  flow::append_json_string(escaped, "x");
   CHECK(escaped == "\"x\"");
 }
 

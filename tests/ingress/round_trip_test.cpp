@@ -6,10 +6,10 @@
 #include <cstring>
 #include <random>
 
+#include "base/time_format.h"
 #include "eval/value_io.h"
 #include "ingress_fixture.h"
 #include "layout/event_builder.h"
-#include "support/time_format.h"
 
 using namespace flow;
 using namespace flow::testing;

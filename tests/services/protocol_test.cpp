@@ -2,6 +2,7 @@
 // parsing, line splitting, backoff and output snippets.
 #include <catch2/catch.hpp>
 
+#include "base/json_string.h"
 #include "services/backoff.h"
 #include "services/exec_protocol.h"
 #include "services/line_splitter.h"
@@ -12,7 +13,7 @@ using namespace flow::runtime;
 TEST_CASE("request lines carry the id and the event on one line", "[services][protocol]") {
   CHECK(encode_request("d-17", R"({"type":"A","data":{}})") == "{\"id\":\"d-17\",\"event\":{\"type\":\"A\",\"data\":{}}}\n");
   CHECK(encode_request("we\"ird\n", "{\n  \"a\": 1\r\n}") == "{\"id\":\"we\\\"ird\\n\",\"event\":{   \"a\": 1  }}\n");
-  CHECK(json_quote(std::string("a\x01z", 3)) == "\"a\\u0001z\"");
+  CHECK(flow::json_quote(std::string("a\x01z", 3), flow::JsonEscape::kKeepBytes) == "\"a\\u0001z\"");
 }
 
 TEST_CASE("good answers parse into emits or an error", "[services][protocol]") {

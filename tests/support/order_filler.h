@@ -5,7 +5,7 @@
 #include <string>
 
 #include "layout/event_builder.h"
-#include "support/time_format.h"
+#include "base/time_format.h"
 
 namespace flow::testing {
 
