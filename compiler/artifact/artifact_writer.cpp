@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "base/byte_codec.h"
 #include "ir/ir_printer.h"
 #include "plan/plan_format.h"
-#include "base/byte_codec.h"
 
 namespace flow::artifact {
 

@@ -146,8 +146,7 @@ std::optional<int64_t> parse_duration(std::string_view s) {
   bool any = false;
   while (pos < s.size() && ((s[pos] >= '0' && s[pos] <= '9') || (s[pos] == '_' && any))) {
     if (s[pos] != '_') {
-      if (__builtin_mul_overflow(value, 10, &value) ||
-          __builtin_add_overflow(value, s[pos] - '0', &value)) {
+      if (__builtin_mul_overflow(value, 10, &value) || __builtin_add_overflow(value, s[pos] - '0', &value)) {
         return std::nullopt;
       }
       any = true;
@@ -157,12 +156,18 @@ std::optional<int64_t> parse_duration(std::string_view s) {
   if (!any) return std::nullopt;
   std::string_view unit = s.substr(pos);
   int64_t scale;
-  if (unit == "ms") scale = 1000;
-  else if (unit == "s") scale = 1000000;
-  else if (unit == "m") scale = 60LL * 1000000;
-  else if (unit == "h") scale = 3600LL * 1000000;
-  else if (unit == "d") scale = 86400LL * 1000000;
-  else return std::nullopt;
+  if (unit == "ms")
+    scale = 1000;
+  else if (unit == "s")
+    scale = 1000000;
+  else if (unit == "m")
+    scale = 60LL * 1000000;
+  else if (unit == "h")
+    scale = 3600LL * 1000000;
+  else if (unit == "d")
+    scale = 86400LL * 1000000;
+  else
+    return std::nullopt;
   int64_t result;
   if (__builtin_mul_overflow(value, scale, &result)) return std::nullopt;
   return result;
@@ -173,9 +178,8 @@ std::string format_duration(int64_t micros) {
     const char* name;
     int64_t scale;
   };
-  static const Unit kUnits[] = {{"d", 86400LL * 1000000}, {"h", 3600LL * 1000000},
-                                {"m", 60LL * 1000000},    {"s", 1000000},
-                                {"ms", 1000}};
+  static const Unit kUnits[] = {
+      {"d", 86400LL * 1000000}, {"h", 3600LL * 1000000}, {"m", 60LL * 1000000}, {"s", 1000000}, {"ms", 1000}};
   for (const auto& unit : kUnits) {
     if (micros != 0 && micros % unit.scale == 0) return std::to_string(micros / unit.scale) + unit.name;
   }

@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "source/source_file.h"
 #include "base/nearest_name.h"
+#include "source/source_file.h"
 
 namespace flow {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "source/source_file.h"
 #include "rt_abi/flow_rt.h"
+#include "source/source_file.h"
 #include "types/types.h"
 
 namespace flow::eval {

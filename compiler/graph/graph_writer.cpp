@@ -253,7 +253,9 @@ std::string dot_escape(std::string_view s) {
   return out;
 }
 
-std::string dot_quote(std::string_view s) { return "\"" + dot_escape(s) + "\""; }
+std::string dot_quote(std::string_view s) {
+  return "\"" + dot_escape(s) + "\"";
+}
 
 void write_dot_node(std::ostream& out, const Node& node, const std::string& indent) {
   std::string label = node.label;

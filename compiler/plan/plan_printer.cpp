@@ -1,8 +1,8 @@
 // The plan dump (see plan_printer.h).
 #include "plan/plan_printer.h"
 
-#include "ir/ir_printer.h"
 #include "base/time_format.h"
+#include "ir/ir_printer.h"
 
 namespace flow::plan {
 

@@ -2,8 +2,8 @@
 #include <cstring>
 #include <new>
 
-#include "rt_abi/arena.h"
 #include "base/short_copy.h"
+#include "rt_abi/arena.h"
 
 namespace {
 constexpr size_t kFirstBlock = 4096;

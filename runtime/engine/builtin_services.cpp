@@ -1,7 +1,7 @@
 #include "engine/builtin_services.h"
 
-#include "ingress/event_encoder.h"
 #include "base/wall_clock.h"
+#include "ingress/event_encoder.h"
 
 namespace flow::runtime {
 

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "base/wall_clock.h"
 #include "eval/value_io.h"
 #include "ingress/event_encoder.h"
 #include "layout/event_builder.h"
-#include "base/wall_clock.h"
 
 namespace flow::runtime {
 

@@ -2,11 +2,11 @@
 
 #include <cstring>
 
+#include "base/wall_clock.h"
 #include "engine/event_key.h"
 #include "eval/value_io.h"
 #include "ingress/event_encoder.h"
 #include "layout/event_builder.h"
-#include "base/wall_clock.h"
 
 namespace flow::runtime {
 

@@ -1,9 +1,9 @@
 #include "engine/failures.h"
 
+#include "base/wall_clock.h"
 #include "engine/dead_letter_reasons.h"
 #include "engine/event_key.h"
 #include "layout/event_builder.h"
-#include "base/wall_clock.h"
 
 namespace flow::runtime {
 

@@ -11,8 +11,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "records/journal_records.h"
 #include "base/short_copy.h"
+#include "records/journal_records.h"
 
 namespace flow::runtime {
 

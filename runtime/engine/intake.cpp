@@ -1,7 +1,7 @@
 #include "engine/intake.h"
 
-#include "engine/event_key.h"
 #include "base/wall_clock.h"
+#include "engine/event_key.h"
 
 namespace flow::runtime {
 

@@ -1,8 +1,8 @@
 #include "engine/recovery.h"
 
+#include "base/wall_clock.h"
 #include "engine/dead_letter_reasons.h"
 #include "journal/journal_reader.h"
-#include "base/wall_clock.h"
 
 namespace flow::runtime {
 

@@ -4,12 +4,12 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/nearest_name.h"
 #include "base/time_format.h"
 #include "ingress/absent_fields.h"
 #include "ingress/duration_text.h"
 #include "ingress/json_text.h"
 #include "layout/event_builder.h"
-#include "base/nearest_name.h"
 
 namespace flow::runtime {
 

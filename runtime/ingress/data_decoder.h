@@ -27,8 +27,7 @@ class DataDecoder {
 
   /// Decodes `data` into a new instance of `type` allocated in `arena`.
   /// On Invalid or NotJson, `reason` says why in one line.
-  Outcome decode(json::od::object& data, const EventType& type, Arena& arena, uint8_t*& instance,
-                 std::string& reason);
+  Outcome decode(json::od::object& data, const EventType& type, Arena& arena, uint8_t*& instance, std::string& reason);
 
  private:
   Outcome decode_value(json::od::value& value, json::od::json_type found, const TypeCodec& codec, uint8_t* slot,
@@ -42,9 +41,9 @@ class DataDecoder {
 
   bool strict_;
   Arena* arena_ = nullptr;
-  const FieldCodec* field_ = nullptr;     // the field being decoded, for messages
-  std::vector<uint64_t> indexes_;         // list indexes on the way to the current element
-  SeenFields seen_;                       // fields present in the JSON
+  const FieldCodec* field_ = nullptr;         // the field being decoded, for messages
+  std::vector<uint64_t> indexes_;             // list indexes on the way to the current element
+  SeenFields seen_;                           // fields present in the JSON
   std::deque<std::vector<uint8_t>> scratch_;  // element slots per list depth (deque: stable references)
   std::string* reason_ = nullptr;
 };

@@ -5,10 +5,10 @@
 
 #include <stdexcept>
 
+#include "base/nearest_name.h"
 #include "eval/value_io.h"
 #include "ingress/json_text.h"
 #include "layout/event_builder.h"
-#include "base/nearest_name.h"
 
 namespace flow::runtime {
 

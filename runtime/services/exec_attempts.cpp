@@ -65,8 +65,7 @@ void ExecRunner::State::check_timeouts(std::size_t svc, std::int64_t now) {
   // An unresponsive process cannot be trusted to answer later (or at all):
   // replace it. What else was in flight on it is sent again, uncharged.
   if (s.process)
-    end_process(svc, EndKind::Killed,
-                "process killed: delivery " + expired.front() + " got no answer within " + limit);
+    end_process(svc, EndKind::Killed, "process killed: delivery " + expired.front() + " got no answer within " + limit);
 }
 
 void ExecRunner::State::dispatch(std::size_t svc, std::int64_t now) {

@@ -7,8 +7,8 @@
 // on the way to the validator and the journal.
 #include "services/exec_protocol.h"
 
-#include <nlohmann/json.hpp>
 #include <simdjson.h>
+#include <nlohmann/json.hpp>
 
 #include "base/json_string.h"
 #include "services/text_snippet.h"
@@ -192,8 +192,7 @@ ParsedAnswer AnswerParser::parse(std::string_view line) {
   // reserve() before assign(): the padding must be real, readable bytes.
   impl_->scratch.reserve(line.size() + simdjson::SIMDJSON_PADDING);
   impl_->scratch.assign(line.data(), line.size());
-  const simdjson::padded_string_view json(impl_->scratch.data(), impl_->scratch.size(),
-                                          impl_->scratch.capacity());
+  const simdjson::padded_string_view json(impl_->scratch.data(), impl_->scratch.size(), impl_->scratch.capacity());
   Extraction ex(answer);
   // Extraction runs even on invalid JSON: an id it can still read lets the
   // failure be pinned on the right delivery.

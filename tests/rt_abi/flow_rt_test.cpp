@@ -7,8 +7,8 @@
 #include <limits>
 #include <string>
 
-#include "rt_abi/arena.h"
 #include "base/time_format.h"
+#include "rt_abi/arena.h"
 
 namespace {
 

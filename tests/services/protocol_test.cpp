@@ -11,7 +11,8 @@
 using namespace flow::runtime;
 
 TEST_CASE("request lines carry the id and the event on one line", "[services][protocol]") {
-  CHECK(encode_request("d-17", R"({"type":"A","data":{}})") == "{\"id\":\"d-17\",\"event\":{\"type\":\"A\",\"data\":{}}}\n");
+  CHECK(encode_request("d-17", R"({"type":"A","data":{}})") ==
+        "{\"id\":\"d-17\",\"event\":{\"type\":\"A\",\"data\":{}}}\n");
   CHECK(encode_request("we\"ird\n", "{\n  \"a\": 1\r\n}") == "{\"id\":\"we\\\"ird\\n\",\"event\":{   \"a\": 1  }}\n");
   CHECK(flow::json_quote(std::string("a\x01z", 3), flow::JsonEscape::kKeepBytes) == "\"a\\u0001z\"");
 }

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "layout/event_builder.h"
 #include "base/time_format.h"
+#include "layout/event_builder.h"
 
 namespace flow::testing {
 

@@ -19,12 +19,12 @@
 namespace flow::runtime::queries {
 
 struct RouteInfo {
-  std::string flow;            // qualified flow name
-  int subscription = 0;        // index in the flow (decision records use it)
-  int route = 0;               // index among the event type's routes (delivery ids use it)
+  std::string flow;      // qualified flow name
+  int subscription = 0;  // index in the flow (decision records use it)
+  int route = 0;         // index among the event type's routes (delivery ids use it)
   bool conditional = false;
-  std::string condition;       // the `when` expression as written ("" when unconditional)
-  std::string text;            // "on OrderPlaced when NeedsReview -> RequestReview"
+  std::string condition;              // the `when` expression as written ("" when unconditional)
+  std::string text;                   // "on OrderPlaced when NeedsReview -> RequestReview"
   std::vector<std::string> services;  // qualified
   /// The condition's meaning as a hash (its IR and everything it calls,
   /// with regex texts and enum member names): equal fingerprints evaluate

@@ -15,7 +15,9 @@ ojson data_value(const std::string& data_json) {
   return data.is_discarded() ? ojson(data_json) : data;
 }
 
-ojson text_or_null(const std::string& text) { return text.empty() ? ojson(nullptr) : ojson(text); }
+ojson text_or_null(const std::string& text) {
+  return text.empty() ? ojson(nullptr) : ojson(text);
+}
 
 ojson event_json(const EventRecord& r, uint64_t seq, int version, bool with_data) {
   ojson j;
@@ -46,8 +48,12 @@ ojson definition_json(const DefinitionSummary* def, const std::string& hash) {
           {"source", def->source}};
 }
 
-const char* result_text(int64_t result) { return result == 1 ? "fired" : result == 0 ? "not fired" : "error"; }
+const char* result_text(int64_t result) {
+  return result == 1 ? "fired" : result == 0 ? "not fired" : "error";
+}
 
-std::string dump(const ojson& j) { return j.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n"; }
+std::string dump(const ojson& j) {
+  return j.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
+}
 
 }  // namespace flow::runtime::queries

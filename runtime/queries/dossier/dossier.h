@@ -16,8 +16,8 @@ namespace flow::runtime::queries {
 struct DossierOptions {
   enum class Select { Key, Instance, All };
   Select select = Select::Key;
-  std::string value;               // the key or instance id
-  std::optional<int64_t> at_us;    // as of this moment (journal time <= at)
+  std::string value;             // the key or instance id
+  std::optional<int64_t> at_us;  // as of this moment (journal time <= at)
   bool json = false;
   // --all filters: a flow the instance entered (qualified or plain name),
   // and a status (active, completed, failed, waiting, working, done) — of
@@ -28,7 +28,6 @@ struct DossierOptions {
 
 /// Prints the dossier; returns the exit status (0, or 1 when nothing
 /// matched or the journal cannot be read; the reason goes to `err`).
-int run_dossier(const std::filesystem::path& dir, const DossierOptions& options, std::ostream& out,
-                std::ostream& err);
+int run_dossier(const std::filesystem::path& dir, const DossierOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace flow::runtime::queries

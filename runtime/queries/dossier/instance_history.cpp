@@ -28,7 +28,9 @@ const InstanceHistory::EventContext* InstanceHistory::context_of(const std::stri
   return it == contexts_.end() ? nullptr : &it->second;
 }
 
-bool InstanceHistory::has_event(const std::string& event_id) const { return context_of(event_id) != nullptr; }
+bool InstanceHistory::has_event(const std::string& event_id) const {
+  return context_of(event_id) != nullptr;
+}
 
 DeliveryEntry& InstanceHistory::delivery(const std::string& id) {
   auto [it, inserted] = deliveries_.try_emplace(id);
@@ -142,8 +144,10 @@ void InstanceHistory::apply(uint64_t seq, const AttemptRecord& r) {
   d->event = r.event;
   d->flow = r.flow;
   d->service = r.service;
-  if (r.outcome == AttemptOutcomeKind::Ok) d->ok = true;
-  else d->error = r.error;
+  if (r.outcome == AttemptOutcomeKind::Ok)
+    d->ok = true;
+  else
+    d->error = r.error;
   if (detailed_) {
     d->attempts.push_back({seq, r});
     timeline_.push_back({TimelineItem::Kind::Attempt, attempts_.size()});

@@ -25,11 +25,11 @@ using DefinitionLookup = std::function<const DefinitionSummary*(const std::strin
 struct RouteOutcome {
   std::string flow;
   int subscription = -1;
-  int route = -1;         // -1 when the definition is unknown
-  std::string text;       // "on X when C -> S" ("" when unknown)
+  int route = -1;    // -1 when the definition is unknown
+  std::string text;  // "on X when C -> S" ("" when unknown)
   bool conditional = true;
-  bool decided = false;   // a decision record was seen (always false when unconditional)
-  int64_t result = 0;     // as in the decision record; 1 for an unconditional route
+  bool decided = false;  // a decision record was seen (always false when unconditional)
+  int64_t result = 0;    // as in the decision record; 1 for an unconditional route
   std::string error;
   std::vector<RuleValue> rules;
   std::vector<std::string> deliveries;  // the deliveries it made when it fired

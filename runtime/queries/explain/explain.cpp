@@ -72,8 +72,10 @@ ojson explained_json(const Explained& x, const InstanceHistory& h) {
     s["condition"] = info && info->conditional ? ojson(info->condition) : ojson(nullptr);
     s["conditional"] = r.conditional;
     s["result"] = route_result(r);
-    s["value"] = !r.conditional ? ojson(nullptr) : !r.decided ? ojson(nullptr) : r.result < 0 ? ojson(nullptr)
-                                                                                                : ojson(r.result == 1);
+    s["value"] = !r.conditional ? ojson(nullptr)
+                 : !r.decided   ? ojson(nullptr)
+                 : r.result < 0 ? ojson(nullptr)
+                                : ojson(r.result == 1);
     s["error"] = text_or_null(r.error);
     s["rules"] = tree_json(decision_tree(r.rules, x.definition, r.flow, r.subscription));
     ojson trace = ojson::array();
@@ -155,7 +157,8 @@ void print_explained(const Explained& x, const InstanceHistory& h, std::ostream&
     for (const DeliveryEntry* d : h.deliveries()) {
       if (std::find(route.deliveries.begin(), route.deliveries.end(), d->id) == route.deliveries.end()) continue;
       out << "    delivery " << d->id << " to " << short_name(d->service) << ": " << d->status();
-      if (!d->attempts.empty()) out << " after " << d->attempts.size() << " attempt" << (d->attempts.size() == 1 ? "" : "s");
+      if (!d->attempts.empty())
+        out << " after " << d->attempts.size() << " attempt" << (d->attempts.size() == 1 ? "" : "s");
       std::string emitted;
       for (const auto& a : d->attempts) {
         for (const auto& id : a.record.emitted) emitted += " " + id;
@@ -169,8 +172,7 @@ void print_explained(const Explained& x, const InstanceHistory& h, std::ostream&
 
 }  // namespace
 
-int run_explain(const std::filesystem::path& dir, const ExplainOptions& options, std::ostream& out,
-                std::ostream& err) {
+int run_explain(const std::filesystem::path& dir, const ExplainOptions& options, std::ostream& out, std::ostream& err) {
   try {
     // Output is buffered: should the index turn out damaged mid-query, the
     // query runs again on a rebuilt one and nothing is printed twice.

@@ -20,7 +20,6 @@ struct ExplainOptions {
 
 /// Prints the explanation; returns 0, or 1 when the journal has no such
 /// event or cannot be read (reason on `err`).
-int run_explain(const std::filesystem::path& dir, const ExplainOptions& options, std::ostream& out,
-                std::ostream& err);
+int run_explain(const std::filesystem::path& dir, const ExplainOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace flow::runtime::queries

@@ -24,10 +24,14 @@ class JsonlSink : public RowSink {
       buffer_ += t.columns[i].name;
       buffer_ += "\":";
       const Value& v = values[i];
-      if (v.kind == Value::Kind::Null) buffer_ += "null";
-      else if (v.kind == Value::Kind::Integer) buffer_ += std::to_string(v.integer);
-      else if (t.columns[i].type == ColumnType::Json) buffer_ += v.text;  // already JSON
-      else append_json_string(buffer_, v.text, JsonEscape::kKeepBytes);
+      if (v.kind == Value::Kind::Null)
+        buffer_ += "null";
+      else if (v.kind == Value::Kind::Integer)
+        buffer_ += std::to_string(v.integer);
+      else if (t.columns[i].type == ColumnType::Json)
+        buffer_ += v.text;  // already JSON
+      else
+        append_json_string(buffer_, v.text, JsonEscape::kKeepBytes);
     }
     buffer_ += "}\n";
     if (buffer_.size() > (1u << 20)) flush();

@@ -51,7 +51,7 @@ struct IndexOpenOptions {
 
 struct IndexOpenReport {
   enum class How { Fresh, Updated, Built } how = How::Fresh;
-  std::string reason;      // why it was (re)built, for `journal index`
+  std::string reason;  // why it was (re)built, for `journal index`
   bool saved = false;
   std::string save_error;  // when it could not be written
   uint64_t new_records = 0;
@@ -125,7 +125,8 @@ auto with_index(const std::filesystem::path& dir, std::ostream& log, Fn&& query)
   IndexOpenOptions options;
   std::unique_ptr<JournalIndex> index;
   auto note = [&] {
-    if (!report.save_error.empty()) log << "flowrt: note: the query index is kept in memory: " << report.save_error << "\n";
+    if (!report.save_error.empty())
+      log << "flowrt: note: the query index is kept in memory: " << report.save_error << "\n";
     if (index->journal_problems() > 0) {
       log << "flowrt: warning: the journal has " << index->journal_problems()
           << " damaged part(s); answers cover the records that could be read (see flowrt journal verify)\n";
