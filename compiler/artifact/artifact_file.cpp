@@ -1,56 +1,24 @@
 #include "artifact/artifact_file.h"
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include <cstring>
+
+#include "base/byte_codec.h"
 
 namespace flow::artifact {
 
 namespace {
 
-void put_u32(std::string& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
-void put_u64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
-
-class ByteReader {
- public:
-  explicit ByteReader(std::string_view bytes) : bytes_(bytes) {}
-  bool u32(uint32_t& v) {
-    if (remaining() < 4) return false;
-    v = 0;
-    for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<unsigned char>(bytes_[pos_ + i])) << (8 * i);
-    pos_ += 4;
-    return true;
-  }
-  bool u64(uint64_t& v) {
-    if (remaining() < 8) return false;
-    v = 0;
-    for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(bytes_[pos_ + i])) << (8 * i);
-    pos_ += 8;
-    return true;
-  }
-  bool take(uint64_t n, std::string_view& out) {
-    if (remaining() < n) return false;
-    out = bytes_.substr(pos_, n);
-    pos_ += n;
-    return true;
-  }
-  size_t remaining() const { return bytes_.size() - pos_; }
-  size_t position() const { return pos_; }
-
- private:
-  std::string_view bytes_;
-  size_t pos_ = 0;
-};
-
+// Nettle's SHA-256 needs no set-up: OpenSSL's EVP would load its
+// configuration and fetch a provider first, a millisecond of every start.
 std::string raw_sha256(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<char*>(digest), length);
+  sha256_ctx context;
+  sha256_init(&context);
+  sha256_update(&context, bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data()));
+  uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&context, sizeof digest, digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
 }
 
 std::string to_hex(std::string_view raw) {
@@ -83,18 +51,19 @@ namespace {
 /// The container's bytes before the seal, with or without its location
 /// sections.
 std::string container_body(const ContainerFile& file, bool with_location) {
-  std::string out(kMagic, sizeof kMagic);
-  put_u32(out, file.format_version);
+  bytes::Writer out;
+  out.bytes().assign(kMagic, sizeof kMagic);
+  out.u32(file.format_version);
   size_t count = 0;
   for (const auto& section : file.sections) count += with_location || !(section.kind & kLocationBit);
-  put_u32(out, static_cast<uint32_t>(count));
+  out.u32(static_cast<uint32_t>(count));
   for (const auto& section : file.sections) {
     if (!with_location && (section.kind & kLocationBit)) continue;
-    put_u32(out, section.kind);
-    put_u64(out, section.bytes.size());
-    out += section.bytes;
+    out.u32(section.kind);
+    out.u64(section.bytes.size());
+    out.bytes() += section.bytes;
   }
-  return out;
+  return std::move(out.bytes());
 }
 
 bool has_location(const ContainerFile& file) {
@@ -119,7 +88,7 @@ bool parse_container(std::string_view bytes, ContainerFile& out, std::string& er
     error = bytes.empty() ? "empty file: not a Flow artifact" : "not a Flow artifact (bad magic bytes)";
     return false;
   }
-  ByteReader reader(bytes.substr(sizeof kMagic));
+  bytes::Reader reader(bytes.substr(sizeof kMagic));
   uint32_t version = 0, count = 0;
   if (!reader.u32(version)) {
     error = "truncated artifact: the header is cut short";
@@ -144,7 +113,7 @@ bool parse_container(std::string_view bytes, ContainerFile& out, std::string& er
     error = "content hash mismatch: the artifact is corrupt or truncated";
     return false;
   }
-  reader = ByteReader(body.substr(sizeof kMagic + 4));
+  reader = bytes::Reader(body.substr(sizeof kMagic + 4));
   if (!reader.u32(count)) {
     error = "truncated artifact: no section count";
     return false;

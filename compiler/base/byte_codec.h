@@ -90,7 +90,15 @@ class Reader {
   bool count(uint32_t& n, size_t min_item_bytes = 1) {
     return u32(n) && static_cast<uint64_t>(n) * min_item_bytes <= in_.size();
   }
+  /// The next `n` bytes, as they are.
+  bool take(uint64_t n, std::string_view& out) {
+    if (in_.size() < n) return false;
+    out = in_.substr(0, n);
+    in_.remove_prefix(n);
+    return true;
+  }
   bool empty() const { return in_.empty(); }
+  size_t remaining() const { return in_.size(); }
 
  private:
   std::string_view in_;

@@ -4,16 +4,13 @@
 #include "codegen/jit.h"
 
 #include <chrono>
-#include <cstring>
 #include <mutex>
 
-#include "codegen/ir_fingerprint.h"
 #include "codegen/jit_internal.h"
 #include "codegen/llvm_codegen.h"
 #include "codegen/object_cache.h"
 #include "codegen/optimizer.h"
 #include "codegen/runtime_symbols.h"
-#include "eval/value_io.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
@@ -23,20 +20,18 @@
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
-#include "rt_abi/arena.h"
 
 namespace flow::codegen {
 
-struct CompiledProgram::Engine {
+/// A program's machine code: the LLJIT that linked it, with the cache and
+/// the counters its compiler reports to.
+struct LlvmMachineCode final : MachineCode {
   CompileCounters counters;
   std::unique_ptr<FileObjectCache> cache;
   std::unique_ptr<llvm::orc::LLJIT> jit;
 };
 
 namespace {
-
-// The largest result slot is an optional string: 24 bytes.
-constexpr size_t kResultSlotBytes = 32;
 
 void initialise_llvm() {
   static std::once_flag once;
@@ -54,35 +49,6 @@ template <typename T>
 T take(llvm::Expected<T> value, const std::string& what) {
   if (!value) fail(what, value.takeError());
   return std::move(*value);
-}
-
-eval::Value read_result(const Type* type, const void* slot) {
-  if (type->kind == TypeKind::Event) {
-    const uint8_t* instance = nullptr;
-    std::memcpy(&instance, slot, sizeof instance);
-    return eval::Value::event(instance);
-  }
-  return eval::read_element(type, static_cast<const uint8_t*>(slot));
-}
-
-/// What the trace hook appends to: EvalContext::trace.
-struct TraceState {
-  const ir::Module* module;
-  std::vector<eval::TraceEntry>* trace;
-  bool failed = false;  // out of memory while recording
-};
-
-/// The FlowRtTraceHook of run(): one TraceEntry per rule or decision call.
-/// Called from generated code, so nothing may unwind out of it.
-void record_trace(FlowRtContext* ctx, uint32_t function_id, int32_t status, const void* slot) noexcept {
-  auto* state = static_cast<TraceState*>(ctx->trace_data);
-  try {
-    const ir::Function& fn = state->module->function(static_cast<int>(function_id));
-    bool ok = status == FLOW_RT_OK;
-    state->trace->push_back({&fn, ok, ok ? read_result(fn.result, slot) : eval::Value()});
-  } catch (...) {
-    state->failed = true;
-  }
 }
 
 double milliseconds_since(std::chrono::steady_clock::time_point start) {
@@ -123,8 +89,7 @@ class ProgramLoader {
   std::unique_ptr<CompiledProgram> load() {
     auto start = std::chrono::steady_clock::now();
     initialise_llvm();
-    check_result_slots();
-    build_regexes();
+    program_->prepare();
     target_ = take(llvm::orc::JITTargetMachineBuilder::detectHost(), "cannot target this machine");
     target_.setCodeGenOptLevel(codegen_level(options_.opt_level));
     open_cache();
@@ -140,61 +105,35 @@ class ProgramLoader {
       forget_cached_object();
     }
     JitStats& stats = program_->stats_;
-    stats.optimizer_runs = program_->engine_->counters.optimizer_runs;
-    stats.codegen_runs = program_->engine_->counters.codegen_runs;
-    stats.optimizer_ms = static_cast<double>(program_->engine_->counters.optimizer_ns) / 1e6;
-    stats.codegen_ms = static_cast<double>(program_->engine_->counters.codegen_ns) / 1e6;
+    stats.optimizer_runs = engine_->counters.optimizer_runs;
+    stats.codegen_runs = engine_->counters.codegen_runs;
+    stats.optimizer_ms = static_cast<double>(engine_->counters.optimizer_ns) / 1e6;
+    stats.codegen_ms = static_cast<double>(engine_->counters.codegen_ns) / 1e6;
     if (cache()) {
       stats.cache_written = cache()->counters().writes > 0;
       stats.cache_rejected += cache()->counters().rejected;
       stats.cache_file = cache()->path_for(key_);
     }
     stats.load_ms = milliseconds_since(start);
+    program_->machine_code_ = std::move(engine_);
     return std::move(program_);
   }
 
  private:
-  FileObjectCache* cache() { return program_->engine_->cache.get(); }
-  llvm::orc::LLJIT& jit() { return *program_->engine_->jit; }
-
-  void check_result_slots() {
-    for (const auto& fn : program_->module_.functions) {
-      if (fn->result && result_slot(fn->result).size > kResultSlotBytes) {
-        throw CodegenError("the result of '" + fn->name + "' does not fit a result slot");
-      }
-    }
-  }
-
-  void build_regexes() {
-    const auto& patterns = program_->module_.regexes;
-    std::vector<FlowStr> views;
-    for (const auto& p : patterns) views.push_back(FlowStr{p.data(), p.size()});
-    uint32_t bad = 0;
-    program_->regexes_ = flow_rt_regex_table_create(views.data(), static_cast<uint32_t>(views.size()), &bad);
-    if (!program_->regexes_) {
-      throw CodegenError(bad < patterns.size() ? "invalid regular expression: " + patterns[bad]
-                                               : std::string("cannot build the regex table"));
-    }
-  }
+  FileObjectCache* cache() { return engine_->cache.get(); }
+  llvm::orc::LLJIT& jit() { return *engine_->jit; }
 
   /// The cache and the key, which needs the content hash: the caller's, the
   /// source's, or (last resort) a hash of the module built here and kept.
   void open_cache() {
-    program_->engine_ = std::make_unique<CompiledProgram::Engine>();
+    engine_ = std::make_unique<LlvmMachineCode>();
     if (!options_.use_cache) return;
     std::string dir = options_.cache_dir.empty() ? default_cache_dir() : options_.cache_dir;
     if (dir.empty()) return;
     std::string content = !options_.cache_key.empty() ? options_.cache_key : source_.content_hash;
     if (content.empty()) content = content_hash(bitcode_of(built_module()));
-    CacheKeyParts parts;
-    parts.content_hash = content;
-    parts.ir_fingerprint = ir_fingerprint(program_->module_);
-    parts.triple = target_.getTargetTriple().str();
-    parts.cpu = target_.getCPU();
-    parts.features = target_.getFeatures().getString();
-    parts.opt_level = options_.opt_level;
-    key_ = make_cache_key(parts);
-    program_->engine_->cache = std::make_unique<FileObjectCache>(dir);
+    key_ = host_cache_key(target_, content, program_->module_, options_.opt_level);
+    engine_->cache = std::make_unique<FileObjectCache>(dir);
   }
 
   llvm::Module& built_module() {
@@ -207,7 +146,7 @@ class ProgramLoader {
   }
 
   void create_jit() {
-    auto& engine = *program_->engine_;
+    auto& engine = *engine_;
     engine.jit.reset();
     int opt_level = options_.opt_level;
     FileObjectCache* cache = engine.cache.get();
@@ -293,6 +232,7 @@ class ProgramLoader {
   const ModuleSource& source_;
   const JitOptions& options_;
   std::unique_ptr<CompiledProgram> program_;
+  std::unique_ptr<LlvmMachineCode> engine_;  // the program's, once loaded
   llvm::orc::JITTargetMachineBuilder target_{llvm::Triple()};
   std::string key_;
   std::unique_ptr<llvm::LLVMContext> context_;
@@ -304,14 +244,6 @@ std::unique_ptr<CompiledProgram> load_program(const ir::Module& module, const Mo
   return ProgramLoader(module, source, options).load();
 }
 
-CompiledProgram::CompiledProgram(const ir::Module& module) : module_(module), sites_(module) {}
-
-CompiledProgram::~CompiledProgram() {
-  entries_.clear();
-  engine_.reset();  // frees the machine code
-  flow_rt_regex_table_destroy(regexes_);
-}
-
 std::unique_ptr<CompiledProgram> CompiledProgram::compile(const ir::Module& module, const JitOptions& options) {
   ModuleSource source;
   const ir::Module* ir = &module;
@@ -319,40 +251,6 @@ std::unique_ptr<CompiledProgram> CompiledProgram::compile(const ir::Module& modu
     return generate_module(*ir, sites, context);
   };
   return load_program(module, source, options);
-}
-
-const eval::Interpreter& CompiledProgram::interpreter() const {
-  std::call_once(interpreter_once_, [this] { interpreter_ = std::make_unique<eval::Interpreter>(module_); });
-  return *interpreter_;
-}
-
-eval::EvalResult CompiledProgram::run(const ir::Function& function, const uint8_t* event,
-                                      const eval::EvalContext& context) const {
-  if (function.id >= entries_.size() || &module_.function(static_cast<int>(function.id)) != &function) {
-    throw std::invalid_argument("'" + function.name + "' is not a function of this program");
-  }
-  // An absent event fails only if the body reads it, which only the
-  // interpreter can tell without crashing.
-  if (function.event && !event) return interpreter().run(function, event, context);
-  static thread_local Arena scratch;
-  FlowRtContext native = this->context(context.now_us, scratch.get());
-  TraceState state{&module_, context.trace};
-  if (context.trace) {
-    native.trace = &record_trace;
-    native.trace_data = &state;
-  }
-  alignas(16) uint8_t slot[kResultSlotBytes] = {};
-  int32_t status = entries_[function.id](event, &native, slot);
-  eval::EvalResult result = status == FLOW_RT_OK ? eval::EvalResult::success(read_result(function.result, slot))
-                                                 : eval::EvalResult::failure(error(status, native));
-  // The interpreter traces the called function itself too, last.
-  bool traced = function.kind == ir::FunctionKind::Rule || function.kind == ir::FunctionKind::Decision;
-  if (context.trace && traced)
-    context.trace->push_back({&function, result.ok(), result.ok() ? result.value() : eval::Value()});
-  scratch.reset();
-  if (state.failed)
-    return eval::EvalResult::failure({eval::EvalErrorKind::OutOfMemory, "out of memory", {}, function.name});
-  return result;
 }
 
 }  // namespace flow::codegen

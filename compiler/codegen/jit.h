@@ -11,7 +11,10 @@
 //   if (status != FLOW_RT_OK) journal(program->error(status, ctx));
 //
 // Artifacts store bitcode instead (bitcode.h: write_bitcode / compile_bitcode).
-// No LLVM header is needed to use this one.
+// No LLVM header is needed to use this one, and only compile() needs LLVM
+// at link time: the calls on a program live in flow_native
+// (compiled_program.cpp), so flowrt can use a program that its JIT module
+// (runtime/jit/) built without linking LLVM itself.
 #pragma once
 
 #include <cstdint>
@@ -53,8 +56,18 @@ struct JitStats {
   double codegen_ms = 0;        //   in the LLVM code generator
 };
 
+/// What owns a program's machine code (the JIT that linked it); destroying
+/// it frees the code. Implemented by jit.cpp.
+class MachineCode {
+ public:
+  virtual ~MachineCode();
+};
+
 class CompiledProgram {
  public:
+  /// The largest result slot is an optional string: 24 bytes.
+  static constexpr size_t kResultSlotBytes = 32;
+
   /// Generates, optimises and JIT-compiles every function of `module` (or
   /// loads the machine code from the cache). `module` must outlive the
   /// program. Throws CodegenError (llvm_codegen.h) when it cannot.
@@ -103,14 +116,17 @@ class CompiledProgram {
   eval::EvalError error(int32_t status, const FlowRtContext& context) const { return sites_.error(status, context); }
 
  private:
-  friend class ProgramLoader;  // jit.cpp
+  friend class ProgramLoader;        // jit.cpp
+  friend class CachedProgramLoader;  // cached_program.cpp
   explicit CompiledProgram(const ir::Module& module);
+  /// Checks that every result fits a slot and builds the regex table
+  /// (throws CodegenError): what every loader does first.
+  void prepare();
   const eval::Interpreter& interpreter() const;
 
-  struct Engine;  // the LLJIT and what it needs (jit.cpp)
   const ir::Module& module_;
   ErrorSiteTable sites_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<MachineCode> machine_code_;
   std::vector<NativeFn> entries_;  // by function id
   FlowRegexTable* regexes_ = nullptr;
   JitStats stats_;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "codegen/ir_fingerprint.h"
 #include "codegen/native_abi.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
@@ -60,6 +61,18 @@ std::string make_cache_key(const CacheKeyParts& parts) {
   add_part(hash, std::to_string(parts.opt_level));
   std::array<uint8_t, 32> digest = hash.final();
   return llvm::toHex(digest, /*LowerCase=*/true);
+}
+
+std::string host_cache_key(const llvm::orc::JITTargetMachineBuilder& target, const std::string& content_hash,
+                           const ir::Module& module, int opt_level) {
+  CacheKeyParts parts;
+  parts.content_hash = content_hash;
+  parts.ir_fingerprint = ir_fingerprint(module);
+  parts.triple = target.getTargetTriple().str();
+  parts.cpu = target.getCPU();
+  parts.features = target.getFeatures().getString();
+  parts.opt_level = opt_level;
+  return make_cache_key(parts);
 }
 
 std::string default_cache_dir() {

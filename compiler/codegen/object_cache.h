@@ -15,7 +15,9 @@
 #include <memory>
 #include <string>
 
+#include "ir/ir.h"
 #include "llvm/ExecutionEngine/ObjectCache.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 namespace flow::codegen {
@@ -32,6 +34,11 @@ struct CacheKeyParts {
 
 /// 64 hex digits (SHA-256 of the parts, the LLVM version and kAbiVersion).
 std::string make_cache_key(const CacheKeyParts& parts);
+
+/// The key of `module`'s machine code for `target` (the host, as the JIT
+/// detects it) at `opt_level`, its content identified by `content_hash`.
+std::string host_cache_key(const llvm::orc::JITTargetMachineBuilder& target, const std::string& content_hash,
+                           const ir::Module& module, int opt_level);
 
 /// The default cache folder: $FLOW_CACHE_DIR, else $XDG_CACHE_HOME/flow,
 /// else $HOME/.cache/flow; empty when none of them is set.

@@ -20,10 +20,10 @@
 
 #include "artifact/artifact.h"
 #include "base/time_format.h"
-#include "codegen/bitcode.h"
 #include "driver/cli_parse.h"
 #include "engine/engine.h"
 #include "load/app_loader.h"
+#include "load/native_loader.h"
 #include "queries/dossier/dossier.h"
 #include "queries/dump/journal_dump.h"
 #include "queries/explain/explain.h"
@@ -45,6 +45,18 @@ struct RunArgs {
   std::vector<std::string> include_dirs;
   uint64_t max_chain = flow::runtime::RunOptions{}.max_chain;
 };
+
+/// The summary's last line: how the rules ran (nothing for a program
+/// without rules).
+void print_rule_code(std::ostream& out, const std::string& backend, const flow::codegen::CompiledProgram* native) {
+  if (backend == "interp") {
+    out << "  rules: interpreted\n";
+  } else if (native) {
+    const auto& stats = native->stats();
+    out << "  rules: native code, " << (stats.cache_hit ? "linked from the object cache" : "compiled") << " in "
+        << stats.load_ms << " ms\n";
+  }
+}
 
 int run_command(const RunArgs& args) {
   const std::string& app_path = args.app_path;
@@ -69,17 +81,17 @@ int run_command(const RunArgs& args) {
   options.services_dir = args.services_dir;
   options.max_chain = args.max_chain;
   std::unique_ptr<flow::codegen::CompiledProgram> native;
-  if (args.backend == "jit") {
-    try {
-      flow::codegen::JitOptions jit_options;
-      jit_options.cache_key = app->content_hash;
-      native = app->bitcode.empty() ? flow::codegen::CompiledProgram::compile(app->module(), jit_options)
-                                    : flow::codegen::compile_bitcode(app->bitcode, app->module(), jit_options);
-      options.jit = native.get();
-    } catch (const std::exception& e) {
-      std::cerr << "flowrt: error: cannot compile the rules to native code: " << e.what() << "\n";
+  // A program without functions has nothing to compile: it never loads LLVM.
+  if (args.backend == "jit" && !app->module().functions.empty()) {
+    flow::codegen::JitOptions jit_options;
+    jit_options.cache_key = app->content_hash;
+    std::string jit_error;
+    native = flow::runtime::compile_native(app->bitcode, app->module(), jit_options, jit_error);
+    if (!native) {
+      std::cerr << "flowrt: error: cannot compile the rules to native code: " << jit_error << "\n";
       return kExitFailure;
     }
+    options.jit = native.get();
   }
   try {
     flow::runtime::Engine engine(*app, options, std::cerr);
@@ -100,6 +112,7 @@ int run_command(const RunArgs& args) {
       ::close(fd);
     }
     engine.print_summary(std::cerr);
+    print_rule_code(std::cerr, args.backend, native.get());
     const auto& summary = engine.summary();
     return summary.rejected > 0 || summary.dead_lettered > 0 ? kExitRejected : kExitOk;
   } catch (const std::exception& e) {

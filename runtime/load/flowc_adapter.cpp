@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "load/companion_path.h"
+
 extern char** environ;
 
 namespace flow::runtime {
@@ -20,15 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string flowc_path() {
-  if (const char* env = std::getenv("FLOWC"); env && *env) return env;
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (const fs::path& candidate : {self.parent_path() / "flowc", self.parent_path() / ".." / "compiler" / "flowc"}) {
-      if (access(candidate.c_str(), X_OK) == 0) return candidate.lexically_normal().string();
-    }
-  }
-  return "flowc";  // on PATH
+  return companion_path("FLOWC", {"flowc", "../compiler/flowc"}, X_OK).value_or("flowc");  // else on PATH
 }
 
 std::string read_file(const fs::path& path) {

@@ -138,6 +138,15 @@ TEST_CASE("every example's plan reads back equal and evaluates like the program 
   }
 }
 
+TEST_CASE("the artifact's hash is SHA-256 (FIPS 180-2 test vectors)") {
+  CHECK(artifact::sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(artifact::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(artifact::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  CHECK(artifact::sha256_hex(std::string(1000000, 'a')) ==
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
 TEST_CASE("a flipped byte anywhere is refused as corrupt") {
   std::string bytes = build_bytes(std::string(FLOW_EXAMPLES_DIR) + "/order-to-cash/orders.flow");
   artifact::ArtifactContents contents;

@@ -899,5 +899,86 @@ flow Split {
         self.assertEqual(statuses(records)[("c-0", "Signing")], "completed")
 
 
+
+class JitModulesTest(unittest.TestCase):
+    """flowrt loads LLVM only from its two JIT modules beside it: the small
+    libflowjit-cached.so that links machine code from the object cache, and
+    libflowjit.so, the whole back end, for a program the cache lacks."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="flowrt-jit-")
+        self.cache = os.path.join(self.dir, "cache")
+        self.app = os.path.join(self.dir, "app.flowc")
+        folder = os.path.join(EXAMPLES, "order-to-cash")
+        flow, data, self.status, _ = example_outcome(folder)
+        out = run([FLOWC, "build", os.path.join(folder, flow), "-o", self.app])
+        self.assertEqual(out.returncode, 0, out.stderr)
+        with open(os.path.join(folder, data)) as f:
+            self.input = f.read()
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def run_app(self, name, backend="jit", module_dir=None):
+        env = dict(os.environ, FLOW_CACHE_DIR=self.cache)
+        if module_dir:
+            env["FLOW_JIT_MODULE_DIR"] = module_dir
+        journal = os.path.join(self.dir, "journal-" + name)
+        out = run([FLOWRT, "run", self.app, "--journal", journal, "--backend", backend], stdin=self.input, env=env)
+        return out, journal
+
+    def module_dir(self, *names):
+        """A folder holding only the named modules of this build."""
+        folder = tempfile.mkdtemp(dir=self.dir)
+        for name in names:
+            os.symlink(os.path.join(os.path.dirname(FLOWRT), name), os.path.join(folder, name))
+        return folder
+
+    def outcome(self, out, journal):
+        summary = [line for line in out.stderr.splitlines() if "events" in line and " s, " not in line]
+        return summary, statuses(dump(journal))
+
+    def test_the_second_run_links_what_the_first_compiled_and_both_decide_like_the_interpreter(self):
+        first, first_journal = self.run_app("compiled")
+        self.assertEqual(first.returncode, self.status, first.stderr)
+        self.assertIn("rules: native code, compiled in", first.stderr)
+        second, second_journal = self.run_app("cached")
+        self.assertEqual(second.returncode, self.status, second.stderr)
+        self.assertIn("rules: native code, linked from the object cache in", second.stderr)
+        interp, interp_journal = self.run_app("interp", backend="interp")
+        self.assertIn("rules: interpreted", interp.stderr)
+        expected = self.outcome(interp, interp_journal)
+        self.assertEqual(self.outcome(first, first_journal), expected)
+        self.assertEqual(self.outcome(second, second_journal), expected)
+
+    def test_a_warm_cache_needs_only_the_small_module(self):
+        self.assertEqual(self.run_app("fill")[0].returncode, self.status)
+        out, _ = self.run_app("warm", module_dir=self.module_dir("libflowjit-cached.so"))
+        self.assertEqual(out.returncode, self.status, out.stderr)
+        self.assertIn("linked from the object cache", out.stderr)
+
+    def test_a_cold_cache_without_the_back_end_is_a_clear_error(self):
+        folder = self.module_dir("libflowjit-cached.so")
+        out, _ = self.run_app("cold", module_dir=folder)
+        self.assertEqual(out.returncode, 1, out.stderr)
+        self.assertIn("cannot compile the rules to native code: cannot load the JIT module", out.stderr)
+        self.assertIn(os.path.join(folder, "libflowjit.so"), out.stderr)
+
+    def test_a_corrupt_module_is_a_clear_error_and_the_interpreter_needs_none(self):
+        folder = tempfile.mkdtemp(dir=self.dir)
+        for name in ["libflowjit.so", "libflowjit-cached.so"]:
+            with open(os.path.join(folder, name), "wb") as f:
+                f.write(b"not a shared object")
+        out, _ = self.run_app("corrupt", module_dir=folder)
+        self.assertEqual(out.returncode, 1, out.stderr)
+        self.assertIn("cannot load the JIT module", out.stderr)
+        out, journal = self.run_app("interp", backend="interp", module_dir=folder)
+        self.assertEqual(out.returncode, self.status, out.stderr)
+        # The queries never load a module either.
+        env = dict(os.environ, FLOW_JIT_MODULE_DIR=folder)
+        dossier = run([FLOWRT, "dossier", "--journal", journal, "--all"], env=env)
+        self.assertEqual(dossier.returncode, 0, dossier.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"])
