@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include <CLI/CLI.hpp>
@@ -53,8 +54,10 @@ void print_rule_code(std::ostream& out, const std::string& backend, const flow::
     out << "  rules: interpreted\n";
   } else if (native) {
     const auto& stats = native->stats();
-    out << "  rules: native code, " << (stats.cache_hit ? "linked from the object cache" : "compiled") << " in "
-        << stats.load_ms << " ms\n";
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.1f", stats.load_ms);
+    out << "  rules: native code, " << (stats.cache_hit ? "linked from the object cache" : "compiled") << " in " << ms
+        << " ms\n";
   }
 }
 
