@@ -1,11 +1,12 @@
 // flow_rt decimal arithmetic, comparison, hashing and conversions
-// (flow_rt_decimal.h). `+ - * /`, `round`, comparison and the float and int
-// conversions call Intel's Decimal Floating-Point Math Library, built with
-// arguments by value and the rounding mode and status flags as arguments
-// (cmake/IntelDecimal.cmake): no global state, so any thread may call. Its
-// status flags map to FlowRtStatus; inexact and underflow are not errors.
-// Sign changes and hashing work on the bits (decimal_bits.h) to follow
-// Python's rules for zeros and cohorts.
+// (flow_rt_decimal.h). `+ - * /`, `round`, comparison across exponents and
+// the conversions to int and float call Intel's Decimal Floating-Point Math
+// Library, built with arguments by value and the rounding mode and status
+// flags as arguments (cmake/IntelDecimal.cmake): no global state, so any
+// thread may call. Its status flags map to FlowRtStatus; inexact and
+// underflow are not errors. Sign changes, comparison at equal exponents,
+// hashing and the conversion from int work on the bits (decimal_bits.h):
+// they follow Python's rules for zeros and cohorts, and are the cheap cases.
 #include <cstring>
 
 #include "base/hash_mix.h"

@@ -8,15 +8,17 @@
  * `Context(prec=34, rounding=ROUND_HALF_EVEN, Emax=6144, Emin=-6143,
  * clamp=1)`: `+ - *` are exact unless a result needs more than 34 digits,
  * `/` rounds half-even to 34 digits, and text is Python's `str()` of the
- * value, byte for byte (docs/evaluation.md, "Decimals"). `+ - * /` and
- * `round` call Intel's Decimal Floating-Point Math Library (Debian's
+ * value, byte for byte (docs/evaluation.md, "Decimals"). `+ - * /`,
+ * `round`, comparison across exponents and the int and float conversions
+ * call Intel's Decimal Floating-Point Math Library (Debian's
  * libintelrdfpmath-dev) with the rounding mode and status flags passed as
- * arguments, so every function is thread-safe; text, sign, comparison
- * helpers and hashing work on the bits directly.
+ * arguments, so every function is thread-safe; parsing, printing, signs,
+ * comparison at equal exponents and hashing work on the bits directly.
  *
  * Like flow_rt.h this is a plain C interface for both back ends: values
  * cross it by pointer (never by value, see flow_rt.h), an output may alias
- * an input, and fallible functions return a FlowRtStatus. Nothing here
+ * an input, and fallible functions return a FlowRtStatus (parsing its own
+ * FlowDecimalParseStatus, whose reasons ingress reports). Nothing here
  * throws, aborts or keeps state. Limits: no NaN or infinity is ever
  * produced (those cases are errors); `round` accepts only target exponents
  * decimal128 can encode (see flow_rt_decimal_round).
