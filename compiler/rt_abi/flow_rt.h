@@ -5,8 +5,9 @@
  * wrong: checked integer arithmetic, float-to-int conversion, strings (UTF-8
  * code point counting, Unicode case mapping, bytewise comparison), regular
  * expressions (RE2, each pattern compiled once into a table), and calendar
- * functions over microsecond timestamps. Keeping one implementation is what
- * makes the two back ends agree (docs/evaluation.md states the semantics).
+ * functions over microsecond timestamps; decimals have their own header,
+ * flow_rt_decimal.h. Keeping one implementation is what makes the two back
+ * ends agree (docs/evaluation.md states the semantics).
  *
  * The interface is plain C so generated code can call it without C++ name
  * mangling or exceptions: strings cross it as (pointer, byte size) pairs of

@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "base/hash_mix.h"
 #include "base/read_at.h"
 #include "journal/crc32c.h"
 #include "journal/segment_format.h"
@@ -22,12 +23,7 @@ uint64_t hash_text(std::string_view text) {
   // FNV-1a mixes the low bits poorly; the splitmix64 finaliser spreads them,
   // which the sorted tables' binary search does not need but the bucket
   // statistics of a future hash table would.
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ull;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebull;
-  h ^= h >> 31;
-  return h;
+  return mix64(h);
 }
 
 bool decode_any(uint8_t type, std::string_view payload, AnyRecord& out, const NameList* names) {
