@@ -84,7 +84,10 @@ FlowcResult run_flowc_build(const std::string& input, const std::vector<std::str
   result.diagnostics = read_file(messages);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (code == 127) {
+    if (WIFSIGNALED(status)) {
+      result.error = "the compiler '" + flowc + "' was killed by signal " + std::to_string(WTERMSIG(status)) +
+                     " while compiling '" + input + "'";
+    } else if (code == 127) {
       result.error = "cannot run the compiler '" + flowc + "' (set FLOWC to its path)";
     } else {
       result.error = code == 1 ? input + ": the program has errors" : "cannot compile '" + input + "'";

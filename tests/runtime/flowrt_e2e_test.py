@@ -900,6 +900,40 @@ flow Split {
 
 
 
+class FlowcAdapterTest(unittest.TestCase):
+    """`flowrt run X.flow` compiles through flowc in a child process; when
+    that child cannot run or dies, flowrt says so and runs nothing."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="flowrt-adapter-")
+        self.flow = os.path.join(EXAMPLES, "order-to-cash", "orders.flow")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def run_with_flowc(self, flowc):
+        env = dict(os.environ, FLOWC=flowc)
+        journal = os.path.join(self.dir, "journal")
+        out = run([FLOWRT, "run", self.flow, "--journal", journal, "--input", "/dev/null"], env=env)
+        self.assertFalse(os.path.exists(os.path.join(journal, "segment-000001.fj")), "nothing may run")
+        return out
+
+    def test_a_missing_compiler_is_named(self):
+        out = self.run_with_flowc("/nonexistent/flowc")
+        self.assertEqual(out.returncode, 1, out.stderr)
+        self.assertIn("cannot run the compiler '/nonexistent/flowc'", out.stderr)
+        self.assertIn("set FLOWC", out.stderr)
+
+    def test_a_compiler_killed_on_the_way_is_reported_with_its_signal(self):
+        script = os.path.join(self.dir, "flowc")
+        with open(script, "w") as f:
+            f.write("#!/bin/sh\nkill -9 $$\n")
+        os.chmod(script, 0o755)
+        out = self.run_with_flowc(script)
+        self.assertEqual(out.returncode, 1, out.stderr)
+        self.assertIn("was killed by signal 9 while compiling", out.stderr)
+
+
 class JitModulesTest(unittest.TestCase):
     """flowrt loads LLVM only from its two JIT modules beside it: the small
     libflowjit-cached.so that links machine code from the object cache, and
