@@ -1,6 +1,10 @@
-// Type checking of expressions (language.md §6): resolves names in scope,
-// annotates each Expr with its type and what it refers to, and reports type
-// errors once — an Error type never produces a follow-on diagnostic.
+// Type checking of expressions (language.md §6, §4.1): resolves names in
+// scope (lambda parameters first), annotates each Expr with its type and
+// what it refers to, and reports type errors once — an Error type never
+// produces a follow-on diagnostic. Here: names, paths (`.`, `?.`), calls,
+// indexing, operators and `if`; the built-ins, the list functions with
+// their lambdas and the record and map literals have files of their own
+// (type_check_builtins.cpp, type_check_lambdas.cpp, type_check_literals.cpp).
 #include "check/checker.h"
 
 namespace flow::check {

@@ -1,3 +1,4 @@
+// What the back ends refuse, and E0601 for each use (see back_end_support.h).
 #include "ir/back_end_support.h"
 
 namespace flow::ir {
