@@ -14,6 +14,7 @@ sep         : COMMA | SEMI ;
 decl
   : enumDecl
   | eventDecl
+  | recordDecl
   | constDecl
   | ruleDecl
   | decisionDecl
@@ -29,7 +30,11 @@ eventMember
   | KEY? IDENT COLON typeRef (ASSIGN expr)?         # fieldMember
   ;
 
-typeRef     : qualifiedName (LT typeRef GT)? QUESTION? ;
+// A record has an event's members; `key` is parsed so the checker can say
+// why a record has none.
+recordDecl  : RECORD IDENT LBRACE (eventMember sep?)* RBRACE ;
+
+typeRef     : qualifiedName (LT typeRef (COMMA typeRef)* GT)? QUESTION? ;
 
 constDecl   : CONST IDENT (COLON typeRef)? ASSIGN expr sep? ;
 param       : IDENT COLON qualifiedName ;
@@ -63,11 +68,14 @@ flowItem
   | ON qualifiedName (WHEN expr)? ARROW qualifiedName (COMMA qualifiedName)*  # onItem
   ;
 
-// Precedence, low to high, as language.md §6 lists it.
+// Precedence, low to high, as language.md §6 lists it. `?.` is two tokens
+// (so `string?...Other` still lexes in an event); the parse adapter
+// requires them to touch.
 expr
   : primary                                                   # primaryExpr
   | expr DOT IDENT                                            # fieldExpr
-  | expr LPAREN (expr (COMMA expr)*)? RPAREN                  # callExpr
+  | expr QUESTION DOT IDENT                                   # optionalFieldExpr
+  | expr LPAREN (argument (COMMA argument)*)? RPAREN          # callExpr
   | expr LBRACK expr RBRACK                                   # indexExpr
   | MINUS expr                                                # negExpr
   | expr op=(STAR | SLASH | PERCENT) expr                     # mulExpr
@@ -81,22 +89,40 @@ expr
   | IF expr THEN expr ELSE expr                               # ifExpr
   ;
 
+// A lambda is only written as a call's argument, so `when c => v` in a
+// decision never reads as one; its body extends as far as an expression
+// does (to the next `,` or `)`).
+argument
+  : lambdaParams FATARROW expr           # lambdaArg
+  | expr                                 # exprArg
+  ;
+lambdaParams : IDENT | LPAREN (IDENT (COMMA IDENT)*)? RPAREN ;
+
 primary
   : INT                                  # intLit
   | FLOAT                                # floatLit
+  | DECIMAL                              # decimalLit
   | STRING                               # stringLit
   | (TRUE | FALSE)                       # boolLit
   | NONE                                 # noneLit
   | DURATION                             # durationLit
   | TIMESTAMP                            # timestampLit
   | LBRACK (expr (COMMA expr)*)? COMMA? RBRACK   # listLit
+  | LBRACE (mapEntry (COMMA mapEntry)*)? COMMA? RBRACE   # mapLit
+  | qualifiedName LBRACE (recordInit sep?)* RBRACE      # recordLit
   | IDENT                                # nameRef
   | IT                                   # itRef
   | LPAREN expr RPAREN                   # parenExpr
   ;
 
+mapEntry    : expr COLON expr ;
+recordInit
+  : ELLIPSIS expr                        # spreadRecordInit
+  | IDENT COLON expr                     # fieldRecordInit
+  ;
+
 // ---- Lexer ----
-MODULE: 'module'; IMPORT: 'import'; AS: 'as'; ENUM: 'enum'; EVENT: 'event';
+MODULE: 'module'; IMPORT: 'import'; AS: 'as'; ENUM: 'enum'; EVENT: 'event'; RECORD: 'record';
 KEY: 'key'; CONST: 'const'; RULE: 'rule'; DECISION: 'decision'; WHEN: 'when';
 ELSE: 'else'; SERVICE: 'service'; CONSUMES: 'consumes'; PUBLISHES: 'publishes';
 EXEC: 'exec'; BUILTIN: 'builtin'; EMIT: 'emit'; TIMEOUT: 'timeout'; RETRY: 'retry';
@@ -114,6 +140,8 @@ TIMESTAMP: '@' DIGIT DIGIT DIGIT DIGIT '-' DIGIT DIGIT '-' DIGIT DIGIT
            [Tt] DIGIT DIGIT ':' DIGIT DIGIT ':' DIGIT DIGIT ('.' DIGIT+)?
            ([Zz] | [+-] DIGIT DIGIT ':' DIGIT DIGIT) ;
 DURATION: DIGITS ('ms' | 's' | 'm' | 'h' | 'd') ;
+// `12.50d`; `12d` is a duration (days), so a decimal always has a point.
+DECIMAL: DIGITS '.' DIGITS 'd' ;
 FLOAT: DIGITS '.' DIGITS EXPONENT? | DIGITS EXPONENT ;
 INT: DIGITS ;
 STRING: '"' (ESC | ~["\\\r\n])* '"' ;

@@ -13,6 +13,17 @@ std::string QualifiedName::text() const {
   return out;
 }
 
+std::string TypeRef::text() const {
+  std::string out = name.text();
+  if (!arguments.empty()) {
+    out += '<';
+    for (size_t i = 0; i < arguments.size(); ++i) out += (i > 0 ? ", " : "") + arguments[i].text();
+    out += '>';
+  }
+  if (optional) out += '?';
+  return out;
+}
+
 const char* to_string(UnaryOp op) {
   return op == UnaryOp::Neg ? "-" : "not";
 }
@@ -39,6 +50,14 @@ const char* to_string(BinaryOp op) {
   return "?";
 }
 
+bool is_list_function(Builtin b) {
+  return b >= Builtin::Any && b <= Builtin::MapEach;
+}
+
+bool is_structured_builtin(Builtin b) {
+  return b >= Builtin::Any;
+}
+
 const char* to_string(DeclKind kind) {
   switch (kind) {
     case DeclKind::Enum: return "enum";
@@ -48,6 +67,7 @@ const char* to_string(DeclKind kind) {
     case DeclKind::Decision: return "decision";
     case DeclKind::Service: return "service";
     case DeclKind::Flow: return "flow";
+    case DeclKind::Record: return "record";
   }
   return "declaration";
 }

@@ -21,6 +21,7 @@ namespace flow::ast {
 struct Decl;
 struct Module;
 struct EventDecl;
+struct RecordDecl;
 struct ServiceDecl;
 
 /// A possibly qualified name as written: `OrderPlaced`, `shop.orders.OrderPlaced`.
@@ -51,6 +52,12 @@ enum class ExprKind : uint8_t {
   Unary,   // `unary_op` operands[0]
   Binary,  // operands[0] `binary_op` operands[1]
   If,      // if operands[0] then operands[1] else operands[2]
+  // Structured data (language.md §4.1):
+  Decimal,        // `text`: the literal's digits without `_` or the `d` suffix ("12.50")
+  Map,            // a map literal: operands alternate key and value, {k0: v0, k1: v1}
+  Record,         // `type_name { inits }`: operands[i] is the value (or spread source) of inits[i]
+  Lambda,         // `params => operands[0]`: only as the second argument of a list function
+  OptionalField,  // operands[0]?.`text`: absent when operands[0] is
 };
 
 enum class UnaryOp : uint8_t { Neg, Not };
@@ -88,6 +95,7 @@ enum class RefKind : uint8_t {
   Builtin,
   ModuleAlias,
   Event,
+  LambdaParam,  // a parameter of an enclosing lambda: Expr::binder
 };
 
 enum class Builtin : uint8_t {
@@ -109,6 +117,39 @@ enum class Builtin : uint8_t {
   Weekday,
   Date,
   Now,
+  // Structured data (language.md §4.1): the list functions take a lambda.
+  Any,          // any(xs, x => bool) -> bool
+  All,          // all(xs, x => bool) -> bool
+  Count,        // count(xs, x => bool) -> int
+  Sum,          // sum(xs, x => int|float|decimal) -> the body's type (0 when empty)
+  MinOf,        // min_of(xs, x => T) -> T? (none when empty)
+  MaxOf,        // max_of(xs, x => T) -> T?
+  Filter,       // filter(xs, x => bool) -> list of the elements
+  MapEach,      // map(xs, x => T) -> list<T>
+  Has,          // has(m, k) -> bool
+  Keys,         // keys(m) -> list<string>, sorted
+  ToDecimal,    // decimal(x) of int, float or decimal
+  ToFloat,      // float(x) of int, float or decimal
+  RoundPlaces,  // round(x, n) of a decimal: half-even to n places -> decimal
+};
+/// any .. map: a list and a lambda (declared together, in this order).
+bool is_list_function(Builtin b);
+/// The built-ins of structured data, from `any` on (declared last).
+bool is_structured_builtin(Builtin b);
+
+/// An initialiser of a record literal: `name: value` or `...source`.
+struct FieldInit {
+  bool is_spread = false;
+  std::string name;  // empty for a spread
+  SourceRange name_range;
+  SourceRange range;
+};
+
+/// A parameter of a lambda.
+struct LambdaParam {
+  std::string name;
+  SourceRange range;
+  const Type* type = nullptr;  // set by the checker: the list's element type
 };
 
 struct Expr {
@@ -119,16 +160,26 @@ struct Expr {
   std::string text;        // String value, Name identifier, Field name
   UnaryOp unary_op = UnaryOp::Neg;
   BinaryOp binary_op = BinaryOp::Add;
-  SourceRange name_range;  // Field: the field name only
+  SourceRange name_range;  // Field, OptionalField: the field name only
   std::vector<std::unique_ptr<Expr>> operands;
-  bool parenthesized = false;  // written in parentheses (flowc fmt keeps them)
+  bool parenthesized = false;       // written in parentheses (flowc fmt keeps them)
+  QualifiedName type_name;          // Record: the record type as written (resolved by the checker)
+  std::vector<FieldInit> inits;     // Record: one per operand
+  std::vector<LambdaParam> params;  // Lambda
 
   // Set by the checker.
-  const Type* type = nullptr;
+  const Type* type = nullptr;  // Lambda: the body's type
   RefKind ref = RefKind::Unresolved;
   const Decl* ref_decl = nullptr;  // Const, Rule, Decision, EnumType, EnumMember (the enum)
-  int ref_index = -1;              // EnumMember: member index; Field: field index in event
+  /// EnumMember: member index; Field, OptionalField: field index in the event
+  /// or record; Record: unused (each init's field: init_fields); LambdaParam:
+  /// the parameter's index in its lambda.
+  int ref_index = -1;
   Builtin builtin = Builtin::Len;  // ref == Builtin
+  const Expr* binder = nullptr;    // LambdaParam: the Lambda that binds the name
+  /// Record: per init, the index of the field it sets in the record type
+  /// (-1 for a spread).
+  std::vector<int> init_fields;
 
   Expr(ExprKind k, SourceRange r) : kind(k), range(r) {}
 };
@@ -137,16 +188,19 @@ using ExprPtr = std::unique_ptr<Expr>;
 // ---- Types as written -----------------------------------------------------
 
 struct TypeRef {
-  QualifiedName name;                 // bool, int, ..., list, or an enum name
-  std::unique_ptr<TypeRef> argument;  // list<argument>
+  QualifiedName name;              // bool, int, ..., list, map, or an enum or record name
+  std::vector<TypeRef> arguments;  // list<T>: one; map<string, T>: two
   bool optional = false;
   SourceRange range;
   const Type* resolved = nullptr;
+
+  /// As written, in canonical spacing: `map<string, list<int>>?`.
+  std::string text() const;
 };
 
 // ---- Declarations ---------------------------------------------------------
 
-enum class DeclKind : uint8_t { Enum, Event, Const, Rule, Decision, Service, Flow };
+enum class DeclKind : uint8_t { Enum, Event, Const, Rule, Decision, Service, Flow, Record };
 const char* to_string(DeclKind kind);
 
 struct Decl {
@@ -186,7 +240,7 @@ struct FieldDecl {
   ExprPtr default_value;
 };
 
-/// An event member as written: a field or an inclusion `...Other`.
+/// An event or record member as written: a field or an inclusion `...Other`.
 struct EventMember {
   bool is_include = false;
   QualifiedName include;  // is_include
@@ -216,6 +270,28 @@ struct EventDecl : Decl {
   int field_index(const std::string& field) const;
   /// True when this event is `other` or includes it (transitively).
   bool includes_event(const EventDecl* other) const;
+};
+
+/// A field of a record after inclusion was expanded (set by the checker).
+struct RecordField {
+  std::string name;
+  const Type* type = nullptr;
+  const FieldDecl* decl = nullptr;    // where it was declared (maybe in an included record)
+  const RecordDecl* owner = nullptr;  // the record that declared it
+};
+
+/// `record Name { ... }` (language.md §4.1): a named structure, a type and
+/// never a topic. Its members are written as an event's.
+struct RecordDecl : Decl {
+  std::vector<EventMember> members;
+  // Set by the checker:
+  std::vector<RecordField> fields;          // in declaration order, inclusions expanded
+  std::vector<const RecordDecl*> includes;  // transitive, excluding itself
+  bool fields_ready = false;
+  RecordInfo info;  // what types, the IR and the runtime see; set with `fields`
+  RecordDecl() : Decl(DeclKind::Record) {}
+  static bool classof(const Decl* d) { return d->kind == DeclKind::Record; }
+  int field_index(const std::string& field) const { return info.field_index(field); }
 };
 
 struct ConstDecl : Decl {

@@ -62,6 +62,11 @@ std::string kind_name(ExprKind kind) {
     case ExprKind::Unary: return "unary";
     case ExprKind::Binary: return "binary";
     case ExprKind::If: return "if";
+    case ExprKind::Decimal: return "decimal";
+    case ExprKind::Map: return "map";
+    case ExprKind::Record: return "record";
+    case ExprKind::Lambda: return "lambda";
+    case ExprKind::OptionalField: return "field?";
   }
   return "?";
 }
@@ -81,16 +86,40 @@ class TreeBuilder {
       case ExprKind::String:
       case ExprKind::Bool:
       case ExprKind::Duration:
-      case ExprKind::Timestamp: tree.head = kind_name(e.kind) + " " + as_written(e.range); break;
+      case ExprKind::Timestamp:
+      case ExprKind::Decimal: tree.head = kind_name(e.kind) + " " + as_written(e.range); break;
       case ExprKind::Name: tree.head = "name " + e.text; break;
-      case ExprKind::Field: tree.head = "field " + e.text; break;
+      case ExprKind::Field:
+      case ExprKind::OptionalField: tree.head = kind_name(e.kind) + " " + e.text; break;
       case ExprKind::Unary: tree.head = to_string(e.unary_op); break;
       case ExprKind::Binary: tree.head = to_string(e.binary_op); break;
+      case ExprKind::Record:
+        tree.head = "record " +
+                    (checked_ && e.type_name.resolved ? e.type_name.resolved->qualified_name() : e.type_name.text());
+        break;
+      case ExprKind::Lambda: {
+        tree.head = "lambda";
+        for (const auto& p : e.params) {
+          tree.head += " " + p.name + (checked_ && p.type ? ":" + p.type->to_string() : "");
+        }
+        break;
+      }
       default: tree.head = kind_name(e.kind); break;
     }
     tree.head = with_type(tree.head, e);
-    for (const auto& operand : e.operands) {
-      if (operand) tree.children.push_back(build(*operand));
+    if (e.kind == ExprKind::Map) {
+      for (size_t i = 0; i + 1 < e.operands.size(); i += 2) {
+        tree.children.push_back({"entry", {build(*e.operands[i]), build(*e.operands[i + 1])}});
+      }
+      return tree;
+    }
+    for (size_t i = 0; i < e.operands.size(); ++i) {
+      if (!e.operands[i]) continue;
+      Tree child = build(*e.operands[i]);
+      if (e.kind == ExprKind::Record && i < e.inits.size()) {
+        child = {e.inits[i].is_spread ? "..." : "init " + e.inits[i].name, {std::move(child)}};
+      }
+      tree.children.push_back(std::move(child));
     }
     return tree;
   }
@@ -107,6 +136,7 @@ class TreeBuilder {
   static std::optional<std::string> resolution(const Expr& e) {
     switch (e.ref) {
       case RefKind::Param: return "param " + e.text;
+      case RefKind::LambdaParam: return "lambda-param " + e.text;
       case RefKind::It: return "it";
       case RefKind::Builtin: return "builtin " + e.text;
       case RefKind::Const:
@@ -128,11 +158,6 @@ class TreeBuilder {
 
   bool checked_;
 };
-
-std::string type_as_written(const TypeRef& type) {
-  return type.name.text() + (type.argument ? "<" + type_as_written(*type.argument) + ">" : "") +
-         (type.optional ? "?" : "");
-}
 
 std::string names_as_written(const std::vector<QualifiedName>& names, int first, int count) {
   std::string out;
@@ -163,25 +188,17 @@ class SyntaxWriter : public DumpWriter {
         line(2, "enum " + d.name + " { " + members + " }");
         break;
       }
-      case DeclKind::Event: {
+      case DeclKind::Event:
         line(2, "event " + d.name);
-        for (const auto& m : static_cast<const EventDecl&>(d).members) {
-          if (m.is_include) {
-            line(4, "..." + m.include.text());
-            continue;
-          }
-          std::string field = (m.field.is_key ? "key " : "") + m.field.name + ": " + type_as_written(m.field.type);
-          if (m.field.default_value) {
-            expr_line(4, field + " = ", m.field.default_value.get());
-          } else {
-            line(4, field);
-          }
-        }
+        members(static_cast<const EventDecl&>(d).members);
         break;
-      }
+      case DeclKind::Record:
+        line(2, "record " + d.name);
+        members(static_cast<const RecordDecl&>(d).members);
+        break;
       case DeclKind::Const: {
         const auto& c = static_cast<const ConstDecl&>(d);
-        std::string type = c.declared_type ? ": " + type_as_written(*c.declared_type) : "";
+        std::string type = c.declared_type ? ": " + c.declared_type->text() : "";
         expr_line(2, "const " + d.name + type + " = ", c.value.get());
         break;
       }
@@ -192,8 +209,7 @@ class SyntaxWriter : public DumpWriter {
       }
       case DeclKind::Decision: {
         const auto& x = static_cast<const DecisionDecl&>(d);
-        line(2, "decision " + d.name + "(" + x.param.name + ": " + x.param.event.text() + ") -> " +
-                    type_as_written(x.result));
+        line(2, "decision " + d.name + "(" + x.param.name + ": " + x.param.event.text() + ") -> " + x.result.text());
         for (const auto& arm : x.arms) {
           expr_line(4, "when ", arm.condition.get());
           expr_line(6, "=> ", arm.value.get());
@@ -203,6 +219,21 @@ class SyntaxWriter : public DumpWriter {
       }
       case DeclKind::Service: service(static_cast<const ServiceDecl&>(d)); break;
       case DeclKind::Flow: flow(static_cast<const FlowDecl&>(d)); break;
+    }
+  }
+
+  void members(const std::vector<EventMember>& written) {
+    for (const auto& m : written) {
+      if (m.is_include) {
+        line(4, "..." + m.include.text());
+        continue;
+      }
+      std::string field = (m.field.is_key ? "key " : "") + m.field.name + ": " + m.field.type.text();
+      if (m.field.default_value) {
+        expr_line(4, field + " = ", m.field.default_value.get());
+      } else {
+        line(4, field);
+      }
     }
   }
 

@@ -21,8 +21,7 @@ void Checker::check_bodies() {
         resolve_type(*module, d->result);
       }
       if (param && !param->event.parts.empty()) {
-        param->event_decl =
-            dyn_cast<EventDecl>(lookup(*module, param->event, DiagKind::UnknownEvent, "event", is_event));
+        param->event_decl = lookup_event(*module, param->event, EventUse::Parameter);
       }
     }
   }
@@ -32,12 +31,12 @@ void Checker::check_bodies() {
         decl_value_type(c);
       } else if (auto* r = dyn_cast<RuleDecl>(decl.get())) {
         if (!r->param.event_decl) continue;
-        ExprScope scope{module.get(), r->param.name, r->param.event_decl, nullptr, false, r, false};
+        ExprScope scope{module.get(), r->param.name, r->param.event_decl, nullptr, false, r, false, {}};
         check_expr(*r->body, scope);
         expect_type(*r->body, types.boolean(), "the body of a rule");
       } else if (auto* d = dyn_cast<DecisionDecl>(decl.get())) {
         if (!d->param.event_decl) continue;
-        ExprScope scope{module.get(), d->param.name, d->param.event_decl, nullptr, false, d, false};
+        ExprScope scope{module.get(), d->param.name, d->param.event_decl, nullptr, false, d, false, {}};
         const Type* result = d->result.resolved ? d->result.resolved : types.error();
         for (auto& arm : d->arms) {
           check_expr(*arm.condition, scope);
@@ -62,6 +61,46 @@ void Checker::check_bodies() {
   }
 }
 
+namespace {
+
+/// `LineItem` -> `line_item`: a field name for a record's type name.
+std::string field_name_for(const std::string& type_name) {
+  std::string out;
+  for (char c : type_name) {
+    if (c >= 'A' && c <= 'Z') {
+      if (!out.empty()) out += '_';
+      out += static_cast<char>(c - 'A' + 'a');
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+const EventDecl* Checker::lookup_event(const Module& module, QualifiedName& name, EventUse use) {
+  bool ambiguous = false;
+  if (auto* record = dyn_cast<RecordDecl>(find_visible(module, name.parts, &ambiguous))) {
+    referenced_.insert(record);
+    std::string field = field_name_for(record->name) + ": " + name.text();
+    auto& d = diags_.report(DiagKind::RecordNotEvent, name.range, "'" + name.text() + "' is a record, not an event");
+    switch (use) {
+      case EventUse::Topic:
+        d.help = "a record is a type, never a topic: carry it in a field of an event (" + field + ")";
+        break;
+      case EventUse::Parameter:
+        d.help = "rules and decisions apply to events: take the event that carries the record and read its field";
+        break;
+      case EventUse::Inclusion:
+        d.help = "an event includes only events; to carry the record, declare a field (" + field + ")";
+        break;
+    }
+    return nullptr;
+  }
+  return dyn_cast<EventDecl>(lookup(module, name, DiagKind::UnknownEvent, "event", is_event));
+}
+
 void Checker::check_service(ServiceDecl& service) {
   TypeContext& types = program_.types;
   const Module& module = *service.module;
@@ -77,12 +116,12 @@ void Checker::check_service(ServiceDecl& service) {
           .help = "split it into one service per event type";
       continue;
     }
-    lookup(module, c.event, DiagKind::UnknownEvent, "event", is_event);
+    lookup_event(module, c.event, EventUse::Topic);
   }
   // An unresolved name in `publishes` may be the one an emit targets.
   bool publishes_unresolved = false;
   for (auto& p : service.publishes) {
-    publishes_unresolved |= !lookup(module, p, DiagKind::UnknownEvent, "event", is_event);
+    publishes_unresolved |= !lookup_event(module, p, EventUse::Topic);
   }
   std::set<const EventDecl*> undeclared_reported;
   for (size_t i = 0; i < service.publishes.size(); ++i) {
@@ -159,7 +198,7 @@ void Checker::check_service(ServiceDecl& service) {
   const EventDecl* consumed = service.consumed_event();
   std::string binding = service.consumes.empty() ? "" : service.consumes[0].binding;
   for (auto& emit : service.emits) {
-    const auto* target = dyn_cast<EventDecl>(lookup(module, emit.target, DiagKind::UnknownEvent, "event", is_event));
+    const auto* target = lookup_event(module, emit.target, EventUse::Topic);
     if (!target) continue;
     bool declared = std::any_of(service.publishes.begin(), service.publishes.end(),
                                 [&](const QualifiedName& p) { return p.resolved == target; });
@@ -169,7 +208,7 @@ void Checker::check_service(ServiceDecl& service) {
                   "service '" + service.name + "' emits '" + target->name + "' but does not publish it")
           .help = "add it to the list: publishes " + target->name;
     }
-    ExprScope scope{&module, binding, consumed, nullptr, false, &service, false};
+    ExprScope scope{&module, binding, consumed, nullptr, false, &service, false, {}};
     std::vector<bool> covered(target->fields.size(), false);
     std::vector<bool> explicit_init(target->fields.size(), false);
     const EventDecl* spread_event = nullptr;
@@ -271,10 +310,10 @@ void Checker::check_service(ServiceDecl& service) {
 void Checker::check_flow(FlowDecl& flow) {
   TypeContext& types = program_.types;
   const Module& module = *flow.module;
-  for (auto& s : flow.starts) lookup(module, s, DiagKind::UnknownEvent, "event", is_event);
-  for (auto& e : flow.ends) lookup(module, e, DiagKind::UnknownEvent, "event", is_event);
+  for (auto& s : flow.starts) lookup_event(module, s, EventUse::Topic);
+  for (auto& e : flow.ends) lookup_event(module, e, EventUse::Topic);
   for (auto& a : flow.accepts) {
-    auto* event = dyn_cast<EventDecl>(lookup(module, a, DiagKind::UnknownEvent, "event", is_event));
+    auto* event = lookup_event(module, a, EventUse::Topic);
     if (event && event->key_index < 0 && !incomplete_events_.count(&event->info)) {
       diags_
           .report(DiagKind::AcceptsWithoutKey, a.range,
@@ -287,7 +326,7 @@ void Checker::check_flow(FlowDecl& flow) {
         "name the event type that begins an instance: start EventType";
   }
   for (auto& sub : flow.subscriptions) {
-    auto* event = dyn_cast<EventDecl>(lookup(module, sub.event, DiagKind::UnknownEvent, "event", is_event));
+    auto* event = lookup_event(module, sub.event, EventUse::Topic);
     for (auto& s : sub.services) {
       auto* service = dyn_cast<ServiceDecl>(lookup(module, s, DiagKind::UnknownService, "service", is_service));
       if (!service || !event) continue;
@@ -301,7 +340,7 @@ void Checker::check_flow(FlowDecl& flow) {
       }
     }
     if (sub.condition && event) {
-      ExprScope scope{&module, "", nullptr, event, false, &flow, true};
+      ExprScope scope{&module, "", nullptr, event, false, &flow, true, {}};
       check_expr(*sub.condition, scope);
       expect_type(*sub.condition, types.boolean(), "a flow condition");
     }

@@ -1,10 +1,10 @@
 // Events: `...` inclusion expanded into each event's full field list, field
-// types resolved, keys and defaults checked. Also enum members.
+// types resolved, keys and defaults checked. Also enum members, and field
+// types as written (resolve_type) for events, records and constants.
 #include <algorithm>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "check/checker.h"
+#include "check/field_collector.h"
 
 namespace flow::check {
 
@@ -15,14 +15,20 @@ const Type* Checker::resolve_type(const Module& module, TypeRef& ref) {
   const Type* base = nullptr;
   std::string name = ref.name.text();
   if (name == "list") {
-    if (!ref.argument) {
+    if (ref.arguments.empty()) {
       diags_.report(DiagKind::UnknownType, ref.range, "'list' needs an element type").help = "write list<string>";
       return ref.resolved = types.error();
     }
-    const Type* element = resolve_type(module, *ref.argument);
+    if (ref.arguments.size() > 1) {
+      diags_.report(DiagKind::UnknownType, ref.range, "'list' takes one type argument").help = "write list<string>";
+      return ref.resolved = types.error();
+    }
+    const Type* element = resolve_type(module, ref.arguments[0]);
     base = element->is_error() ? types.error() : types.list(element);
+  } else if (name == "map") {
+    base = resolve_map_type(module, ref);
   } else {
-    if (ref.argument) {
+    if (!ref.arguments.empty()) {
       diags_.report(DiagKind::UnknownType, ref.range, "type '" + name + "' takes no type argument");
       return ref.resolved = types.error();
     }
@@ -34,6 +40,10 @@ const Type* Checker::resolve_type(const Module& module, TypeRef& ref) {
         ref.name.resolved = e;
         referenced_.insert(e);
         base = types.enumeration(&e->info);
+      } else if (auto* r = dyn_cast<RecordDecl>(decl)) {
+        ref.name.resolved = r;
+        referenced_.insert(r);
+        base = types.record(&r->info);
       } else if (decl) {
         diags_
             .report(DiagKind::UnknownType, ref.name.range,
@@ -43,7 +53,8 @@ const Type* Checker::resolve_type(const Module& module, TypeRef& ref) {
       } else if (!ambiguous && may_come_from_unresolved_import(module, ref.name.parts)) {
         return ref.resolved = types.error();
       } else {
-        std::vector<std::string> candidates = {"bool", "int", "float", "string", "timestamp", "duration", "list"};
+        std::vector<std::string> candidates = {"bool",     "int",  "float", "string", "timestamp",
+                                               "duration", "list", "map",   "decimal"};
         for (auto& n : visible_names(module, is_type_decl)) candidates.push_back(n);
         auto& d = diags_.report(ambiguous ? DiagKind::AmbiguousName : DiagKind::UnknownType, ref.name.range,
                                 (ambiguous ? "ambiguous type '" : "unknown type '") + name + "'");
@@ -60,40 +71,46 @@ const Type* Checker::resolve_type(const Module& module, TypeRef& ref) {
   return ref.resolved = base;
 }
 
+const Type* Checker::resolve_map_type(const Module& module, TypeRef& ref) {
+  TypeContext& types = program_.types;
+  if (ref.arguments.size() != 2) {
+    diags_.report(DiagKind::InvalidMapType, ref.range, "'map' takes two type arguments, the key and the value").help =
+        "write map<string, T>";
+    return types.error();
+  }
+  const Type* key = resolve_type(module, ref.arguments[0]);
+  const Type* value = resolve_type(module, ref.arguments[1]);
+  if (key->is_error() || value->is_error()) return types.error();
+  if (key->kind != TypeKind::String) {
+    diags_.report(DiagKind::InvalidMapType, ref.arguments[0].range, "a map's keys are strings, not " + key->to_string())
+        .help = "a map is a JSON object, whose keys are strings: map<string, " + value->to_string() + ">";
+    return types.error();
+  }
+  if (value->is_optional()) {
+    diags_
+        .report(DiagKind::InvalidMapType, ref.arguments[1].range,
+                "a map's values cannot be optional, found " + value->to_string())
+        .help = "a key that is not there already reads as none (m[\"k\"] is " + value->to_string() +
+                "): write map<string, " + value->element->to_string() + ">";
+    return types.error();
+  }
+  return types.map(value);
+}
+
 void Checker::expand_event(EventDecl& event, std::vector<const EventDecl*>& stack) {
   if (event.fields_ready) return;
   if (std::find(stack.begin(), stack.end(), &event) != stack.end()) return;  // reported by the includer
   stack.push_back(&event);
   const Module& module = *event.module;
-  std::vector<EventField> fields;
-  std::vector<const EventDecl*> includes;
+  IncludeList<EventDecl> includes;
   bool incomplete = false;
-  std::unordered_set<const EventDecl*> included_set;
-  // Field lookup by name: long inclusion chains make a linear scan cubic.
-  std::unordered_map<std::string, size_t> field_at;
-  auto add_field = [&](const EventField& field, SourceRange where, const EventDecl* via) {
-    if (auto found = field_at.find(field.name); found != field_at.end()) {
-      EventField& existing = fields[found->second];
-      if (existing.type == field.type || existing.type->is_error() || field.type->is_error()) {
-        if (!via && existing.owner == &event) {
-          diags_.report(DiagKind::DuplicateName, where, "field '" + field.name + "' is declared twice");
-        }
-        existing.is_key = existing.is_key || field.is_key;
-        return;
-      }
-      auto& d = diags_.report(DiagKind::ConflictingField, where,
-                              "field '" + field.name + "' has type " + field.type->to_string() + " here but " +
-                                  existing.type->to_string() + " in " + existing.owner->name);
-      d.help = "rename one of the fields, or give both the same type";
-      return;
-    }
-    field_at.emplace(field.name, fields.size());
-    fields.push_back(field);
+  FieldCollector<EventField, EventDecl> fields(event, diags_);
+  auto add_field = [&](const EventField& field, SourceRange where, bool included) {
+    if (EventField* existing = fields.add(field, where, included)) existing->is_key = existing->is_key || field.is_key;
   };
   for (auto& member : event.members) {
     if (member.is_include) {
-      const Decl* decl = lookup(module, member.include, DiagKind::UnknownEvent, "event", is_event);
-      auto* included = const_cast<EventDecl*>(dyn_cast<EventDecl>(decl));
+      auto* included = const_cast<EventDecl*>(lookup_event(module, member.include, EventUse::Inclusion));
       if (!included) {
         incomplete = true;
         continue;
@@ -108,11 +125,8 @@ void Checker::expand_event(EventDecl& event, std::vector<const EventDecl*>& stac
       }
       expand_event(*included, stack);
       if (incomplete_events_.count(&included->info)) incomplete = true;
-      if (included_set.insert(included).second) includes.push_back(included);
-      for (auto* transitive : included->includes) {
-        if (included_set.insert(transitive).second) includes.push_back(transitive);
-      }
-      for (const auto& field : included->fields) add_field(field, member.include.range, included);
+      includes.add(included);
+      for (const auto& field : included->fields) add_field(field, member.include.range, true);
     } else {
       FieldDecl& f = member.field;
       EventField field;
@@ -121,11 +135,11 @@ void Checker::expand_event(EventDecl& event, std::vector<const EventDecl*>& stac
       field.is_key = f.is_key;
       field.decl = &f;
       field.owner = &event;
-      add_field(field, f.name_range, nullptr);
+      add_field(field, f.name_range, false);
     }
   }
-  event.fields = std::move(fields);
-  event.includes = std::move(includes);
+  event.fields = fields.take();
+  event.includes = includes.take();
   if (incomplete) incomplete_events_.insert(&event.info);
   for (size_t i = 0; i < event.fields.size(); ++i)
     event.field_indices.emplace(event.fields[i].name, static_cast<int>(i));
@@ -176,6 +190,10 @@ void Checker::name_type_infos() {
         e->info.name = e->name;
         e->info.qualified_name = e->qualified_name();
         e->info.is_stdlib = module->is_stdlib;
+      } else if (auto* r = dyn_cast<RecordDecl>(decl.get())) {
+        r->info.name = r->name;
+        r->info.qualified_name = r->qualified_name();
+        r->info.is_stdlib = module->is_stdlib;
       }
     }
   }
@@ -194,7 +212,6 @@ void Checker::publish_event_info(EventDecl& event) {
 }
 
 void Checker::check_events() {
-  name_type_infos();
   for (auto& module : program_.modules) {
     for (auto& decl : module->decls) {
       if (auto* e = dyn_cast<EnumDecl>(decl.get())) {
@@ -218,32 +235,7 @@ void Checker::check_events() {
       }
     }
   }
-  // Defaults: constant expressions of the field's type.
-  for (auto& module : program_.modules) {
-    for (auto& decl : module->decls) {
-      auto* e = dyn_cast<EventDecl>(decl.get());
-      if (!e) continue;
-      for (auto& member : e->members) {
-        if (member.is_include || !member.field.default_value) continue;
-        ExprScope scope;
-        scope.module = module.get();
-        scope.constant_only = true;
-        scope.owner = e;
-        const Type* t = check_expr(*member.field.default_value, scope);
-        const Type* expected = member.field.type.resolved;
-        if (expected && !is_assignable(t, expected)) {
-          auto& d = diags_.report(DiagKind::TypeMismatch, member.field.default_value->range,
-                                  "default value has type " + t->to_string() + " but field '" + member.field.name +
-                                      "' is " + expected->to_string());
-          if (t->kind == TypeKind::Int && expected->kind == TypeKind::Float) d.help = "write a float literal, e.g. 1.0";
-        }
-        if (member.field.is_key) {
-          diags_.report(DiagKind::InvalidKey, member.field.default_value->range, "a key field cannot have a default")
-              .help = "every event of this type must name its instance";
-        }
-      }
-    }
-  }
+  check_field_defaults();
 }
 
 }  // namespace flow::check

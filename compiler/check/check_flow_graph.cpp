@@ -187,7 +187,7 @@ void Checker::check_flow_graph() {
     if (module->is_stdlib) continue;
     for (const auto& decl : module->decls) {
       bool checked_kind = isa<RuleDecl>(decl.get()) || isa<DecisionDecl>(decl.get()) || isa<ServiceDecl>(decl.get()) ||
-                          isa<EventDecl>(decl.get());
+                          isa<EventDecl>(decl.get()) || isa<RecordDecl>(decl.get());
       if (!checked_kind || referenced_.count(decl.get())) continue;
       diags_
           .report(DiagKind::Unused, decl->name_range,
@@ -210,6 +210,13 @@ void Checker::check_flow_graph() {
         if (object && object->type && object->type->event_info && object->type->event_info->is_stdlib) {
           continue;
         }
+        // An element of a list (a lambda's parameter, or a path from one) is
+        // data inside the message, not the message's own status.
+        const Expr* root = object;
+        while (root && (root->kind == ExprKind::Field || root->kind == ExprKind::OptionalField)) {
+          root = root->operands[0].get();
+        }
+        if (root && root->ref == RefKind::LambdaParam) continue;
         const Type* t = side->type->is_optional() ? side->type->element : side->type;
         if (t->kind != TypeKind::String && t->kind != TypeKind::Enum) continue;
         diags_

@@ -54,6 +54,7 @@ class CheckedWriter : public DumpWriter {
         break;
       }
       case DeclKind::Event: event(static_cast<const EventDecl&>(d)); break;
+      case DeclKind::Record: record(static_cast<const RecordDecl&>(d)); break;
       case DeclKind::Const: {
         const auto& c = static_cast<const ConstDecl&>(d);
         expr_line(2, "const " + qualified + ": " + type_name(c.value ? c.value->type : nullptr) + " = ", c.value.get());
@@ -85,16 +86,29 @@ class CheckedWriter : public DumpWriter {
   }
 
   void event(const EventDecl& e) {
-    line(2, "event " + e.qualified_name() + (e.info.is_stdlib ? " (standard library)" : ""));
-    if (!e.includes.empty()) {
-      std::string includes;
-      for (const auto* included : e.includes) includes += (includes.empty() ? "" : ", ") + included->qualified_name();
-      line(4, "includes " + includes);
+    structure("event", e, e.info.is_stdlib, e.includes, e.fields,
+              [](const EventField& f) { return f.is_key ? "key " : ""; });
+  }
+
+  void record(const RecordDecl& r) {
+    structure("record", r, r.info.is_stdlib, r.includes, r.fields, [](const RecordField&) { return ""; });
+  }
+
+  /// An event or a record: its inclusions, then its fields (after inclusion)
+  /// with where each was declared and its default.
+  template <typename D, typename F, typename Prefix>
+  void structure(const char* keyword, const D& d, bool is_stdlib, const std::vector<const D*>& includes,
+                 const std::vector<F>& fields, Prefix prefix) {
+    line(2, keyword + (" " + d.qualified_name()) + (is_stdlib ? " (standard library)" : ""));
+    if (!includes.empty()) {
+      std::string names;
+      for (const auto* included : includes) names += (names.empty() ? "" : ", ") + included->qualified_name();
+      line(4, "includes " + names);
     }
-    for (size_t i = 0; i < e.fields.size(); ++i) {
-      const EventField& f = e.fields[i];
-      std::string text = "#" + std::to_string(i) + " " + (f.is_key ? "key " : "") + f.name + ": " + type_name(f.type);
-      if (f.owner && f.owner != &e) text += " (from " + f.owner->qualified_name() + ")";
+    for (size_t i = 0; i < fields.size(); ++i) {
+      const F& f = fields[i];
+      std::string text = "#" + std::to_string(i) + " " + prefix(f) + f.name + ": " + type_name(f.type);
+      if (f.owner && f.owner != &d) text += " (from " + f.owner->qualified_name() + ")";
       if (f.decl && f.decl->default_value) {
         expr_line(4, text + " = ", f.decl->default_value.get());
       } else {

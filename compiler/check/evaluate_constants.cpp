@@ -25,9 +25,24 @@ struct Value {
   std::string s;
   std::vector<Value> items;
 
-  static Value integer(int64_t v) { Value x; x.kind = Int; x.i = v; return x; }
-  static Value floating(double v) { Value x; x.kind = Float; x.f = v; return x; }
-  static Value boolean(bool v) { Value x; x.kind = Bool; x.i = v ? 1 : 0; return x; }
+  static Value integer(int64_t v) {
+    Value x;
+    x.kind = Int;
+    x.i = v;
+    return x;
+  }
+  static Value floating(double v) {
+    Value x;
+    x.kind = Float;
+    x.f = v;
+    return x;
+  }
+  static Value boolean(bool v) {
+    Value x;
+    x.kind = Bool;
+    x.i = v ? 1 : 0;
+    return x;
+  }
   bool known() const { return kind != Unknown; }
   bool numeric() const { return kind == Int || kind == Float; }
   double as_double() const { return kind == Float ? f : static_cast<double>(i); }
@@ -103,7 +118,8 @@ class Evaluator {
   }
 
   Value overflow(const Expr& where) {
-    return fail(where, "integer overflow", "an int is 64-bit signed; durations and timestamps are 64-bit counts of microseconds");
+    return fail(where, "integer overflow",
+                "an int is 64-bit signed; durations and timestamps are 64-bit counts of microseconds");
   }
 
   Value eval(const Expr& e) {
@@ -169,17 +185,28 @@ class Evaluator {
       }
       case ExprKind::Call: return call(e);
       case ExprKind::It: return {};
+      // Structured data is left to the runtime (decimal arithmetic is the
+      // back end's, and records, maps and lambdas fold nothing an error
+      // could hide in).
+      case ExprKind::Decimal:
+      case ExprKind::Map:
+      case ExprKind::Record:
+      case ExprKind::Lambda:
+      case ExprKind::OptionalField: return {};
     }
     return {};
   }
 
   /// An int value where the expression's type is float (`if c then 1 else 2.5`).
   static Value promote(Value v, const Expr& e) {
-    if (v.kind == Value::Int && e.type && e.type->kind == TypeKind::Float) return Value::floating(static_cast<double>(v.i));
+    if (v.kind == Value::Int && e.type && e.type->kind == TypeKind::Float)
+      return Value::floating(static_cast<double>(v.i));
+    if (e.type && e.type->kind == TypeKind::Decimal) return {};  // decimals are not folded
     return v;
   }
 
   Value binary(const Expr& e) {
+    if (e.type && e.type->kind == TypeKind::Decimal) return {};  // decimals are not folded
     const Expr& lhs = *e.operands[0];
     const Expr& rhs = *e.operands[1];
     BinaryOp op = e.binary_op;
@@ -215,11 +242,18 @@ class Evaluator {
       case BinaryOp::Gt:
       case BinaryOp::Ge: {
         int order = 0;
-        if (a.kind == Value::Int && b.kind == Value::Int) order = a.i < b.i ? -1 : a.i > b.i;
-        else if (a.numeric() && b.numeric()) order = a.as_double() < b.as_double() ? -1 : a.as_double() > b.as_double();
-        else if (a.kind == Value::String && b.kind == Value::String) order = a.s.compare(b.s) < 0 ? -1 : a.s != b.s;
-        else return {};
-        bool result = op == BinaryOp::Lt ? order < 0 : op == BinaryOp::Le ? order <= 0 : op == BinaryOp::Gt ? order > 0 : order >= 0;
+        if (a.kind == Value::Int && b.kind == Value::Int)
+          order = a.i < b.i ? -1 : a.i > b.i;
+        else if (a.numeric() && b.numeric())
+          order = a.as_double() < b.as_double() ? -1 : a.as_double() > b.as_double();
+        else if (a.kind == Value::String && b.kind == Value::String)
+          order = a.s.compare(b.s) < 0 ? -1 : a.s != b.s;
+        else
+          return {};
+        bool result = op == BinaryOp::Lt   ? order < 0
+                      : op == BinaryOp::Le ? order <= 0
+                      : op == BinaryOp::Gt ? order > 0
+                                           : order >= 0;
         return Value::boolean(result);
       }
       case BinaryOp::In:
@@ -262,9 +296,15 @@ class Evaluator {
     }
     int64_t out = 0;
     switch (op) {
-      case BinaryOp::Add: if (__builtin_add_overflow(a.i, b.i, &out)) return overflow(e); break;
-      case BinaryOp::Sub: if (__builtin_sub_overflow(a.i, b.i, &out)) return overflow(e); break;
-      case BinaryOp::Mul: if (__builtin_mul_overflow(a.i, b.i, &out)) return overflow(e); break;
+      case BinaryOp::Add:
+        if (__builtin_add_overflow(a.i, b.i, &out)) return overflow(e);
+        break;
+      case BinaryOp::Sub:
+        if (__builtin_sub_overflow(a.i, b.i, &out)) return overflow(e);
+        break;
+      case BinaryOp::Mul:
+        if (__builtin_mul_overflow(a.i, b.i, &out)) return overflow(e);
+        break;
       case BinaryOp::Div:
         if (a.i == INT64_MIN && b.i == -1) return overflow(e);
         out = a.i / b.i;
@@ -287,10 +327,10 @@ class Evaluator {
     }
     switch (callee.builtin) {
       case Builtin::Len:
-        if (args.size() == 1 && args[0].kind == Value::List) return Value::integer(static_cast<int64_t>(args[0].items.size()));
+        if (args.size() == 1 && args[0].kind == Value::List)
+          return Value::integer(static_cast<int64_t>(args[0].items.size()));
         return {};
-      case Builtin::IsSome:
-        return args.size() == 1 ? Value::boolean(args[0].kind != Value::None) : Value{};
+      case Builtin::IsSome: return args.size() == 1 ? Value::boolean(args[0].kind != Value::None) : Value{};
       case Builtin::Abs:
         if (args.size() != 1) return {};
         if (args[0].kind == Value::Float) return Value::floating(std::fabs(args[0].f));
@@ -309,15 +349,16 @@ class Evaluator {
         if (args.size() != 1) return {};
         if (args[0].kind == Value::Int) return args[0];
         double x = args[0].f;
-        double r = callee.builtin == Builtin::Round ? std::round(x) : callee.builtin == Builtin::Floor ? std::floor(x) : std::ceil(x);
+        double r = callee.builtin == Builtin::Round   ? std::round(x)
+                   : callee.builtin == Builtin::Floor ? std::floor(x)
+                                                      : std::ceil(x);
         // 2^63 is exactly representable; anything at or past it is no int.
         if (std::isnan(r) || r < -9223372036854775808.0 || r >= 9223372036854775808.0) {
           return fail(e, "the result does not fit in an int");
         }
         return Value::integer(static_cast<int64_t>(r));
       }
-      default:
-        return {};  // string and calendar functions: left to the runtime
+      default: return {};  // string and calendar functions: left to the runtime
     }
   }
 

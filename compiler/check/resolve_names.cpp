@@ -17,7 +17,7 @@ bool is_service(const Decl* d) {
   return isa<ServiceDecl>(d);
 }
 bool is_type_decl(const Decl* d) {
-  return isa<EnumDecl>(d);
+  return isa<EnumDecl>(d) || isa<RecordDecl>(d);
 }
 bool is_any(const Decl*) {
   return true;
@@ -30,6 +30,8 @@ std::string with_article(const std::string& word) {
 
 void Checker::run() {
   resolve_names();
+  name_type_infos();
+  check_records();
   check_events();
   check_bodies();
   check_recursion();

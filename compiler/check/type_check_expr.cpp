@@ -1,8 +1,10 @@
-// Type checking of expressions (language.md §6): resolves names in scope,
-// annotates each Expr with its type and what it refers to, and reports type
-// errors once — an Error type never produces a follow-on diagnostic.
-#include <re2/re2.h>
-
+// Type checking of expressions (language.md §6, §4.1): resolves names in
+// scope (lambda parameters first), annotates each Expr with its type and
+// what it refers to, and reports type errors once — an Error type never
+// produces a follow-on diagnostic. Here: names, paths (`.`, `?.`), calls,
+// indexing, operators and `if`; the built-ins, the list functions with
+// their lambdas and the record and map literals have files of their own
+// (type_check_builtins.cpp, type_check_lambdas.cpp, type_check_literals.cpp).
 #include "check/checker.h"
 
 namespace flow::check {
@@ -10,65 +12,6 @@ namespace flow::check {
 using namespace ast;
 
 namespace {
-
-struct BuiltinInfo {
-  const char* name;
-  Builtin builtin;
-};
-const BuiltinInfo kBuiltins[] = {
-    {"len", Builtin::Len},
-    {"lower", Builtin::Lower},
-    {"upper", Builtin::Upper},
-    {"starts_with", Builtin::StartsWith},
-    {"ends_with", Builtin::EndsWith},
-    {"contains", Builtin::Contains},
-    {"matches", Builtin::Matches},
-    {"abs", Builtin::Abs},
-    {"min", Builtin::Min},
-    {"max", Builtin::Max},
-    {"round", Builtin::Round},
-    {"floor", Builtin::Floor},
-    {"ceil", Builtin::Ceil},
-    {"is_some", Builtin::IsSome},
-    {"hour", Builtin::Hour},
-    {"weekday", Builtin::Weekday},
-    {"date", Builtin::Date},
-    {"now", Builtin::Now},
-};
-
-bool find_builtin(const std::string& name, Builtin& out) {
-  for (const auto& b : kBuiltins) {
-    if (name == b.name) {
-      out = b.builtin;
-      return true;
-    }
-  }
-  return false;
-}
-
-/// The type a list literal's elements share: the wider of the two, `float`
-/// for mixed numbers, and `T?` once an element is `none` or optional
-/// ([1, none] is a list<int?>, as `if` unifies T and none). Null: none.
-const Type* common_element_type(TypeContext& types, const Type* a, const Type* b) {
-  if (is_assignable(b, a)) return a;
-  if (is_assignable(a, b)) return b;
-  if (a->is_numeric() && b->is_numeric()) return types.floating();
-  if (a->kind == TypeKind::NoneType) return types.optional(b);
-  if (b->kind == TypeKind::NoneType) return types.optional(a);
-  if (a->is_optional() || b->is_optional()) {
-    const Type* inner =
-        common_element_type(types, a->is_optional() ? a->element : a, b->is_optional() ? b->element : b);
-    return inner ? types.optional(inner) : nullptr;
-  }
-  return nullptr;
-}
-
-const char* builtin_name(Builtin b) {
-  for (const auto& info : kBuiltins) {
-    if (info.builtin == b) return info.name;
-  }
-  return "?";
-}
 
 bool is_rule_or_decision(const Decl* d) {
   return isa<RuleDecl>(d) || isa<DecisionDecl>(d);
@@ -140,34 +83,11 @@ const Type* Checker::check_expr(Expr& expr, const ExprScope& scope) {
     case ExprKind::None: result = types.none(); break;
     case ExprKind::Duration: result = types.duration(); break;
     case ExprKind::Timestamp: result = types.timestamp(); break;
-    case ExprKind::List: {
-      const Type* element = types.never();
-      bool error = false;
-      for (auto& item : expr.operands) {
-        const Type* t = check_expr(*item, scope);
-        if (t->is_error()) {
-          error = true;
-          continue;
-        }
-        if (element->kind == TypeKind::Never) {
-          element = t;
-        } else if (const Type* common = common_element_type(types, element, t)) {
-          element = common;
-        } else {
-          diags_.report(DiagKind::TypeMismatch, item->range,
-                        "list elements must have one type: " + element->to_string() + " and " + t->to_string());
-          error = true;
-        }
-      }
-      if (!error && element->kind == TypeKind::Event) {
-        // Events are messages, not values to collect: a list of them has no layout.
-        diags_.report(DiagKind::TypeMismatch, expr.range, "a list cannot hold events").help =
-            "compare the events' fields (such as their keys) instead";
-        error = true;
-      }
-      result = error ? types.error() : types.list(element);
-      break;
-    }
+    case ExprKind::Decimal: result = types.decimal(); break;
+    case ExprKind::List: result = check_list_literal(expr, scope); break;
+    case ExprKind::Map: result = check_map_literal(expr, scope); break;
+    case ExprKind::Record: result = check_record_literal(expr, scope); break;
+    case ExprKind::Lambda: misplaced_lambda(expr, scope); break;
     case ExprKind::Name: result = check_name(expr, scope); break;
     case ExprKind::It:
       if (!scope.it_event) {
@@ -181,23 +101,8 @@ const Type* Checker::check_expr(Expr& expr, const ExprScope& scope) {
       break;
     case ExprKind::Field: result = check_field(expr, scope); break;
     case ExprKind::Call: result = check_call(expr, scope); break;
-    case ExprKind::Index: {
-      const Type* base = check_expr(*expr.operands[0], scope);
-      const Type* index = check_expr(*expr.operands[1], scope);
-      if (base->is_error() || index->is_error()) break;
-      if (base->kind != TypeKind::List) {
-        diags_.report(DiagKind::InvalidOperands, expr.operands[0]->range,
-                      "only lists can be indexed, found " + base->to_string());
-        break;
-      }
-      if (index->kind != TypeKind::Int) {
-        diags_.report(DiagKind::TypeMismatch, expr.operands[1]->range,
-                      "a list index must be int, found " + index->to_string());
-        break;
-      }
-      result = base->element;
-      break;
-    }
+    case ExprKind::OptionalField: result = check_optional_field(expr, scope); break;
+    case ExprKind::Index: result = check_index(expr, scope); break;
     case ExprKind::Unary: {
       const Type* operand = check_expr(*expr.operands[0], scope);
       if (operand->is_error()) break;
@@ -216,7 +121,7 @@ const Type* Checker::check_expr(Expr& expr, const ExprScope& scope) {
               .help = "unwrap it with '?? default' first";
           break;
         }
-        if (!operand->is_numeric() && operand->kind != TypeKind::Duration) {
+        if (!is_number(operand) && operand->kind != TypeKind::Duration) {
           diags_.report(DiagKind::InvalidOperands, expr.operands[0]->range,
                         "'-' needs a number or a duration, found " + operand->to_string());
           break;
@@ -226,36 +131,95 @@ const Type* Checker::check_expr(Expr& expr, const ExprScope& scope) {
       break;
     }
     case ExprKind::Binary: result = check_binary(expr, scope); break;
-    case ExprKind::If: {
-      const Type* cond = check_expr(*expr.operands[0], scope);
-      const Type* a = check_expr(*expr.operands[1], scope);
-      const Type* b = check_expr(*expr.operands[2], scope);
-      if (!cond->is_error()) expect_type(*expr.operands[0], types.boolean(), "the condition of 'if'");
-      if (a->is_error() || b->is_error()) break;
-      if (is_assignable(b, a))
-        result = a;
-      else if (is_assignable(a, b))
-        result = b;
-      else if (a->is_numeric() && b->is_numeric())
-        result = types.floating();
-      else if (a->kind == TypeKind::NoneType)
-        result = types.optional(b);
-      else if (b->kind == TypeKind::NoneType)
-        result = types.optional(a);
-      else {
-        diags_.report(DiagKind::TypeMismatch, expr.range,
-                      "the branches of 'if' have different types: " + a->to_string() + " and " + b->to_string());
-      }
-      break;
-    }
+    case ExprKind::If: result = check_if(expr, scope); break;
   }
   expr.type = result;
   return result;
 }
 
+const Type* Checker::check_list_literal(Expr& expr, const ExprScope& scope) {
+  TypeContext& types = program_.types;
+  const Type* element = types.never();
+  bool error = false;
+  for (auto& item : expr.operands) {
+    check_expr(*item, scope);
+    error |= !join_element(element, *item, "list elements");
+  }
+  if (!error && element->kind == TypeKind::Event) {
+    // Events are messages, not values to collect: a list of them has no layout.
+    diags_.report(DiagKind::TypeMismatch, expr.range, "a list cannot hold events").help =
+        "compare the events' fields (such as their keys) instead";
+    error = true;
+  }
+  return error ? types.error() : types.list(element);
+}
+
+const Type* Checker::check_index(Expr& expr, const ExprScope& scope) {
+  TypeContext& types = program_.types;
+  const Type* base = check_expr(*expr.operands[0], scope);
+  const Type* index = check_expr(*expr.operands[1], scope);
+  if (base->is_error() || index->is_error()) return types.error();
+  if (base->kind == TypeKind::Map) {
+    // A key that is not there reads as none (language.md §4.1).
+    if (index->kind != TypeKind::String) {
+      diags_.report(DiagKind::TypeMismatch, expr.operands[1]->range,
+                    "a map's key must be string, found " + index->to_string());
+      return types.error();
+    }
+    return types.optional(base->element);
+  }
+  if (base->is_optional() && (base->element->kind == TypeKind::List || base->element->kind == TypeKind::Map)) {
+    diags_
+        .report(DiagKind::OptionalNotUnwrapped, expr.operands[0]->range,
+                "cannot index an optional " + base->to_string())
+        .help = "unwrap it with '?? default' or guard it with is_some()";
+    return types.error();
+  }
+  if (base->kind != TypeKind::List) {
+    auto& d = diags_.report(DiagKind::InvalidOperands, expr.operands[0]->range,
+                            "only lists can be indexed, found " + base->to_string());
+    if (base->kind == TypeKind::Record) d.help = "read a record's field with '.': x.field";
+    return types.error();
+  }
+  if (index->kind != TypeKind::Int) {
+    diags_.report(DiagKind::TypeMismatch, expr.operands[1]->range,
+                  "a list index must be int, found " + index->to_string());
+    return types.error();
+  }
+  return base->element;
+}
+
+const Type* Checker::check_if(Expr& expr, const ExprScope& scope) {
+  TypeContext& types = program_.types;
+  const Type* cond = check_expr(*expr.operands[0], scope);
+  const Type* a = check_expr(*expr.operands[1], scope);
+  const Type* b = check_expr(*expr.operands[2], scope);
+  if (!cond->is_error()) expect_type(*expr.operands[0], types.boolean(), "the condition of 'if'");
+  if (a->is_error() || b->is_error()) return types.error();
+  if (is_assignable(b, a)) return a;
+  if (is_assignable(a, b)) return b;
+  if (const Type* number = numeric_join(a, b)) return number;
+  if (a->kind == TypeKind::NoneType) return types.optional(b);
+  if (b->kind == TypeKind::NoneType) return types.optional(a);
+  if (mixes_decimal_and_float(a, b)) {
+    return decimal_float_mix(expr, *expr.operands[1], *expr.operands[2], "'if'");
+  }
+  diags_.report(DiagKind::TypeMismatch, expr.range,
+                "the branches of 'if' have different types: " + a->to_string() + " and " + b->to_string());
+  return types.error();
+}
+
 const Type* Checker::check_name(Expr& expr, const ExprScope& scope) {
   TypeContext& types = program_.types;
   if (expr.text.empty()) return types.error();  // placeholder for a syntax error
+  int param = -1;
+  if (const Expr* lambda = find_lambda(scope, expr.text, &param)) {
+    expr.ref = RefKind::LambdaParam;
+    expr.binder = lambda;
+    expr.ref_index = param;
+    const Type* t = lambda->params[static_cast<size_t>(param)].type;
+    return t ? t : types.error();
+  }
   if (!scope.param_name.empty() && expr.text == scope.param_name) {
     // A binding whose event type did not resolve (reported there) has no type.
     if (!scope.param_event) return types.error();
@@ -284,6 +248,9 @@ const Type* Checker::check_name(Expr& expr, const ExprScope& scope) {
     std::vector<std::string> candidates =
         visible_names(*scope.module, in_condition ? is_rule_or_decision : is_value_decl);
     if (!scope.param_name.empty()) candidates.push_back(scope.param_name);
+    for (const Expr* lambda : scope.lambdas) {
+      for (const auto& p : lambda->params) candidates.push_back(p.name);
+    }
     std::string nearest = nearest_name(expr.text, candidates);
     if (!nearest.empty()) d.help = "did you mean '" + nearest + "'?";
     return types.error();
@@ -317,11 +284,26 @@ const Type* Checker::check_name(Expr& expr, const ExprScope& scope) {
           (static_cast<const EnumDecl*>(decl)->members.empty() ? "Member"
                                                                : static_cast<const EnumDecl*>(decl)->members[0].name);
       return types.error();
+    case DeclKind::Record:
+      diags_.report(DiagKind::TypeMismatch, expr.range, "record '" + expr.text + "' is a type, not a value").help =
+          "build a value with its fields: " + expr.text + " { field: value, ... }";
+      return types.error();
     default:
       diags_.report(DiagKind::UnknownName, expr.range,
                     "'" + expr.text + "' is " + with_article(to_string(decl->kind)) + ", not a value");
       return types.error();
   }
+}
+
+const Expr* Checker::find_lambda(const ExprScope& scope, const std::string& name, int* param) {
+  for (auto it = scope.lambdas.rbegin(); it != scope.lambdas.rend(); ++it) {
+    for (size_t i = 0; i < (*it)->params.size(); ++i) {
+      if ((*it)->params[i].name != name) continue;
+      if (param) *param = static_cast<int>(i);
+      return *it;
+    }
+  }
+  return nullptr;
 }
 
 const Type* Checker::apply_rule(Expr& site, const Decl* callee, const Type* argument, SourceRange arg_range) {
@@ -360,7 +342,7 @@ const Type* Checker::check_field(Expr& expr, const ExprScope& scope) {
     chain.insert(chain.begin(), walk->text);
     walk = walk->operands[0].get();
   }
-  bool plain_chain = walk->kind == ExprKind::Name && walk->text != scope.param_name;
+  bool plain_chain = walk->kind == ExprKind::Name && walk->text != scope.param_name && !find_lambda(scope, walk->text);
   if (plain_chain) {
     chain.insert(chain.begin(), walk->text);
     // Enum.Member (the enum possibly module-qualified).
@@ -415,32 +397,70 @@ const Type* Checker::check_field(Expr& expr, const ExprScope& scope) {
   }
   const Type* base_type = check_expr(base, scope);
   if (base_type->is_error()) return types.error();
+  return field_of(expr, base_type);
+}
+
+const Type* Checker::field_of(Expr& expr, const Type* base_type) {
+  TypeContext& types = program_.types;
+  const Expr& base = *expr.operands[0];
   if (base_type->kind == TypeKind::Optional) {
-    diags_
-        .report(DiagKind::OptionalNotUnwrapped, base.range,
-                "cannot read field '" + expr.text + "' of an optional " + base_type->to_string())
-        .help = "unwrap it with '?? default' or guard it with is_some()";
+    auto& d = diags_.report(DiagKind::OptionalNotUnwrapped, base.range,
+                            "cannot read field '" + expr.text + "' of an optional " + base_type->to_string());
+    d.help = "unwrap it with '?? default' or guard it with is_some()";
+    if (base_type->element->kind == TypeKind::Record) {
+      d.help = "read it with '?.', which gives none when the record is absent: " + source_text(base.range) + "?." +
+               expr.text;
+    }
     return types.error();
   }
-  if (base_type->kind != TypeKind::Event) {
-    diags_.report(DiagKind::UnknownField, expr.name_range,
-                  "type " + base_type->to_string() + " has no fields (looking for '" + expr.text + "')");
+  const FieldTable* table = nullptr;
+  std::string owner;
+  bool incomplete = false;
+  if (base_type->kind == TypeKind::Event) {
+    table = base_type->event_info;
+    owner = "event '" + base_type->event_info->name + "'";
+    incomplete = incomplete_events_.count(base_type->event_info) > 0;
+  } else if (base_type->kind == TypeKind::Record) {
+    table = base_type->record_info;
+    owner = "record '" + base_type->record_info->name + "'";
+    incomplete = incomplete_records_.count(base_type->record_info) > 0;
+  } else {
+    auto& d = diags_.report(DiagKind::UnknownField, expr.name_range,
+                            "type " + base_type->to_string() + " has no fields (looking for '" + expr.text + "')");
+    if (base_type->kind == TypeKind::Map) d.help = "read a map's entry by its key: m[\"" + expr.text + "\"]";
     return types.error();
   }
-  const EventInfo* event = base_type->event_info;
-  int index = event->field_index(expr.text);
-  if (index < 0 && incomplete_events_.count(event)) return types.error();
+  int index = table->field_index(expr.text);
+  if (index < 0 && incomplete) return types.error();
   if (index < 0) {
     std::vector<std::string> names;
-    for (const auto& f : event->fields) names.push_back(f.name);
-    auto& d = diags_.report(DiagKind::UnknownField, expr.name_range,
-                            "event '" + event->name + "' has no field '" + expr.text + "'");
+    for (const auto& f : table->fields) names.push_back(f.name);
+    auto& d = diags_.report(DiagKind::UnknownField, expr.name_range, owner + " has no field '" + expr.text + "'");
     std::string nearest = nearest_name(expr.text, names);
     if (!nearest.empty()) d.help = "did you mean '" + nearest + "'?";
     return types.error();
   }
   expr.ref_index = index;
-  return event->fields[index].type;
+  return table->fields[static_cast<size_t>(index)].type;
+}
+
+const Type* Checker::check_optional_field(Expr& expr, const ExprScope& scope) {
+  TypeContext& types = program_.types;
+  const Type* base_type = check_expr(*expr.operands[0], scope);
+  if (base_type->is_error()) return types.error();
+  if (!base_type->is_optional()) {
+    // As Kotlin's "unnecessary safe call": harmless, so a warning, and the
+    // read is an ordinary one.
+    SourceRange mark{expr.name_range.file, expr.name_range.begin >= 2 ? expr.name_range.begin - 2 : 0,
+                     expr.name_range.begin};
+    diags_
+        .report(DiagKind::UnneededOptionalChain, mark,
+                "'?.' on " + with_article(base_type->to_string()) + ", which is never absent")
+        .help = "write '.' instead: " + source_text(expr.operands[0]->range) + "." + expr.text;
+    return field_of(expr, base_type);
+  }
+  const Type* field = field_of(expr, base_type->element);
+  return field->is_error() ? field : types.optional(field);
 }
 
 const Type* Checker::check_call(Expr& expr, const ExprScope& scope) {
@@ -461,6 +481,11 @@ const Type* Checker::check_call(Expr& expr, const ExprScope& scope) {
   Builtin builtin;
   const Decl* decl = nullptr;
   bool ambiguous = false;
+  if (find_lambda(scope, path[0])) {
+    for (size_t i = 1; i < expr.operands.size(); ++i) check_expr(*expr.operands[i], scope);
+    diags_.report(DiagKind::NotCallable, callee.range, "'" + path[0] + "' is a lambda's parameter, not a function");
+    return types.error();
+  }
   if (path.size() == 1 && path[0] == scope.param_name) {
     diags_.report(DiagKind::NotCallable, callee.range, "'" + path[0] + "' is an event, not a function");
     return types.error();
@@ -483,7 +508,7 @@ const Type* Checker::check_call(Expr& expr, const ExprScope& scope) {
   if (!decl) {
     auto& d = diags_.report(DiagKind::UnknownName, callee.range, "unknown rule or function '" + name + "'");
     std::vector<std::string> candidates = visible_names(*scope.module, is_rule_or_decision);
-    for (const auto& b : kBuiltins) candidates.push_back(b.name);
+    for (auto& b : builtin_names()) candidates.push_back(std::move(b));
     std::string nearest = nearest_name(path.back(), candidates);
     if (!nearest.empty()) d.help = "did you mean '" + nearest + "'?";
     return types.error();
@@ -510,131 +535,6 @@ const Type* Checker::check_call(Expr& expr, const ExprScope& scope) {
   return apply_rule(expr, decl, expr.operands[1]->type, expr.operands[1]->range);
 }
 
-const Type* Checker::check_builtin(Expr& expr, Builtin builtin, const ExprScope& scope) {
-  TypeContext& types = program_.types;
-  std::vector<const Type*> args;
-  bool error = false;
-  for (size_t i = 1; i < expr.operands.size(); ++i) {
-    args.push_back(check_expr(*expr.operands[i], scope));
-    error |= args.back()->is_error();
-  }
-  const char* name = builtin_name(builtin);
-  auto arity = [&](size_t n) {
-    if (args.size() == n) return true;
-    diags_.report(DiagKind::WrongArgumentCount, expr.range,
-                  std::string(name) + "() takes " + std::to_string(n) + " argument" + (n == 1 ? "" : "s") + ", " +
-                      std::to_string(args.size()) + " given");
-    return false;
-  };
-  auto arg_error = [&](size_t i, const std::string& wanted) {
-    auto& d = diags_.report(args[i]->is_optional() ? DiagKind::OptionalNotUnwrapped : DiagKind::TypeMismatch,
-                            expr.operands[i + 1]->range,
-                            std::string(name) + "() needs " + wanted + ", found " + args[i]->to_string());
-    if (args[i]->is_optional()) d.help = "unwrap it with '?? default' or guard it with is_some()";
-    return types.error();
-  };
-  auto is = [&](size_t i, TypeKind k) { return args[i]->kind == k; };
-  switch (builtin) {
-    case Builtin::Now:
-      if (!arity(0)) return types.error();
-      if (scope.constant_only) {
-        diags_.report(DiagKind::NotConstant, expr.range, "now() is not a constant");
-        return types.error();
-      }
-      return types.timestamp();
-    case Builtin::Len:
-      if (!arity(1) || error) return types.error();
-      if (!is(0, TypeKind::String) && !is(0, TypeKind::List)) return arg_error(0, "a string or a list");
-      return types.integer();
-    case Builtin::Lower:
-    case Builtin::Upper:
-      if (!arity(1) || error) return types.error();
-      if (!is(0, TypeKind::String)) return arg_error(0, "a string");
-      return types.string();
-    case Builtin::StartsWith:
-    case Builtin::EndsWith:
-      if (!arity(2) || error) return types.error();
-      if (!is(0, TypeKind::String)) return arg_error(0, "a string");
-      if (!is(1, TypeKind::String)) return arg_error(1, "a string");
-      return types.boolean();
-    case Builtin::Contains:
-      if (!arity(2) || error) return types.error();
-      if (is(0, TypeKind::String)) {
-        if (!is(1, TypeKind::String)) return arg_error(1, "a string");
-        return types.boolean();
-      }
-      if (is(0, TypeKind::List)) {
-        const Type* element = args[0]->element;
-        if (!is_assignable(args[1], element) && !(element->is_numeric() && args[1]->is_numeric())) {
-          return arg_error(1, element->to_string());
-        }
-        return types.boolean();
-      }
-      return arg_error(0, "a string or a list");
-    case Builtin::Matches: {
-      if (!arity(2) || error) return types.error();
-      if (!is(0, TypeKind::String)) return arg_error(0, "a string");
-      const Expr& pattern = *expr.operands[2];
-      if (pattern.kind != ExprKind::String) {
-        diags_.report(DiagKind::InvalidRegex, pattern.range, "the pattern of matches() must be a string literal").help =
-            "patterns are checked and compiled once, at compile time";
-        return types.error();
-      }
-      RE2::Options options;
-      options.set_log_errors(false);
-      RE2 re(pattern.text, options);
-      if (!re.ok()) {
-        diags_.report(DiagKind::InvalidRegex, pattern.range, "invalid regular expression: " + re.error()).help =
-            "the syntax is RE2's (https://github.com/google/re2/wiki/Syntax)";
-        return types.error();
-      }
-      return types.boolean();
-    }
-    case Builtin::Abs:
-      if (!arity(1) || error) return types.error();
-      if (!args[0]->is_numeric() && !is(0, TypeKind::Duration)) return arg_error(0, "a number or a duration");
-      return args[0];
-    case Builtin::Min:
-    case Builtin::Max: {
-      if (!arity(2) || error) return types.error();
-      if (args[0]->is_numeric() && args[1]->is_numeric()) {
-        return args[0] == args[1] ? args[0] : types.floating();
-      }
-      if (args[0] == args[1] && (is(0, TypeKind::Duration) || is(0, TypeKind::Timestamp) || is(0, TypeKind::String))) {
-        return args[0];
-      }
-      return arg_error(args[0]->is_numeric() || is(0, TypeKind::Duration) || is(0, TypeKind::Timestamp) ? 1 : 0,
-                       "two numbers, durations, timestamps or strings");
-    }
-    case Builtin::Round:
-    case Builtin::Floor:
-    case Builtin::Ceil:
-      if (!arity(1) || error) return types.error();
-      if (!args[0]->is_numeric()) return arg_error(0, "a number");
-      return types.integer();
-    case Builtin::IsSome:
-      if (!arity(1) || error) return types.error();
-      if (!args[0]->is_optional()) {
-        diags_
-            .report(DiagKind::TypeMismatch, expr.operands[1]->range,
-                    "is_some() needs an optional value, found " + args[0]->to_string())
-            .help = with_article(args[0]->to_string()) + " is always present";
-        return types.error();
-      }
-      return types.boolean();
-    case Builtin::Hour:
-    case Builtin::Weekday:
-      if (!arity(1) || error) return types.error();
-      if (!is(0, TypeKind::Timestamp)) return arg_error(0, "a timestamp");
-      return types.integer();
-    case Builtin::Date:
-      if (!arity(1) || error) return types.error();
-      if (!is(0, TypeKind::Timestamp)) return arg_error(0, "a timestamp");
-      return types.timestamp();
-  }
-  return types.error();
-}
-
 const Type* Checker::check_binary(Expr& expr, const ExprScope& scope) {
   TypeContext& types = program_.types;
   const Type* a = check_expr(*expr.operands[0], scope);
@@ -656,6 +556,9 @@ const Type* Checker::check_binary(Expr& expr, const ExprScope& scope) {
         .help = "unwrap it with '?? default' or guard it with is_some()";
     return types.error();
   };
+  auto mix = [&]() {
+    return decimal_float_mix(expr, *expr.operands[0], *expr.operands[1], std::string("'") + to_string(op) + "'");
+  };
   switch (op) {
     case BinaryOp::And:
     case BinaryOp::Or:
@@ -667,7 +570,8 @@ const Type* Checker::check_binary(Expr& expr, const ExprScope& scope) {
     case BinaryOp::Div:
     case BinaryOp::Mod: {
       if (a->is_optional() || b->is_optional()) return optional_operand();
-      if (a->is_numeric() && b->is_numeric()) return a == b ? a : types.floating();
+      if (const Type* number = numeric_join(a, b)) return number;
+      if (mixes_decimal_and_float(a, b)) return mix();
       TypeKind ka = a->kind, kb = b->kind;
       if (op == BinaryOp::Add && ka == TypeKind::String && kb == TypeKind::String) return types.string();
       if (op == BinaryOp::Add && ka == TypeKind::Timestamp && kb == TypeKind::Duration) return a;
@@ -691,7 +595,8 @@ const Type* Checker::check_binary(Expr& expr, const ExprScope& scope) {
             .help = "compare their fields, e.g. the key";
         return types.error();
       }
-      bool ok = is_assignable(a, b) || is_assignable(b, a) || (a->is_numeric() && b->is_numeric()) ||
+      if (mixes_decimal_and_float(a->is_optional() ? a->element : a, b->is_optional() ? b->element : b)) return mix();
+      bool ok = is_assignable(a, b) || is_assignable(b, a) || numeric_join(a, b) ||
                 (a->is_optional() && b->is_optional() && is_assignable(a->element, b->element));
       if (!ok) return invalid("compares values of different types");
       return types.boolean();
@@ -701,18 +606,26 @@ const Type* Checker::check_binary(Expr& expr, const ExprScope& scope) {
     case BinaryOp::Gt:
     case BinaryOp::Ge: {
       if (a->is_optional() || b->is_optional()) return optional_operand();
+      if (mixes_decimal_and_float(a, b)) return mix();
       bool ok =
-          (a->is_numeric() && b->is_numeric()) ||
+          numeric_join(a, b) ||
           (a == b && (a->kind == TypeKind::String || a->kind == TypeKind::Timestamp || a->kind == TypeKind::Duration));
       if (!ok) return invalid("orders numbers, strings, timestamps or durations of one type");
       return types.boolean();
     }
     case BinaryOp::In:
     case BinaryOp::NotIn: {
+      if (b->kind == TypeKind::Map) {
+        diags_
+            .report(DiagKind::InvalidOperands, expr.range,
+                    std::string("'") + to_string(op) + "' needs a list on its right, found " + b->to_string())
+            .help = "to ask whether a map has a key, write has(m, key)";
+        return types.error();
+      }
       if (b->kind != TypeKind::List) return invalid("needs a list on its right");
       const Type* element = b->element;
-      if (!is_assignable(a, element) && !(a->is_numeric() && element->is_numeric()) &&
-          element->kind != TypeKind::Never) {
+      if (mixes_decimal_and_float(a, element)) return mix();
+      if (!is_assignable(a, element) && !numeric_join(a, element) && element->kind != TypeKind::Never) {
         return invalid("needs a value of the list's element type");
       }
       return types.boolean();
@@ -728,7 +641,8 @@ const Type* Checker::check_binary(Expr& expr, const ExprScope& scope) {
       if (is_assignable(b, inner)) return inner;
       // `a ?? b` with an optional default stays optional.
       if (b->is_optional() && is_assignable(b->element, inner)) return types.optional(inner);
-      if (inner->is_numeric() && b->is_numeric()) return types.floating();
+      if (const Type* number = numeric_join(inner, b)) return number;
+      if (mixes_decimal_and_float(inner, b)) return mix();
       return invalid("needs a default of the optional's type");
     }
   }

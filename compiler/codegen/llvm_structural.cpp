@@ -95,6 +95,9 @@ llvm::Value* FunctionEmitter::equal(const Type* type, llvm::Value* a, llvm::Valu
     case TypeKind::Never:
     case TypeKind::NoneType:
     case TypeKind::Error: return b.getTrue();
+    case TypeKind::Decimal:
+    case TypeKind::Record:
+    case TypeKind::Map: malformed("equality of " + type->to_string() + " (not supported yet)", fn);
     case TypeKind::Optional: {
       // Both absent, or both present and equal; the values of an absent
       // optional are never looked at.

@@ -38,6 +38,11 @@ llvm::Type* TypeMap::value(const Type* type) const {
     case TypeKind::Never:
     case TypeKind::NoneType:
     case TypeKind::Error: return i1;  // carries no data
+    case TypeKind::Decimal:
+    case TypeKind::Record:
+    case TypeKind::Map:
+      // Lowering refuses these (ir/back_end_support.h); a hand-built IR may not.
+      throw CodegenError("type " + type->to_string() + " is not supported by the native back end yet");
   }
   return i1;
 }
@@ -103,6 +108,9 @@ llvm::Value* FunctionEmitter::load_field(const Type* type, llvm::Value* address)
     case TypeKind::Never:
     case TypeKind::NoneType:
     case TypeKind::Error: return b.getFalse();
+    case TypeKind::Decimal:
+    case TypeKind::Record:
+    case TypeKind::Map: malformed("a field of type " + type->to_string() + " (not supported yet)", fn);
   }
   return b.getFalse();
 }
@@ -126,6 +134,9 @@ void FunctionEmitter::store_field(const Type* type, llvm::Value* address, llvm::
     case TypeKind::Never:
     case TypeKind::NoneType:
     case TypeKind::Error: return;
+    case TypeKind::Decimal:
+    case TypeKind::Record:
+    case TypeKind::Map: malformed("a field of type " + type->to_string() + " (not supported yet)", fn);
   }
 }
 

@@ -19,6 +19,7 @@
 #include "driver/emit_command.h"
 #include "driver/fmt_command.h"
 #include "graph/graph_writer.h"
+#include "ir/back_end_support.h"
 
 namespace {
 
@@ -57,11 +58,15 @@ bool use_colour(const std::string& setting) {
 }
 
 /// Compiles and prints diagnostics; returns the exit status and the program.
-int compile_and_report(const FrontEndOptions& options, std::unique_ptr<flow::Program>& program) {
+/// `for_back_end`: the program goes on to lowering, so what the back end
+/// does not support yet is reported too (E0601).
+int compile_and_report(const FrontEndOptions& options, std::unique_ptr<flow::Program>& program,
+                       bool for_back_end = false) {
   flow::DiagnosticEngine diags;
   flow::CompileOptions compile_options;
   compile_options.include_dirs = options.include_dirs;
   program = flow::compile_files(options.files, compile_options, diags);
+  if (for_back_end && program && program->ok) flow::ir::report_unsupported(*program, diags);
   if (options.werror) diags.promote_warnings_to_errors();
   diags.sort();
   flow::PrintOptions print_options{use_colour(options.colour)};
@@ -176,7 +181,8 @@ int main(int argc, char** argv) {
         }
         return flow::run_rebuild(files[0], build_output, build_quiet);
       }
-      int status = compile_and_report(build_options, program);
+      bool lowers = !build_output.empty() || (build_emit != "ast" && build_emit != "checked");
+      int status = compile_and_report(build_options, program, lowers);
       if (status != kExitOk || !program || !program->ok) return status == kExitOk ? kExitErrors : status;
       if (!build_emit.empty()) {
         status = flow::run_emit(*program, *flow::emit_stage_named(build_emit), std::cout);

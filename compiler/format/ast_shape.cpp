@@ -31,16 +31,8 @@ class ShapeWriter {
       case DeclKind::Enum:
         for (const auto& m : static_cast<const EnumDecl&>(d).members) line(" member " + m.name);
         break;
-      case DeclKind::Event:
-        for (const auto& m : static_cast<const EventDecl&>(d).members) {
-          if (m.is_include) {
-            line(" include " + m.include.text());
-          } else {
-            line(std::string(" field ") + (m.field.is_key ? "key " : "") + m.field.name + " " + type(m.field.type));
-            if (m.field.default_value) expr(*m.field.default_value, 2);
-          }
-        }
-        break;
+      case DeclKind::Event: members(static_cast<const EventDecl&>(d).members); break;
+      case DeclKind::Record: members(static_cast<const RecordDecl&>(d).members); break;
       case DeclKind::Const: {
         const auto& c = static_cast<const ConstDecl&>(d);
         line(" type " + (c.declared_type ? type(*c.declared_type) : std::string("-")));
@@ -69,6 +61,17 @@ class ShapeWriter {
       }
       case DeclKind::Service: service(static_cast<const ServiceDecl&>(d)); break;
       case DeclKind::Flow: flow(static_cast<const FlowDecl&>(d)); break;
+    }
+  }
+
+  void members(const std::vector<EventMember>& written) {
+    for (const auto& m : written) {
+      if (m.is_include) {
+        line(" include " + m.include.text());
+      } else {
+        line(std::string(" field ") + (m.field.is_key ? "key " : "") + m.field.name + " " + type(m.field.type));
+        if (m.field.default_value) expr(*m.field.default_value, 2);
+      }
     }
   }
 
@@ -117,9 +120,7 @@ class ShapeWriter {
     }
   }
 
-  static std::string type(const TypeRef& t) {
-    return t.name.text() + (t.argument ? "<" + type(*t.argument) + ">" : "") + (t.optional ? "?" : "");
-  }
+  static std::string type(const TypeRef& t) { return t.text(); }
 
   void expr(const Expr& e, int depth) {
     std::string text(static_cast<size_t>(depth), ' ');
@@ -136,6 +137,11 @@ class ShapeWriter {
       default: break;
     }
     text += " " + std::to_string(e.int_value) + " [" + e.text + "]";
+    if (e.kind == ExprKind::Record) {
+      text += " " + e.type_name.text();
+      for (const auto& init : e.inits) text += init.is_spread ? " ..." : " " + init.name + ":";
+    }
+    for (const auto& p : e.params) text += " param " + p.name;
     line(text);
     for (const auto& child : e.operands) expr(*child, depth + 1);
   }

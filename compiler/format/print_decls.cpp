@@ -42,7 +42,9 @@ std::string Printer::print(const Module& module) {
   for (const auto& d : module.decls) {
     if (previous_multi_line) request_blank();
     size_t mark = lines_.size();
-    Align align = d->kind == DeclKind::Rule ? Align::Rule : d->kind == DeclKind::Event ? Align::Event : Align::None;
+    Align align = d->kind == DeclKind::Rule                                   ? Align::Rule
+                  : d->kind == DeclKind::Event || d->kind == DeclKind::Record ? Align::Event
+                                                                              : Align::None;
     size_t first = begin_item(d->range.begin, 0, align);
     decl(*d);
     end_item(first, d->range.end);
@@ -63,10 +65,7 @@ uint32_t Printer::decl_open_brace(const Decl& d) const {
 }
 
 std::string Printer::type_ref(const TypeRef& t) const {
-  std::string out = t.name.text();
-  if (t.argument) out += "<" + type_ref(*t.argument) + ">";
-  if (t.optional) out += "?";
-  return out;
+  return t.text();
 }
 
 std::string Printer::param(const Param& p) const {
@@ -77,6 +76,7 @@ void Printer::decl(const Decl& d) {
   switch (d.kind) {
     case DeclKind::Enum: enum_decl(static_cast<const EnumDecl&>(d)); break;
     case DeclKind::Event: event_decl(static_cast<const EventDecl&>(d)); break;
+    case DeclKind::Record: record_decl(static_cast<const RecordDecl&>(d)); break;
     case DeclKind::Const: const_decl(static_cast<const ConstDecl&>(d)); break;
     case DeclKind::Rule: rule_decl(static_cast<const RuleDecl&>(d)); break;
     case DeclKind::Decision: decision_decl(static_cast<const DecisionDecl&>(d)); break;
@@ -123,16 +123,25 @@ void Printer::event_member(const EventMember& m) {
 
 void Printer::event_decl(const EventDecl& e) {
   write("event " + e.name);
+  members_body(e, e.members);
+}
+
+void Printer::record_decl(const RecordDecl& r) {
+  write("record " + r.name);
+  members_body(r, r.members);
+}
+
+void Printer::members_body(const Decl& d, const std::vector<EventMember>& members) {
   next_cell();
   write("{");
-  uint32_t open = decl_open_brace(e);
-  uint32_t close = e.range.end - 1;
-  if (body_on_one_line(e.range.begin, open, close, e.members.empty())) {
-    if (!e.members.empty()) {
+  uint32_t open = decl_open_brace(d);
+  uint32_t close = d.range.end - 1;
+  if (body_on_one_line(d.range.begin, open, close, members.empty())) {
+    if (!members.empty()) {
       write(" ");
-      for (size_t i = 0; i < e.members.size(); ++i) {
+      for (size_t i = 0; i < members.size(); ++i) {
         if (i > 0) write(", ");
-        event_member(e.members[i]);
+        event_member(members[i]);
       }
       write(" ");
     }
@@ -140,7 +149,7 @@ void Printer::event_decl(const EventDecl& e) {
     return;
   }
   open_body(open);
-  for (const auto& member : e.members) {
+  for (const auto& member : members) {
     SourceRange r = member.is_include ? member.include.range : member.field.range;
     size_t first = begin_item(r.begin, kIndent);
     event_member(member);

@@ -1,7 +1,7 @@
 // The Printer's expressions: operators spaced, literals spelled as written,
 // the user's parentheses kept and the ones precedence needs added, and the
-// source's line breaks kept after binary operators, before `then`/`else`
-// and between the items of calls and lists.
+// source's line breaks kept after binary operators, before `then`/`else`,
+// after `=>` and between the items of calls, lists, maps and records.
 #include <cstdint>
 
 #include "format/printer.h"
@@ -21,8 +21,10 @@ int precedence(const Expr& e) {
     case ExprKind::If: return kIf;
     case ExprKind::Unary: return e.unary_op == UnaryOp::Neg ? kNeg : kNot;
     case ExprKind::Field:
+    case ExprKind::OptionalField:
     case ExprKind::Call:
     case ExprKind::Index: return kPostfix;
+    case ExprKind::Lambda: return 0;                                        // only ever a whole argument
     case ExprKind::Int: return e.int_value == INT64_MIN ? kNeg : kPrimary;  // folded `-9223372036854775808`
     case ExprKind::Binary:
       switch (e.binary_op) {
@@ -90,7 +92,8 @@ void Printer::expr_body(const Expr& e) {
     case ExprKind::Float:
     case ExprKind::String:
     case ExprKind::Duration:
-    case ExprKind::Timestamp: write(literal(e)); break;
+    case ExprKind::Timestamp:
+    case ExprKind::Decimal: write(literal(e)); break;
     case ExprKind::Bool: write(e.int_value ? "true" : "false"); break;
     case ExprKind::None: write("none"); break;
     case ExprKind::It: write("it"); break;
@@ -102,9 +105,13 @@ void Printer::expr_body(const Expr& e) {
       break;
     }
     case ExprKind::Field:
+    case ExprKind::OptionalField:
       operand(*e.operands[0], precedence(*e.operands[0]) < kPostfix);
-      write("." + e.text);
+      write((e.kind == ExprKind::Field ? "." : "?.") + e.text);
       break;
+    case ExprKind::Map: map_literal(e); break;
+    case ExprKind::Record: record_literal(e); break;
+    case ExprKind::Lambda: lambda(e); break;
     case ExprKind::Call: {
       const Expr& callee = *e.operands[0];
       operand(callee, precedence(callee) < kPostfix);
@@ -166,20 +173,82 @@ void Printer::if_expr(const Expr& e) {
 
 void Printer::bracketed(char open, const std::vector<const Expr*>& items, uint32_t open_end, uint32_t close_at,
                         char close) {
-  open_bracket(std::string(1, open));
+  std::vector<BracketItem> printed;
+  for (const Expr* item : items) printed.push_back({item->range.begin, item->range.end, [this, item] { expr(*item); }});
+  bracketed_items(std::string(1, open), printed, open_end, close_at, std::string(1, close), false);
+}
+
+void Printer::bracketed_items(std::string_view open, const std::vector<BracketItem>& items, uint32_t open_end,
+                              uint32_t close_at, std::string_view close, bool padded) {
+  open_bracket(open);
   uint32_t previous = open_end;
   for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0) write(",");
-    if (has_newline(previous, items[i]->range.begin))
+    if (has_newline(previous, items[i].begin)) {
       break_line();
-    else if (i > 0)
+    } else if (i > 0 || padded) {
       write(" ");
-    expr(*items[i]);
-    previous = items[i]->range.end;
+    }
+    flush_inline(items[i].begin);
+    items[i].print();
+    previous = items[i].end;
   }
   // Comments after the last item stay inside the brackets.
   flush_inline(close_at);
-  close_bracket(std::string(1, close), !items.empty() && has_newline(previous, close_at));
+  bool close_own_line = !items.empty() && has_newline(previous, close_at);
+  if (padded && !items.empty() && !close_own_line) write(" ");
+  close_bracket(close, close_own_line);
+}
+
+void Printer::map_literal(const Expr& e) {
+  std::vector<BracketItem> entries;
+  for (size_t i = 0; i + 1 < e.operands.size(); i += 2) {
+    const Expr& key = *e.operands[i];
+    const Expr& value = *e.operands[i + 1];
+    entries.push_back({key.range.begin, value.range.end, [this, &key, &value] {
+                         expr(key);
+                         write(":");
+                         break_or_space(key.range.end, value.range.begin);
+                         expr(value);
+                       }});
+  }
+  bracketed_items("{", entries, e.range.begin + 1, e.range.end - 1, "}", false);
+}
+
+void Printer::record_literal(const Expr& e) {
+  write(e.type_name.text() + " ");
+  std::vector<BracketItem> inits;
+  for (size_t i = 0; i < e.inits.size() && i < e.operands.size(); ++i) {
+    const FieldInit& init = e.inits[i];
+    const Expr& value = *e.operands[i];
+    inits.push_back({init.range.begin, init.range.end, [this, &init, &value] {
+                       if (init.is_spread) {
+                         write("...");
+                         expr(value);
+                         return;
+                       }
+                       write(init.name + ":");
+                       break_or_space(init.name_range.end, value.range.begin);
+                       expr(value);
+                     }});
+  }
+  uint32_t open = find_forward(e.type_name.range.end, e.range.end, '{');
+  bracketed_items("{", inits, open + 1, e.range.end - 1, "}", true);
+}
+
+void Printer::lambda(const Expr& e) {
+  const Expr& body = *e.operands[0];
+  if (e.params.size() == 1) {
+    write(e.params[0].name);
+  } else {
+    std::string list;
+    for (const auto& p : e.params) list += (list.empty() ? "" : ", ") + p.name;
+    write("(" + list + ")");
+  }
+  write(" =>");
+  uint32_t arrow = find_backward(e.range.begin, body.range.begin, '=');
+  break_or_space(arrow, body.range.begin);
+  expr(body);
 }
 
 }  // namespace flow::format

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -114,6 +115,9 @@ class Printer {
   void enum_decl(const ast::EnumDecl& e);
   void event_decl(const ast::EventDecl& e);
   void event_member(const ast::EventMember& m);
+  void record_decl(const ast::RecordDecl& r);
+  /// The braced member list of an event or record declaration `d`.
+  void members_body(const ast::Decl& d, const std::vector<ast::EventMember>& members);
   void const_decl(const ast::ConstDecl& c);
   void rule_decl(const ast::RuleDecl& r);
   void decision_decl(const ast::DecisionDecl& d);
@@ -143,6 +147,18 @@ class Printer {
   /// line breaks after `open`, between items and before `close`.
   void bracketed(char open, const std::vector<const ast::Expr*>& items, uint32_t open_end, uint32_t close_at,
                  char close);
+  /// An item of a bracketed sequence: its source extent and how to print it.
+  struct BracketItem {
+    uint32_t begin = 0, end = 0;
+    std::function<void()> print;
+  };
+  /// As above, for items that are not single expressions (map entries,
+  /// record initialisers). `padded`: on one line, a space inside the brackets.
+  void bracketed_items(std::string_view open, const std::vector<BracketItem>& items, uint32_t open_end,
+                       uint32_t close_at, std::string_view close, bool padded);
+  void map_literal(const ast::Expr& e);
+  void record_literal(const ast::Expr& e);
+  void lambda(const ast::Expr& e);
   std::string literal(const ast::Expr& e) const;
 
   const SourceFile& file_;

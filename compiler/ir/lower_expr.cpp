@@ -4,6 +4,7 @@
 // string operations an operator means.
 #include <algorithm>
 
+#include "ir/back_end_support.h"
 #include "ir/lower_internal.h"
 
 namespace flow::ir {
@@ -214,6 +215,13 @@ NodePtr Lowerer::lower(const Expr& expr) {
       NodePtr b = coerce(lower(*expr.operands[2]), type);
       return make(Op::If, type, range, ops(std::move(cond), std::move(a), std::move(b)));
     }
+    // Structured data: refused before lowering (back_end_support.h); kept
+    // explicit so that none is ever lowered as something else.
+    case ExprKind::Decimal:
+    case ExprKind::Map:
+    case ExprKind::Record:
+    case ExprKind::Lambda:
+    case ExprKind::OptionalField: throw LowerFailure(describe_unsupported(expr), range);
   }
   throw LowerFailure("unsupported expression", range);
 }
@@ -249,6 +257,7 @@ NodePtr Lowerer::lower_call(const Expr& expr) {
 
 NodePtr Lowerer::lower_builtin(const Expr& expr) {
   SourceRange range = expr.range;
+  if (std::string why = describe_unsupported(expr); !why.empty()) throw LowerFailure(why, range);
   const Type* type = type_of(expr);
   std::vector<NodePtr> args;
   // matches() keeps its pattern literal out of the operands: it is a table index.
@@ -289,6 +298,19 @@ NodePtr Lowerer::lower_builtin(const Expr& expr) {
     case Builtin::Weekday: return unary(Op::Weekday);
     case Builtin::Date: return unary(Op::Date);
     case Builtin::Now: return make(Op::Now, type, range);
+    case Builtin::Any:
+    case Builtin::All:
+    case Builtin::Count:
+    case Builtin::Sum:
+    case Builtin::MinOf:
+    case Builtin::MaxOf:
+    case Builtin::Filter:
+    case Builtin::MapEach:
+    case Builtin::Has:
+    case Builtin::Keys:
+    case Builtin::ToDecimal:
+    case Builtin::ToFloat:
+    case Builtin::RoundPlaces: break;  // refused above
   }
   throw LowerFailure("unsupported builtin", range);
 }

@@ -92,7 +92,7 @@ TypeRef AstBuilder::type_ref(FP::TypeRefContext* ctx) {
   TypeRef t;
   if (!ctx) return t;
   t.name = qualified_name(ctx->qualifiedName());
-  if (ctx->typeRef()) t.argument = std::make_unique<TypeRef>(type_ref(ctx->typeRef()));
+  for (auto* argument : ctx->typeRef()) t.arguments.push_back(type_ref(argument));
   t.optional = ctx->QUESTION() != nullptr;
   t.range = range(ctx);
   return t;
@@ -117,6 +117,10 @@ std::unique_ptr<Decl> AstBuilder::decl(FP::DeclContext* ctx) {
     name = c->IDENT().empty() ? nullptr : c->IDENT(0);
   } else if (auto* c = ctx->eventDecl()) {
     d = event_decl(c);
+    inner = c;
+    name = c->IDENT();
+  } else if (auto* c = ctx->recordDecl()) {
+    d = record_decl(c);
     inner = c;
     name = c->IDENT();
   } else if (auto* c = ctx->constDecl()) {
@@ -155,9 +159,9 @@ std::unique_ptr<Decl> AstBuilder::enum_decl(FP::EnumDeclContext* ctx) {
   return e;
 }
 
-std::unique_ptr<Decl> AstBuilder::event_decl(FP::EventDeclContext* ctx) {
-  auto e = std::make_unique<EventDecl>();
-  for (auto* m : ctx->eventMember()) {
+std::vector<EventMember> AstBuilder::members(const std::vector<FP::EventMemberContext*>& written) {
+  std::vector<EventMember> out;
+  for (auto* m : written) {
     EventMember member;
     if (auto* inc = dynamic_cast<FP::IncludeMemberContext*>(m)) {
       if (!inc->qualifiedName()) continue;
@@ -174,9 +178,21 @@ std::unique_ptr<Decl> AstBuilder::event_decl(FP::EventDeclContext* ctx) {
     } else {
       continue;
     }
-    e->members.push_back(std::move(member));
+    out.push_back(std::move(member));
   }
+  return out;
+}
+
+std::unique_ptr<Decl> AstBuilder::event_decl(FP::EventDeclContext* ctx) {
+  auto e = std::make_unique<EventDecl>();
+  e->members = members(ctx->eventMember());
   return e;
+}
+
+std::unique_ptr<Decl> AstBuilder::record_decl(FP::RecordDeclContext* ctx) {
+  auto r = std::make_unique<RecordDecl>();
+  r->members = members(ctx->eventMember());
+  return r;
 }
 
 std::unique_ptr<Decl> AstBuilder::const_decl(FP::ConstDeclContext* ctx) {
@@ -473,10 +489,24 @@ ExprPtr AstBuilder::expr_unguarded(FP::ExprContext* ctx) {
     e->name_range = f->IDENT() ? range(f->IDENT()) : r;
     return e;
   }
+  if (auto* f = dynamic_cast<FP::OptionalFieldExprContext*>(ctx)) {
+    // `?.` is two tokens; written apart they would read as an optional type.
+    if (f->QUESTION() && f->DOT() &&
+        f->QUESTION()->getSymbol()->getStopIndex() + 1 != f->DOT()->getSymbol()->getStartIndex()) {
+      diags_.report(DiagKind::SyntaxError, range(f->QUESTION()).to(range(f->DOT())), "unexpected space in '?.'").help =
+          "write '?.' without a space";
+    }
+    auto e = make(ExprKind::OptionalField);
+    e->operands.push_back(child(f->expr()));
+    e->text = text(f->IDENT());
+    e->name_range = f->IDENT() ? range(f->IDENT()) : r;
+    return e;
+  }
   if (auto* c = dynamic_cast<FP::CallExprContext*>(ctx)) {
+    if (!c->expr()) return error_expr(r);
     auto e = make(ExprKind::Call);
-    for (auto* arg : c->expr()) e->operands.push_back(expr(arg));
-    if (e->operands.empty()) return error_expr(r);
+    e->operands.push_back(expr(c->expr()));
+    for (auto* arg : c->argument()) e->operands.push_back(argument(arg));
     return e;
   }
   if (auto* i = dynamic_cast<FP::IndexExprContext*>(ctx)) {
@@ -549,6 +579,68 @@ ExprPtr AstBuilder::expr_unguarded(FP::ExprContext* ctx) {
   return error_expr(r);
 }
 
+ExprPtr AstBuilder::argument(FP::ArgumentContext* ctx) {
+  SourceRange r = range(ctx);
+  if (auto* a = dynamic_cast<FP::ExprArgContext*>(ctx)) return a->expr() ? expr(a->expr()) : error_expr(r);
+  auto* lambda = dynamic_cast<FP::LambdaArgContext*>(ctx);
+  if (!lambda || !lambda->lambdaParams()) return error_expr(r);
+  auto e = std::make_unique<Expr>(ExprKind::Lambda, r);
+  for (auto* ident : lambda->lambdaParams()->IDENT()) e->params.push_back({text(ident), range(ident), nullptr});
+  e->operands.push_back(lambda->expr() ? expr(lambda->expr()) : error_expr(r));
+  return e;
+}
+
+ExprPtr AstBuilder::record_literal(FP::RecordLitContext* ctx, SourceRange r) {
+  auto e = std::make_unique<Expr>(ExprKind::Record, r);
+  e->type_name = qualified_name(ctx->qualifiedName());
+  for (auto* init : ctx->recordInit()) {
+    FieldInit out;
+    out.range = range(init);
+    if (auto* spread = dynamic_cast<FP::SpreadRecordInitContext*>(init)) {
+      if (!spread->expr()) continue;
+      out.is_spread = true;
+      e->operands.push_back(expr(spread->expr()));
+    } else if (auto* field = dynamic_cast<FP::FieldRecordInitContext*>(init)) {
+      if (!field->IDENT() || !field->expr()) continue;
+      out.name = text(field->IDENT());
+      out.name_range = range(field->IDENT());
+      e->operands.push_back(expr(field->expr()));
+    } else {
+      continue;
+    }
+    e->inits.push_back(std::move(out));
+  }
+  return e;
+}
+
+ExprPtr AstBuilder::decimal_literal(FP::DecimalLitContext* ctx, SourceRange r) {
+  auto e = std::make_unique<Expr>(ExprKind::Decimal, r);
+  std::string written = text(ctx->DECIMAL());
+  for (char c : written) {
+    if (c != '_' && c != 'd') e->text += c;
+  }
+  // At least 34 significant digits (language.md §4.1), as IEEE decimal128
+  // holds: the coefficient's digits, leading zeros aside, trailing ones kept
+  // (12.50 keeps its scale).
+  size_t first = e->text.find_first_not_of("0.");
+  size_t significant = 0;
+  if (first != std::string::npos) {
+    for (size_t i = first; i < e->text.size(); ++i) significant += e->text[i] != '.';
+  }
+  size_t fraction = e->text.size() - e->text.find('.') - 1;
+  if (significant > 34) {
+    diags_
+        .report(DiagKind::InvalidLiteral, r,
+                "decimal literal has " + std::to_string(significant) +
+                    " significant digits, more than the 34 a decimal holds")
+        .help = "round it to 34 significant digits";
+  } else if (fraction > 6176) {
+    diags_.report(DiagKind::InvalidLiteral, r, "decimal literal out of range").help =
+        "a decimal holds at most 6176 digits after the point";
+  }
+  return e;
+}
+
 ExprPtr AstBuilder::primary(FP::PrimaryContext* ctx, SourceRange r) {
   if (!ctx) return error_expr(r);
   auto make = [&](ExprKind kind) { return std::make_unique<Expr>(kind, r); };
@@ -618,6 +710,20 @@ ExprPtr AstBuilder::primary(FP::PrimaryContext* ctx, SourceRange r) {
     auto e = make(ExprKind::List);
     for (auto* item : l->expr()) e->operands.push_back(expr(item));
     return e;
+  }
+  if (auto* d = dynamic_cast<FP::DecimalLitContext*>(ctx)) return decimal_literal(d, r);
+  if (auto* m = dynamic_cast<FP::MapLitContext*>(ctx)) {
+    auto e = make(ExprKind::Map);
+    for (auto* entry : m->mapEntry()) {
+      auto parts = entry->expr();
+      e->operands.push_back(parts.size() > 0 ? expr(parts[0]) : error_expr(range(entry)));
+      e->operands.push_back(parts.size() > 1 ? expr(parts[1]) : error_expr(range(entry)));
+    }
+    return e;
+  }
+  if (auto* l = dynamic_cast<FP::RecordLitContext*>(ctx)) {
+    if (!l->qualifiedName()) return error_expr(r);
+    return record_literal(l, r);
   }
   if (auto* n = dynamic_cast<FP::NameRefContext*>(ctx)) {
     auto e = make(ExprKind::Name);

@@ -32,17 +32,21 @@ class AstBuilder {
   std::unique_ptr<ast::Decl> decl(flow_parser::FlowParser::DeclContext* ctx);
   std::unique_ptr<ast::Decl> enum_decl(flow_parser::FlowParser::EnumDeclContext* ctx);
   std::unique_ptr<ast::Decl> event_decl(flow_parser::FlowParser::EventDeclContext* ctx);
+  std::unique_ptr<ast::Decl> record_decl(flow_parser::FlowParser::RecordDeclContext* ctx);
+  std::vector<ast::EventMember> members(const std::vector<flow_parser::FlowParser::EventMemberContext*>& written);
   std::unique_ptr<ast::Decl> const_decl(flow_parser::FlowParser::ConstDeclContext* ctx);
   std::unique_ptr<ast::Decl> rule_decl(flow_parser::FlowParser::RuleDeclContext* ctx);
   std::unique_ptr<ast::Decl> decision_decl(flow_parser::FlowParser::DecisionDeclContext* ctx);
   std::unique_ptr<ast::Decl> service_decl(flow_parser::FlowParser::ServiceDeclContext* ctx);
   std::unique_ptr<ast::Decl> flow_decl(flow_parser::FlowParser::FlowDeclContext* ctx);
-  std::vector<ast::QualifiedName> name_list(
-      const std::vector<flow_parser::FlowParser::QualifiedNameContext*>& names);
+  std::vector<ast::QualifiedName> name_list(const std::vector<flow_parser::FlowParser::QualifiedNameContext*>& names);
 
   ast::ExprPtr expr(flow_parser::FlowParser::ExprContext* ctx);
   ast::ExprPtr expr_unguarded(flow_parser::FlowParser::ExprContext* ctx);
   ast::ExprPtr primary(flow_parser::FlowParser::PrimaryContext* ctx, SourceRange r);
+  ast::ExprPtr argument(flow_parser::FlowParser::ArgumentContext* ctx);
+  ast::ExprPtr record_literal(flow_parser::FlowParser::RecordLitContext* ctx, SourceRange r);
+  ast::ExprPtr decimal_literal(flow_parser::FlowParser::DecimalLitContext* ctx, SourceRange r);
   ast::ExprPtr error_expr(SourceRange r);
   int64_t duration_literal(antlr4::tree::TerminalNode* node);
   std::string string_literal(antlr4::tree::TerminalNode* node);

@@ -50,6 +50,7 @@ std::string describe_token(antlr4::Token* token, const antlr4::dfa::Vocabulary& 
     case FP::STRING: return "string literal";
     case FP::INT: return "integer literal";
     case FP::FLOAT: return "float literal";
+    case FP::DECIMAL: return "decimal literal";
     case FP::DURATION: return "duration literal";
     case FP::TIMESTAMP: return "timestamp literal";
     default: return vocabulary.getDisplayName(token->getType());
@@ -76,7 +77,9 @@ std::string describe_expected(const antlr4::misc::IntervalSet& expected, const a
       default: names.push_back(vocabulary.getDisplayName(type)); break;
     }
   }
-  if (names.empty() || names.size() > 8) return "";
+  // Nine: what may start a file's next declaration (end of file and the
+  // eight declaration keywords); longer lists help nobody.
+  if (names.empty() || names.size() > 9) return "";
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
     if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
@@ -97,6 +100,7 @@ class DeclarationRegions {
         case FP::IMPORT:
         case FP::ENUM:
         case FP::EVENT:
+        case FP::RECORD:
         case FP::CONST:
         case FP::RULE:
         case FP::DECISION:
@@ -253,12 +257,13 @@ bool vet_tokens(antlr4::CommonTokenStream& tokens, const SourceFile& file, const
       default: break;
     }
     // Prefix operators recurse in the parser like brackets do.
-    bool prefix = type == FP::NOT || type == FP::IF || type == FP::THEN || type == FP::ELSE ||
-                  (type == FP::MINUS && previous_type != FP::IDENT && previous_type != FP::INT &&
-                   previous_type != FP::FLOAT && previous_type != FP::RPAREN && previous_type != FP::RBRACK);
-    bool operand = type == FP::IDENT || type == FP::INT || type == FP::FLOAT || type == FP::STRING ||
-                   type == FP::DURATION || type == FP::TIMESTAMP || type == FP::TRUE || type == FP::FALSE ||
-                   type == FP::NONE || type == FP::IT;
+    bool prefix =
+        type == FP::NOT || type == FP::IF || type == FP::THEN || type == FP::ELSE ||
+        (type == FP::MINUS && previous_type != FP::IDENT && previous_type != FP::INT && previous_type != FP::FLOAT &&
+         previous_type != FP::DECIMAL && previous_type != FP::RPAREN && previous_type != FP::RBRACK);
+    bool operand = type == FP::IDENT || type == FP::INT || type == FP::FLOAT || type == FP::DECIMAL ||
+                   type == FP::STRING || type == FP::DURATION || type == FP::TIMESTAMP || type == FP::TRUE ||
+                   type == FP::FALSE || type == FP::NONE || type == FP::IT;
     if (prefix)
       ++prefix_run;
     else if (operand)

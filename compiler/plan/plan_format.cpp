@@ -382,6 +382,9 @@ class PlanReader {
           t = kind == static_cast<uint8_t>(TypeKind::List) ? tc.list(element) : tc.optional(element);
           break;
         }
+        case TypeKind::Decimal:
+        case TypeKind::Record:
+        case TypeKind::Map: return fail("bad type kind");  // past kLastTypeKind: never written
       }
       types_.push_back(t);
     }

@@ -11,7 +11,7 @@ int EnumInfo::member_index(const std::string& member) const {
   return -1;
 }
 
-int EventInfo::field_index(const std::string& field) const {
+int FieldTable::field_index(const std::string& field) const {
   auto it = field_indices_.find(field);
   return it == field_indices_.end() ? -1 : it->second;
 }
@@ -20,7 +20,7 @@ bool EventInfo::includes_event(const EventInfo* other) const {
   return other == this || std::find(includes.begin(), includes.end(), other) != includes.end();
 }
 
-void EventInfo::index_fields() {
+void FieldTable::index_fields() {
   field_indices_.clear();
   for (size_t i = 0; i < fields.size(); ++i) field_indices_.emplace(fields[i].name, static_cast<int>(i));
 }
@@ -40,6 +40,9 @@ std::string Type::to_string() const {
     case TypeKind::Event: return event_info->name;
     case TypeKind::List: return "list<" + element->to_string() + ">";
     case TypeKind::Optional: return element->to_string() + "?";
+    case TypeKind::Decimal: return "decimal";
+    case TypeKind::Record: return record_info->name;
+    case TypeKind::Map: return "map<string, " + element->to_string() + ">";
   }
   return "?";
 }
@@ -48,26 +51,38 @@ TypeContext::TypeContext() = default;
 
 const Type* TypeContext::enumeration(const EnumInfo* info) {
   auto& slot = enums_[info];
-  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::Enum, info, nullptr, nullptr});
+  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::Enum, info, nullptr, nullptr, nullptr});
   return slot.get();
 }
 
 const Type* TypeContext::event(const EventInfo* info) {
   auto& slot = events_[info];
-  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::Event, nullptr, info, nullptr});
+  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::Event, nullptr, info, nullptr, nullptr});
+  return slot.get();
+}
+
+const Type* TypeContext::record(const RecordInfo* info) {
+  auto& slot = records_[info];
+  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::Record, nullptr, nullptr, nullptr, info});
   return slot.get();
 }
 
 const Type* TypeContext::list(const Type* element) {
   auto& slot = lists_[element];
-  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::List, nullptr, nullptr, element});
+  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::List, nullptr, nullptr, element, nullptr});
+  return slot.get();
+}
+
+const Type* TypeContext::map(const Type* value) {
+  auto& slot = maps_[value];
+  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::Map, nullptr, nullptr, value, nullptr});
   return slot.get();
 }
 
 const Type* TypeContext::optional(const Type* inner) {
   if (inner->kind == TypeKind::Optional || inner->kind == TypeKind::Error) return inner;
   auto& slot = optionals_[inner];
-  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::Optional, nullptr, nullptr, inner});
+  if (!slot) slot = std::make_unique<Type>(Type{TypeKind::Optional, nullptr, nullptr, inner, nullptr});
   return slot.get();
 }
 
@@ -78,6 +93,7 @@ const Type* TypeContext::builtin_named(const std::string& name) const {
   if (name == "string") return &string_;
   if (name == "timestamp") return &timestamp_;
   if (name == "duration") return &duration_;
+  if (name == "decimal") return &decimal_;
   return nullptr;
 }
 
@@ -90,7 +106,8 @@ bool is_assignable(const Type* from, const Type* to) {
     if (from->kind == TypeKind::Optional) return is_assignable(from->element, to->element);
     return is_assignable(from, to->element);
   }
-  if (from->kind == TypeKind::List && to->kind == TypeKind::List) {
+  if ((from->kind == TypeKind::List && to->kind == TypeKind::List) ||
+      (from->kind == TypeKind::Map && to->kind == TypeKind::Map)) {
     return is_assignable(from->element, to->element);
   }
   if (from->kind == TypeKind::Event && to->kind == TypeKind::Event) {

@@ -1,12 +1,18 @@
 // Semantic types, and the declarations they name as the back ends and the
 // runtime see them. Interned by TypeContext, so types compare by pointer.
 //
-// An enum or event type points at an EnumInfo or EventInfo: the name, the
-// members or fields and (for events) what it includes — everything lowering,
-// the interpreter, the JIT and the runtime need, and nothing of the syntax.
-// The front end fills one per declaration (ast::EnumDecl::info,
-// ast::EventDecl::info); a runtime plan read from an artifact owns its own.
-// So neither the IR nor the runtime ever needs the AST.
+// An enum, event or record type points at an EnumInfo, EventInfo or
+// RecordInfo: the name, the members or fields and what it includes —
+// everything lowering, the interpreter, the JIT and the runtime need, and
+// nothing of the syntax. The front end fills one per declaration
+// (ast::EnumDecl::info, ast::EventDecl::info, ast::RecordDecl::info); a
+// runtime plan read from an artifact owns its own. So neither the IR nor the
+// runtime ever needs the AST.
+//
+// Structured data (language.md §4.1): a record type is nominal (two records
+// with the same fields are different types, and inclusion copies fields
+// without making one usable as the other); `map<string, T>` is a Map whose
+// `element` is T (keys are always strings); `decimal` is exact base-10.
 #pragma once
 
 #include <map>
@@ -35,23 +41,38 @@ struct FieldInfo {
   bool has_default = false;  // a default value is declared (lowered as a FieldDefault function)
 };
 
-struct EventInfo {
-  std::string name;                        // as declared: `OrderPlaced`
-  std::string qualified_name;              // `shop.OrderPlaced`
-  std::vector<FieldInfo> fields;           // in declaration order, inclusions expanded
-  std::vector<const EventInfo*> includes;  // transitive, excluding itself
-  int key_index = -1;                      // the key field, or -1
-  bool is_stdlib = false;                  // declared in a `std.*` module
+/// Fields by position and by name: what events and records have in common.
+struct FieldTable {
+  std::vector<FieldInfo> fields;  // in declaration order, inclusions expanded
 
   /// The index of `field` in `fields`, or -1.
   int field_index(const std::string& field) const;
-  /// True when this event is `other` or includes it (transitively).
-  bool includes_event(const EventInfo* other) const;
   /// Rebuilds the name index after `fields` changed.
   void index_fields();
 
  private:
   std::unordered_map<std::string, int> field_indices_;
+};
+
+struct EventInfo : FieldTable {
+  std::string name;                        // as declared: `OrderPlaced`
+  std::string qualified_name;              // `shop.OrderPlaced`
+  std::vector<const EventInfo*> includes;  // transitive, excluding itself
+  int key_index = -1;                      // the key field, or -1
+  bool is_stdlib = false;                  // declared in a `std.*` module
+
+  /// True when this event is `other` or includes it (transitively).
+  bool includes_event(const EventInfo* other) const;
+};
+
+/// A `record` declaration: a named structure used as a field type, never a
+/// topic. No key; its fields may themselves be records (never itself,
+/// directly or through others: the checker rejects that), lists or maps.
+struct RecordInfo : FieldTable {
+  std::string name;                         // as declared: `Address`
+  std::string qualified_name;               // `shop.Address`
+  std::vector<const RecordInfo*> includes;  // records whose fields `...` copied in, transitive
+  bool is_stdlib = false;                   // declared in a `std.*` module
 };
 
 enum class TypeKind : uint8_t {
@@ -68,16 +89,22 @@ enum class TypeKind : uint8_t {
   Event,
   List,
   Optional,
+  Decimal,  // exact base-10, at least 34 significant digits
+  Record,   // record_info
+  Map,      // map<string, element>
 };
 
 struct Type {
   TypeKind kind;
-  const EnumInfo* enum_info = nullptr;    // Enum
-  const EventInfo* event_info = nullptr;  // Event
-  const Type* element = nullptr;          // List element, Optional inner
+  const EnumInfo* enum_info = nullptr;      // Enum
+  const EventInfo* event_info = nullptr;    // Event
+  const Type* element = nullptr;            // List element, Optional inner, Map value
+  const RecordInfo* record_info = nullptr;  // Record
 
   bool is_error() const { return kind == TypeKind::Error; }
+  /// int or float, the binary numbers (decimal is kept apart: is_decimal).
   bool is_numeric() const { return kind == TypeKind::Int || kind == TypeKind::Float; }
+  bool is_decimal() const { return kind == TypeKind::Decimal; }
   bool is_optional() const { return kind == TypeKind::Optional; }
   std::string to_string() const;
 };
@@ -96,24 +123,28 @@ class TypeContext {
   const Type* string() const { return &string_; }
   const Type* timestamp() const { return &timestamp_; }
   const Type* duration() const { return &duration_; }
+  const Type* decimal() const { return &decimal_; }
   const Type* enumeration(const EnumInfo* info);
   const Type* event(const EventInfo* info);
+  const Type* record(const RecordInfo* info);
   const Type* list(const Type* element);
+  const Type* map(const Type* value);       // map<string, value>
   const Type* optional(const Type* inner);  // optional(T?) == T?
 
-  /// The scalar named by a type keyword (`int`, `string`, ...), or null.
+  /// The scalar named by a type keyword (`int`, `string`, `decimal`, ...), or null.
   const Type* builtin_named(const std::string& name) const;
 
  private:
   Type error_{TypeKind::Error}, never_{TypeKind::Never}, none_{TypeKind::NoneType}, bool_{TypeKind::Bool},
       int_{TypeKind::Int}, float_{TypeKind::Float}, string_{TypeKind::String}, timestamp_{TypeKind::Timestamp},
-      duration_{TypeKind::Duration};
-  std::map<const void*, std::unique_ptr<Type>> enums_, events_, lists_, optionals_;
+      duration_{TypeKind::Duration}, decimal_{TypeKind::Decimal};
+  std::map<const void*, std::unique_ptr<Type>> enums_, events_, records_, lists_, maps_, optionals_;
 };
 
 /// Whether a value of type `from` may be used where `to` is expected
-/// (no conversions except: none and T into T?, [] into any list, an event
-/// into an event it includes, Error/Never into anything).
+/// (no conversions except: none and T into T?, [] into any list, {} into
+/// any map, an event into an event it includes, Error/Never into anything).
+/// Records are nominal: a record is assignable only to itself.
 bool is_assignable(const Type* from, const Type* to);
 
 }  // namespace flow

@@ -1,0 +1,105 @@
+// What the back ends refuse, and E0601 for each use (see back_end_support.h).
+#include "ir/back_end_support.h"
+
+namespace flow::ir {
+
+using namespace ast;
+
+namespace {
+
+/// Whether the back ends can hold a value of type `t`.
+bool supported(const Type* t) {
+  if (!t) return true;
+  switch (t->kind) {
+    case TypeKind::Decimal:
+    case TypeKind::Record:
+    case TypeKind::Map: return false;
+    case TypeKind::List:
+    case TypeKind::Optional: return supported(t->element);
+    default: return true;
+  }
+}
+
+const char* kHelp =
+    "'flowc check' accepts this program; building and running it waits for the back end to support records, maps, "
+    "decimals and the list functions";
+
+/// The first expression in `e` (pre-order) that the back ends cannot take.
+const Expr* first_unsupported(const Expr& e) {
+  if (!describe_unsupported(e).empty()) return &e;
+  for (const auto& operand : e.operands) {
+    if (const Expr* found = first_unsupported(*operand)) return found;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string describe_unsupported(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::Decimal: return "a decimal literal";
+    case ExprKind::Map: return "a map literal";
+    case ExprKind::Record: return "a record literal";
+    case ExprKind::Lambda: return "a lambda";
+    case ExprKind::OptionalField: return "an optional path ('?.')";
+    case ExprKind::Call:
+      if (e.operands[0]->ref == RefKind::Builtin && is_structured_builtin(e.operands[0]->builtin)) {
+        return e.operands[0]->text + "()";
+      }
+      break;
+    default: break;
+  }
+  if (!supported(e.type)) return "a value of type " + e.type->to_string();
+  return "";
+}
+
+size_t report_unsupported(const Program& program, DiagnosticEngine& diags) {
+  size_t reported = 0;
+  auto report = [&](SourceRange range, const std::string& what) {
+    diags.report(DiagKind::BackEndUnsupported, range, what + " is not yet supported by the back end").help = kHelp;
+    ++reported;
+  };
+  auto body = [&](const Expr* e) {
+    if (!e) return;
+    if (const Expr* found = first_unsupported(*e)) report(found->range, describe_unsupported(*found));
+  };
+  for (const auto& module : program.modules) {
+    for (const auto& decl : module->decls) {
+      if (auto* event = dyn_cast<EventDecl>(decl.get())) {
+        for (const auto& member : event->members) {
+          if (member.is_include) continue;
+          const FieldDecl& f = member.field;
+          if (!supported(f.type.resolved)) {
+            report(f.type.range, "field '" + f.name + "' of type " + f.type.resolved->to_string());
+          } else {
+            body(f.default_value.get());
+          }
+        }
+      } else if (auto* c = dyn_cast<ConstDecl>(decl.get())) {
+        body(c->value.get());
+      } else if (auto* r = dyn_cast<RuleDecl>(decl.get())) {
+        body(r->body.get());
+      } else if (auto* d = dyn_cast<DecisionDecl>(decl.get())) {
+        if (!supported(d->result.resolved)) {
+          report(d->result.range, "a decision of type " + d->result.resolved->to_string());
+          continue;
+        }
+        for (const auto& arm : d->arms) {
+          body(arm.condition.get());
+          body(arm.value.get());
+        }
+        body(d->else_value.get());
+      } else if (auto* s = dyn_cast<ServiceDecl>(decl.get())) {
+        for (const auto& emit : s->emits) {
+          for (const auto& init : emit.inits) body(init.value.get());
+          body(emit.when.get());
+        }
+      } else if (auto* f = dyn_cast<FlowDecl>(decl.get())) {
+        for (const auto& sub : f->subscriptions) body(sub.condition.get());
+      }
+    }
+  }
+  return reported;
+}
+
+}  // namespace flow::ir
