@@ -177,7 +177,7 @@ const Type* Checker::check_index(Expr& expr, const ExprScope& scope) {
   }
   if (base->kind != TypeKind::List) {
     auto& d = diags_.report(DiagKind::InvalidOperands, expr.operands[0]->range,
-                            "only lists can be indexed, found " + base->to_string());
+                            "only lists and maps can be indexed, found " + base->to_string());
     if (base->kind == TypeKind::Record) d.help = "read a record's field with '.': x.field";
     return types.error();
   }
