@@ -22,6 +22,7 @@ const char* to_string(ValueKind kind) {
     case ValueKind::Enum: return "enum";
     case ValueKind::List: return "list";
     case ValueKind::Event: return "event";
+    case ValueKind::Decimal: return "decimal";
   }
   return "?";
 }
@@ -90,6 +91,12 @@ Value Value::event(const uint8_t* instance) {
   r.event_ = instance;
   return r;
 }
+Value Value::decimal(const FlowDecimal& v) {
+  Value r;
+  r.kind_ = ValueKind::Decimal;
+  r.decimal_ = v;
+  return r;
+}
 Value Value::int64_of(const Type* type, int64_t v) {
   if (type->kind == TypeKind::Timestamp) return timestamp(v);
   if (type->kind == TypeKind::Duration) return duration(v);
@@ -104,6 +111,7 @@ bool operator==(const Value& a, const Value& b) {
     case ValueKind::String: return a.string_ == b.string_;
     case ValueKind::List: return a.list_ == b.list_;
     case ValueKind::Event: return a.event_ == b.event_;
+    case ValueKind::Decimal: return flow_rt_decimal_eq(&a.decimal_, &b.decimal_) != 0;
     default: return a.int_ == b.int_;
   }
 }
@@ -163,6 +171,10 @@ std::string format(const Value& value, const Type* type) {
       return out + "]";
     }
     case ValueKind::Event: return "<event>";
+    case ValueKind::Decimal: {
+      char buffer[FLOW_DECIMAL_TEXT_CAPACITY];
+      return std::string(buffer, flow_rt_decimal_format(&value.as_decimal(), buffer)) + "d";
+    }
   }
   return "?";
 }

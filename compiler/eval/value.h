@@ -10,12 +10,13 @@
 #include <vector>
 
 #include "rt_abi/flow_rt.h"
+#include "rt_abi/flow_rt_decimal.h"
 #include "source/source_file.h"
 #include "types/types.h"
 
 namespace flow::eval {
 
-enum class ValueKind : uint8_t { None, Bool, Int, Float, String, Timestamp, Duration, Enum, List, Event };
+enum class ValueKind : uint8_t { None, Bool, Int, Float, String, Timestamp, Duration, Enum, List, Event, Decimal };
 const char* to_string(ValueKind kind);
 
 class Value {
@@ -31,6 +32,7 @@ class Value {
   static Value enumeration(int32_t member_index);
   static Value list(std::vector<Value> items);
   static Value event(const uint8_t* instance);
+  static Value decimal(const FlowDecimal& v);
   /// An int64 of kind Int, Timestamp or Duration, as `type` says.
   static Value int64_of(const Type* type, int64_t v);
 
@@ -43,9 +45,11 @@ class Value {
   int32_t as_enum() const { return static_cast<int32_t>(int_); }
   const std::vector<Value>& as_list() const { return list_; }
   const uint8_t* as_event() const { return event_; }
+  const FlowDecimal& as_decimal() const { return decimal_; }
 
   /// Flow's `==`: same kind and equal (IEEE for floats: NaN != NaN;
-  /// structural for lists; none equals only none; events by identity).
+  /// structural for lists; none equals only none; events by identity;
+  /// decimals by value: 1.0 == 1.00).
   friend bool operator==(const Value& a, const Value& b);
   friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
   /// Flow-like text without type information: enums print as `#index`.
@@ -58,6 +62,7 @@ class Value {
   std::string string_;
   std::vector<Value> list_;
   const uint8_t* event_ = nullptr;
+  FlowDecimal decimal_{};
 };
 
 std::ostream& operator<<(std::ostream& out, const Value& value);

@@ -27,6 +27,7 @@ Value read_slot(const Type* type, const uint8_t* slot) {
         items.push_back(read_element(type->element, element_ptr(list, type->element, i)));
       return Value::list(std::move(items));
     }
+    case TypeKind::Decimal: return Value::decimal(load<FlowDecimal>(slot));
     case TypeKind::Optional: return read_slot(type->element, slot);
     default: return Value::none();
   }
@@ -83,6 +84,10 @@ void write_slot(const Type* type, uint8_t* slot, const Value& value, Arena& aren
     case TypeKind::String:
       check_kind(value, ValueKind::String, type);
       store(slot, arena.copy(value.as_string()));
+      return;
+    case TypeKind::Decimal:
+      check_kind(value, ValueKind::Decimal, type);
+      store(slot, value.as_decimal());
       return;
     case TypeKind::List: store(slot, write_list(type, value, arena)); return;
     default: throw std::invalid_argument("type " + type->to_string() + " cannot be stored in an event");

@@ -27,10 +27,10 @@ Slot field_slot(const Type* type) {
     case TypeKind::List: return {sizeof(FlowList), 8};
     case TypeKind::Optional: return field_slot(type->element);
     case TypeKind::Event: return {sizeof(void*), 8};  // an event reference (only in rule code, never stored)
+    case TypeKind::Decimal: return {sizeof(FlowDecimal), 8};
     case TypeKind::Never:
     case TypeKind::NoneType:
     case TypeKind::Error: return {1, 1};  // elements of lists that are always empty or always none
-    case TypeKind::Decimal:
     case TypeKind::Record:
     case TypeKind::Map:
       // Lowering refuses programs with these (ir/back_end_support.h), so no

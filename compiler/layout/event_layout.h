@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "rt_abi/flow_rt.h"
+#include "rt_abi/flow_rt_decimal.h"
 #include "types/types.h"
 
 namespace flow::layout {

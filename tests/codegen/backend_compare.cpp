@@ -26,6 +26,8 @@ bool same_value(const eval::Value& a, const eval::Value& b) {
       return true;
     }
     case eval::ValueKind::Event: return a.as_event() == b.as_event();
+    case eval::ValueKind::Decimal:  // same bits: the exponent too (12.50 is not 12.5 here)
+      return std::memcmp(&a.as_decimal(), &b.as_decimal(), sizeof(FlowDecimal)) == 0;
     default: return a.as_int() == b.as_int();
   }
 }
