@@ -3,7 +3,8 @@
 // per-module and per-function emitters.
 //
 // Values in SSA form: bool i1, int/timestamp/duration i64, float double,
-// enum i32, string and list {ptr, i64} (data, size/count), event ptr, T?
+// enum i32, string and list {ptr, i64} (data, size/count), decimal
+// {i64, i64} (FlowDecimal's words), event ptr, T?
 // {i1 present, T}, and i1 placeholders for `none` and `never` (no data).
 // In memory (event fields, list elements, result slots) the slots of
 // docs/event-layout.md: bool is a byte and an optional element or result is
@@ -40,8 +41,20 @@ class TypeMap {
   llvm::IntegerType* i64;
   llvm::Type* f64;
   llvm::PointerType* ptr;
-  llvm::StructType* pair;  // {ptr, i64}: FlowStr and FlowList
+  llvm::StructType* pair;     // {ptr, i64}: FlowStr and FlowList
+  llvm::StructType* decimal;  // {i64, i64}: FlowDecimal
 };
+
+/// The flow_rt_decimal.h helpers generated code calls (llvm_decimal.cpp).
+struct DecimalHelpers {
+  llvm::FunctionCallee add, sub, mul, div, neg, abs, round, compare, eq, min, max, from_int, from_float, to_float,
+      to_int;
+};
+
+/// Declares `name` in `module` with the given signature and memory effects.
+llvm::FunctionCallee declare(llvm::Module& module, const char* name, llvm::Type* result,
+                             std::initializer_list<llvm::Type*> params, llvm::MemoryEffects memory);
+void declare_decimal_helpers(llvm::Module& module, const TypeMap& types, DecimalHelpers& out);
 
 /// Declarations of everything generated code calls outside itself; each is
 /// resolved by the JIT from runtime_symbols.cpp, never by dlsym.
@@ -51,6 +64,7 @@ struct Helpers {
   llvm::FunctionCallee str_len, str_compare, str_contains, str_concat, str_lower, str_upper;
   llvm::FunctionCallee regex_match;
   llvm::FunctionCallee time_hour, time_weekday, time_date;
+  DecimalHelpers decimal;
 };
 
 class ModuleEmitter {
@@ -118,6 +132,13 @@ class FunctionEmitter {
   llvm::Value* allocate(llvm::Value* bytes, uint64_t align, const ir::Node& site);
   /// Emits `for (i = 0; i < count; ++i) body(i)`; `body` may end in any block.
   void loop(llvm::Value* count, const std::function<void(llvm::Value*)>& body);
+
+  // Decimals (llvm_decimal.cpp): helper calls over stack copies of the values.
+  llvm::Value* emit_decimal_op(const ir::Node& node);
+  llvm::Value* decimal_compare(llvm::Value* a, llvm::Value* z);  // i32 -1, 0, 1
+  llvm::Value* decimal_equal(llvm::Value* a, llvm::Value* z);    // i1, by value
+  llvm::Value* decimal_min_max(bool is_min, llvm::Value* a, llvm::Value* z);
+  llvm::Value* decimal_round_to_int(const ir::Node& node);
 
   ModuleEmitter& m;
   TypeMap& t;

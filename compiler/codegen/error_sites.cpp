@@ -26,6 +26,12 @@ bool ErrorSiteTable::can_fail(Op op) {
     case Op::Floor:
     case Op::Ceil:
     case Op::Date:
+    case Op::FloatToDecimal:
+    case Op::DAdd:
+    case Op::DSub:
+    case Op::DMul:
+    case Op::DDiv:
+    case Op::DRound:
     case Op::Concat:
     case Op::Lower:
     case Op::Upper:

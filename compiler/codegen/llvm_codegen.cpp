@@ -29,8 +29,6 @@ static_assert(offsetof(FlowRtContext, error_detail) == 32);
 static_assert(offsetof(FlowRtContext, trace) == 48);
 static_assert(sizeof(FlowStr) == 16 && sizeof(FlowList) == 16);
 
-namespace {
-
 llvm::FunctionCallee declare(llvm::Module& module, const char* name, llvm::Type* result,
                              std::initializer_list<llvm::Type*> params, llvm::MemoryEffects memory) {
   auto* type = llvm::FunctionType::get(result, params, false);
@@ -42,8 +40,6 @@ llvm::FunctionCallee declare(llvm::Module& module, const char* name, llvm::Type*
   }
   return callee;
 }
-
-}  // namespace
 
 ModuleEmitter::ModuleEmitter(const ir::Module& ir_module, const ErrorSiteTable& site_table, llvm::Module& llvm_module)
     : ir(ir_module), sites(site_table), module(llvm_module), types(llvm_module.getContext()) {
@@ -66,6 +62,7 @@ ModuleEmitter::ModuleEmitter(const ir::Module& ir_module, const ErrorSiteTable& 
   helpers.time_weekday = declare(module, "flow_rt_time_weekday", T.i64, {T.i64}, pure);
   helpers.time_date = declare(module, "flow_rt_time_date", T.i32, {T.i64, T.ptr},
                               llvm::MemoryEffects::argMemOnly(llvm::ModRefInfo::Mod));
+  declare_decimal_helpers(module, T, helpers.decimal);
 }
 
 void ModuleEmitter::emit_all() {
@@ -262,10 +259,23 @@ llvm::Value* FunctionEmitter::emit(const Node& node) {
     case Op::Max: return emit_min_max(node);
     case Op::Round:
     case Op::Floor:
-    case Op::Ceil: return emit_to_int(node);
+    case Op::Ceil:
+      if (operand(0).type->is_decimal()) return decimal_round_to_int(node);
+      return emit_to_int(node);
     case Op::Hour:
     case Op::Weekday:
     case Op::Date: return emit_time_op(node);
+    case Op::ConstDecimal:
+    case Op::IntToDecimal:
+    case Op::FloatToDecimal:
+    case Op::DecimalToFloat:
+    case Op::DAdd:
+    case Op::DSub:
+    case Op::DMul:
+    case Op::DDiv:
+    case Op::DNeg:
+    case Op::DAbs:
+    case Op::DRound: return emit_decimal_op(node);
   }
   malformed("unknown IR operation", fn);
 }
@@ -429,7 +439,10 @@ llvm::Value* FunctionEmitter::emit_compare(const Node& node) {
       default: return b.CreateFCmpOGE(a, z);
     }
   }
-  if (type->kind == TypeKind::String) {
+  if (type->kind == TypeKind::Decimal) {
+    a = decimal_compare(a, z);
+    z = b.getInt32(0);
+  } else if (type->kind == TypeKind::String) {
     a = b.CreateCall(m.helpers.str_compare, {b.CreateExtractValue(a, 0), b.CreateExtractValue(a, 1),
                                              b.CreateExtractValue(z, 0), b.CreateExtractValue(z, 1)});
     z = b.getInt32(0);
@@ -454,6 +467,7 @@ llvm::Value* FunctionEmitter::emit_min_max(const Node& node) {
   llvm::Value* z = emit(*node.operands.at(1));
   // llvm.minimum/maximum: NaN if either is NaN, -0.0 below +0.0 (as flow_rt_float_min/max).
   if (type->kind == TypeKind::Float) return is_min ? b.CreateMinimum(a, z) : b.CreateMaximum(a, z);
+  if (type->kind == TypeKind::Decimal) return decimal_min_max(is_min, a, z);
   llvm::Value* x = a;
   llvm::Value* y = z;
   if (type->kind == TypeKind::String) {

@@ -95,7 +95,7 @@ llvm::Value* FunctionEmitter::equal(const Type* type, llvm::Value* a, llvm::Valu
     case TypeKind::Never:
     case TypeKind::NoneType:
     case TypeKind::Error: return b.getTrue();
-    case TypeKind::Decimal:
+    case TypeKind::Decimal: return decimal_equal(a, z);
     case TypeKind::Record:
     case TypeKind::Map: malformed("equality of " + type->to_string() + " (not supported yet)", fn);
     case TypeKind::Optional: {

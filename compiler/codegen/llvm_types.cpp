@@ -21,7 +21,8 @@ TypeMap::TypeMap(llvm::LLVMContext& c)
       i64(llvm::Type::getInt64Ty(c)),
       f64(llvm::Type::getDoubleTy(c)),
       ptr(llvm::PointerType::getUnqual(c)),
-      pair(llvm::StructType::get(c, {llvm::PointerType::getUnqual(c), llvm::Type::getInt64Ty(c)})) {}
+      pair(llvm::StructType::get(c, {llvm::PointerType::getUnqual(c), llvm::Type::getInt64Ty(c)})),
+      decimal(llvm::StructType::get(c, {llvm::Type::getInt64Ty(c), llvm::Type::getInt64Ty(c)})) {}
 
 llvm::Type* TypeMap::value(const Type* type) const {
   switch (type->kind) {
@@ -38,7 +39,7 @@ llvm::Type* TypeMap::value(const Type* type) const {
     case TypeKind::Never:
     case TypeKind::NoneType:
     case TypeKind::Error: return i1;  // carries no data
-    case TypeKind::Decimal:
+    case TypeKind::Decimal: return decimal;
     case TypeKind::Record:
     case TypeKind::Map:
       // Lowering refuses these (ir/back_end_support.h); a hand-built IR may not.
@@ -97,6 +98,7 @@ llvm::Value* FunctionEmitter::load_field(const Type* type, llvm::Value* address)
     case TypeKind::Duration:
     case TypeKind::Float:
     case TypeKind::Enum:
+    case TypeKind::Decimal:
     case TypeKind::Event: return b.CreateAlignedLoad(t.value(type), address, align_of(type));
     case TypeKind::String:
     case TypeKind::List: {
@@ -108,7 +110,6 @@ llvm::Value* FunctionEmitter::load_field(const Type* type, llvm::Value* address)
     case TypeKind::Never:
     case TypeKind::NoneType:
     case TypeKind::Error: return b.getFalse();
-    case TypeKind::Decimal:
     case TypeKind::Record:
     case TypeKind::Map: malformed("a field of type " + type->to_string() + " (not supported yet)", fn);
   }
@@ -123,6 +124,7 @@ void FunctionEmitter::store_field(const Type* type, llvm::Value* address, llvm::
     case TypeKind::Duration:
     case TypeKind::Float:
     case TypeKind::Enum:
+    case TypeKind::Decimal:
     case TypeKind::Event: b.CreateAlignedStore(value, address, align_of(type)); return;
     case TypeKind::String:
     case TypeKind::List:
@@ -134,7 +136,6 @@ void FunctionEmitter::store_field(const Type* type, llvm::Value* address, llvm::
     case TypeKind::Never:
     case TypeKind::NoneType:
     case TypeKind::Error: return;
-    case TypeKind::Decimal:
     case TypeKind::Record:
     case TypeKind::Map: malformed("a field of type " + type->to_string() + " (not supported yet)", fn);
   }

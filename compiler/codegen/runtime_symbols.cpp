@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "rt_abi/flow_rt.h"
+#include "rt_abi/flow_rt_decimal.h"
 
 namespace flow::codegen {
 
@@ -53,6 +54,22 @@ const std::vector<RuntimeSymbol>& runtime_symbols() {
       {"flow_rt_time_hour", address(&flow_rt_time_hour)},
       {"flow_rt_time_weekday", address(&flow_rt_time_weekday)},
       {"flow_rt_time_date", address(&flow_rt_time_date)},
+      // decimals (rt_abi/flow_rt_decimal.h)
+      {"flow_rt_decimal_add", address(&flow_rt_decimal_add)},
+      {"flow_rt_decimal_sub", address(&flow_rt_decimal_sub)},
+      {"flow_rt_decimal_mul", address(&flow_rt_decimal_mul)},
+      {"flow_rt_decimal_div", address(&flow_rt_decimal_div)},
+      {"flow_rt_decimal_neg", address(&flow_rt_decimal_neg)},
+      {"flow_rt_decimal_abs", address(&flow_rt_decimal_abs)},
+      {"flow_rt_decimal_round", address(&flow_rt_decimal_round)},
+      {"flow_rt_decimal_compare", address(&flow_rt_decimal_compare)},
+      {"flow_rt_decimal_eq", address(&flow_rt_decimal_eq)},
+      {"flow_rt_decimal_min", address(&flow_rt_decimal_min)},
+      {"flow_rt_decimal_max", address(&flow_rt_decimal_max)},
+      {"flow_rt_decimal_from_int", address(&flow_rt_decimal_from_int)},
+      {"flow_rt_decimal_from_float", address(&flow_rt_decimal_from_float)},
+      {"flow_rt_decimal_to_float", address(&flow_rt_decimal_to_float)},
+      {"flow_rt_decimal_to_int", address(&flow_rt_decimal_to_int)},
       // C library functions LLVM lowers intrinsics and idioms to
       {"memcmp", address(&::memcmp)},
       {"bcmp", address(&::bcmp)},

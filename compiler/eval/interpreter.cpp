@@ -231,6 +231,7 @@ class Evaluation {
       case Op::Round:
       case Op::Floor:
       case Op::Ceil: {
+        if (node.operands[0]->type->is_decimal()) return decimal_round_to_int(node, frame, arg(0));
         double x = arg(0).as_float();
         int64_t out = 0;
         check(node.op == Op::Round   ? flow_rt_float_round(x, &out)
@@ -246,8 +247,62 @@ class Evaluation {
         check(flow_rt_time_date(arg(0).as_int(), &out), node, frame);
         return Value::timestamp(out);
       }
+      case Op::ConstDecimal:
+      case Op::IntToDecimal:
+      case Op::FloatToDecimal:
+      case Op::DecimalToFloat:
+      case Op::DAdd:
+      case Op::DSub:
+      case Op::DMul:
+      case Op::DDiv:
+      case Op::DNeg:
+      case Op::DAbs:
+      case Op::DRound: return decimal_op(node, frame);
     }
     fail(EvalErrorKind::Internal, "unknown IR operation", &node, &frame);
+  }
+
+  Value decimal_op(const Node& node, Frame& frame) {
+    auto arg = [&](size_t i) { return eval(*node.operands[i], frame); };
+    FlowDecimal out{};
+    switch (node.op) {
+      case Op::ConstDecimal:
+        if (flow_rt_decimal_parse(node.str_value.data(), node.str_value.size(), &out) != FLOW_DECIMAL_PARSE_OK) {
+          fail(EvalErrorKind::Internal, "bad decimal literal '" + node.str_value + "'", &node, &frame);
+        }
+        break;
+      case Op::IntToDecimal: flow_rt_decimal_from_int(arg(0).as_int(), &out); break;
+      case Op::FloatToDecimal: check(flow_rt_decimal_from_float(arg(0).as_float(), &out), node, frame); break;
+      case Op::DecimalToFloat: return Value::floating(flow_rt_decimal_to_float(&arg(0).as_decimal()));
+      case Op::DNeg: flow_rt_decimal_neg(&arg(0).as_decimal(), &out); break;
+      case Op::DAbs: flow_rt_decimal_abs(&arg(0).as_decimal(), &out); break;
+      case Op::DRound: {
+        Value x = arg(0);
+        int64_t places = arg(1).as_int();
+        check(flow_rt_decimal_round(&x.as_decimal(), places, &out), node, frame);
+        break;
+      }
+      default: {
+        Value a = arg(0);
+        Value b = arg(1);
+        auto helper = node.op == Op::DAdd   ? flow_rt_decimal_add
+                      : node.op == Op::DSub ? flow_rt_decimal_sub
+                      : node.op == Op::DMul ? flow_rt_decimal_mul
+                                            : flow_rt_decimal_div;
+        check(helper(&a.as_decimal(), &b.as_decimal(), &out), node, frame);
+        break;
+      }
+    }
+    return Value::decimal(out);
+  }
+
+  /// round(d): half-even to an int; InvalidNumber outside int64.
+  Value decimal_round_to_int(const Node& node, Frame& frame, const Value& x) {
+    FlowDecimal whole{};
+    int64_t out = 0;
+    check(flow_rt_decimal_round(&x.as_decimal(), 0, &whole), node, frame);
+    check(flow_rt_decimal_to_int(&whole, &out), node, frame);
+    return Value::integer(out);
   }
 
   Value load_field(const Node& node, Frame& frame) {
@@ -280,6 +335,7 @@ class Evaluation {
 
   /// -1, 0, 1 for the ordered types; floats compare with IEEE rules below.
   static int order(const Value& a, const Value& b) {
+    if (a.kind() == ValueKind::Decimal) return flow_rt_decimal_compare(&a.as_decimal(), &b.as_decimal());
     if (a.kind() == ValueKind::String) {
       const auto &x = a.as_string(), &y = b.as_string();
       return flow_rt_str_compare(x.data(), x.size(), y.data(), y.size());

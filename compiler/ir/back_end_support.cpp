@@ -11,7 +11,6 @@ namespace {
 bool supported(const Type* t) {
   if (!t) return true;
   switch (t->kind) {
-    case TypeKind::Decimal:
     case TypeKind::Record:
     case TypeKind::Map: return false;
     case TypeKind::List:
@@ -22,7 +21,7 @@ bool supported(const Type* t) {
 
 const char* kHelp =
     "'flowc check' accepts this program; building and running it waits for the back end to support records, maps, "
-    "decimals and the list functions";
+    "decimal '%', floor and ceil, and the list functions";
 
 /// The first expression in `e` (pre-order) that the back ends cannot take.
 const Expr* first_unsupported(const Expr& e) {
@@ -37,15 +36,23 @@ const Expr* first_unsupported(const Expr& e) {
 
 std::string describe_unsupported(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::Decimal: return "a decimal literal";
     case ExprKind::Map: return "a map literal";
     case ExprKind::Record: return "a record literal";
     case ExprKind::Lambda: return "a lambda";
     case ExprKind::OptionalField: return "an optional path ('?.')";
-    case ExprKind::Call:
-      if (e.operands[0]->ref == RefKind::Builtin && is_structured_builtin(e.operands[0]->builtin)) {
-        return e.operands[0]->text + "()";
+    case ExprKind::Call: {
+      if (e.operands[0]->ref != RefKind::Builtin) break;
+      Builtin b = e.operands[0]->builtin;
+      if (b == Builtin::ToDecimal || b == Builtin::ToFloat || b == Builtin::RoundPlaces) break;
+      if (is_structured_builtin(b)) return e.operands[0]->text + "()";
+      if ((b == Builtin::Floor || b == Builtin::Ceil) && e.operands.size() == 2 && e.operands[1]->type &&
+          e.operands[1]->type->is_decimal()) {
+        return e.operands[0]->text + "() of a decimal";
       }
+      break;
+    }
+    case ExprKind::Binary:
+      if (e.binary_op == BinaryOp::Mod && e.type && e.type->is_decimal()) return "'%' on decimals";
       break;
     default: break;
   }

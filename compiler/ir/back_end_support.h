@@ -1,7 +1,8 @@
 // Where the front end is ahead of the back ends. The checker accepts
 // records, maps, decimals, optional paths and the list functions with
 // their lambdas (language.md §4.1); lowering, the layouts, the interpreter,
-// the JIT and the runtime's decoders do not handle them yet. This is the
+// the JIT and the runtime's decoders handle decimals except `%` and
+// floor()/ceil() of a decimal, and none of the rest yet. This is the
 // one place that says so: `flowc build` reports each such construct as
 // E0601 (not yet supported by the back end) with its source range, and
 // lower_program refuses such a program before it lays out a single event,

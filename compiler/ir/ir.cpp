@@ -68,6 +68,17 @@ const char* to_string(Op op) {
     case Op::Hour: return "hour";
     case Op::Weekday: return "weekday";
     case Op::Date: return "date";
+    case Op::ConstDecimal: return "decimal";
+    case Op::IntToDecimal: return "int_to_decimal";
+    case Op::FloatToDecimal: return "float_to_decimal";
+    case Op::DecimalToFloat: return "decimal_to_float";
+    case Op::DAdd: return "dadd";
+    case Op::DSub: return "dsub";
+    case Op::DMul: return "dmul";
+    case Op::DDiv: return "ddiv";
+    case Op::DNeg: return "dneg";
+    case Op::DAbs: return "dabs";
+    case Op::DRound: return "dround";
   }
   return "?";
 }

@@ -5,7 +5,8 @@
 // type and an Op that is specific about its operand types (IAdd is int64
 // arithmetic, FAdd double arithmetic), so a back end never re-derives the
 // semantics from the front end's types. Everything implicit in the surface
-// language is explicit here: int -> float promotion (IntToFloat), wrapping a
+// language is explicit here: int -> float and int -> decimal promotion
+// (IntToFloat, IntToDecimal), wrapping a
 // value into an optional (WrapSome), short-circuit evaluation (And, Or, If),
 // decision arms (a chain of If), `??` (Let + IsSome + Unwrap + If), rule
 // application (Call of a specialisation for the concrete event type) and the
@@ -115,6 +116,22 @@ enum class Op : uint8_t {
   Hour,
   Weekday,
   Date,
+
+  // ---- Decimals (rt_abi/flow_rt_decimal.h). Eq/Ne/Lt/Le/Gt/Ge and Min/Max
+  // also take two decimals (by value: 1.0 == 1.00; Min/Max keep the first on
+  // ties), and Round a decimal (half-even to an int; InvalidNumber outside
+  // int64).
+  ConstDecimal,    // str_value: the literal's text (at most 34 digits)
+  IntToDecimal,    // exact, exponent 0
+  FloatToDecimal,  // `decimal(f)`: the shortest text; NaN and inf are InvalidNumber
+  DecimalToFloat,  // `float(d)`: the nearest double
+  DAdd,
+  DSub,
+  DMul,
+  DDiv,  // rounds half-even to 34 digits
+  DNeg,
+  DAbs,
+  DRound,  // round(operands[0], operands[1] places): a decimal with that exponent
 };
 
 const char* to_string(Op op);

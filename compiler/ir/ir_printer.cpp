@@ -40,6 +40,7 @@ std::string head(const Node& node) {
     case Op::ConstInt: out += " " + std::to_string(node.int_value); break;
     case Op::ConstFloat: out += " " + format_float(node.float_value); break;
     case Op::ConstString: out += " " + quote(node.str_value); break;
+    case Op::ConstDecimal: out += " " + node.str_value + "d"; break;
     case Op::ConstTimestamp: out += " @" + format_timestamp(node.int_value); break;
     case Op::ConstDuration: out += " " + format_duration(node.int_value); break;
     case Op::ConstEnum: out += " #" + std::to_string(node.index); break;

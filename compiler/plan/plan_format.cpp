@@ -10,8 +10,8 @@ namespace flow::plan {
 namespace {
 
 constexpr char kPlanMagic[] = "FLOWPLAN";
-constexpr uint8_t kLastTypeKind = static_cast<uint8_t>(TypeKind::Optional);
-constexpr uint8_t kLastOp = static_cast<uint8_t>(ir::Op::Date);
+constexpr uint8_t kLastTypeKind = static_cast<uint8_t>(TypeKind::Decimal);
+constexpr uint8_t kLastOp = static_cast<uint8_t>(ir::Op::DRound);
 constexpr uint8_t kLastFunctionKind = static_cast<uint8_t>(ir::FunctionKind::FieldDefault);
 constexpr uint8_t kLastServiceKind = static_cast<uint8_t>(ServiceKind::Exec);
 /// Deeper IR than the front end ever produces (it limits nesting) is refused.
@@ -382,7 +382,7 @@ class PlanReader {
           t = kind == static_cast<uint8_t>(TypeKind::List) ? tc.list(element) : tc.optional(element);
           break;
         }
-        case TypeKind::Decimal:
+        case TypeKind::Decimal: t = tc.decimal(); break;
         case TypeKind::Record:
         case TypeKind::Map: return fail("bad type kind");  // past kLastTypeKind: never written
       }
