@@ -26,6 +26,7 @@ bool same_json_kind(json_type found, TypeKind kind) {
     case TypeKind::Bool: return found == json_type::boolean;
     case TypeKind::Int:
     case TypeKind::Float: return found == json_type::number;
+    case TypeKind::Decimal: return found == json_type::number || found == json_type::string;
     case TypeKind::String:
     case TypeKind::Timestamp:
     case TypeKind::Duration:
@@ -104,6 +105,7 @@ Outcome DataDecoder::decode_value(json::od::value& value, json_type found, const
     case TypeKind::List:
       if (found != json_type::array) return mismatch(value, found, codec, depth);
       return decode_list(value, codec, slot, depth);
+    case TypeKind::Decimal: return decode_decimal(value, found, codec, slot, depth);
     default: break;
   }
   // The rest are strings in JSON.
@@ -143,6 +145,26 @@ Outcome DataDecoder::decode_value(json::od::value& value, json_type found, const
     }
     default: return invalid(depth, "type " + codec.name + " cannot be read from JSON");
   }
+}
+
+Outcome DataDecoder::decode_decimal(json::od::value& value, json_type found, const TypeCodec& codec, uint8_t* slot,
+                                    size_t depth) {
+  // The number's own text, never a double: 12.50 keeps its two places.
+  std::string_view text;
+  if (found == json_type::number) {
+    text = json::token(value);
+    if (!is_json_number(text)) return not_json(simdjson::NUMBER_ERROR);
+  } else if (found != json_type::string || json::string_of(value, text)) {
+    return mismatch(value, found, codec, depth);
+  }
+  FlowDecimal d{};
+  const int32_t status = flow_rt_decimal_parse(text.data(), text.size(), &d);
+  if (status != FLOW_DECIMAL_PARSE_OK) {
+    std::string shown = found == json_type::number ? "number " + excerpt(text) : "string " + quoted(text);
+    return invalid(depth, "expected decimal, found " + shown + " (" + flow_rt_decimal_parse_message(status) + ")");
+  }
+  store(slot, d);
+  return Outcome::Ok;
 }
 
 Outcome DataDecoder::decode_list(json::od::value& value, const TypeCodec& codec, uint8_t* slot, size_t depth) {

@@ -33,6 +33,9 @@ class DataDecoder {
   Outcome decode_value(json::od::value& value, json::od::json_type found, const TypeCodec& codec, uint8_t* slot,
                        size_t depth);
   Outcome decode_list(json::od::value& value, const TypeCodec& codec, uint8_t* slot, size_t depth);
+  /// A decimal from a number's raw text or a string's; never rounded.
+  Outcome decode_decimal(json::od::value& value, json::od::json_type found, const TypeCodec& codec, uint8_t* slot,
+                         size_t depth);
 
   Outcome invalid(size_t depth, const std::string& what);
   Outcome mismatch(json::od::value& value, json::od::json_type found, const TypeCodec& codec, size_t depth);

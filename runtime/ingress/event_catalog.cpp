@@ -55,7 +55,8 @@ const TypeCodec* EventCatalog::codec_for(const Type* type) {
     case TypeKind::Float:
     case TypeKind::String:
     case TypeKind::Timestamp:
-    case TypeKind::Duration: break;
+    case TypeKind::Duration:
+    case TypeKind::Decimal: break;
     case TypeKind::Enum: codec->enumeration = enum_codec(type->enum_info); break;
     case TypeKind::List: {
       const Type* element = type->element;

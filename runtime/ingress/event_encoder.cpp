@@ -145,6 +145,12 @@ void write_value(Cursor& c, const TypeCodec& codec, const uint8_t* slot) {
       return;
     }
     case TypeKind::Float: write_float(c, load<double>(slot)); return;
+    case TypeKind::Decimal: {  // Python's str(), always a valid JSON number
+      char* p = c.room(FLOW_DECIMAL_TEXT_CAPACITY);
+      const auto d = load<FlowDecimal>(slot);
+      c.advance(p + flow_rt_decimal_format(&d, p));
+      return;
+    }
     case TypeKind::String: {
       auto s = load<FlowStr>(slot);
       c.string(std::string_view(s.data, s.size));
