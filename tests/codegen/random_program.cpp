@@ -5,6 +5,8 @@
 #include <limits>
 #include <regex>
 
+#include "rt_abi/flow_rt_decimal.h"
+
 namespace flow::difftest {
 
 namespace {
@@ -40,6 +42,8 @@ const std::vector<std::string> kFloatLiterals = {"0.0",
                                                  "(1e308 * 10.0)",
                                                  "(-1e308 * 10.0)",
                                                  "(1e308 * 10.0 - 1e308 * 10.0)"};
+const std::vector<std::string> kDecimalLiterals = {
+    "0.0d", "12.50d", "0.1d", "0.2d", "-2.5d", "100.00d", "1.000d", "99999999999999999999999999999999.99d"};
 const std::vector<std::string> kStringLiterals = {
     "\"\"",   "\"a\"",  "\"hello\"",    "\"h\\u{e9}llo\"", "\"stra\\u{df}e\"", "\"STRASSE\"", "\"\\u{65e5}\\u{672c}\"",
     "\"NL\"", "\"nl\"", "\"\\u{130}\"", "\"\\u{1f600}\"",  "\"a\\nb\"",        "\"I\"",       "\"l\""};
@@ -77,6 +81,7 @@ const char* flow_type(Ty type) {
     case Ty::ListStr: return "list<string>";
     case Ty::ListOptInt: return "list<int?>";
     case Ty::ListListInt: return "list<list<int>>";
+    case Ty::Dec: return "decimal";
   }
   return "?";
 }
@@ -114,7 +119,8 @@ event E {
   i: int, j: int, k: int, f: float, g: float, s: string, t: string, b: bool, c: bool,
   ts: timestamp, d: duration, col: Color,
   oi: int?, of: float?, os: string?, ob: bool?, ots: timestamp?,
-  li: list<int>, lf: list<float>, ls: list<string>, loi: list<int?>, lli: list<list<int>>
+  li: list<int>, lf: list<float>, ls: list<string>, loi: list<int?>, lli: list<list<int>>,
+  m: decimal, n: decimal
 }
 )";
   return text;
@@ -122,11 +128,12 @@ event E {
 
 const std::vector<std::pair<std::string, Ty>>& event_fields() {
   static const std::vector<std::pair<std::string, Ty>> fields = {
-      {"i", Ty::Int},          {"j", Ty::Int},          {"k", Ty::Int},      {"f", Ty::Float},      {"g", Ty::Float},
-      {"s", Ty::Str},          {"t", Ty::Str},          {"b", Ty::Bool},     {"c", Ty::Bool},       {"ts", Ty::Ts},
-      {"d", Ty::Dur},          {"col", Ty::Color},      {"oi", Ty::OptInt},  {"of", Ty::OptFloat},  {"os", Ty::OptStr},
-      {"ob", Ty::OptBool},     {"ots", Ty::OptTs},      {"li", Ty::ListInt}, {"lf", Ty::ListFloat}, {"ls", Ty::ListStr},
-      {"loi", Ty::ListOptInt}, {"lli", Ty::ListListInt}};
+      {"i", Ty::Int},          {"j", Ty::Int},           {"k", Ty::Int},        {"f", Ty::Float},
+      {"g", Ty::Float},        {"s", Ty::Str},           {"t", Ty::Str},        {"b", Ty::Bool},
+      {"c", Ty::Bool},         {"ts", Ty::Ts},           {"d", Ty::Dur},        {"col", Ty::Color},
+      {"oi", Ty::OptInt},      {"of", Ty::OptFloat},     {"os", Ty::OptStr},    {"ob", Ty::OptBool},
+      {"ots", Ty::OptTs},      {"li", Ty::ListInt},      {"lf", Ty::ListFloat}, {"ls", Ty::ListStr},
+      {"loi", Ty::ListOptInt}, {"lli", Ty::ListListInt}, {"m", Ty::Dec},        {"n", Ty::Dec}};
   return fields;
 }
 
@@ -160,6 +167,7 @@ Expr Generator::leaf_of(Ty type) {
     case Ty::ListStr: return {type, "e.ls", {}};
     case Ty::ListOptInt: return {type, "e.loi", {}};
     case Ty::ListListInt: return {type, "e.lli", {}};
+    case Ty::Dec: return {type, "e.m", {}};
   }
   return {type, "e.b", {}};
 }
@@ -197,6 +205,7 @@ Expr Generator::leaf(Ty type) {
       if (chance(10)) return {type, "[]", {}};
       return leaf_of(type);
     case Ty::ListOptInt: return leaf_of(type);
+    case Ty::Dec: return {type, literal ? pick(kDecimalLiterals) : (chance(50) ? "e.m" : "e.n"), {}};
   }
   return leaf_of(type);
 }
@@ -290,6 +299,7 @@ Expr Generator::expr(Ty type, int depth) {
         }
         case 17: return f("round($0)", {Ty::Int});
         case 18: return f("len($0)", {chance(50) ? Ty::ListOptInt : Ty::ListListInt});
+        case 19: return f("round($0)", {Ty::Dec});
         default: return leaf(type);
       }
     case Ty::Float:
@@ -321,6 +331,28 @@ Expr Generator::expr(Ty type, int depth) {
           e.args.push_back(index_expr(depth));
           return e;
         }
+        case 16: return f("float($0)", {Ty::Dec});
+        default: return leaf(type);
+      }
+    case Ty::Dec:
+      switch (below(16)) {
+        case 0: return f("($0 + $1)", {Ty::Dec, Ty::Dec});
+        case 1: return f("($0 - $1)", {Ty::Dec, Ty::Int});
+        case 2: return f("($0 * $1)", {Ty::Dec, Ty::Dec});
+        case 3: return f("($0 * $1)", {Ty::Int, Ty::Dec});
+        case 4: return f("($0 / $1)", {Ty::Dec, Ty::Dec});
+        case 5: return f("(-$0)", {Ty::Dec});
+        case 6: return f("abs($0)", {Ty::Dec});
+        case 7: return f(chance(50) ? "min($0, $1)" : "max($0, $1)", {Ty::Dec, chance(50) ? Ty::Dec : Ty::Int});
+        case 8: {
+          Expr e{type, "round($0, " + std::to_string(static_cast<int>(below(5)) - 1) + ")", {}};
+          e.args.push_back(expr(Ty::Dec, depth - 1));
+          return e;
+        }
+        case 9: return f("decimal($0)", {Ty::Float});
+        case 10: return f("decimal($0)", {Ty::Int});
+        case 11: return f("(if $0 then $1 else $2)", {Ty::Bool, Ty::Dec, chance(50) ? Ty::Dec : Ty::Int});
+        case 12: return f("[$0, $1][1]", {Ty::Dec, Ty::Int});
         default: return leaf(type);
       }
     case Ty::Bool:
@@ -378,6 +410,8 @@ Expr Generator::expr(Ty type, int depth) {
         case 29: return f("($0 ?? $1)", {Ty::OptBool, Ty::Bool});
         case 30: return f("(if $0 then $1 else $2)", {Ty::Bool, Ty::Bool, Ty::Bool});
         case 31: return optional_cmp(Ty::OptTs, Ty::Ts, depth);
+        case 32: return cmp(kCompare, Ty::Dec, chance(50) ? Ty::Dec : Ty::Int);
+        case 33: return f("($0 in [$1, 2.50d])", {Ty::Dec, Ty::Dec});
         default: return leaf(type);
       }
     case Ty::Str:
@@ -489,9 +523,9 @@ Expr Generator::expr(Ty type, int depth) {
 }
 
 std::vector<Rule> Generator::rules(int count, int first) {
-  static const std::vector<Ty> kResults = {Ty::Int,     Ty::Float,   Ty::Str,        Ty::Bool,       Ty::Ts,
-                                           Ty::Dur,     Ty::Color,   Ty::OptInt,     Ty::OptStr,     Ty::OptFloat,
-                                           Ty::ListInt, Ty::ListStr, Ty::ListOptInt, Ty::ListListInt};
+  static const std::vector<Ty> kResults = {Ty::Int,     Ty::Float,   Ty::Str,        Ty::Bool,        Ty::Ts,
+                                           Ty::Dur,     Ty::Color,   Ty::OptInt,     Ty::OptStr,      Ty::OptFloat,
+                                           Ty::ListInt, Ty::ListStr, Ty::ListOptInt, Ty::ListListInt, Ty::Dec};
   current_.clear();
   for (int n = 0; n < count; ++n) {
     Rule rule;
@@ -603,6 +637,24 @@ eval::Value Generator::value(Ty type) {
     case Ty::OptStr: return chance(40) ? Value::none() : value(Ty::Str);
     case Ty::OptBool: return chance(40) ? Value::none() : value(Ty::Bool);
     case Ty::OptTs: return chance(40) ? Value::none() : value(Ty::Ts);
+    case Ty::Dec: {
+      static const std::vector<std::string> kEdge = {"0",
+                                                     "-0",
+                                                     "12.50",
+                                                     "0.1",
+                                                     "1E+3",
+                                                     "-2.5",
+                                                     "100.00",
+                                                     "1E-6176",
+                                                     "9999999999999999999999999999999999",
+                                                     "9.999999999999999999999999999999999E+6144",
+                                                     "-7",
+                                                     "0.005"};
+      const std::string& text = kEdge[below(kEdge.size())];
+      FlowDecimal d{};
+      flow_rt_decimal_parse(text.data(), text.size(), &d);
+      return Value::decimal(d);
+    }
     case Ty::ListInt:
     case Ty::ListFloat:
     case Ty::ListStr:

@@ -36,6 +36,7 @@ enum class Ty : uint8_t {
   ListStr,
   ListOptInt,
   ListListInt,
+  Dec,  // decimal
 };
 const char* flow_type(Ty type);
 
