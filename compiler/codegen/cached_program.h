@@ -1,7 +1,7 @@
 // A program's machine code from the object cache alone: what `flowrt run`
 // does on every start after the first. It needs ORC's linker and nothing of
 // LLVM's optimiser or code generator, so the module that holds it
-// (libflowjit-cached.so, runtime/jit/) is a tenth of the full back end's
+// (libflowjit-cached.so, runtime/jit/) is an eighth of the full back end's
 // size and starts in a fraction of its time; on a miss the caller compiles
 // with the full back end (jit.h), which also fills the cache.
 //
