@@ -276,8 +276,22 @@ llvm::Value* FunctionEmitter::emit(const Node& node) {
     case Op::DNeg:
     case Op::DAbs:
     case Op::DRound: return emit_decimal_op(node);
+    case Op::MakeRecord:
+    case Op::MakeMap:
+    case Op::MapIndex:
+    case Op::MapHas:
+    case Op::MapLen:
+    case Op::MapKeys:
+    case Op::ListAny:
+    case Op::ListAll:
+    case Op::ListCount:
+    case Op::ListSum:
+    case Op::ListMinOf:
+    case Op::ListMaxOf:
+    case Op::ListFilter:
+    case Op::ListMap: break;  // lowering does not produce these yet
   }
-  malformed("unknown IR operation", fn);
+  malformed(std::string("IR operation '") + ir::to_string(node.op) + "' is not supported", fn);
 }
 
 llvm::Value* FunctionEmitter::emit_if(const Node& node) {

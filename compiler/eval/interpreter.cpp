@@ -258,8 +258,23 @@ class Evaluation {
       case Op::DNeg:
       case Op::DAbs:
       case Op::DRound: return decimal_op(node, frame);
+      case Op::MakeRecord:
+      case Op::MakeMap:
+      case Op::MapIndex:
+      case Op::MapHas:
+      case Op::MapLen:
+      case Op::MapKeys:
+      case Op::ListAny:
+      case Op::ListAll:
+      case Op::ListCount:
+      case Op::ListSum:
+      case Op::ListMinOf:
+      case Op::ListMaxOf:
+      case Op::ListFilter:
+      case Op::ListMap: break;  // lowering does not produce these yet
     }
-    fail(EvalErrorKind::Internal, "unknown IR operation", &node, &frame);
+    fail(EvalErrorKind::Internal, std::string("IR operation '") + ir::to_string(node.op) + "' is not supported", &node,
+         &frame);
   }
 
   Value decimal_op(const Node& node, Frame& frame) {

@@ -23,6 +23,8 @@ const char* to_string(ValueKind kind) {
     case ValueKind::List: return "list";
     case ValueKind::Event: return "event";
     case ValueKind::Decimal: return "decimal";
+    case ValueKind::Record: return "record";
+    case ValueKind::Map: return "map";
   }
   return "?";
 }
@@ -97,6 +99,19 @@ Value Value::decimal(const FlowDecimal& v) {
   r.decimal_ = v;
   return r;
 }
+Value Value::record(std::vector<Value> fields) {
+  Value r;
+  r.kind_ = ValueKind::Record;
+  r.list_ = std::move(fields);
+  return r;
+}
+Value Value::map(std::vector<std::string> keys, std::vector<Value> values) {
+  Value r;
+  r.kind_ = ValueKind::Map;
+  r.keys_ = std::move(keys);
+  r.list_ = std::move(values);
+  return r;
+}
 Value Value::int64_of(const Type* type, int64_t v) {
   if (type->kind == TypeKind::Timestamp) return timestamp(v);
   if (type->kind == TypeKind::Duration) return duration(v);
@@ -109,7 +124,9 @@ bool operator==(const Value& a, const Value& b) {
     case ValueKind::None: return true;
     case ValueKind::Float: return a.float_ == b.float_;
     case ValueKind::String: return a.string_ == b.string_;
-    case ValueKind::List: return a.list_ == b.list_;
+    case ValueKind::List:
+    case ValueKind::Record: return a.list_ == b.list_;
+    case ValueKind::Map: return a.keys_ == b.keys_ && a.list_ == b.list_;
     case ValueKind::Event: return a.event_ == b.event_;
     case ValueKind::Decimal: return flow_rt_decimal_eq(&a.decimal_, &b.decimal_) != 0;
     default: return a.int_ == b.int_;
@@ -171,6 +188,27 @@ std::string format(const Value& value, const Type* type) {
       return out + "]";
     }
     case ValueKind::Event: return "<event>";
+    case ValueKind::Record: {
+      const RecordInfo* record = inner && inner->kind == TypeKind::Record ? inner->record_info : nullptr;
+      std::string out = record ? record->name + " { " : "{ ";
+      const auto& fields = value.as_record();
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (i) out += ", ";
+        bool named = record && i < record->fields.size();
+        out += named ? record->fields[i].name : "#" + std::to_string(i);
+        out += ": " + format(fields[i], named ? record->fields[i].type : nullptr);
+      }
+      return out + (fields.empty() ? "}" : " }");
+    }
+    case ValueKind::Map: {
+      const Type* element = inner && inner->kind == TypeKind::Map ? inner->element : nullptr;
+      std::string out = "{";
+      for (size_t i = 0; i < value.map_keys().size(); ++i) {
+        out += i ? ", " : "";
+        out += quote(value.map_keys()[i]) + ": " + format(value.map_values()[i], element);
+      }
+      return out + "}";
+    }
     case ValueKind::Decimal: {
       char buffer[FLOW_DECIMAL_TEXT_CAPACITY];
       return std::string(buffer, flow_rt_decimal_format(&value.as_decimal(), buffer)) + "d";

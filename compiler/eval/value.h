@@ -1,7 +1,9 @@
 // Values of the reference interpreter and evaluation results. A Value is a
 // tagged union of every Flow value: an optional T? is either none or a value
 // of T (no separate "some" wrapper), a list owns its elements, an event is a
-// pointer to an instance in its layout.
+// pointer to an instance in its layout. A record owns its field values (in
+// RecordInfo::fields order, none for an absent optional field); a map owns
+// its keys and values, sorted by key bytewise.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +18,21 @@
 
 namespace flow::eval {
 
-enum class ValueKind : uint8_t { None, Bool, Int, Float, String, Timestamp, Duration, Enum, List, Event, Decimal };
+enum class ValueKind : uint8_t {
+  None,
+  Bool,
+  Int,
+  Float,
+  String,
+  Timestamp,
+  Duration,
+  Enum,
+  List,
+  Event,
+  Decimal,
+  Record,
+  Map
+};
 const char* to_string(ValueKind kind);
 
 class Value {
@@ -33,6 +49,10 @@ class Value {
   static Value list(std::vector<Value> items);
   static Value event(const uint8_t* instance);
   static Value decimal(const FlowDecimal& v);
+  /// Field values in declaration order.
+  static Value record(std::vector<Value> fields);
+  /// Keys sorted bytewise and unique, values[i] belonging to keys[i].
+  static Value map(std::vector<std::string> keys, std::vector<Value> values);
   /// An int64 of kind Int, Timestamp or Duration, as `type` says.
   static Value int64_of(const Type* type, int64_t v);
 
@@ -46,10 +66,13 @@ class Value {
   const std::vector<Value>& as_list() const { return list_; }
   const uint8_t* as_event() const { return event_; }
   const FlowDecimal& as_decimal() const { return decimal_; }
+  const std::vector<Value>& as_record() const { return list_; }  // field values
+  const std::vector<std::string>& map_keys() const { return keys_; }
+  const std::vector<Value>& map_values() const { return list_; }
 
   /// Flow's `==`: same kind and equal (IEEE for floats: NaN != NaN;
   /// structural for lists; none equals only none; events by identity;
-  /// decimals by value: 1.0 == 1.00).
+  /// decimals by value: 1.0 == 1.00; records and maps structurally).
   friend bool operator==(const Value& a, const Value& b);
   friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
   /// Flow-like text without type information: enums print as `#index`.
@@ -60,7 +83,8 @@ class Value {
   int64_t int_ = 0;
   double float_ = 0;
   std::string string_;
-  std::vector<Value> list_;
+  std::vector<Value> list_;  // list elements, record fields or map values
+  std::vector<std::string> keys_;
   const uint8_t* event_ = nullptr;
   FlowDecimal decimal_{};
 };

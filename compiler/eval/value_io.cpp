@@ -29,6 +29,29 @@ Value read_slot(const Type* type, const uint8_t* slot) {
     }
     case TypeKind::Decimal: return Value::decimal(load<FlowDecimal>(slot));
     case TypeKind::Optional: return read_slot(type->element, slot);
+    case TypeKind::Record: {
+      const StructLayout& layout = record_layout(*type->record_info);
+      std::vector<Value> fields;
+      fields.reserve(layout.fields.size());
+      for (size_t i = 0; i < layout.fields.size(); ++i) fields.push_back(read_field(layout, slot, static_cast<int>(i)));
+      return Value::record(std::move(fields));
+    }
+    case TypeKind::Map: {
+      auto map = load<FlowMap>(slot);
+      Slot entry = map_entry_slot(type->element);
+      uint32_t value_offset = map_value_offset(type->element);
+      std::vector<std::string> keys;
+      std::vector<Value> values;
+      keys.reserve(map.count);
+      values.reserve(map.count);
+      for (uint64_t i = 0; i < map.count; ++i) {
+        const uint8_t* p = static_cast<const uint8_t*>(map.entries) + i * entry.size;
+        auto key = load<FlowStr>(p);
+        keys.emplace_back(key.size ? std::string(key.data, key.size) : std::string());
+        values.push_back(read_element(type->element, p + value_offset));
+      }
+      return Value::map(std::move(keys), std::move(values));
+    }
     default: return Value::none();
   }
 }
@@ -39,7 +62,7 @@ Value read_element(const Type* element, const uint8_t* slot) {
   return read_slot(element->element, slot + optional_value_offset(element->element));
 }
 
-Value read_field(const EventLayout& layout, const uint8_t* instance, int field) {
+Value read_field(const StructLayout& layout, const uint8_t* instance, int field) {
   const FieldLayout& f = layout.fields.at(static_cast<size_t>(field));
   if (f.optional && !layout.present(instance, field)) return Value::none();
   return read_slot(f.type, instance + f.offset);
@@ -52,6 +75,53 @@ void check_kind(const Value& value, ValueKind expected, const Type* type) {
     throw std::invalid_argument(std::string("a ") + to_string(value.kind()) + " value does not fit type " +
                                 type->to_string());
   }
+}
+
+void write_slot(const Type* type, uint8_t* slot, const Value& value, Arena& arena);
+
+/// Writes an element slot of `element` (boxed when optional).
+void write_element(const Type* element, uint8_t* p, const Value& value, Arena& arena) {
+  if (element->is_optional()) {
+    if (value.is_none()) return;  // presence byte stays 0
+    store_bool(p, true);
+    write_slot(element->element, p + optional_value_offset(element->element), value, arena);
+  } else {
+    write_slot(element, p, value, arena);
+  }
+}
+
+/// Writes a record value into its inline bytes (zeroed beforehand).
+void write_record(const Type* type, uint8_t* bytes, const Value& value, Arena& arena) {
+  check_kind(value, ValueKind::Record, type);
+  const StructLayout& layout = record_layout(*type->record_info);
+  const auto& fields = value.as_record();
+  if (fields.size() != layout.fields.size()) {
+    throw std::invalid_argument("a record of " + std::to_string(fields.size()) + " fields does not fit type " +
+                                type->to_string());
+  }
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const FieldLayout& f = layout.fields[i];
+    if (fields[i].is_none()) {
+      if (!f.optional) throw std::invalid_argument("none for field '" + f.name + "', which is not optional");
+      continue;
+    }
+    layout.set_present(bytes, static_cast<int>(i), true);
+    write_slot(f.optional ? f.type->element : f.type, bytes + f.offset, fields[i], arena);
+  }
+}
+
+FlowMap write_map(const Type* type, const Value& value, Arena& arena) {
+  check_kind(value, ValueKind::Map, type);
+  const auto& keys = value.map_keys();
+  Slot entry = map_entry_slot(type->element);
+  uint32_t value_offset = map_value_offset(type->element);
+  auto* data = static_cast<uint8_t*>(arena.allocate_zeroed(entry.size * keys.size(), entry.align));
+  for (size_t i = 0; i < keys.size(); ++i) {
+    uint8_t* p = data + i * entry.size;
+    store(p, arena.copy(keys[i]));
+    write_element(type->element, p + value_offset, value.map_values()[i], arena);
+  }
+  return FlowMap{data, keys.size()};
 }
 
 /// Writes a non-none value of `type` (not optional) into `slot`.
@@ -90,6 +160,8 @@ void write_slot(const Type* type, uint8_t* slot, const Value& value, Arena& aren
       store(slot, value.as_decimal());
       return;
     case TypeKind::List: store(slot, write_list(type, value, arena)); return;
+    case TypeKind::Map: store(slot, write_map(type, value, arena)); return;
+    case TypeKind::Record: write_record(type, slot, value, arena); return;
     default: throw std::invalid_argument("type " + type->to_string() + " cannot be stored in an event");
   }
 }
@@ -102,16 +174,7 @@ FlowList write_list(const Type* list_type, const Value& value, Arena& arena) {
   const auto& items = value.as_list();
   Slot slot = element_slot(element);
   auto* data = static_cast<uint8_t*>(arena.allocate_zeroed(slot.size * items.size(), slot.align));
-  for (size_t i = 0; i < items.size(); ++i) {
-    uint8_t* p = data + i * slot.size;
-    if (element->is_optional()) {
-      if (items[i].is_none()) continue;  // presence byte stays 0
-      store_bool(p, true);
-      write_slot(element->element, p + optional_value_offset(element->element), items[i], arena);
-    } else {
-      write_slot(element, p, items[i], arena);
-    }
-  }
+  for (size_t i = 0; i < items.size(); ++i) write_element(element, data + i * slot.size, items[i], arena);
   return FlowList{data, items.size()};
 }
 

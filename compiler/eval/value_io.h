@@ -12,8 +12,8 @@ namespace flow::eval {
 Value read_slot(const Type* type, const uint8_t* slot);
 /// Element slot of list<element> (boxed presence byte for optional elements).
 Value read_element(const Type* element, const uint8_t* slot);
-/// Field `field` of an instance; none for an absent optional field.
-Value read_field(const layout::EventLayout& layout, const uint8_t* instance, int field);
+/// Field `field` of an event instance or a record's bytes; none for an absent optional field.
+Value read_field(const layout::StructLayout& layout, const uint8_t* instance, int field);
 
 /// Writes `value` into field `field`; none clears an optional field. Throws
 /// std::invalid_argument when the value does not fit the field's type.

@@ -79,6 +79,20 @@ const char* to_string(Op op) {
     case Op::DNeg: return "dneg";
     case Op::DAbs: return "dabs";
     case Op::DRound: return "dround";
+    case Op::MakeRecord: return "make_record";
+    case Op::MakeMap: return "make_map";
+    case Op::MapIndex: return "map_index";
+    case Op::MapHas: return "map_has";
+    case Op::MapLen: return "map_len";
+    case Op::MapKeys: return "map_keys";
+    case Op::ListAny: return "list_any";
+    case Op::ListAll: return "list_all";
+    case Op::ListCount: return "list_count";
+    case Op::ListSum: return "list_sum";
+    case Op::ListMinOf: return "list_min_of";
+    case Op::ListMaxOf: return "list_max_of";
+    case Op::ListFilter: return "list_filter";
+    case Op::ListMap: return "list_map";
   }
   return "?";
 }

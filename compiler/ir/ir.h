@@ -51,8 +51,9 @@ enum class Op : uint8_t {
   Or,   // short-circuit: operands[1] evaluated only when operands[0] is false
   Not,
   MakeList,   // operands are the elements, already of the element type
-  LoadField,  // operands[0]: an event; `index` = field index in the concrete
-              // event, `offset` = its byte offset in that event's layout;
+  LoadField,  // operands[0]: an event or a record; `index` = field index in
+              // the concrete event (record), `offset` = its byte offset in
+              // that event's layout (layout::record_layout for a record);
               // optional fields yield T? (presence from the bitmap)
   Call,       // `index` = callee function id; operands: the event argument
               // for rules and decisions, none for constants
@@ -132,6 +133,37 @@ enum class Op : uint8_t {
   DNeg,
   DAbs,
   DRound,  // round(operands[0], operands[1] places): a decimal with that exponent
+
+  // ---- Records and maps (language.md §4.1). A record value is its inline
+  // bytes (layout::record_layout): in native code a pointer to them, like an
+  // event. `a?.f` lowers to Let/IsSome/Unwrap/LoadField/If; no op of its own.
+  MakeRecord,  // operands: one per field of the record `type`, in
+               // RecordInfo::fields order, of the field's declared type (T?
+               // for optional fields: ConstNone when absent)
+  MakeMap,     // operands alternate key (string) and value (the element
+               // type); the result is sorted by key, a repeated key keeps
+               // its last value
+  MapIndex,    // operands[0][operands[1]]: the value for the key, T? (none
+               // when missing; for map<string, U?>, none also when stored none)
+  MapHas,      // has(operands[0], operands[1] key) -> bool
+  MapLen,      // len(map) -> int
+  MapKeys,     // keys(map) -> list<string>, sorted
+
+  // ---- List functions with a lambda (quantifiers). operands[0] is the list,
+  // operands[1] the body, evaluated once per element, in order, with the
+  // element bound to local `index` (the lambda's parameter). Evaluation
+  // stops early where the result is known (Any at the first true, All at the
+  // first false); an error in the body is the whole function's error.
+  ListAny,     // bool: some element's body is true (false when empty)
+  ListAll,     // bool: every element's body is true (true when empty)
+  ListCount,   // int: how many bodies are true
+  ListSum,     // int, float or decimal (the body's type): 0 when empty; int
+               // overflow is an error; floats add left to right
+  ListMinOf,   // T?: the least body value (none when empty), the first on ties;
+               // T is int, float, string, timestamp, duration or decimal
+  ListMaxOf,   // T?: the greatest body value, the first on ties
+  ListFilter,  // list<E>: the elements whose body is true, in order
+  ListMap,     // list<T>: the body's value for each element
 };
 
 const char* to_string(Op op);

@@ -26,6 +26,9 @@ const char* kind_name(TypeKind kind) {
     case TypeKind::Duration: return "duration";
     case TypeKind::Enum: return "enum";
     case TypeKind::List: return "list";
+    case TypeKind::Decimal: return "decimal";
+    case TypeKind::Record: return "record";
+    case TypeKind::Map: return "map";
     default: return "?";
   }
 }
@@ -39,18 +42,17 @@ EventBuilder::EventBuilder(const EventLayout& layout, Arena& arena)
 
 int EventBuilder::field(std::string_view name) const {
   int index = layout_.field_index(std::string(name));
-  if (index < 0)
-    throw std::invalid_argument("event '" + layout_.event->name + "' has no field '" + std::string(name) + "'");
+  if (index < 0) throw std::invalid_argument("'" + layout_.name() + "' has no field '" + std::string(name) + "'");
   return index;
 }
 
 uint8_t* EventBuilder::slot_for_write(int field, TypeKind kind) {
   if (field < 0 || static_cast<size_t>(field) >= layout_.fields.size()) {
-    throw std::invalid_argument("field index out of range for event '" + layout_.event->name + "'");
+    throw std::invalid_argument("field index out of range for event '" + layout_.name() + "'");
   }
   const FieldLayout& f = layout_.fields[field];
   if (unwrap(f.type)->kind != kind) {
-    throw std::invalid_argument("field '" + f.name + "' of " + layout_.event->name + " is " + f.type->to_string() +
+    throw std::invalid_argument("field '" + f.name + "' of " + layout_.name() + " is " + f.type->to_string() +
                                 ", not " + kind_name(kind));
   }
   layout_.set_present(instance_, field, true);

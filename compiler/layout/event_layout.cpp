@@ -28,14 +28,14 @@ Slot field_slot(const Type* type) {
     case TypeKind::Optional: return field_slot(type->element);
     case TypeKind::Event: return {sizeof(void*), 8};  // an event reference (only in rule code, never stored)
     case TypeKind::Decimal: return {sizeof(FlowDecimal), 8};
+    case TypeKind::Map: return {sizeof(FlowMap), 8};
+    case TypeKind::Record: {
+      const StructLayout& record = record_layout(*type->record_info);
+      return {record.size, record.align};
+    }
     case TypeKind::Never:
     case TypeKind::NoneType:
     case TypeKind::Error: return {1, 1};  // elements of lists that are always empty or always none
-    case TypeKind::Record:
-    case TypeKind::Map:
-      // Lowering refuses programs with these (ir/back_end_support.h), so no
-      // layout is ever asked for one.
-      throw std::logic_error("no layout for type " + type->to_string() + " yet");
   }
   return {1, 1};
 }
@@ -50,27 +50,45 @@ Slot element_slot(const Type* element) {
   return {round_up(optional_value_offset(element->element) + inner.size, inner.align), inner.align};
 }
 
-int EventLayout::field_index(const std::string& name) const {
+uint32_t map_value_offset(const Type* value) {
+  return round_up(sizeof(FlowStr), element_slot(value).align);
+}
+
+Slot map_entry_slot(const Type* value) {
+  Slot slot = element_slot(value);
+  return {round_up(map_value_offset(value) + slot.size, 8), 8};
+}
+
+const std::string& StructLayout::name() const {
+  static const std::string unknown = "?";
+  if (event) return event->name;
+  if (record) return record->name;
+  return unknown;
+}
+
+int StructLayout::field_index(const std::string& name) const {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (fields[i].name == name) return static_cast<int>(i);
   }
   return -1;
 }
 
-void EventLayout::set_present(uint8_t* instance, int field, bool present) const {
+void StructLayout::set_present(uint8_t* instance, int field, bool present) const {
   uint8_t& byte = instance[bitmap_offset + static_cast<uint32_t>(field) / 8];
   uint8_t bit = static_cast<uint8_t>(1u << (static_cast<uint32_t>(field) % 8));
   byte = present ? static_cast<uint8_t>(byte | bit) : static_cast<uint8_t>(byte & ~bit);
 }
 
-EventLayout compute_layout(const EventInfo& event) {
-  EventLayout layout;
-  layout.event = &event;
-  layout.fields.resize(event.fields.size());
-  for (size_t i = 0; i < event.fields.size(); ++i) {
+namespace {
+
+/// Places `table`'s fields: by decreasing alignment, then the bitmap.
+StructLayout compute_struct_layout(const FieldTable& table) {
+  StructLayout layout;
+  layout.fields.resize(table.fields.size());
+  for (size_t i = 0; i < table.fields.size(); ++i) {
     FieldLayout& f = layout.fields[i];
-    f.name = event.fields[i].name;
-    f.type = event.fields[i].type;
+    f.name = table.fields[i].name;
+    f.type = table.fields[i].type;
     f.optional = f.type->is_optional();
     f.slot = field_slot(f.type);
   }
@@ -92,6 +110,25 @@ EventLayout compute_layout(const EventInfo& event) {
   return layout;
 }
 
+}  // namespace
+
+EventLayout compute_layout(const EventInfo& event) {
+  EventLayout layout = compute_struct_layout(event);
+  layout.event = &event;
+  return layout;
+}
+
+const StructLayout& record_layout(const RecordInfo& record) {
+  // The checker rejects records that contain themselves inline, so the
+  // recursion through field_slot ends.
+  std::call_once(record.layout_once, [&] {
+    auto layout = std::make_shared<StructLayout>(compute_struct_layout(record));
+    layout->record = &record;
+    record.layout = std::move(layout);
+  });
+  return *record.layout;
+}
+
 void LayoutTable::add(const EventInfo* event) {
   if (!layouts_.count(event)) layouts_[event] = std::make_unique<EventLayout>(compute_layout(*event));
 }
@@ -106,8 +143,8 @@ const EventLayout& LayoutTable::of(const EventInfo* event) const {
   return *it->second;
 }
 
-std::string describe(const EventLayout& layout) {
-  std::string out = layout.event->name + ": size " + std::to_string(layout.size) + ", align " +
+std::string describe(const StructLayout& layout) {
+  std::string out = layout.name() + ": size " + std::to_string(layout.size) + ", align " +
                     std::to_string(layout.align) + ", bitmap @" + std::to_string(layout.bitmap_offset) + " (" +
                     std::to_string(layout.bitmap_bytes) + " byte" + (layout.bitmap_bytes == 1 ? "" : "s") + ")\n";
   for (size_t i = 0; i < layout.fields.size(); ++i) {

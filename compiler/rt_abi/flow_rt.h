@@ -38,6 +38,15 @@ typedef struct FlowList {
   uint64_t count;
 } FlowList;
 
+/** A map<string, T> value: `count` entries sorted by key (bytewise, a
+ *  shorter key before a longer one that starts with it), keys unique. Each
+ *  entry is a FlowStr key at offset 0 and T's element slot at offset 16;
+ *  the entry size is that, rounded up to 8 (flow::layout::map_entry_slot). */
+typedef struct FlowMap {
+  const void* entries;
+  uint64_t count;
+} FlowMap;
+
 /** Outcome of a fallible helper. Values match ir/eval's EvalErrorKind. */
 typedef enum FlowRtStatus {
   FLOW_RT_OK = 0,

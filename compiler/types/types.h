@@ -17,6 +17,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,6 +25,9 @@
 namespace flow {
 
 struct Type;
+namespace layout {
+struct StructLayout;
+}
 
 struct EnumInfo {
   std::string name;            // as declared: `Tier`
@@ -73,6 +77,12 @@ struct RecordInfo : FieldTable {
   std::string qualified_name;               // `shop.Address`
   std::vector<const RecordInfo*> includes;  // records whose fields `...` copied in, transitive
   bool is_stdlib = false;                   // declared in a `std.*` module
+
+  // The record's inline layout, computed once on first use by
+  // layout::record_layout (thread-safe) once `fields` are final. Kept here so
+  // that every slot computation finds it without a table to pass around.
+  mutable std::once_flag layout_once;
+  mutable std::shared_ptr<const layout::StructLayout> layout;
 };
 
 enum class TypeKind : uint8_t {

@@ -145,3 +145,69 @@ TEST_CASE("ListBuilder checks element types and bounds") {
         L({S("x"), None()}));
   CHECK_THROWS_AS(layout::ListBuilder(types.integer(), 1, arena), std::invalid_argument);
 }
+
+TEST_CASE("a record is laid out like an event and stored inline; maps are sorted entries") {
+  TypeContext types;
+  RecordInfo address;
+  address.name = "Address";
+  address.fields = {{"city", types.string()}, {"zip", types.optional(types.integer())}, {"ok", types.boolean()}};
+  address.index_fields();
+  const Type* address_type = types.record(&address);
+  const auto& record = layout::record_layout(address);
+  INFO(layout::describe(record));
+  CHECK(&layout::record_layout(address) == &record);  // computed once
+  CHECK(record.name() == "Address");
+  CHECK(record.fields[0].offset == 0);   // city
+  CHECK(record.fields[1].offset == 16);  // zip
+  CHECK(record.fields[2].offset == 24);  // ok
+  CHECK(record.bitmap_offset == 25);
+  CHECK(record.size == 32);
+  CHECK(layout::field_slot(address_type).size == 32);
+  CHECK(layout::element_slot(address_type).size == 32);                  // inline in lists
+  CHECK(layout::element_slot(types.optional(address_type)).size == 40);  // boxed: presence byte, then the record
+  CHECK(layout::field_slot(types.map(types.integer())).size == 16);
+  CHECK(layout::map_entry_slot(types.integer()).size == 24);
+  CHECK(layout::map_value_offset(types.integer()) == 16);
+  CHECK(layout::map_entry_slot(types.boolean()).size == 24);
+  CHECK(layout::map_entry_slot(address_type).size == 48);
+
+  EventInfo order;
+  order.name = "Order";
+  order.fields = {{"ship_to", address_type},
+                  {"bill_to", types.optional(address_type)},
+                  {"stops", types.list(address_type)},
+                  {"labels", types.map(types.optional(types.string()))}};
+  order.index_fields();
+  auto l = layout::compute_layout(order);
+  Arena arena;
+  layout::EventBuilder b(l, arena);
+  using eval::Value;
+  Value home = Value::record({S("Utrecht"), None(), B(true)});
+  Value away = Value::record({S("Gent"), I(9000), B(false)});
+  Value labels = Value::map({"a", "b"}, {S("x"), None()});
+  eval::write_field(b, 0, home);
+  eval::write_field(b, 1, None());
+  eval::write_field(b, 2, L({away, home}));
+  eval::write_field(b, 3, labels);
+  CHECK(eval::read_field(l, b.instance(), 0) == home);
+  CHECK(eval::read_field(l, b.instance(), 1).is_none());
+  CHECK(eval::read_field(l, b.instance(), 2) == L({away, home}));
+  CHECK(eval::read_field(l, b.instance(), 3) == labels);
+  CHECK(eval::format_value(home, address_type) == "Address { city: \"Utrecht\", zip: none, ok: true }");
+  CHECK(eval::format_value(labels, types.map(types.optional(types.string()))) == "{\"a\": \"x\", \"b\": none}");
+  eval::write_field(b, 1, away);
+  CHECK(eval::read_field(l, b.instance(), 1) == away);
+  CHECK_THROWS_AS(eval::write_field(b, 0, Value::record({S("x")})), std::invalid_argument);
+  CHECK_THROWS_AS(eval::write_field(b, 0, Value::record({None(), None(), B(true)})), std::invalid_argument);
+
+  // The raw form: the record's own bitmap inside the event's bytes.
+  const uint8_t* ship_to = l.field_ptr(b.instance(), 0);
+  CHECK((ship_to[record.bitmap_offset] & 0b101) == 0b101);  // city and ok present, zip absent
+  CHECK((ship_to[record.bitmap_offset] & 0b010) == 0);
+  auto raw = layout::load<FlowMap>(l.field_ptr(b.instance(), 3));
+  REQUIRE(raw.count == 2);
+  auto* entries = static_cast<const uint8_t*>(raw.entries);
+  CHECK(layout::load<FlowStr>(entries).size == 1);
+  CHECK(entries[16] == 1);  // boxed string?: present
+  CHECK(entries[24 + 16 + 16] == 0);
+}
