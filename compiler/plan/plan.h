@@ -3,7 +3,7 @@
 // the artifact (plan_format.h); the runtime reads it back and never sees the
 // front end: no AST, no parser, no checker.
 //
-// It holds the event and enum descriptions (types/types.h) with their
+// It holds the event, record and enum descriptions (types/types.h) with their
 // layouts, the lowered rule IR (the interpreter runs it; the JIT compiles
 // it or loads the artifact's bitcode), the emit plans, the services with
 // their configuration, the flows, the dispatch table, and the source texts
@@ -85,11 +85,12 @@ struct DispatchTable {
 };
 
 struct Plan {
-  std::vector<const EnumInfo*> enums;    // in declaration order
-  std::vector<const EventInfo*> events;  // in declaration order
-  std::vector<Service> services;         // in declaration order
-  std::vector<Flow> flows;               // in declaration order
-  std::vector<Rule> rules;               // rules and decisions, in declaration order
+  std::vector<const EnumInfo*> enums;      // in declaration order
+  std::vector<const EventInfo*> events;    // in declaration order
+  std::vector<const RecordInfo*> records;  // in declaration order
+  std::vector<Service> services;           // in declaration order
+  std::vector<Flow> flows;                 // in declaration order
+  std::vector<Rule> rules;                 // rules and decisions, in declaration order
   std::unique_ptr<ir::Module> module;
   DispatchTable table;
 
@@ -97,6 +98,7 @@ struct Plan {
   /// points into the program instead).
   std::deque<EnumInfo> owned_enums;
   std::deque<EventInfo> owned_events;
+  std::deque<RecordInfo> owned_records;
   std::unique_ptr<TypeContext> owned_types;
 
   const Service* service(const std::string& qualified_name) const;

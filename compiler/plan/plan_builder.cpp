@@ -66,6 +66,7 @@ Service service_of(const Program& program, const ServiceDecl& s) {
 std::unique_ptr<Plan> build_plan(const Program& program, ir::LowerResult& lowered) {
   auto plan = std::make_unique<Plan>();
   for (const auto* e : program.all<EnumDecl>()) plan->enums.push_back(&e->info);
+  for (const auto* r : program.all<RecordDecl>()) plan->records.push_back(&r->info);
   std::map<const Decl*, int> event_index, service_index, flow_index;
   for (const auto* e : program.all<EventDecl>()) {
     event_index[e] = static_cast<int>(plan->events.size());

@@ -10,8 +10,11 @@ namespace flow::plan {
 namespace {
 
 constexpr char kPlanMagic[] = "FLOWPLAN";
-constexpr uint8_t kLastTypeKind = static_cast<uint8_t>(TypeKind::Decimal);
-constexpr uint8_t kLastOp = static_cast<uint8_t>(ir::Op::DRound);
+constexpr uint8_t kLastTypeKind = static_cast<uint8_t>(TypeKind::Map);
+constexpr uint8_t kLastOp = static_cast<uint8_t>(ir::Op::ListMap);
+/// Version 1 plans end their types at Decimal and their ops at DRound.
+constexpr uint8_t kLastTypeKindV1 = static_cast<uint8_t>(TypeKind::Decimal);
+constexpr uint8_t kLastOpV1 = static_cast<uint8_t>(ir::Op::DRound);
 constexpr uint8_t kLastFunctionKind = static_cast<uint8_t>(ir::FunctionKind::FieldDefault);
 constexpr uint8_t kLastServiceKind = static_cast<uint8_t>(ServiceKind::Exec);
 /// Deeper IR than the front end ever produces (it limits nesting) is refused.
@@ -26,12 +29,15 @@ class PlanWriter {
   std::string write() {
     for (size_t i = 0; i < plan_.enums.size(); ++i) enum_ids_[plan_.enums[i]] = static_cast<int>(i);
     for (size_t i = 0; i < plan_.events.size(); ++i) event_ids_[plan_.events[i]] = static_cast<int>(i);
+    for (size_t i = 0; i < plan_.records.size(); ++i) record_ids_[plan_.records[i]] = static_cast<int>(i);
     collect_types();
     body_.str(kPlanMagic);
     body_.u32(kPlanFormatVersion);
     write_enums();
     write_event_names();
+    write_record_names();
     write_types();
+    write_record_bodies();
     write_event_bodies();
     write_module();
     write_services();
@@ -65,6 +71,9 @@ class PlanWriter {
     for (const EventInfo* e : plan_.events) {
       for (const auto& f : e->fields) add_type(f.type);
     }
+    for (const RecordInfo* r : plan_.records) {
+      for (const auto& f : r->fields) add_type(f.type);
+    }
     for (const auto& fn : plan_.module->functions) {
       add_type(fn->result);
       if (fn->body) add_node_types(*fn->body);
@@ -88,6 +97,26 @@ class PlanWriter {
       body_.u8(e->is_stdlib ? 1 : 0);
     }
   }
+  void write_record_names() {
+    body_.u32(static_cast<uint32_t>(plan_.records.size()));
+    for (const RecordInfo* r : plan_.records) {
+      body_.str(r->name);
+      body_.str(r->qualified_name);
+      body_.u8(r->is_stdlib ? 1 : 0);
+    }
+  }
+  void write_record_bodies() {
+    for (const RecordInfo* r : plan_.records) {
+      body_.u32(static_cast<uint32_t>(r->fields.size()));
+      for (const auto& f : r->fields) {
+        body_.str(f.name);
+        body_.i32(type_id(f.type));
+        body_.u8(f.has_default ? 2 : 0);
+      }
+      body_.u32(static_cast<uint32_t>(r->includes.size()));
+      for (const RecordInfo* inc : r->includes) body_.i32(record_ids_.at(inc));
+    }
+  }
   void write_types() {
     body_.u32(static_cast<uint32_t>(types_.size()));
     for (const Type* t : types_) {
@@ -95,7 +124,9 @@ class PlanWriter {
       switch (t->kind) {
         case TypeKind::Enum: body_.i32(enum_ids_.at(t->enum_info)); break;
         case TypeKind::Event: body_.i32(event_id(t->event_info)); break;
+        case TypeKind::Record: body_.i32(record_ids_.at(t->record_info)); break;
         case TypeKind::List:
+        case TypeKind::Map:
         case TypeKind::Optional: body_.i32(type_id(t->element)); break;
         default: break;
       }
@@ -239,6 +270,7 @@ class PlanWriter {
   bytes::Writer body_;
   std::map<const EnumInfo*, int> enum_ids_;
   std::map<const EventInfo*, int> event_ids_;
+  std::map<const RecordInfo*, int> record_ids_;
   std::map<const Type*, int> type_ids_;
   std::vector<const Type*> types_;
 };
@@ -253,8 +285,8 @@ class PlanReader {
     plan_ = std::make_unique<Plan>();
     plan_->owned_types = std::make_unique<TypeContext>();
     plan_->module = std::make_unique<ir::Module>();
-    if (!header() || !enums() || !event_names() || !types() || !event_bodies() || !module() || !services() ||
-        !flows() || !table()) {
+    if (!header() || !enums() || !event_names() || !record_names() || !types() || !record_bodies() || !event_bodies() ||
+        !module() || !services() || !flows() || !table()) {
       error = "malformed plan section: " + (problem_.empty() ? std::string("truncated") : problem_);
       return nullptr;
     }
@@ -313,10 +345,64 @@ class PlanReader {
     uint32_t version;
     if (!in_.str(magic) || magic != kPlanMagic) return fail("not a plan");
     if (!in_.u32(version)) return false;
-    if (version != kPlanFormatVersion) {
-      return fail("plan format " + std::to_string(version) + ", this runtime reads " +
+    if (version != kPlanFormatVersion && version != 1) {
+      return fail("plan format " + std::to_string(version) + ", this runtime reads 1 to " +
                   std::to_string(kPlanFormatVersion));
     }
+    version_ = version;
+    return true;
+  }
+  bool record_names() {
+    if (version_ < 2) return true;
+    uint32_t n;
+    if (!in_.count(n, 9)) return false;
+    for (uint32_t i = 0; i < n; ++i) {
+      RecordInfo& r = plan_->owned_records.emplace_back();
+      uint8_t stdlib;
+      if (!in_.str(r.name) || !in_.str(r.qualified_name) || !in_.u8(stdlib)) return false;
+      r.is_stdlib = stdlib != 0;
+      plan_->records.push_back(&r);
+    }
+    return true;
+  }
+  bool record_bodies() {
+    for (RecordInfo& r : plan_->owned_records) {
+      uint32_t fields;
+      if (!in_.count(fields, 6)) return false;
+      r.fields.resize(fields);
+      for (auto& f : r.fields) {
+        uint8_t flags;
+        if (!in_.str(f.name) || !type_ref(f.type, types_.size()) || !in_.u8(flags)) return false;
+        f.has_default = flags & 2;
+      }
+      uint32_t includes;
+      if (!in_.count(includes, 4)) return false;
+      for (uint32_t i = 0; i < includes; ++i) {
+        int32_t ref;
+        if (!index(ref, plan_->records.size(), false, "record")) return false;
+        r.includes.push_back(plan_->records[static_cast<size_t>(ref)]);
+      }
+      r.index_fields();
+    }
+    // A record that contains itself has no layout; the checker never lets
+    // one through, so only a broken writer makes one.
+    std::map<const RecordInfo*, int> state;  // 1: being visited, 2: done
+    for (const RecordInfo* r : plan_->records) {
+      if (!acyclic(r, state)) return fail("record '" + r->name + "' contains itself");
+    }
+    return true;
+  }
+  bool acyclic(const RecordInfo* r, std::map<const RecordInfo*, int>& state) {
+    int& s = state[r];
+    if (s == 2) return true;
+    if (s == 1) return false;
+    s = 1;
+    for (const auto& f : r->fields) {
+      for (const Type* t = f.type; t; t = t->element) {
+        if (t->kind == TypeKind::Record && !acyclic(t->record_info, state)) return false;
+      }
+    }
+    state[r] = 2;
     return true;
   }
   bool enums() {
@@ -354,7 +440,7 @@ class PlanReader {
     for (uint32_t i = 0; i < n; ++i) {
       uint8_t kind;
       if (!in_.u8(kind)) return false;
-      if (kind > kLastTypeKind) return fail("bad type kind");
+      if (kind > (version_ < 2 ? kLastTypeKindV1 : kLastTypeKind)) return fail("bad type kind");
       const Type* t = nullptr;
       int32_t ref;
       switch (static_cast<TypeKind>(kind)) {
@@ -376,15 +462,19 @@ class PlanReader {
           t = tc.event(events_[static_cast<size_t>(ref)]);
           break;
         case TypeKind::List:
+        case TypeKind::Map:
         case TypeKind::Optional: {
           const Type* element;
           if (!type_ref(element, types_.size())) return false;  // components come first
-          t = kind == static_cast<uint8_t>(TypeKind::List) ? tc.list(element) : tc.optional(element);
+          auto k = static_cast<TypeKind>(kind);
+          t = k == TypeKind::List ? tc.list(element) : k == TypeKind::Map ? tc.map(element) : tc.optional(element);
           break;
         }
         case TypeKind::Decimal: t = tc.decimal(); break;
         case TypeKind::Record:
-        case TypeKind::Map: return fail("bad type kind");  // past kLastTypeKind: never written
+          if (!index(ref, plan_->records.size(), false, "record")) return false;
+          t = tc.record(plan_->records[static_cast<size_t>(ref)]);
+          break;
       }
       types_.push_back(t);
     }
@@ -435,7 +525,7 @@ class PlanReader {
     uint8_t op, flag;
     const Type* type;
     if (!in_.u8(op)) return false;
-    if (op > kLastOp) return fail("bad IR op");
+    if (op > (version_ < 2 ? kLastOpV1 : kLastOp)) return fail("bad IR op");
     if (!type_ref(type, types_.size())) return false;
     out = std::make_unique<ir::Node>(static_cast<ir::Op>(op), type);
     uint32_t operands;
@@ -576,6 +666,7 @@ class PlanReader {
   std::vector<const EventInfo*> events_;
   std::vector<const Type*> types_;
   std::string problem_;
+  uint32_t version_ = 0;
 };
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The plan section of an artifact: a runtime plan (plan.h) as bytes, and
 // back. Little-endian, length-prefixed (support/byte_codec.h); pointers
 // become indices: enums, events and types are tables written first, and
-// everything after refers to them by position. Source positions of IR
+// everything after refers to them by position. Records come as names
+// before the types (a type may name a record) and as fields after them. Source positions of IR
 // nodes are not kept (the runtime never prints them); the texts `explain`
 // quotes are.
 //
@@ -20,8 +21,9 @@
 
 namespace flow::plan {
 
-/// Bumped whenever the encoding changes; a reader refuses other versions.
-inline constexpr uint32_t kPlanFormatVersion = 1;
+/// Bumped whenever the encoding changes. The reader also reads version 1
+/// (before records and maps: no record table) and refuses any other.
+inline constexpr uint32_t kPlanFormatVersion = 2;
 
 std::string write_plan(const Plan& plan);
 

@@ -43,6 +43,7 @@ class PlanWriter {
       for (const auto& m : e->members) members += (members.empty() ? "" : ", ") + m;
       out += "enum " + e->qualified_name + " { " + members + " }\n";
     }
+    for (const RecordInfo* r : plan_.records) record(*r);
     for (const EventInfo* e : plan_.events) event(*e);
     for (const Service& s : plan_.services) service(s);
     for (const Flow& f : plan_.flows) flow(f);
@@ -57,6 +58,19 @@ class PlanWriter {
 
  private:
   void line(int indent, const std::string& text) { out += std::string(static_cast<size_t>(indent), ' ') + text + "\n"; }
+
+  void record(const RecordInfo& r) {
+    const layout::StructLayout& layout = layout::record_layout(r);
+    out += "record " + r.qualified_name + (r.is_stdlib ? " (standard library)" : "") + ": " +
+           std::to_string(layout.size) + " bytes, align " + std::to_string(layout.align) + ", presence bitmap @" +
+           std::to_string(layout.bitmap_offset) + "\n";
+    for (size_t i = 0; i < r.fields.size(); ++i) {
+      const FieldInfo& f = r.fields[i];
+      const layout::FieldLayout& at = layout.fields[i];
+      line(2, "#" + std::to_string(i) + " " + f.name + ": " + f.type->to_string() + " @" + std::to_string(at.offset) +
+                  " size " + std::to_string(at.slot.size) + (f.has_default ? " default" : ""));
+    }
+  }
 
   void event(const EventInfo& e) {
     std::string head = "event " + e.qualified_name + (e.is_stdlib ? " (standard library)" : "");

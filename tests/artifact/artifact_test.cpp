@@ -290,3 +290,74 @@ TEST_CASE("a plan section cut short or damaged is refused with a reason, never h
   CHECK_FALSE(plan::read_plan(bytes + "x", error));
   CHECK(error.find("trailing") != std::string::npos);
 }
+
+TEST_CASE("an artifact with a version 1 plan (before records and maps) still loads") {
+  // Built by flowc with plan format 1 from the order-to-cash example of then.
+  std::ifstream in(std::string(FLOW_SOURCE_DIR) + "/tests/artifact/cases/orders-plan-v1.artifact", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE_FALSE(bytes.empty());
+  std::string error;
+  auto app = runtime::load_app_from_bytes(bytes, "v1", error);
+  INFO(error);
+  REQUIRE(app);
+  CHECK(app->plan->records.empty());
+  REQUIRE(app->plan->event("shop.orders.OrderPlaced"));
+  CHECK(app->module().functions.size() == 28);
+  // Written again, it is a current plan that reads back the same.
+  std::string rewritten = plan::write_plan(*app->plan);
+  auto again = plan::read_plan(rewritten, error);
+  REQUIRE(again);
+  CHECK(ir::print_module(*again->module) == ir::print_module(app->module()));
+}
+
+TEST_CASE("a plan names its records and their fields, and refuses a record that contains itself") {
+  TypeContext types;
+  RecordInfo address, order_line;
+  address.name = "Address";
+  address.qualified_name = "t.Address";
+  address.fields = {{"city", types.string()}, {"zip", types.optional(types.integer())}};
+  address.index_fields();
+  order_line.name = "Line";
+  order_line.qualified_name = "t.Line";
+  order_line.fields = {{"to", types.record(&address)}, {"labels", types.map(types.list(types.record(&address)))}};
+  order_line.includes = {};
+  order_line.index_fields();
+  EventInfo placed;
+  placed.name = "Placed";
+  placed.qualified_name = "t.Placed";
+  placed.fields = {{"lines", types.list(types.record(&order_line))}, {"bill", types.optional(types.record(&address))}};
+  placed.index_fields();
+  plan::Plan p;
+  p.records = {&address, &order_line};
+  p.events = {&placed};
+  p.module = std::make_unique<ir::Module>();
+  p.module->layouts.add(&placed);
+  p.table.events.push_back({&placed, {}, {}, {}, {}});
+  std::string bytes = plan::write_plan(p), error;
+  auto read = plan::read_plan(bytes, error);
+  INFO(error);
+  REQUIRE(read);
+  REQUIRE(read->records.size() == 2);
+  const RecordInfo& line = *read->records[1];
+  CHECK(line.qualified_name == "t.Line");
+  CHECK(line.fields[0].type->kind == TypeKind::Record);
+  CHECK(line.fields[0].type->record_info == read->records[0]);
+  CHECK(line.fields[1].type->to_string() == "map<string, list<Address>>");
+  const auto& event = read->module->layouts.of(read->events[0]);
+  CHECK(event.size == p.module->layouts.of(&placed).size);
+  CHECK(read->events[0]->fields[1].type->to_string() == "Address?");
+  CHECK(layout::record_layout(line).size == layout::record_layout(order_line).size);
+
+  // A broken writer's record that contains itself is refused, not laid out.
+  RecordInfo loop;
+  loop.name = "Loop";
+  loop.qualified_name = "t.Loop";
+  loop.fields = {{"next", types.optional(types.record(&loop))}};
+  loop.index_fields();
+  plan::Plan bad;
+  bad.records = {&loop};
+  bad.module = std::make_unique<ir::Module>();
+  auto refused = plan::read_plan(plan::write_plan(bad), error);
+  CHECK_FALSE(refused);
+  CHECK(error.find("'Loop' contains itself") != std::string::npos);
+}
