@@ -10,9 +10,10 @@
 // The order and the edge cases are the interpreter's (ir.h): sums start at
 // int 0, float +0.0 or decimal 0 and add left to right, an int overflow
 // fails at the ListSum node; min_of/max_of keep the first of equal values
-// (an element replaces the best so far only when strictly less or greater;
-// with floats, a comparison with NaN is false); filter and map build their
-// list in the arena (filter reserves room for every element).
+// (an element replaces the best so far only when strictly less or greater),
+// except that floats combine as min()/max() do (NaN wins, -0.0 is below
+// 0.0); filter and map build their list in the arena (filter reserves room
+// for every element).
 // Limits: the witness of any/all (explain) is not reported by native code.
 #include "codegen/codegen_internal.h"
 #include "layout/event_layout.h"
@@ -152,12 +153,19 @@ llvm::Value* FunctionEmitter::min_max_of(const Node& node, llvm::Value* count,
   using Acc = std::vector<llvm::Value*>;
   if (!node.type->is_optional()) malformed("min_of/max_of without an optional result", fn);
   const Type* type = node.type->element;
-  Op better_op = node.op == Op::ListMinOf ? Op::Lt : Op::Gt;
+  bool is_min = node.op == Op::ListMinOf;
+  Op better_op = is_min ? Op::Lt : Op::Gt;
   llvm::Value* none = llvm::Constant::getNullValue(t.value(type));
   Acc result = fold(*this, count, {b.getFalse(), none}, [&](llvm::Value* i, const Acc& acc) {
     llvm::Value* found = acc[0];
     llvm::Value* best = acc[1];
     llvm::Value* value = apply(i);
+    if (type->kind == TypeKind::Float) {
+      // As min()/max() of two floats: NaN wins, -0.0 is below 0.0 (the
+      // first value meets the placeholder only when it is dropped).
+      llvm::Value* both = is_min ? b.CreateMinimum(best, value) : b.CreateMaximum(best, value);
+      return Acc{b.getTrue(), b.CreateSelect(found, both, value)};
+    }
     // The first value is taken as it is; later ones only when strictly better.
     llvm::BasicBlock* first = b.GetInsertBlock();
     llvm::BasicBlock* versus = block("best.cmp");
