@@ -3,14 +3,18 @@
 // per-module and per-function emitters.
 //
 // Values in SSA form: bool i1, int/timestamp/duration i64, float double,
-// enum i32, string and list {ptr, i64} (data, size/count), decimal
-// {i64, i64} (FlowDecimal's words), event ptr, T?
+// enum i32, string, list and map {ptr, i64} (data, size/count), decimal
+// {i64, i64} (FlowDecimal's words), event and record ptr (to the instance's
+// bytes; a record read from a field or list points into its parent), T?
 // {i1 present, T}, and i1 placeholders for `none` and `never` (no data).
-// In memory (event fields, list elements, result slots) the slots of
-// docs/event-layout.md: bool is a byte and an optional element or result is
-// boxed (presence byte, value at optional_value_offset).
+// In memory (event fields, list elements, map values) the slots of
+// docs/event-layout.md: bool is a byte, a record is its bytes inline, and an
+// optional element is boxed (presence byte, value at optional_value_offset).
+// Result slots are the element slots, except that a record result is a
+// pointer to its bytes (R? boxed as presence byte, pointer at 8).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,8 +35,10 @@ class TypeMap {
   llvm::Type* value(const Type* type) const;
   /// The memory form of a field of `type` (a T? field stores T; presence is in the bitmap).
   llvm::Type* field(const Type* type) const;
-  /// The memory form of a list element or result slot (a T? is boxed {i8, T}).
+  /// The memory form of a list element (a T? is boxed {i8, T}).
   llvm::Type* slot(const Type* type) const;
+  /// The memory form of a function result: slot(), but a pointer for a record.
+  llvm::Type* result(const Type* type) const;
 
   llvm::LLVMContext& context;
   llvm::IntegerType* i1;
@@ -64,6 +70,7 @@ struct Helpers {
   llvm::FunctionCallee str_len, str_compare, str_contains, str_concat, str_lower, str_upper;
   llvm::FunctionCallee regex_match;
   llvm::FunctionCallee time_hour, time_weekday, time_date;
+  llvm::FunctionCallee map_build, map_find;
   DecimalHelpers decimal;
 };
 
@@ -113,6 +120,10 @@ class FunctionEmitter {
   llvm::AllocaInst* entry_alloca(llvm::Type* type, const char* name);
   llvm::Value* context_field(size_t offset);
   llvm::BasicBlock* block(const char* name);
+  /// The value bound to local `index` (by a Let, or a quantifier to its element).
+  llvm::Value*& local(int32_t index);
+  /// The evaluation's arena (FlowRtContext::arena).
+  llvm::Value* arena();
 
   // Slots (llvm_types.cpp)
   llvm::Value* load_field(const Type* type, llvm::Value* address);  // memory field form of a non-optional type
@@ -120,8 +131,14 @@ class FunctionEmitter {
   llvm::Value* load_slot(const Type* type, llvm::Value* address);  // element/result form
   void store_slot(const Type* type, llvm::Value* address, llvm::Value* value);
   llvm::Value* element_address(const Type* element, llvm::Value* data, llvm::Value* index);
+  llvm::Value* load_result(const Type* type, llvm::Value* address);  // result-slot form
+  void store_result(const Type* type, llvm::Value* address, llvm::Value* value);
+  void copy_bytes(llvm::Value* to, llvm::Value* from, uint64_t size);
   llvm::Value* make_pair(llvm::Value* data, llvm::Value* size);
   llvm::Value* make_optional(const Type* optional, llvm::Value* present, llvm::Value* value);
+
+  /// a `op` z for a comparison op (Eq ... Ge) on two values of `type`.
+  llvm::Value* compare(ir::Op op, const Type* type, llvm::Value* a, llvm::Value* z);
 
   // Structural operations (llvm_structural.cpp)
   llvm::Value* equal(const Type* type, llvm::Value* a, llvm::Value* b);
@@ -129,12 +146,36 @@ class FunctionEmitter {
   llvm::Value* list_contains(const ir::Node& node);
   llvm::Value* make_list(const ir::Node& node);
   llvm::Value* convert(llvm::Value* value, const Type* from, const Type* to, const ir::Node& site);
+  /// A copy of the list or map `value` ({data, count}) with items of
+  /// `target` slots: `item(from, to)` fills each from its source item.
+  llvm::Value* relayout(llvm::Value* value, uint64_t source_size, layout::Slot target, const ir::Node& site,
+                        const std::function<void(llvm::Value*, llvm::Value*)>& item);
   llvm::Value* allocate(llvm::Value* bytes, uint64_t align, const ir::Node& site);
   /// Emits `for (i = 0; i < count; ++i) body(i)`; `body` may end in any block.
   void loop(llvm::Value* count, const std::function<void(llvm::Value*)>& body);
+  /// Emits `exists i < count: predicate(i)`, leaving the loop at the first hit.
+  llvm::Value* any_index(llvm::Value* count, const std::function<llvm::Value*(llvm::Value*)>& predicate);
+
+  // Records and maps (llvm_records.cpp, llvm_maps.cpp)
+  llvm::Value* emit_load_field(const ir::Node& node);
+  llvm::Value* emit_make_record(const ir::Node& node);
+  llvm::Value* record_equal(const Type* type, llvm::Value* a, llvm::Value* z);
+  llvm::Value* emit_map_op(const ir::Node& node);
+  llvm::Value* map_equal(const Type* type, llvm::Value* a, llvm::Value* z);
+  /// A map<A> re-laid out as a map<B> (A assignable to B: T -> T?).
+  llvm::Value* convert_map(llvm::Value* value, const Type* from, const Type* to, const ir::Node& site);
+
+  // List functions with a lambda (llvm_quantifiers.cpp); `apply(i)` is the
+  // body's value for element i.
+  llvm::Value* emit_quantifier(const ir::Node& node);
+  llvm::Value* sum(const ir::Node& node, llvm::Value* count, const std::function<llvm::Value*(llvm::Value*)>& apply);
+  llvm::Value* min_max_of(const ir::Node& node, llvm::Value* count,
+                          const std::function<llvm::Value*(llvm::Value*)>& apply);
 
   // Decimals (llvm_decimal.cpp): helper calls over stack copies of the values.
   llvm::Value* emit_decimal_op(const ir::Node& node);
+  /// a + z, a - z, ... through `helper` (DecimalHelpers::add, ...), failing at `site`.
+  llvm::Value* decimal_arith(llvm::FunctionCallee helper, llvm::Value* a, llvm::Value* z, const ir::Node& site);
   llvm::Value* decimal_compare(llvm::Value* a, llvm::Value* z);  // i32 -1, 0, 1
   llvm::Value* decimal_equal(llvm::Value* a, llvm::Value* z);    // i1, by value
   llvm::Value* decimal_min_max(bool is_min, llvm::Value* a, llvm::Value* z);
@@ -149,7 +190,6 @@ class FunctionEmitter {
  private:
   llvm::Value* emit_if(const ir::Node& node);
   llvm::Value* emit_logic(const ir::Node& node);
-  llvm::Value* emit_load_field(const ir::Node& node);
   llvm::Value* emit_call(const ir::Node& node);
   llvm::Value* emit_int_arith(const ir::Node& node);
   llvm::Value* emit_float_arith(const ir::Node& node);

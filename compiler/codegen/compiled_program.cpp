@@ -15,16 +15,22 @@
 
 namespace flow::codegen {
 
-namespace {
-
 eval::Value read_result(const Type* type, const void* slot) {
-  if (type->kind == TypeKind::Event) {
+  const auto* bytes = static_cast<const uint8_t*>(slot);
+  auto pointer_at = [&](size_t offset) {
     const uint8_t* instance = nullptr;
-    std::memcpy(&instance, slot, sizeof instance);
-    return eval::Value::event(instance);
+    std::memcpy(&instance, bytes + offset, sizeof instance);
+    return instance;
+  };
+  if (type->kind == TypeKind::Event) return eval::Value::event(pointer_at(0));
+  if (type->kind == TypeKind::Record) return eval::read_slot(type, pointer_at(0));
+  if (type->is_optional() && type->element->kind == TypeKind::Record) {
+    return bytes[0] ? eval::read_slot(type->element, pointer_at(8)) : eval::Value::none();
   }
-  return eval::read_element(type, static_cast<const uint8_t*>(slot));
+  return eval::read_element(type, bytes);
 }
+
+namespace {
 
 /// What the trace hook appends to: EvalContext::trace.
 struct TraceState {

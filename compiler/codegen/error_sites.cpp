@@ -35,9 +35,14 @@ bool ErrorSiteTable::can_fail(Op op) {
     case Op::Concat:
     case Op::Lower:
     case Op::Upper:
+    case Op::ListSum:      // int or decimal overflow
     case Op::MakeList:     // the arena can run out
-    case Op::ConvertList:  // likewise
-      return true;
+    case Op::ConvertList:  // likewise, and for the rest
+    case Op::MakeRecord:
+    case Op::MakeMap:
+    case Op::MapKeys:
+    case Op::ListFilter:
+    case Op::ListMap: return true;
     default: return false;
   }
 }

@@ -2,6 +2,7 @@
 #include "codegen/ir_fingerprint.h"
 
 #include <cstring>
+#include <set>
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringExtras.h"
@@ -20,7 +21,22 @@ class Writer {
     u64(s.size());
     bytes_ += s;
   }
-  void type(const Type* t) { str(t ? t->to_string() : std::string("-")); }
+  void type(const Type* t) {
+    str(t ? t->to_string() : std::string("-"));
+    // A record's name does not say where its fields are: its layout does
+    // (offsets, sizes and so list strides), once per record.
+    for (const Type* inner = t; inner; inner = inner->element) {
+      if (inner->kind != TypeKind::Record || !records_.insert(inner->record_info).second) continue;
+      const layout::StructLayout& layout = layout::record_layout(*inner->record_info);
+      u64(layout.size);
+      u64(layout.bitmap_offset);
+      for (const auto& field : layout.fields) {
+        str(field.name);
+        u64(field.offset);
+        type(field.type);
+      }
+    }
+  }
 
   void node(const ir::Node& n) {
     u64(static_cast<uint64_t>(n.op));
@@ -52,6 +68,7 @@ class Writer {
  private:
   const ir::Module& module_;
   std::string bytes_;
+  std::set<const RecordInfo*> records_;  // whose layout is written already
 };
 
 }  // namespace

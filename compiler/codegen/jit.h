@@ -63,9 +63,13 @@ class MachineCode {
   virtual ~MachineCode();
 };
 
+/// The value in the result slot `slot` of a function returning `type`
+/// (native_abi.h, result_slot), as the interpreter would return it.
+eval::Value read_result(const Type* type, const void* slot);
+
 class CompiledProgram {
  public:
-  /// The largest result slot is an optional string: 24 bytes.
+  /// The largest result slot is an optional string or map: 24 bytes.
   static constexpr size_t kResultSlotBytes = 32;
 
   /// Generates, optimises and JIT-compiles every function of `module` (or

@@ -62,6 +62,8 @@ ModuleEmitter::ModuleEmitter(const ir::Module& ir_module, const ErrorSiteTable& 
   helpers.time_weekday = declare(module, "flow_rt_time_weekday", T.i64, {T.i64}, pure);
   helpers.time_date = declare(module, "flow_rt_time_date", T.i32, {T.i64, T.ptr},
                               llvm::MemoryEffects::argMemOnly(llvm::ModRefInfo::Mod));
+  helpers.map_build = declare(module, "flow_rt_map_build", T.i32, {T.ptr, T.ptr, T.i64, T.i64, T.ptr}, any);
+  helpers.map_find = declare(module, "flow_rt_map_find", T.ptr, {T.ptr, T.i64, T.i64, T.ptr, T.i64}, reads);
   declare_decimal_helpers(module, T, helpers.decimal);
 }
 
@@ -113,7 +115,7 @@ void FunctionEmitter::emit() {
   locals_.assign(fn.local_count, nullptr);
   llvm::Value* value = emit(*fn.body);
   if (!fn.result) malformed("no result type", fn);
-  store_slot(fn.result, result_, value);
+  store_result(fn.result, result_, value);
   b.CreateRet(b.getInt32(FLOW_RT_OK));
 }
 
@@ -126,6 +128,15 @@ llvm::AllocaInst* FunctionEmitter::entry_alloca(llvm::Type* type, const char* na
 
 llvm::Value* FunctionEmitter::context_field(size_t offset) {
   return b.CreateConstInBoundsGEP1_64(t.i8, context_, offset);
+}
+
+llvm::Value*& FunctionEmitter::local(int32_t index) {
+  if (index < 0 || static_cast<size_t>(index) >= locals_.size()) malformed("a local slot out of range", fn);
+  return locals_[static_cast<size_t>(index)];
+}
+
+llvm::Value* FunctionEmitter::arena() {
+  return b.CreateAlignedLoad(t.ptr, context_field(offsetof(FlowRtContext, arena)), llvm::Align(8), "arena");
 }
 
 void FunctionEmitter::fail_if(llvm::Value* failed, int32_t status, const Node& site, llvm::Value* detail0,
@@ -190,14 +201,13 @@ llvm::Value* FunctionEmitter::emit(const Node& node) {
     case Op::Now:
       return b.CreateAlignedLoad(t.i64, context_field(offsetof(FlowRtContext, now_us)), llvm::Align(8), "now");
     case Op::Local: {
-      if (node.index < 0 || static_cast<size_t>(node.index) >= locals_.size() || !locals_[node.index]) {
-        malformed("a local read outside its let", fn);
-      }
-      return locals_[static_cast<size_t>(node.index)];
+      llvm::Value* value = local(node.index);
+      if (!value) malformed("a local read outside its let", fn);
+      return value;
     }
     case Op::Let: {
-      if (node.index < 0 || static_cast<size_t>(node.index) >= locals_.size()) malformed("a let slot out of range", fn);
-      locals_[static_cast<size_t>(node.index)] = emit(operand(0));
+      llvm::Value* value = emit(operand(0));
+      local(node.index) = value;
       return emit(operand(1));
     }
     case Op::If: return emit_if(node);
@@ -276,12 +286,12 @@ llvm::Value* FunctionEmitter::emit(const Node& node) {
     case Op::DNeg:
     case Op::DAbs:
     case Op::DRound: return emit_decimal_op(node);
-    case Op::MakeRecord:
+    case Op::MakeRecord: return emit_make_record(node);
     case Op::MakeMap:
     case Op::MapIndex:
     case Op::MapHas:
     case Op::MapLen:
-    case Op::MapKeys:
+    case Op::MapKeys: return emit_map_op(node);
     case Op::ListAny:
     case Op::ListAll:
     case Op::ListCount:
@@ -289,7 +299,7 @@ llvm::Value* FunctionEmitter::emit(const Node& node) {
     case Op::ListMinOf:
     case Op::ListMaxOf:
     case Op::ListFilter:
-    case Op::ListMap: break;  // lowering does not produce these yet
+    case Op::ListMap: return emit_quantifier(node);
   }
   malformed(std::string("IR operation '") + ir::to_string(node.op) + "' is not supported", fn);
 }
@@ -338,31 +348,6 @@ llvm::Value* FunctionEmitter::emit_logic(const Node& node) {
   return phi;
 }
 
-llvm::Value* FunctionEmitter::emit_load_field(const Node& node) {
-  const Node& event_node = *node.operands.at(0);
-  if (event_node.type->kind != TypeKind::Event) malformed("a field read from a non-event", fn);
-  const layout::EventLayout* layout = nullptr;
-  try {
-    layout = &m.ir.layouts.of(event_node.type->event_info);
-  } catch (const std::out_of_range&) {
-    malformed("a field read from an event without a layout", fn);
-  }
-  if (node.index < 0 || static_cast<size_t>(node.index) >= layout->fields.size() ||
-      layout->fields[static_cast<size_t>(node.index)].offset != node.offset) {
-    malformed("a field read that does not match the event layout", fn);
-  }
-  const layout::FieldLayout& field = layout->fields[static_cast<size_t>(node.index)];
-  if (t.value(field.type) != t.value(node.type)) malformed("a field read of the wrong type", fn);
-  llvm::Value* event = emit(event_node);
-  llvm::Value* address = b.CreateConstInBoundsGEP1_64(t.i8, event, field.offset);
-  if (!field.optional) return load_field(field.type, address);
-  auto index = static_cast<uint32_t>(node.index);
-  llvm::Value* bits = b.CreateAlignedLoad(
-      t.i8, b.CreateConstInBoundsGEP1_64(t.i8, event, layout->bitmap_offset + index / 8), llvm::Align(1));
-  llvm::Value* present = b.CreateTrunc(b.CreateLShr(bits, index % 8), t.i1);
-  return make_optional(field.type, present, load_field(field.type->element, address));
-}
-
 llvm::Value* FunctionEmitter::emit_call(const Node& node) {
   if (node.index < 0 || static_cast<size_t>(node.index) >= m.functions.size()) malformed("a call to no function", fn);
   const ir::Function& callee = m.ir.function(node.index);
@@ -370,7 +355,7 @@ llvm::Value* FunctionEmitter::emit_call(const Node& node) {
   llvm::Value* argument = node.operands.empty() ? static_cast<llvm::Value*>(llvm::ConstantPointerNull::get(t.ptr))
                                                 : emit(*node.operands[0]);
   if (!callee.result) malformed("a call to a function without a result type", fn);
-  llvm::AllocaInst* slot = entry_alloca(t.slot(callee.result), "ret");
+  llvm::AllocaInst* slot = entry_alloca(t.result(callee.result), "ret");
   llvm::Value* status = b.CreateCall(m.functions[static_cast<size_t>(node.index)], {argument, context_, slot});
   if ((callee.kind == ir::FunctionKind::Rule || callee.kind == ir::FunctionKind::Decision) && callee.body) {
     // Tracing (the interpreter's EvalContext::trace): one load and a
@@ -386,7 +371,7 @@ llvm::Value* FunctionEmitter::emit_call(const Node& node) {
     b.SetInsertPoint(after);
   }
   propagate(status);
-  return load_slot(callee.result, slot);
+  return load_result(callee.result, slot);
 }
 
 llvm::Value* FunctionEmitter::emit_int_arith(const Node& node) {
@@ -443,10 +428,14 @@ llvm::Value* FunctionEmitter::emit_compare(const Node& node) {
   const Type* type = node.operands.at(0)->type;
   llvm::Value* a = emit(*node.operands[0]);
   llvm::Value* z = emit(*node.operands.at(1));
-  if (node.op == Op::Eq) return equal(type, a, z);
-  if (node.op == Op::Ne) return b.CreateNot(equal(type, a, z));
+  return compare(node.op, type, a, z);
+}
+
+llvm::Value* FunctionEmitter::compare(Op op, const Type* type, llvm::Value* a, llvm::Value* z) {
+  if (op == Op::Eq) return equal(type, a, z);
+  if (op == Op::Ne) return b.CreateNot(equal(type, a, z));
   if (type->kind == TypeKind::Float) {
-    switch (node.op) {  // ordered: false when either is NaN
+    switch (op) {  // ordered: false when either is NaN
       case Op::Lt: return b.CreateFCmpOLT(a, z);
       case Op::Le: return b.CreateFCmpOLE(a, z);
       case Op::Gt: return b.CreateFCmpOGT(a, z);
@@ -466,7 +455,7 @@ llvm::Value* FunctionEmitter::emit_compare(const Node& node) {
   } else if (!a->getType()->isIntegerTy()) {
     malformed("an ordering comparison of an unordered type", fn);
   }
-  switch (node.op) {
+  switch (op) {
     case Op::Lt: return b.CreateICmpSLT(a, z);
     case Op::Le: return b.CreateICmpSLE(a, z);
     case Op::Gt: return b.CreateICmpSGT(a, z);
@@ -525,9 +514,6 @@ llvm::Value* FunctionEmitter::emit_string_op(const Node& node) {
   llvm::Value* s = emit(*node.operands.at(0));
   llvm::Value* s_data = b.CreateExtractValue(s, 0);
   llvm::Value* s_size = b.CreateExtractValue(s, 1);
-  auto arena = [&] {
-    return b.CreateAlignedLoad(t.ptr, context_field(offsetof(FlowRtContext, arena)), llvm::Align(8), "arena");
-  };
   switch (node.op) {
     case Op::StrLen: return b.CreateCall(m.helpers.str_len, {s_data, s_size});
     case Op::Lower: return string_result(m.helpers.str_lower, {arena(), s_data, s_size}, node);

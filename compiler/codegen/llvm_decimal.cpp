@@ -79,17 +79,21 @@ llvm::Value* FunctionEmitter::emit_decimal_op(const Node& node) {
     case Op::DSub:
     case Op::DMul:
     case Op::DDiv: {
-      llvm::Value* a = spill(*this, x, "dec.a");  // the left operand is evaluated first
-      llvm::Value* z = spill(*this, emit(*node.operands.at(1)), "dec.b");
       llvm::FunctionCallee helper = node.op == Op::DAdd   ? h.add
                                     : node.op == Op::DSub ? h.sub
                                     : node.op == Op::DMul ? h.mul
                                                           : h.div;
-      fail_on_status(b.CreateCall(helper, {a, z, out}), node);
-      break;
+      return decimal_arith(helper, x, emit(*node.operands.at(1)), node);  // the left operand first
     }
     default: malformed(std::string("'") + ir::to_string(node.op) + "' is not a decimal operation", fn);
   }
+  return load(*this, out);
+}
+
+llvm::Value* FunctionEmitter::decimal_arith(llvm::FunctionCallee helper, llvm::Value* a, llvm::Value* z,
+                                            const Node& site) {
+  llvm::Value* out = spill(*this, nullptr, "dec.out");
+  fail_on_status(b.CreateCall(helper, {spill(*this, a, "dec.a"), spill(*this, z, "dec.b"), out}), site);
   return load(*this, out);
 }
 

@@ -1,6 +1,7 @@
 // Structural operations of the code generator: Flow `==` on every type
-// (optionals, lists, strings), list membership, list literals and list
-// re-layout (ConvertList), with the loops they need.
+// (optionals, lists, strings; records and maps in their own files), list
+// membership, list literals and list and map re-layout (ConvertList), with
+// the loops they need.
 #include "codegen/codegen_internal.h"
 #include "layout/event_layout.h"
 #include "llvm/IR/Constants.h"
@@ -27,20 +28,16 @@ void FunctionEmitter::loop(llvm::Value* count, const std::function<void(llvm::Va
   b.SetInsertPoint(done);
 }
 
-namespace {
-
-/// Emits `exists i < count: predicate(i)`, leaving the loop at the first hit.
-llvm::Value* any_index(FunctionEmitter& e, llvm::Value* count,
-                       const std::function<llvm::Value*(llvm::Value*)>& predicate) {
-  auto& b = e.b;
+llvm::Value* FunctionEmitter::any_index(llvm::Value* count,
+                                        const std::function<llvm::Value*(llvm::Value*)>& predicate) {
   llvm::BasicBlock* before = b.GetInsertBlock();
-  llvm::BasicBlock* header = e.block("any");
-  llvm::BasicBlock* inside = e.block("any.body");
-  llvm::BasicBlock* next = e.block("any.next");
-  llvm::BasicBlock* done = e.block("any.done");
+  llvm::BasicBlock* header = block("any");
+  llvm::BasicBlock* inside = block("any.body");
+  llvm::BasicBlock* next = block("any.next");
+  llvm::BasicBlock* done = block("any.done");
   b.CreateBr(header);
   b.SetInsertPoint(header);
-  llvm::PHINode* i = b.CreatePHI(e.t.i64, 2, "i");
+  llvm::PHINode* i = b.CreatePHI(t.i64, 2, "i");
   i->addIncoming(b.getInt64(0), before);
   b.CreateCondBr(b.CreateICmpULT(i, count), inside, done);
   b.SetInsertPoint(inside);
@@ -51,13 +48,11 @@ llvm::Value* any_index(FunctionEmitter& e, llvm::Value* count,
   i->addIncoming(b.CreateAdd(i, b.getInt64(1), "", true, true), next);
   b.CreateBr(header);
   b.SetInsertPoint(done);
-  llvm::PHINode* found = b.CreatePHI(e.t.i1, 2, "found");
+  llvm::PHINode* found = b.CreatePHI(t.i1, 2, "found");
   found->addIncoming(b.getFalse(), header);
   found->addIncoming(b.getTrue(), inside_end);
   return found;
 }
-
-}  // namespace
 
 llvm::Value* FunctionEmitter::strings_equal(llvm::Value* a, llvm::Value* z) {
   llvm::Value* a_size = b.CreateExtractValue(a, 1);
@@ -96,8 +91,8 @@ llvm::Value* FunctionEmitter::equal(const Type* type, llvm::Value* a, llvm::Valu
     case TypeKind::NoneType:
     case TypeKind::Error: return b.getTrue();
     case TypeKind::Decimal: return decimal_equal(a, z);
-    case TypeKind::Record:
-    case TypeKind::Map: malformed("equality of " + type->to_string() + " (not supported yet)", fn);
+    case TypeKind::Record: return record_equal(type, a, z);
+    case TypeKind::Map: return map_equal(type, a, z);
     case TypeKind::Optional: {
       // Both absent, or both present and equal; the values of an absent
       // optional are never looked at.
@@ -128,7 +123,7 @@ llvm::Value* FunctionEmitter::equal(const Type* type, llvm::Value* a, llvm::Valu
       b.SetInsertPoint(items);
       llvm::Value* a_data = b.CreateExtractValue(a, 0);
       llvm::Value* z_data = b.CreateExtractValue(z, 0);
-      llvm::Value* differs = any_index(*this, count, [&](llvm::Value* i) {
+      llvm::Value* differs = any_index(count, [&](llvm::Value* i) {
         llvm::Value* x = load_slot(element, element_address(element, a_data, i));
         llvm::Value* y = load_slot(element, element_address(element, z_data, i));
         return b.CreateNot(equal(element, x, y));
@@ -159,7 +154,7 @@ llvm::Value* FunctionEmitter::list_contains(const Node& node) {
     llvm::Value* value = emit(list);
     llvm::Value* needle = emit(needle_node);
     llvm::Value* data = b.CreateExtractValue(value, 0);
-    return any_index(*this, b.CreateExtractValue(value, 1), [&](llvm::Value* i) {
+    return any_index(b.CreateExtractValue(value, 1), [&](llvm::Value* i) {
       return matches(load_slot(element, element_address(element, data, i)), needle);
     });
   }
@@ -210,6 +205,31 @@ llvm::Value* FunctionEmitter::make_list(const Node& node) {
   return make_pair(data, b.getInt64(items.size()));
 }
 
+llvm::Value* FunctionEmitter::relayout(llvm::Value* value, uint64_t source_size, layout::Slot target,
+                                       const ir::Node& site,
+                                       const std::function<void(llvm::Value*, llvm::Value*)>& item) {
+  llvm::Value* count = b.CreateExtractValue(value, 1);
+  llvm::Value* data = b.CreateExtractValue(value, 0);
+  llvm::BasicBlock* entry = b.GetInsertBlock();
+  llvm::BasicBlock* copy = block("conv.copy");
+  llvm::BasicBlock* join = block("conv.join");
+  b.CreateCondBr(b.CreateICmpEQ(count, b.getInt64(0)), join, copy);
+  b.SetInsertPoint(copy);
+  llvm::Value* out = allocate(b.CreateMul(count, b.getInt64(target.size), "", true, true), target.align, site);
+  loop(count, [&](llvm::Value* i) {
+    item(b.CreateInBoundsGEP(t.i8, data, b.CreateMul(i, b.getInt64(source_size))),
+         b.CreateInBoundsGEP(t.i8, out, b.CreateMul(i, b.getInt64(target.size))));
+  });
+  llvm::Value* converted = make_pair(out, count);
+  llvm::BasicBlock* copy_end = b.GetInsertBlock();
+  b.CreateBr(join);
+  b.SetInsertPoint(join);
+  llvm::PHINode* phi = b.CreatePHI(t.pair, 2);
+  phi->addIncoming(llvm::Constant::getNullValue(t.pair), entry);
+  phi->addIncoming(converted, copy_end);
+  return phi;
+}
+
 llvm::Value* FunctionEmitter::convert(llvm::Value* value, const Type* from, const Type* to, const Node& site) {
   if (from == to) return value;
   if (to->is_optional()) {
@@ -237,32 +257,12 @@ llvm::Value* FunctionEmitter::convert(llvm::Value* value, const Type* from, cons
     if (from->element->kind == TypeKind::Never) return value;
     const Type* source = from->element;
     const Type* target = to->element;
-    layout::Slot source_slot = layout::element_slot(source);
-    layout::Slot target_slot = layout::element_slot(target);
-    llvm::Value* count = b.CreateExtractValue(value, 1);
-    llvm::Value* data = b.CreateExtractValue(value, 0);
-    llvm::BasicBlock* entry = b.GetInsertBlock();
-    llvm::BasicBlock* copy = block("conv.copy");
-    llvm::BasicBlock* join = block("conv.join");
-    b.CreateCondBr(b.CreateICmpEQ(count, b.getInt64(0)), join, copy);
-    b.SetInsertPoint(copy);
-    llvm::Value* out =
-        allocate(b.CreateMul(count, b.getInt64(target_slot.size), "", true, true), target_slot.align, site);
-    loop(count, [&](llvm::Value* i) {
-      llvm::Value* item =
-          load_slot(source, b.CreateInBoundsGEP(t.i8, data, b.CreateMul(i, b.getInt64(source_slot.size))));
-      store_slot(target, b.CreateInBoundsGEP(t.i8, out, b.CreateMul(i, b.getInt64(target_slot.size))),
-                 convert(item, source, target, site));
-    });
-    llvm::Value* converted = make_pair(out, count);
-    llvm::BasicBlock* copy_end = b.GetInsertBlock();
-    b.CreateBr(join);
-    b.SetInsertPoint(join);
-    llvm::PHINode* phi = b.CreatePHI(t.pair, 2);
-    phi->addIncoming(llvm::Constant::getNullValue(t.pair), entry);
-    phi->addIncoming(converted, copy_end);
-    return phi;
+    return relayout(value, layout::element_slot(source).size, layout::element_slot(target), site,
+                    [&](llvm::Value* item, llvm::Value* out) {
+                      store_slot(target, out, convert(load_slot(source, item), source, target, site));
+                    });
   }
+  if (from->kind == TypeKind::Map && to->kind == TypeKind::Map) return convert_map(value, from, to, site);
   if (from->kind == TypeKind::Event && to->kind == TypeKind::Event) return value;
   if (from->kind == TypeKind::Never) return llvm::Constant::getNullValue(t.value(to));
   malformed("cannot convert " + from->to_string() + " to " + to->to_string(), fn);

@@ -1,5 +1,6 @@
-// Flow types as LLVM types, loads and stores of slots, and constants
-// (string literals, constant list literals as global arrays).
+// Flow types as LLVM types, loads and stores of slots (a record's slot is
+// its bytes: loading one yields their address, storing one copies them),
+// and constants (string literals, constant list literals as global arrays).
 #include <cstring>
 
 #include "codegen/codegen_internal.h"
@@ -33,17 +34,15 @@ llvm::Type* TypeMap::value(const Type* type) const {
     case TypeKind::Float: return f64;
     case TypeKind::Enum: return i32;
     case TypeKind::String:
-    case TypeKind::List: return pair;
-    case TypeKind::Event: return ptr;
+    case TypeKind::List:
+    case TypeKind::Map: return pair;
+    case TypeKind::Event:
+    case TypeKind::Record: return ptr;
     case TypeKind::Optional: return llvm::StructType::get(context, {i1, value(type->element)});
     case TypeKind::Never:
     case TypeKind::NoneType:
     case TypeKind::Error: return i1;  // carries no data
     case TypeKind::Decimal: return decimal;
-    case TypeKind::Record:
-    case TypeKind::Map:
-      // Lowering refuses these (ir/back_end_support.h); a hand-built IR may not.
-      throw CodegenError("type " + type->to_string() + " is not supported by the native back end yet");
   }
   return i1;
 }
@@ -55,6 +54,9 @@ llvm::Type* TypeMap::field(const Type* type) const {
     case TypeKind::Never:
     case TypeKind::NoneType:
     case TypeKind::Error: return i8;
+    case TypeKind::Record:
+      // The bytes inline; i64 words give the slot its alignment (sizes are multiples of 8).
+      return llvm::ArrayType::get(i64, layout::field_slot(type).size / 8);
     default: return value(type);
   }
 }
@@ -64,6 +66,18 @@ llvm::Type* TypeMap::slot(const Type* type) const {
   // layout: the value sits at T's alignment and the size rounds up to it.
   if (type->is_optional()) return llvm::StructType::get(context, {i8, field(type->element)});
   return field(type);
+}
+
+namespace {
+bool is_record(const Type* type) {
+  return type->kind == TypeKind::Record;
+}
+}  // namespace
+
+llvm::Type* TypeMap::result(const Type* type) const {
+  if (is_record(type)) return ptr;
+  if (type->is_optional() && is_record(type->element)) return llvm::StructType::get(context, {i8, ptr});
+  return slot(type);
 }
 
 void malformed(const std::string& what, const ir::Function& fn) {
@@ -101,17 +115,17 @@ llvm::Value* FunctionEmitter::load_field(const Type* type, llvm::Value* address)
     case TypeKind::Decimal:
     case TypeKind::Event: return b.CreateAlignedLoad(t.value(type), address, align_of(type));
     case TypeKind::String:
-    case TypeKind::List: {
+    case TypeKind::List:
+    case TypeKind::Map: {
       llvm::Value* data = b.CreateAlignedLoad(t.ptr, address, llvm::Align(8));
       llvm::Value* size = b.CreateAlignedLoad(t.i64, b.CreateConstInBoundsGEP1_64(t.i8, address, 8), llvm::Align(8));
       return make_pair(data, size);
     }
+    case TypeKind::Record: return address;  // read in place
     case TypeKind::Optional: malformed("an optional value in a field slot", fn);
     case TypeKind::Never:
     case TypeKind::NoneType:
     case TypeKind::Error: return b.getFalse();
-    case TypeKind::Record:
-    case TypeKind::Map: malformed("a field of type " + type->to_string() + " (not supported yet)", fn);
   }
   return b.getFalse();
 }
@@ -128,17 +142,21 @@ void FunctionEmitter::store_field(const Type* type, llvm::Value* address, llvm::
     case TypeKind::Event: b.CreateAlignedStore(value, address, align_of(type)); return;
     case TypeKind::String:
     case TypeKind::List:
+    case TypeKind::Map:
       b.CreateAlignedStore(b.CreateExtractValue(value, 0), address, llvm::Align(8));
       b.CreateAlignedStore(b.CreateExtractValue(value, 1), b.CreateConstInBoundsGEP1_64(t.i8, address, 8),
                            llvm::Align(8));
       return;
+    case TypeKind::Record: copy_bytes(address, value, layout::field_slot(type).size); return;
     case TypeKind::Optional: malformed("an optional value in a field slot", fn);
     case TypeKind::Never:
     case TypeKind::NoneType:
     case TypeKind::Error: return;
-    case TypeKind::Record:
-    case TypeKind::Map: malformed("a field of type " + type->to_string() + " (not supported yet)", fn);
   }
+}
+
+void FunctionEmitter::copy_bytes(llvm::Value* to, llvm::Value* from, uint64_t size) {
+  b.CreateMemCpy(to, llvm::Align(8), from, llvm::Align(8), size);
 }
 
 llvm::Value* FunctionEmitter::load_slot(const Type* type, llvm::Value* address) {
@@ -153,11 +171,43 @@ llvm::Value* FunctionEmitter::load_slot(const Type* type, llvm::Value* address) 
 void FunctionEmitter::store_slot(const Type* type, llvm::Value* address, llvm::Value* value) {
   if (!type->is_optional()) return store_field(type, address, value);
   const Type* inner = type->element;
-  b.CreateAlignedStore(b.CreateZExt(b.CreateExtractValue(value, 0), t.i8), address, llvm::Align(1));
-  // An absent value's bytes are stored too (zeros or leftovers): readers
-  // never look at them.
-  store_field(inner, b.CreateConstInBoundsGEP1_64(t.i8, address, layout::optional_value_offset(inner)),
-              b.CreateExtractValue(value, 1));
+  llvm::Value* present = b.CreateExtractValue(value, 0);
+  b.CreateAlignedStore(b.CreateZExt(present, t.i8), address, llvm::Align(1));
+  llvm::Value* inner_address = b.CreateConstInBoundsGEP1_64(t.i8, address, layout::optional_value_offset(inner));
+  if (!is_record(inner)) {
+    // An absent value's bytes are stored too (zeros or leftovers): readers
+    // never look at them.
+    store_field(inner, inner_address, b.CreateExtractValue(value, 1));
+    return;
+  }
+  // An absent record has no bytes to copy (its pointer may be null).
+  llvm::BasicBlock* copy = block("opt.copy");
+  llvm::BasicBlock* done = block("opt.done");
+  b.CreateCondBr(present, copy, done);
+  b.SetInsertPoint(copy);
+  store_field(inner, inner_address, b.CreateExtractValue(value, 1));
+  b.CreateBr(done);
+  b.SetInsertPoint(done);
+}
+
+llvm::Value* FunctionEmitter::load_result(const Type* type, llvm::Value* address) {
+  if (is_record(type)) return b.CreateAlignedLoad(t.ptr, address, llvm::Align(8));
+  if (!type->is_optional() || !is_record(type->element)) return load_slot(type, address);
+  llvm::Value* present = b.CreateICmpNE(b.CreateAlignedLoad(t.i8, address, llvm::Align(1)), b.getInt8(0));
+  llvm::Value* record = b.CreateAlignedLoad(t.ptr, b.CreateConstInBoundsGEP1_64(t.i8, address, 8), llvm::Align(8));
+  return make_optional(type, present, record);
+}
+
+void FunctionEmitter::store_result(const Type* type, llvm::Value* address, llvm::Value* value) {
+  if (is_record(type)) {
+    b.CreateAlignedStore(value, address, llvm::Align(8));
+  } else if (type->is_optional() && is_record(type->element)) {
+    b.CreateAlignedStore(b.CreateZExt(b.CreateExtractValue(value, 0), t.i8), address, llvm::Align(1));
+    b.CreateAlignedStore(b.CreateExtractValue(value, 1), b.CreateConstInBoundsGEP1_64(t.i8, address, 8),
+                         llvm::Align(8));
+  } else {
+    store_slot(type, address, value);
+  }
 }
 
 llvm::Value* FunctionEmitter::element_address(const Type* element, llvm::Value* data, llvm::Value* index) {

@@ -36,9 +36,13 @@ inline std::string native_symbol(uint32_t id) {
 
 /// The result slot of a function returning `type`: the element-slot form of
 /// docs/event-layout.md (a T? is boxed: presence byte, then the value at
-/// optional_value_offset(T)); an event-typed result is a pointer. The caller
-/// provides at least this many bytes, aligned to `align`.
+/// optional_value_offset(T)), except that an event or record result is a
+/// pointer to its bytes (a record R? is a presence byte, then the pointer at
+/// 8), so every slot is small. The caller provides at least this many bytes,
+/// aligned to `align`.
 inline layout::Slot result_slot(const Type* type) {
+  if (type->kind == TypeKind::Record) return {sizeof(void*), 8};
+  if (type->is_optional() && type->element->kind == TypeKind::Record) return {8 + sizeof(void*), 8};
   return layout::element_slot(type);
 }
 

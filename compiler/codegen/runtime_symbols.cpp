@@ -8,6 +8,7 @@
 
 #include "rt_abi/flow_rt.h"
 #include "rt_abi/flow_rt_decimal.h"
+#include "rt_abi/flow_rt_map.h"
 
 namespace flow::codegen {
 
@@ -54,6 +55,9 @@ const std::vector<RuntimeSymbol>& runtime_symbols() {
       {"flow_rt_time_hour", address(&flow_rt_time_hour)},
       {"flow_rt_time_weekday", address(&flow_rt_time_weekday)},
       {"flow_rt_time_date", address(&flow_rt_time_date)},
+      // maps (rt_abi/flow_rt_map.h)
+      {"flow_rt_map_build", address(&flow_rt_map_build)},
+      {"flow_rt_map_find", address(&flow_rt_map_find)},
       // decimals (rt_abi/flow_rt_decimal.h)
       {"flow_rt_decimal_add", address(&flow_rt_decimal_add)},
       {"flow_rt_decimal_sub", address(&flow_rt_decimal_sub)},

@@ -21,11 +21,28 @@ struct TraceEntry {
   Value value;  // when ok
 };
 
+/// The element that decided a quantifier, for `explain`: the first whose
+/// body is true for `any`, the first whose body is false for `all`. An `any`
+/// that is false or an `all` that is true (every element looked at, or an
+/// empty list) has no witness.
+struct Witness {
+  const ir::Node* node = nullptr;          // the ListAny or ListAll; node->range is the call in the source
+  const ir::Function* function = nullptr;  // the function it was evaluated in
+  uint64_t index = 0;                      // the element's position in the list
+  Value element;                           // the element itself (a record, a number...)
+};
+
 struct EvalContext {
   /// now(): when the runtime dispatched the event (µs since the epoch).
   int64_t now_us = 0;
   /// When set, every rule and decision call is appended, callees first.
   std::vector<TraceEntry>* trace = nullptr;
+  /// When set, every quantifier that decides appends its witness, in the
+  /// order they decide (an inner one before the outer one that contains it;
+  /// one per decision, so a quantifier in a lambda may add one per element
+  /// of the outer list). Left as is by a run that ends in an error: the
+  /// witnesses up to the failure stay.
+  std::vector<Witness>* witnesses = nullptr;
 };
 
 class Interpreter {

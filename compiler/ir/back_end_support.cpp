@@ -7,21 +7,9 @@ using namespace ast;
 
 namespace {
 
-/// Whether the back ends can hold a value of type `t`.
-bool supported(const Type* t) {
-  if (!t) return true;
-  switch (t->kind) {
-    case TypeKind::Record:
-    case TypeKind::Map: return false;
-    case TypeKind::List:
-    case TypeKind::Optional: return supported(t->element);
-    default: return true;
-  }
-}
-
 const char* kHelp =
-    "'flowc check' accepts this program; building and running it waits for the back end to support records, maps, "
-    "decimal '%', floor and ceil, and the list functions";
+    "'flowc check' accepts this program; building and running it waits for the back end to support decimal '%', "
+    "floor and ceil";
 
 /// The first expression in `e` (pre-order) that the back ends cannot take.
 const Expr* first_unsupported(const Expr& e) {
@@ -36,15 +24,9 @@ const Expr* first_unsupported(const Expr& e) {
 
 std::string describe_unsupported(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::Map: return "a map literal";
-    case ExprKind::Record: return "a record literal";
-    case ExprKind::Lambda: return "a lambda";
-    case ExprKind::OptionalField: return "an optional path ('?.')";
     case ExprKind::Call: {
       if (e.operands[0]->ref != RefKind::Builtin) break;
       Builtin b = e.operands[0]->builtin;
-      if (b == Builtin::ToDecimal || b == Builtin::ToFloat || b == Builtin::RoundPlaces) break;
-      if (is_structured_builtin(b)) return e.operands[0]->text + "()";
       if ((b == Builtin::Floor || b == Builtin::Ceil) && e.operands.size() == 2 && e.operands[1]->type &&
           e.operands[1]->type->is_decimal()) {
         return e.operands[0]->text + "() of a decimal";
@@ -56,7 +38,6 @@ std::string describe_unsupported(const Expr& e) {
       break;
     default: break;
   }
-  if (!supported(e.type)) return "a value of type " + e.type->to_string();
   return "";
 }
 
@@ -74,23 +55,17 @@ size_t report_unsupported(const Program& program, DiagnosticEngine& diags) {
     for (const auto& decl : module->decls) {
       if (auto* event = dyn_cast<EventDecl>(decl.get())) {
         for (const auto& member : event->members) {
-          if (member.is_include) continue;
-          const FieldDecl& f = member.field;
-          if (!supported(f.type.resolved)) {
-            report(f.type.range, "field '" + f.name + "' of type " + f.type.resolved->to_string());
-          } else {
-            body(f.default_value.get());
-          }
+          if (!member.is_include) body(member.field.default_value.get());
+        }
+      } else if (auto* record = dyn_cast<RecordDecl>(decl.get())) {
+        for (const auto& member : record->members) {
+          if (!member.is_include) body(member.field.default_value.get());
         }
       } else if (auto* c = dyn_cast<ConstDecl>(decl.get())) {
         body(c->value.get());
       } else if (auto* r = dyn_cast<RuleDecl>(decl.get())) {
         body(r->body.get());
       } else if (auto* d = dyn_cast<DecisionDecl>(decl.get())) {
-        if (!supported(d->result.resolved)) {
-          report(d->result.range, "a decision of type " + d->result.resolved->to_string());
-          continue;
-        }
         for (const auto& arm : d->arms) {
           body(arm.condition.get());
           body(arm.value.get());

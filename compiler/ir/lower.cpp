@@ -82,7 +82,7 @@ int Lowerer::constant(const ConstDecl* decl) {
   return id;
 }
 
-int Lowerer::field_default(const FieldDecl* field, const EventDecl* owner, const Type* type) {
+int Lowerer::field_default(const FieldDecl* field, const Decl* owner, const Type* type) {
   if (auto it = index_.field_defaults.find(field); it != index_.field_defaults.end()) return it->second;
   int id = define(FunctionKind::FieldDefault, "default " + owner->qualified_name() + "." + field->name, owner, nullptr,
                   type, [&] { return coerce(lower(*field->default_value), type); });
@@ -179,6 +179,11 @@ const Function* DeclIndex::field_default(const EventDecl* event, int field) cons
   return find(*this, field_defaults, event->fields[static_cast<size_t>(field)].decl);
 }
 
+const Function* DeclIndex::field_default(const RecordDecl* record, int field) const {
+  if (field < 0 || static_cast<size_t>(field) >= record->fields.size()) return nullptr;
+  return find(*this, field_defaults, record->fields[static_cast<size_t>(field)].decl);
+}
+
 const EmitPlan* DeclIndex::emit(const ServiceDecl* service, int emit_index, const EventDecl* trigger) const {
   return module ? module->emit(service->qualified_name(), emit_index, &trigger->info) : nullptr;
 }
@@ -209,6 +214,16 @@ LowerResult lower_program(Program& program, const LowerOptions& options) {
         if (field.decl && field.decl->default_value && field.owner == event) {
           lowerer.field_default(field.decl, event, field.type);
         }
+      }
+    }
+    // Record field defaults: record literals call them, and the decoders
+    // fill a record's fields left out of incoming JSON with them.
+    for (const auto* record : program.all<RecordDecl>()) {
+      for (size_t i = 0; i < record->fields.size(); ++i) {
+        const RecordField& field = record->fields[i];
+        if (!field.decl || !field.decl->default_value) continue;
+        int id = lowerer.field_default(field.decl, field.owner, field.type);
+        module.record_field_defaults[{&record->info, static_cast<int>(i)}] = id;
       }
     }
     auto lower_rules = [&](const Decl* decl, const Param& param) {

@@ -46,6 +46,8 @@ struct DeclIndex {
   const Function* condition(const ast::FlowDecl* flow, int subscription) const;
   /// The default of field `field` of `event` (possibly declared in an included event).
   const Function* field_default(const ast::EventDecl* event, int field) const;
+  /// The default of field `field` of `record` (possibly declared in an included record).
+  const Function* field_default(const ast::RecordDecl* record, int field) const;
   const EmitPlan* emit(const ast::ServiceDecl* service, int emit_index, const ast::EventDecl* trigger) const;
 };
 

@@ -19,13 +19,6 @@ NodePtr make(Op op, const Type* type, SourceRange range, std::vector<NodePtr> op
 
 namespace {
 
-template <typename... Nodes>
-std::vector<NodePtr> ops(Nodes&&... nodes) {
-  std::vector<NodePtr> out;
-  (out.push_back(std::forward<Nodes>(nodes)), ...);
-  return out;
-}
-
 bool is_int64(const Type* t) {
   return t->kind == TypeKind::Int || t->kind == TypeKind::Timestamp || t->kind == TypeKind::Duration;
 }
@@ -87,18 +80,26 @@ int Lowerer::regex(const std::string& pattern) {
   return static_cast<int>(list.size() - 1);
 }
 
-NodePtr Lowerer::load_field(NodePtr event_node, const std::string& name, SourceRange range) {
-  if (!event_) throw LowerFailure("field access without an event", range);
-  if (event_node->type->is_optional()) {
-    const Type* inner = event_node->type->element;
-    event_node = make(Op::Unwrap, inner, range, ops(std::move(event_node)));
+NodePtr Lowerer::load_field(NodePtr base, const std::string& name, SourceRange range) {
+  if (base->type->is_optional()) {
+    const Type* inner = base->type->element;
+    base = make(Op::Unwrap, inner, range, ops(std::move(base)));
   }
-  int index = event_->field_index(name);
-  if (index < 0) throw LowerFailure("event '" + event_->name + "' has no field '" + name + "'", range);
-  const layout::EventLayout& layout = module_.layouts.of(&event_->info);
-  auto node = make(Op::LoadField, event_->fields[static_cast<size_t>(index)].type, range, ops(std::move(event_node)));
+  const layout::StructLayout* layout = nullptr;
+  int index = -1;
+  if (base->type->kind == TypeKind::Record) {
+    layout = &layout::record_layout(*base->type->record_info);
+    index = base->type->record_info->field_index(name);
+  } else {
+    if (!event_ || base->type->kind != TypeKind::Event) throw LowerFailure("field access without an event", range);
+    layout = &module_.layouts.of(&event_->info);
+    index = event_->field_index(name);
+  }
+  if (index < 0) throw LowerFailure("'" + layout->name() + "' has no field '" + name + "'", range);
+  const layout::FieldLayout& field = layout->fields[static_cast<size_t>(index)];
+  auto node = make(Op::LoadField, field.type, range, ops(std::move(base)));
   node->index = index;
-  node->offset = layout.fields[static_cast<size_t>(index)].offset;
+  node->offset = field.offset;
   return node;
 }
 
@@ -142,6 +143,7 @@ NodePtr Lowerer::coerce(NodePtr node, const Type* to) {
     }
     return make(Op::ConvertList, to, range, ops(std::move(node)));
   }
+  if (from->kind == TypeKind::Map && to->kind == TypeKind::Map) return coerce_map(std::move(node), to);
   throw LowerFailure("cannot convert " + from->to_string() + " to " + to->to_string(), range);
 }
 
@@ -192,6 +194,7 @@ NodePtr Lowerer::lower(const Expr& expr) {
     case ExprKind::Name:
       switch (expr.ref) {
         case RefKind::Param: return event_param(range);
+        case RefKind::LambdaParam: return lambda_param(expr);
         case RefKind::Const: return call(constant(static_cast<const ConstDecl*>(expr.ref_decl)), nullptr, range);
         case RefKind::Rule:
         case RefKind::Decision:  // a bare rule name in a condition: applied to `it`
@@ -202,6 +205,7 @@ NodePtr Lowerer::lower(const Expr& expr) {
     case ExprKind::Field: return lower_field(expr);
     case ExprKind::Call: return lower_call(expr);
     case ExprKind::Index: {
+      if (expr.operands[0]->type && expr.operands[0]->type->kind == TypeKind::Map) return lower_map_index(expr);
       NodePtr list = lower(*expr.operands[0]);
       NodePtr index = lower(*expr.operands[1]);
       return make(Op::ListIndex, type_of(expr), range, ops(std::move(list), std::move(index)));
@@ -224,12 +228,10 @@ NodePtr Lowerer::lower(const Expr& expr) {
       NodePtr b = coerce(lower(*expr.operands[2]), type);
       return make(Op::If, type, range, ops(std::move(cond), std::move(a), std::move(b)));
     }
-    // Structured data: refused before lowering (back_end_support.h); kept
-    // explicit so that none is ever lowered as something else.
-    case ExprKind::Map:
-    case ExprKind::Record:
-    case ExprKind::Lambda:
-    case ExprKind::OptionalField: throw LowerFailure(describe_unsupported(expr), range);
+    case ExprKind::Map: return lower_map(expr);
+    case ExprKind::Record: return lower_record(expr);
+    case ExprKind::OptionalField: return lower_optional_field(expr);
+    case ExprKind::Lambda: throw LowerFailure("a lambda outside a list function", range);
   }
   throw LowerFailure("unsupported expression", range);
 }
@@ -266,6 +268,7 @@ NodePtr Lowerer::lower_call(const Expr& expr) {
 NodePtr Lowerer::lower_builtin(const Expr& expr) {
   SourceRange range = expr.range;
   if (std::string why = describe_unsupported(expr); !why.empty()) throw LowerFailure(why, range);
+  if (is_list_function(expr.operands[0]->builtin)) return lower_list_function(expr);
   const Type* type = type_of(expr);
   std::vector<NodePtr> args;
   // matches() keeps its pattern literal out of the operands: it is a table index.
@@ -273,7 +276,10 @@ NodePtr Lowerer::lower_builtin(const Expr& expr) {
   for (size_t i = 1; i <= arg_count; ++i) args.push_back(lower(*expr.operands[i]));
   auto unary = [&](Op op) { return make(op, type, range, ops(std::move(args[0]))); };
   switch (expr.operands[0]->builtin) {
-    case Builtin::Len: return unary(args[0]->type->kind == TypeKind::String ? Op::StrLen : Op::ListLen);
+    case Builtin::Len: {
+      TypeKind kind = args[0]->type->kind;
+      return unary(kind == TypeKind::String ? Op::StrLen : kind == TypeKind::Map ? Op::MapLen : Op::ListLen);
+    }
     case Builtin::Lower: return unary(Op::Lower);
     case Builtin::Upper: return unary(Op::Upper);
     case Builtin::StartsWith: return make(Op::StartsWith, type, range, std::move(args));
@@ -309,6 +315,8 @@ NodePtr Lowerer::lower_builtin(const Expr& expr) {
     case Builtin::Weekday: return unary(Op::Weekday);
     case Builtin::Date: return unary(Op::Date);
     case Builtin::Now: return make(Op::Now, type, range);
+    case Builtin::Has: return make(Op::MapHas, type, range, std::move(args));
+    case Builtin::Keys: return unary(Op::MapKeys);
     case Builtin::Any:
     case Builtin::All:
     case Builtin::Count:
@@ -316,9 +324,7 @@ NodePtr Lowerer::lower_builtin(const Expr& expr) {
     case Builtin::MinOf:
     case Builtin::MaxOf:
     case Builtin::Filter:
-    case Builtin::MapEach:
-    case Builtin::Has:
-    case Builtin::Keys:
+    case Builtin::MapEach: break;  // lower_list_function, above
     case Builtin::ToDecimal:
       if (args[0]->type->kind == TypeKind::Float) return unary(Op::FloatToDecimal);
       return coerce(std::move(args[0]), type);

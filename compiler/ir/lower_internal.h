@@ -4,7 +4,9 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <stdexcept>
+#include <utility>
 
 #include "ir/lower.h"
 
@@ -24,7 +26,8 @@ class Lowerer {
   // ---- lower.cpp: one function per entity, memoised
   int specialise(const ast::Decl* rule_or_decision, const ast::EventDecl* event);
   int constant(const ast::ConstDecl* decl);
-  int field_default(const ast::FieldDecl* field, const ast::EventDecl* owner, const Type* type);
+  /// The default of `field`, declared in `owner` (an event or a record).
+  int field_default(const ast::FieldDecl* field, const ast::Decl* owner, const Type* type);
   int condition(const ast::FlowDecl* flow, int index);
   void emit_plans(const ast::ServiceDecl* service, const std::vector<const ast::EventDecl*>& triggers);
 
@@ -42,11 +45,28 @@ class Lowerer {
   NodePtr lower_binary(const ast::Expr& expr);
   NodePtr lower_contains(NodePtr list, NodePtr needle, SourceRange range);
   NodePtr lower_coalesce(const ast::Expr& expr);
+
+  // ---- lower_structured.cpp: records, maps, optional paths, list functions
+  NodePtr lower_optional_field(const ast::Expr& expr);
+  NodePtr lower_record(const ast::Expr& expr);
+  NodePtr lower_map(const ast::Expr& expr);
+  NodePtr lower_map_index(const ast::Expr& expr);
+  NodePtr lower_list_function(const ast::Expr& expr);
+  /// The Local of the lambda parameter `expr` names.
+  NodePtr lambda_param(const ast::Expr& expr);
+  /// A map<string, A> value as a map<string, B> (B assignable from A).
+  NodePtr coerce_map(NodePtr node, const Type* to);
+  /// Binds each of `values` that is not a constant to a fresh local, in
+  /// order, then yields body(getters): getter i makes a node for value i
+  /// (its Local, or a copy of the constant), as often as needed.
+  NodePtr let_each(std::vector<NodePtr> values,
+                   const std::function<NodePtr(const std::vector<std::function<NodePtr()>>&)>& body);
   /// Converts `node` to `to` (int -> float, T -> T?, none -> T?, T? -> U?,
   /// list<A> -> list<B>); `to` must be assignable from node's type.
   NodePtr coerce(NodePtr node, const Type* to);
-  /// Reads field `name` of the current event from `event_node`.
-  NodePtr load_field(NodePtr event_node, const std::string& name, SourceRange range);
+  /// Reads field `name` of `base`: the current event (an optional one is
+  /// unwrapped) or a record value.
+  NodePtr load_field(NodePtr base, const std::string& name, SourceRange range);
   NodePtr event_param(SourceRange range);
   /// let x = value in body(x): `body` receives a maker of Local nodes.
   NodePtr let(NodePtr value, const std::function<NodePtr(const std::function<NodePtr()>&)>& body);
@@ -64,8 +84,18 @@ class Lowerer {
   std::vector<LowerError>& errors_;
   const ast::EventDecl* event_ = nullptr;  // of the function being lowered
   uint32_t locals_ = 0;
+  /// The lambdas being lowered: the Local index and type of each one's parameter.
+  std::map<const ast::Expr*, std::pair<int, const Type*>> lambda_locals_;
 };
 
 NodePtr make(Op op, const Type* type, SourceRange range, std::vector<NodePtr> operands = {});
+
+/// The operand vector of make(): ops(a, b) (NodePtr cannot be listed in braces).
+template <typename... Nodes>
+std::vector<NodePtr> ops(Nodes&&... nodes) {
+  std::vector<NodePtr> out;
+  (out.push_back(std::forward<Nodes>(nodes)), ...);
+  return out;
+}
 
 }  // namespace flow::ir

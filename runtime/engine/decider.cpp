@@ -1,8 +1,6 @@
 #include "engine/decider.h"
 
-#include <cstring>
-
-#include "eval/value_io.h"
+#include "codegen/jit.h"
 
 namespace flow::runtime {
 
@@ -42,13 +40,7 @@ void Decider::trace_call(FlowRtContext* context, uint32_t function_id, int32_t s
     if (status == FLOW_RT_OK && function.result->kind == TypeKind::Bool) {
       value = *static_cast<const uint8_t*>(result) ? tables.true_text() : tables.false_text();
     } else if (status == FLOW_RT_OK) {
-      // As CompiledProgram::run reads a result slot (codegen/jit.cpp).
-      const uint8_t* instance = nullptr;
-      if (function.result->kind == TypeKind::Event) std::memcpy(&instance, result, sizeof instance);
-      const eval::Value v = function.result->kind == TypeKind::Event
-                                ? eval::Value::event(instance)
-                                : eval::read_element(function.result, static_cast<const uint8_t*>(result));
-      value = tables.keep(v.to_string());
+      value = tables.keep(codegen::read_result(function.result, result).to_string());
     }
     tables.add_rule(decider->function_names_[function_id], value);
   } catch (...) {

@@ -6,6 +6,16 @@
 
 namespace flow::testing {
 
+namespace {
+bool same_values(const std::vector<eval::Value>& x, const std::vector<eval::Value>& y) {
+  if (x.size() != y.size()) return false;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (!same_value(x[i], y[i])) return false;
+  }
+  return true;
+}
+}  // namespace
+
 bool same_value(const eval::Value& a, const eval::Value& b) {
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
@@ -16,15 +26,10 @@ bool same_value(const eval::Value& a, const eval::Value& b) {
       return std::memcmp(&x, &y, sizeof x) == 0;  // -0.0 and 0.0 differ here
     }
     case eval::ValueKind::String: return a.as_string() == b.as_string();
-    case eval::ValueKind::List: {
-      const auto& x = a.as_list();
-      const auto& y = b.as_list();
-      if (x.size() != y.size()) return false;
-      for (size_t i = 0; i < x.size(); ++i) {
-        if (!same_value(x[i], y[i])) return false;
-      }
-      return true;
-    }
+    case eval::ValueKind::List:
+    case eval::ValueKind::Record:  // field values in declaration order
+      return same_values(a.as_list(), b.as_list());
+    case eval::ValueKind::Map: return a.map_keys() == b.map_keys() && same_values(a.map_values(), b.map_values());
     case eval::ValueKind::Event: return a.as_event() == b.as_event();
     case eval::ValueKind::Decimal:  // same bits: the exponent too (12.50 is not 12.5 here)
       return std::memcmp(&a.as_decimal(), &b.as_decimal(), sizeof(FlowDecimal)) == 0;
