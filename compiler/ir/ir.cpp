@@ -122,6 +122,10 @@ const Function* Module::field_default(const EventInfo* event, int field) const {
   return find(*this, field_defaults, std::make_pair(event, field));
 }
 
+const Function* Module::record_field_default(const RecordInfo* record, int field) const {
+  return find(*this, record_field_defaults, std::make_pair(record, field));
+}
+
 const EmitPlan* Module::emit(const std::string& service, int emit_index, const EventInfo* trigger) const {
   auto it = this->emit_index.find({service, emit_index, trigger});
   return it == this->emit_index.end() ? nullptr : &emits[it->second];

@@ -236,12 +236,18 @@ struct Module {
   /// (event, field index) -> FieldDefault function, for every field of every
   /// event that has a default (declared there or in an included event).
   std::map<std::pair<const EventInfo*, int>, int> field_defaults;
+  /// (record, field index) -> FieldDefault function, for every field of a
+  /// record that has a default: what ingress fills into a record read from
+  /// JSON without that field (runtime/ingress/field_defaults.h).
+  std::map<std::pair<const RecordInfo*, int>, int> record_field_defaults;
   /// (service, emit index, trigger) -> index into `emits`.
   std::map<std::tuple<std::string, int, const EventInfo*>, size_t> emit_index;
 
   const Function& function(int id) const { return *functions.at(static_cast<size_t>(id)); }
   /// The default of field `field` of `event` (possibly declared in an included event).
   const Function* field_default(const EventInfo* event, int field) const;
+  /// The default of field `field` of `record`, or null.
+  const Function* record_field_default(const RecordInfo* record, int field) const;
   const EmitPlan* emit(const std::string& service, int emit_index, const EventInfo* trigger) const;
 };
 
