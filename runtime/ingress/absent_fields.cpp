@@ -11,7 +11,7 @@ namespace {
 
 /// Calls `fn(field index)` for each field of `type` not in `seen`.
 template <typename Fn>
-void for_each_absent(const EventType& type, const SeenFields& seen, Fn fn) {
+void for_each_absent(const StructCodec& type, const SeenFields& seen, Fn fn) {
   const size_t n = type.fields.size();
   const std::vector<uint64_t>& words = seen.words();
   for (size_t word = 0; word <= n / 64; ++word) {
@@ -28,30 +28,56 @@ void for_each_absent(const EventType& type, const SeenFields& seen, Fn fn) {
 }  // namespace
 
 void deepen_slot(const TypeCodec& codec, uint8_t* slot, Arena& arena) {
-  if (codec.kind == TypeKind::String) {
-    auto s = layout::load<FlowStr>(slot);
-    layout::store(slot, arena.copy(std::string_view(s.data, s.size)));
-  } else if (codec.kind == TypeKind::List) {
-    auto list = layout::load<FlowList>(slot);
-    const uint64_t bytes = list.count * codec.element_size;
-    auto* data = static_cast<uint8_t*>(arena.allocate(bytes, codec.element_align));
-    if (bytes) std::memcpy(data, list.data, bytes);
-    const TypeCodec& element = *codec.element;
-    if (element.kind == TypeKind::String || element.kind == TypeKind::List) {
+  switch (codec.kind) {
+    case TypeKind::String: {
+      auto s = layout::load<FlowStr>(slot);
+      layout::store(slot, arena.copy(std::string_view(s.data, s.size)));
+      return;
+    }
+    case TypeKind::List:
+    case TypeKind::Map: {
+      // Lists and maps: the same walk, over element slots or over entries.
+      const bool is_map = codec.kind == TypeKind::Map;
+      const auto list = layout::load<FlowList>(slot);  // a FlowMap has the same two words
+      const uint32_t stride = is_map ? codec.entry_size : codec.element_size;
+      const uint64_t bytes = list.count * stride;
+      auto* data = static_cast<uint8_t*>(arena.allocate(bytes, is_map ? 8 : codec.element_align));
+      if (bytes) std::memcpy(data, list.data, bytes);
+      const TypeCodec& element = *codec.element;
       for (uint64_t i = 0; i < list.count; ++i) {
-        uint8_t* p = data + i * codec.element_size;
+        uint8_t* p = data + i * stride;
+        if (is_map) {
+          const auto key = layout::load<FlowStr>(p);
+          layout::store(p, arena.copy(std::string_view(key.data, key.size)));
+          p += codec.entry_value_offset;
+        }
+        if (!element.deep) continue;
         if (codec.element_optional) {
           if (!p[0]) continue;  // absent element
           p += codec.element_value_offset;
         }
         deepen_slot(element, p, arena);
       }
+      if (is_map) {
+        layout::store(slot, FlowMap{data, list.count});
+      } else {
+        layout::store(slot, FlowList{data, list.count});
+      }
+      return;
     }
-    layout::store(slot, FlowList{data, list.count});
+    case TypeKind::Record: {
+      const StructCodec& record = *codec.record;
+      for (const FieldCodec& f : record.fields) {
+        if (!f.value->deep || (f.optional && !record.layout->present(slot, f.index))) continue;
+        deepen_slot(*f.value, slot + f.offset, arena);
+      }
+      return;
+    }
+    default: return;
   }
 }
 
-bool fill_absent_fields(const EventType& type, const SeenFields& seen, uint8_t* instance, Arena& arena) {
+bool fill_absent_fields(const StructCodec& type, const SeenFields& seen, uint8_t* instance, Arena& arena) {
   bool complete = true;
   for_each_absent(type, seen, [&](size_t i) {
     const FieldCodec& f = type.fields[i];
@@ -68,14 +94,14 @@ bool fill_absent_fields(const EventType& type, const SeenFields& seen, uint8_t* 
   return complete;
 }
 
-std::string missing_fields_reason(const EventType& type, const SeenFields& seen) {
+std::string missing_fields_reason(const StructCodec& type, const SeenFields& seen, std::string_view path) {
   std::string names;
   size_t count = 0;
   bool key = false;
   for_each_absent(type, seen, [&](size_t i) {
     const FieldCodec& f = type.fields[i];
     if (f.absent != Absent::Missing) return;
-    names += (count++ ? ", '" : "'") + f.name + "'";
+    names += (count++ ? ", '" : "'") + std::string(path) + f.name + "'";
     key = key || f.is_key;
   });
   if (count == 1) return std::string(key ? "missing key field " : "missing field ") + names;

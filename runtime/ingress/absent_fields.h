@@ -1,10 +1,12 @@
-// What fields absent from the incoming JSON get, shared by both decoding
-// paths so they cannot disagree: the default value (copied into the event's
-// arena), none for optionals, or a "missing field" rejection.
+// What fields absent from the incoming JSON get, shared by every decoding
+// tier so they cannot disagree: the default value (copied into the event's
+// arena), none for optionals, or a "missing field" rejection. The same for
+// the fields of an event and of a record at any depth (StructCodec).
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ingress/event_catalog.h"
@@ -31,22 +33,25 @@ class SeenFields {
   std::vector<uint64_t> words_;
 };
 
-/// Sets the presence bit of `field` (EventLayout::set_present, inlined for
+/// Sets the presence bit of `field` (StructLayout::set_present, inlined for
 /// the decoders' inner loops).
-inline void mark_present(const layout::EventLayout& layout, uint8_t* instance, int field) {
+inline void mark_present(const layout::StructLayout& layout, uint8_t* instance, int field) {
   instance[layout.bitmap_offset + static_cast<uint32_t>(field) / 8] |= static_cast<uint8_t>(1u << (field % 8));
 }
 
 /// Gives every field not in `seen` its absent value. Returns false (having
 /// possibly filled some) when a field without default or `?` is missing.
-bool fill_absent_fields(const EventType& type, const SeenFields& seen, uint8_t* instance, Arena& arena);
+bool fill_absent_fields(const StructCodec& type, const SeenFields& seen, uint8_t* instance, Arena& arena);
 
 /// "missing field 'customer'", "missing key field 'order_id'", or
-/// "missing fields 'a', 'b'", for the fields fill_absent_fields refused.
-std::string missing_fields_reason(const EventType& type, const SeenFields& seen);
+/// "missing fields 'a', 'b'", for the fields fill_absent_fields refused;
+/// each name after `path` (a record's: "ship_to." gives
+/// "missing field 'ship_to.city'").
+std::string missing_fields_reason(const StructCodec& type, const SeenFields& seen, std::string_view path = {});
 
-/// Gives the string and list bytes of a slot of type `codec` (copied from
-/// elsewhere, e.g. the catalog's defaults) their own copies in `arena`.
+/// Gives the string, list and map bytes of a slot of type `codec` (copied
+/// from elsewhere, e.g. the catalog's defaults), at any depth, their own
+/// copies in `arena`.
 void deepen_slot(const TypeCodec& codec, uint8_t* slot, Arena& arena);
 
 }  // namespace flow::runtime

@@ -1,6 +1,6 @@
 // Building the EventCatalog: type codecs (shared per semantic type), enum
-// member tables, per-event field tables and default instances, and the
-// event name table with its "did you mean" fallback.
+// member tables, per-event and per-record field tables and default
+// instances, and the event name table with its "did you mean" fallback.
 #include "ingress/event_catalog.h"
 
 #include <stdexcept>
@@ -18,6 +18,12 @@ bool has_deep_bytes(const eval::Value& value) {
   switch (value.kind()) {
     case eval::ValueKind::String: return !value.as_string().empty();
     case eval::ValueKind::List: return !value.as_list().empty();
+    case eval::ValueKind::Map: return !value.map_keys().empty();
+    case eval::ValueKind::Record:
+      for (const eval::Value& field : value.as_record()) {
+        if (has_deep_bytes(field)) return true;
+      }
+      return false;
     default: return false;
   }
 }
@@ -55,10 +61,11 @@ const TypeCodec* EventCatalog::codec_for(const Type* type) {
     case TypeKind::Float:
     case TypeKind::String:
     case TypeKind::Timestamp:
-    case TypeKind::Duration:
-    case TypeKind::Decimal: break;
+    case TypeKind::Duration: break;
+    case TypeKind::Decimal: codec->has_decimal = true; break;
     case TypeKind::Enum: codec->enumeration = enum_codec(type->enum_info); break;
-    case TypeKind::List: {
+    case TypeKind::List:
+    case TypeKind::Map: {
       const Type* element = type->element;
       codec->element = codec_for(element);
       codec->element_optional = element->is_optional();
@@ -66,22 +73,47 @@ const TypeCodec* EventCatalog::codec_for(const Type* type) {
       codec->element_size = slot.size;
       codec->element_align = slot.align;
       codec->element_value_offset = element->is_optional() ? layout::optional_value_offset(element->element) : 0;
+      codec->has_decimal = codec->element->has_decimal;
+      if (type->kind == TypeKind::Map) {
+        codec->entry_size = layout::map_entry_slot(element).size;
+        codec->entry_value_offset = layout::map_value_offset(element);
+      }
       break;
     }
+    case TypeKind::Record:
+      codec->record = record_codec(type->record_info);
+      codec->has_decimal = codec->record->has_decimal;
+      for (const FieldCodec& f : codec->record->fields) codec->deep = codec->deep || f.value->deep;
+      break;
     default: throw std::invalid_argument("event field of type " + type->to_string() + " cannot come from JSON");
   }
+  const TypeKind kind = type->kind;
+  codec->deep = codec->deep || kind == TypeKind::String || kind == TypeKind::List || kind == TypeKind::Map;
   codecs_.emplace_back(type, std::move(codec));
   return codecs_.back().second.get();
 }
 
-void EventCatalog::build_fields(EventType& type, const FieldDefaults& defaults) {
-  const EventInfo& decl = *type.decl;
-  const layout::EventLayout& layout = *type.layout;
+const StructCodec* EventCatalog::record_codec(const RecordInfo* decl) {
+  for (const auto& [info, codec] : records_) {
+    if (info == decl) return codec.get();
+  }
+  // Records cannot contain themselves (the checker's rule), so building the
+  // codecs of the fields ends.
+  auto codec = std::make_unique<StructCodec>();
+  codec->layout = &layout::record_layout(*decl);
+  codec->name = decl->name;
+  build_fields(*codec, *decl, "record '" + decl->qualified_name + "'");
+  records_.emplace_back(decl, std::move(codec));
+  return records_.back().second.get();
+}
+
+void EventCatalog::build_fields(StructCodec& codec, const FieldTable& table, const std::string& what) {
+  const layout::StructLayout& layout = *codec.layout;
   layout::EventBuilder builder(layout, arena_);
-  type.fields.resize(decl.fields.size());
-  for (size_t i = 0; i < decl.fields.size(); ++i) {
-    const FieldInfo& field = decl.fields[i];
-    FieldCodec& f = type.fields[i];
+  codec.fields.resize(table.fields.size());
+  for (size_t i = 0; i < table.fields.size(); ++i) {
+    const FieldInfo& field = table.fields[i];
+    FieldCodec& f = codec.fields[i];
     f.name = field.name;
     f.json_key = "\"" + field.name + "\":";
     f.index = static_cast<int>(i);
@@ -91,25 +123,24 @@ void EventCatalog::build_fields(EventType& type, const FieldDefaults& defaults) 
     f.is_key = field.is_key;
     f.value = codec_for(field.type);
     f.absent = f.optional ? Absent::None : Absent::Missing;
+    codec.has_decimal = codec.has_decimal || f.value->has_decimal;
     if (field.has_default) {
-      const eval::Value* value = defaults.find(type.decl, static_cast<int>(i));
-      if (!value) {
-        throw std::invalid_argument("no default value given for field '" + field.name + "' of event '" +
-                                    type.qualified_name + "'");
-      }
+      const eval::Value* value = defaults_->find(&table, static_cast<int>(i));
+      if (!value) throw std::invalid_argument("no default value given for field '" + field.name + "' of " + what);
       eval::write_field(builder, static_cast<int>(i), *value);
       if (!value->is_none()) {
         f.absent = Absent::Default;
         f.default_is_deep = has_deep_bytes(*value);
       }
     }
-    type.field_names.insert(field.name, static_cast<int>(i));
+    codec.field_names.insert(field.name, static_cast<int>(i));
   }
-  type.defaults = builder.instance();
+  codec.defaults = builder.instance();
 }
 
 EventCatalog::EventCatalog(const std::vector<const EventInfo*>& events, const layout::LayoutTable& layouts,
                            const FieldDefaults& defaults) {
+  defaults_ = &defaults;
   NameTable plain_count;  // plain name -> first index, to find duplicates
   std::vector<bool> plain_unique(events.size(), true);
   for (const EventInfo* decl : events) {
@@ -120,7 +151,7 @@ EventCatalog::EventCatalog(const std::vector<const EventInfo*>& events, const la
     type->index = static_cast<int>(types_.size());
     type->name = decl->name;
     type->qualified_name = decl->qualified_name;
-    build_fields(*type, defaults);
+    build_fields(*type, *decl, "event '" + decl->qualified_name + "'");
     int first = plain_count.find(type->name);
     if (first >= 0) {
       plain_unique[static_cast<size_t>(first)] = false;
@@ -143,6 +174,7 @@ EventCatalog::EventCatalog(const std::vector<const EventInfo*>& events, const la
   for (const auto& type : types_) {
     if (plain_unique[static_cast<size_t>(type->index)]) names_.insert(type->name, type->index);
   }
+  defaults_ = nullptr;
 }
 
 const EventType* EventCatalog::find(const EventInfo* decl) const {

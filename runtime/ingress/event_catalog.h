@@ -3,7 +3,9 @@
 // shared read-only (by any number of threads): the name -> type lookup for
 // the CloudEvents `type` attribute, per field its JSON key, slot, decoder for
 // its type and what an absent field gets (an error, none or its default), and
-// per enum its member names.
+// per enum its member names. Records (language.md §4.1) have the same
+// description as events (StructCodec), reached through the TypeCodec of
+// each field that holds one, at any depth.
 #pragma once
 
 #include <cstdint>
@@ -29,20 +31,33 @@ struct EnumCodec {
   std::vector<std::string> json_names;  // `"Web"`, ready to append
 };
 
+struct StructCodec;
+
 /// How values of one (non-optional) type are read from and written to JSON.
 struct TypeCodec {
   TypeKind kind = TypeKind::Error;  // never Optional
   const Type* type = nullptr;
-  std::string name;  // for messages: "int", "list<string?>", "Channel"
-  // List: the element type and its slot (boxed with a presence byte when the
-  // element is optional, see docs/event-layout.md).
+  std::string name;  // for messages: "int", "list<string?>", "Channel", "Address"
+  // List and Map: the element (map value) type and its element slot (boxed
+  // with a presence byte when optional, see docs/event-layout.md).
   const TypeCodec* element = nullptr;
   bool element_optional = false;
   uint32_t element_size = 0;
   uint32_t element_align = 1;
   uint32_t element_value_offset = 0;
+  // Map: one entry is the FlowStr key at 0 and the value's element slot at
+  // entry_value_offset; entries are entry_size apart, sorted by key.
+  uint32_t entry_size = 0;
+  uint32_t entry_value_offset = 0;
   // Enum
   const EnumCodec* enumeration = nullptr;
+  // Record: its fields, stored inline in the slot.
+  const StructCodec* record = nullptr;
+  /// Whether a value may point at bytes outside its slot (strings, lists,
+  /// maps, records holding any of them): what deepen_slot copies.
+  bool deep = false;
+  /// Whether a decimal occurs in it at any depth.
+  bool has_decimal = false;
 };
 
 /// What a field absent from the incoming JSON gets.
@@ -67,25 +82,32 @@ struct FieldCodec {
   bool default_is_deep = false;
 };
 
-struct EventType {
+/// The fields of an event or a record: what is the same for both.
+struct StructCodec {
+  const layout::StructLayout* layout = nullptr;
+  std::string name;                // `OrderPlaced`, `Address`
+  std::vector<FieldCodec> fields;  // in EventInfo::fields (RecordInfo::fields) order
+  NameTable field_names;           // name -> index in `fields`
+  /// An instance holding the value of every field with Absent::Default.
+  const uint8_t* defaults = nullptr;
+  /// Whether a decimal occurs in it at any depth.
+  bool has_decimal = false;
+};
+
+struct EventType : StructCodec {
   const EventInfo* decl = nullptr;
-  const layout::EventLayout* layout = nullptr;
   int index = 0;               // in EventCatalog::types()
-  std::string name;            // `OrderPlaced`
   std::string qualified_name;  // `shop.orders.OrderPlaced`
   /// The name the encoder writes: plain when no other event of the program
   /// has the same plain name, else qualified. The decoder accepts both.
   std::string wire_name;
-  std::vector<FieldCodec> fields;  // in EventInfo::fields order
-  NameTable field_names;           // name -> index in `fields`
-  /// An instance holding the value of every field with Absent::Default.
-  const uint8_t* defaults = nullptr;
 };
 
 class EventCatalog {
  public:
   /// `layouts` must hold a layout for every event; `defaults` a value for
-  /// every field that declares a default (see evaluate_field_defaults).
+  /// every field that declares a default, of the events and of the records
+  /// their fields hold (see evaluate_field_defaults).
   /// Throws std::invalid_argument when either is incomplete or a default does
   /// not fit its field (bugs in the caller, not bad input). The events (and
   /// their plan) and the layouts must outlive the catalog.
@@ -109,7 +131,12 @@ class EventCatalog {
  private:
   const TypeCodec* codec_for(const Type* type);
   const EnumCodec* enum_codec(const EnumInfo* decl);
-  void build_fields(EventType& type, const FieldDefaults& defaults);
+  const StructCodec* record_codec(const RecordInfo* decl);
+  /// Fills `codec`'s fields from `table` (its layout set); `what` names it
+  /// in errors ("event 'shop.OrderPlaced'").
+  void build_fields(StructCodec& codec, const FieldTable& table, const std::string& what);
+
+  const FieldDefaults* defaults_ = nullptr;  // while constructing
 
   std::vector<std::unique_ptr<EventType>> types_;
   std::map<const EventInfo*, const EventType*> by_decl_;
@@ -117,6 +144,7 @@ class EventCatalog {
   NameTable ambiguous_;  // plain names shared by several events
   std::vector<std::pair<const Type*, std::unique_ptr<TypeCodec>>> codecs_;
   std::vector<std::unique_ptr<EnumCodec>> enums_;
+  std::vector<std::pair<const RecordInfo*, std::unique_ptr<StructCodec>>> records_;
   Arena arena_;  // default instances and their strings and lists
 };
 

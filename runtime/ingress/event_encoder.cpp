@@ -112,6 +112,10 @@ char* write_short_decimal(char* p, double d) {
   return nullptr;
 }
 
+void write_value(Cursor& c, const TypeCodec& codec, const uint8_t* slot);
+void write_element(Cursor& c, const TypeCodec& container, const uint8_t* element);
+void write_fields(Cursor& c, const StructCodec& type, const uint8_t* instance);
+
 void write_float(Cursor& c, double d) {
   if (!std::isfinite(d)) {
     c.put("null");
@@ -188,30 +192,58 @@ void write_value(Cursor& c, const TypeCodec& codec, const uint8_t* slot) {
       c.put('[');
       for (uint64_t i = 0; i < list.count; ++i) {
         if (i) c.put(',');
-        const uint8_t* element = data + i * codec.element_size;
-        if (codec.element_optional) {
-          if (!element[0]) {
-            c.put("null");
-            continue;
-          }
-          element += codec.element_value_offset;
-        }
-        write_value(c, *codec.element, element);
+        write_element(c, codec, data + i * codec.element_size);
       }
       c.put(']');
       return;
     }
+    case TypeKind::Map: {  // an object, its keys in the map's (sorted) order
+      auto map = load<FlowMap>(slot);
+      const auto* data = static_cast<const uint8_t*>(map.entries);
+      c.put('{');
+      for (uint64_t i = 0; i < map.count; ++i) {
+        if (i) c.put(',');
+        const uint8_t* entry = data + i * codec.entry_size;
+        const auto key = load<FlowStr>(entry);
+        c.string(std::string_view(key.data, key.size));
+        c.put(':');
+        write_element(c, codec, entry + codec.entry_value_offset);
+      }
+      c.put('}');
+      return;
+    }
+    case TypeKind::Record: write_fields(c, *codec.record, slot); return;
     default: c.put("null"); return;
   }
 }
 
-void write_field(Cursor& c, const layout::EventLayout& layout, const FieldCodec& f, const uint8_t* instance) {
+void write_element(Cursor& c, const TypeCodec& container, const uint8_t* element) {
+  if (container.element_optional) {
+    if (!element[0]) {
+      c.put("null");
+      return;
+    }
+    element += container.element_value_offset;
+  }
+  write_value(c, *container.element, element);
+}
+
+void write_field(Cursor& c, const layout::StructLayout& layout, const FieldCodec& f, const uint8_t* instance) {
   c.put(f.json_key);
   if (f.optional && !layout.present(instance, f.index)) {
     c.put("null");
   } else {
     write_value(c, *f.value, instance + f.offset);
   }
+}
+
+void write_fields(Cursor& c, const StructCodec& type, const uint8_t* instance) {
+  c.put('{');
+  for (size_t i = 0; i < type.fields.size(); ++i) {
+    if (i) c.put(',');
+    write_field(c, *type.layout, type.fields[i], instance);
+  }
+  c.put('}');
 }
 
 /// The data object; `verbatim`, when given, holds the text of some values

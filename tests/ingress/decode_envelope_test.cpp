@@ -91,18 +91,19 @@ TEST_CASE("optional attributes are checked when present", "[ingress][envelope]")
         "'subject' must be a string, found bool false");
   CHECK(reject(R"({"time":"yesterday","type":"OrderPlaced","data":)" + data + "}") ==
         "'time' must be an RFC 3339 timestamp, found \"yesterday\"");
-  CHECK(reject(R"({"type":"OrderPlaced","type":"OrderPlaced","data":)" + data + "}") ==
-        "duplicate attribute 'type'");
+  CHECK(reject(R"({"type":"OrderPlaced","type":"OrderPlaced","data":)" + data + "}") == "duplicate attribute 'type'");
   CHECK(reject(R"({"type":"OrderPlaced","data":)" + data + R"(,"data":{}})") == "duplicate attribute 'data'");
 }
 
 TEST_CASE("extension attributes are ignored but must be JSON", "[ingress][envelope]") {
   const std::string data = order_data();
-  CHECK(decode(R"({"type":"OrderPlaced","traceparent":"00-ab","ext":{"a":[1,2,{"b":null}]},"n":1e999,"data":)" +
-               data + "}")
+  CHECK(decode(R"({"type":"OrderPlaced","traceparent":"00-ab","ext":{"a":[1,2,{"b":null}]},"n":1e999,"data":)" + data +
+               "}")
             .ok);
-  CHECK_THAT(reject(R"({"type":"OrderPlaced","ext":[1,tru],"data":)" + data + "}"), StartsWith("not JSON: invalid literal (expected true or false)"));
-  CHECK_THAT(reject(R"({"type":"OrderPlaced","ext":01,"data":)" + data + "}"), StartsWith("not JSON: malformed number"));
+  CHECK_THAT(reject(R"({"type":"OrderPlaced","ext":[1,tru],"data":)" + data + "}"),
+             StartsWith("not JSON: invalid literal (expected true or false)"));
+  CHECK_THAT(reject(R"({"type":"OrderPlaced","ext":01,"data":)" + data + "}"),
+             StartsWith("not JSON: malformed number"));
 }
 
 TEST_CASE("data may come before type", "[ingress][envelope]") {
@@ -124,8 +125,9 @@ TEST_CASE("lines that are not JSON say so", "[ingress][envelope]") {
   CHECK_THAT(reject(line_of("OrderPlaced", order_data()) + "}"), StartsWith("not JSON: text follows the JSON value"));
   CHECK(reject(line_of("OrderPlaced", order_data()) + "{}").rfind("not JSON: text follows", 0) == 0);
   CHECK_THAT(reject(R"({"type":"OrderPlaced","data":{"customer":"a)"
-               "\x01"
-               R"("}})"), StartsWith("not JSON: unescaped control character in a string"));
+                    "\x01"
+                    R"("}})"),
+             StartsWith("not JSON: unescaped control character in a string"));
   CHECK_THAT(reject("{\"type\":\"Order\xff\",\"data\":{}}"), StartsWith("not JSON: invalid UTF-8"));
   CHECK(reject(R"({"type":"OrderPlaced","data":{"amount":NaN}})").rfind("not JSON: ", 0) == 0);
   CHECK(reject(R"({'type':'OrderPlaced'})").rfind("not JSON: ", 0) == 0);
@@ -135,8 +137,10 @@ TEST_CASE("lines that are not JSON say so", "[ingress][envelope]") {
 TEST_CASE("malformed JSON wins over a validation problem found first", "[ingress][envelope]") {
   // The type mismatch comes first in the text, but the line is not JSON.
   CHECK(reject(R"({"type":"OrderPlaced","data":{"items":"3"},"x":[1,}})").rfind("not JSON: ", 0) == 0);
-  CHECK_THAT(reject(R"({"type":"Nope","data":{},"x":tru})"), StartsWith("not JSON: invalid literal (expected true or false)"));
-  CHECK_THAT(reject(R"({"type":"OrderPlaced","data":{"items":tru}})"), StartsWith("not JSON: invalid literal (expected true or false)"));
+  CHECK_THAT(reject(R"({"type":"Nope","data":{},"x":tru})"),
+             StartsWith("not JSON: invalid literal (expected true or false)"));
+  CHECK_THAT(reject(R"({"type":"OrderPlaced","data":{"items":tru}})"),
+             StartsWith("not JSON: invalid literal (expected true or false)"));
 }
 
 TEST_CASE("not-JSON reasons give the byte offset", "[ingress][envelope]") {
@@ -176,12 +180,11 @@ TEST_CASE("decode_in_place reads from the caller's buffer", "[ingress][envelope]
   Arena arena;
   runtime::DecodedEvent event;
   // Enough bytes follow the first line: parsed in place.
-  REQUIRE(decoder.decode_in_place(std::string_view(buffer).substr(0, first.size()), buffer.size() - first.size(),
-                                  arena, event));
+  REQUIRE(decoder.decode_in_place(std::string_view(buffer).substr(0, first.size()), buffer.size() - first.size(), arena,
+                                  event));
   CHECK(event.type->name == "OrderPlaced");
   // Too few follow the second: copied, same result.
-  REQUIRE(decoder.decode_in_place(std::string_view(buffer).substr(first.size() + 1, second.size()), 1, arena,
-                                  event));
+  REQUIRE(decoder.decode_in_place(std::string_view(buffer).substr(first.size() + 1, second.size()), 1, arena, event));
   CHECK_FALSE(event.type->layout->present(event.instance, event.type->field_names.find("coupon")));
 }
 
@@ -189,8 +192,8 @@ TEST_CASE("a service's emitted event decodes like an input line", "[ingress][env
   runtime::CloudEventDecoder decoder(*shop().catalog);
   Arena arena;
   runtime::DecodedEvent event;
-  REQUIRE(decoder.decode_emitted(
-      R"({"type":"OrderApproved","data":)" + order_data(R"("approved_by":"alice")") + "}", arena, event));
+  REQUIRE(decoder.decode_emitted(R"({"type":"OrderApproved","data":)" + order_data(R"("approved_by":"alice")") + "}",
+                                 arena, event));
   CHECK(event.type->name == "OrderApproved");
   CHECK_FALSE(decoder.decode_emitted(R"({"type":"OrderApproved","data":)" + order_data() + "}", arena, event));
   CHECK(decoder.error() == "missing field 'approved_by'");

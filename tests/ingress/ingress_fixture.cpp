@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -18,7 +19,8 @@ const runtime::EventType& IngressProgram::type(const std::string& name) const {
   return *t;
 }
 
-std::unique_ptr<IngressProgram> compile_program(const std::vector<std::pair<std::string, std::string>>& sources) {
+std::unique_ptr<IngressProgram> compile_program(const std::vector<std::pair<std::string, std::string>>& sources,
+                                                const std::vector<RecordDefault>& record_defaults) {
   auto p = std::make_unique<IngressProgram>();
   p->program = compile_sources(sources, CompileOptions{}, p->diags);
   REQUIRE(p->program);
@@ -30,6 +32,17 @@ std::unique_ptr<IngressProgram> compile_program(const std::vector<std::pair<std:
   REQUIRE(p->lowered.ok());
   p->interpreter = std::make_unique<eval::Interpreter>(*p->lowered.module);
   auto events = p->program->event_infos();
+  for (const RecordDefault& d : record_defaults) {
+    RecordInfo* record = nullptr;
+    for (auto* decl : p->program->all<ast::RecordDecl>()) {
+      if (decl->name == d.record) record = const_cast<RecordInfo*>(&decl->info);
+    }
+    REQUIRE(record);
+    const int field = record->field_index(d.field);
+    REQUIRE(field >= 0);
+    record->fields[static_cast<size_t>(field)].has_default = true;
+    p->defaults.set(record, field, d.value);
+  }
   std::string error;
   REQUIRE(runtime::evaluate_field_defaults(*p->lowered.module, *p->interpreter, events, p->defaults, error));
   p->catalog = std::make_unique<runtime::EventCatalog>(events, p->lowered.module->layouts, p->defaults);
@@ -95,6 +108,21 @@ std::string_view text_of(const uint8_t* slot) {
 
 bool same_value(const runtime::TypeCodec& codec, const uint8_t* a, const uint8_t* b, std::string& why);
 
+/// Two element slots of a list or map (`container`'s elements).
+bool same_element(const runtime::TypeCodec& container, const uint8_t* p, const uint8_t* q, std::string& why) {
+  if (container.element_optional) {
+    // The box: presence byte, padding, value; all of it must match.
+    if (std::memcmp(p, q, container.element_value_offset) != 0) {
+      why = "presence";
+      return false;
+    }
+    if (!p[0]) return true;
+    p += container.element_value_offset;
+    q += container.element_value_offset;
+  }
+  return same_value(*container.element, p, q, why);
+}
+
 bool same_list(const runtime::TypeCodec& codec, const uint8_t* a, const uint8_t* b, std::string& why) {
   const auto x = layout::load<FlowList>(a), y = layout::load<FlowList>(b);
   if (x.count != y.count) {
@@ -104,18 +132,58 @@ bool same_list(const runtime::TypeCodec& codec, const uint8_t* a, const uint8_t*
   for (uint64_t i = 0; i < x.count; ++i) {
     const auto* p = static_cast<const uint8_t*>(x.data) + i * codec.element_size;
     const auto* q = static_cast<const uint8_t*>(y.data) + i * codec.element_size;
-    if (codec.element_optional) {
-      // The box: presence byte, padding, value; all of it must match.
-      if (std::memcmp(p, q, codec.element_value_offset) != 0) {
-        why = "element " + std::to_string(i) + ": presence";
+    if (!same_element(codec, p, q, why)) {
+      why = "element " + std::to_string(i) + ": " + why;
+      return false;
+    }
+  }
+  return true;
+}
+
+bool same_fields(const runtime::StructCodec& type, const uint8_t* a, const uint8_t* b, std::string& why) {
+  const layout::StructLayout& layout = *type.layout;
+  if (std::memcmp(a + layout.bitmap_offset, b + layout.bitmap_offset, layout.bitmap_bytes) != 0) {
+    why = "presence bitmaps differ";
+    return false;
+  }
+  for (const runtime::FieldCodec& f : type.fields) {
+    if (f.optional && !layout.present(a, f.index)) {
+      // Absent: the slot stays zeroed.
+      if (std::any_of(a + f.offset, a + f.offset + f.size, [](uint8_t x) { return x != 0; }) ||
+          std::any_of(b + f.offset, b + f.offset + f.size, [](uint8_t x) { return x != 0; })) {
+        why = "field '" + f.name + "': an absent slot is not zero";
         return false;
       }
-      if (!p[0]) continue;
-      p += codec.element_value_offset;
-      q += codec.element_value_offset;
+      continue;
     }
-    if (!same_value(*codec.element, p, q, why)) {
-      why = "element " + std::to_string(i) + ": " + why;
+    if (!same_value(*f.value, a + f.offset, b + f.offset, why)) {
+      why = "field '" + f.name + "': " + why;
+      return false;
+    }
+  }
+  return true;
+}
+
+bool same_map(const runtime::TypeCodec& codec, const uint8_t* a, const uint8_t* b, std::string& why) {
+  const auto x = layout::load<FlowMap>(a), y = layout::load<FlowMap>(b);
+  if (x.count != y.count) {
+    why = "map sizes " + std::to_string(x.count) + " and " + std::to_string(y.count);
+    return false;
+  }
+  for (uint64_t i = 0; i < x.count; ++i) {
+    const auto* p = static_cast<const uint8_t*>(x.entries) + i * codec.entry_size;
+    const auto* q = static_cast<const uint8_t*>(y.entries) + i * codec.entry_size;
+    if (text_of(p) != text_of(q)) {
+      why = "entry " + std::to_string(i) + ": keys \"" + std::string(text_of(p)) + "\" and \"" +
+            std::string(text_of(q)) + "\"";
+      return false;
+    }
+    if (i > 0 && !(text_of(p - codec.entry_size) < text_of(p))) {
+      why = "entry " + std::to_string(i) + ": keys out of order";
+      return false;
+    }
+    if (!same_element(codec, p + codec.entry_value_offset, q + codec.entry_value_offset, why)) {
+      why = "entry \"" + std::string(text_of(p)) + "\": " + why;
       return false;
     }
   }
@@ -129,6 +197,10 @@ bool same_value(const runtime::TypeCodec& codec, const uint8_t* a, const uint8_t
       why = "\"" + std::string(text_of(a)) + "\" and \"" + std::string(text_of(b)) + "\"";
       return false;
     case TypeKind::List: return same_list(codec, a, b, why);
+    case TypeKind::Map: return same_map(codec, a, b, why);
+    case TypeKind::Record: return same_fields(*codec.record, a, b, why);
+    case TypeKind::Decimal:  // by its bits: 12.50 is not 12.5
+      return std::memcmp(a, b, sizeof(FlowDecimal)) == 0 || (why = "decimals differ", false);
     case TypeKind::Bool: return *a == *b || (why = "bools differ", false);
     case TypeKind::Enum: return std::memcmp(a, b, 4) == 0 || (why = "enum members differ", false);
     default:  // int, float (by its bits: -0.0 is not 0.0), timestamp, duration
@@ -169,18 +241,7 @@ runtime::CloudEventDecoder::Options tier_options(bool strict, bool fast, bool ex
 }  // namespace
 
 bool same_instance(const runtime::EventType& type, const uint8_t* a, const uint8_t* b, std::string& why) {
-  const layout::EventLayout& layout = *type.layout;
-  if (std::memcmp(a + layout.bitmap_offset, b + layout.bitmap_offset, layout.bitmap_bytes) != 0) {
-    why = "presence bitmaps differ";
-    return false;
-  }
-  for (const runtime::FieldCodec& f : type.fields) {
-    if (!same_value(*f.value, a + f.offset, b + f.offset, why)) {
-      why = "field '" + f.name + "': " + why;
-      return false;
-    }
-  }
-  return true;
+  return same_fields(type, a, b, why);
 }
 
 Tiers::Tiers(const IngressProgram& program, bool strict)
@@ -286,6 +347,18 @@ std::string reject(const std::string& line, bool strict) {
   return r.error;
 }
 
+std::string object_of(const std::vector<std::pair<std::string, std::string>>& fields, const std::string& extra,
+                      const std::vector<std::string>& without) {
+  std::string out = "{";
+  for (const auto& [name, value] : fields) {
+    if (std::find(without.begin(), without.end(), name) != without.end()) continue;
+    if (out.size() > 1) out += ",";
+    out += "\"" + name + "\":" + value;
+  }
+  if (!extra.empty()) out += (out.size() > 1 ? "," : "") + extra;
+  return out + "}";
+}
+
 std::string line_of(const std::string& type, const std::string& data) {
   return R"({"type":")" + type + R"(","data":)" + data + "}";
 }
@@ -296,16 +369,7 @@ std::string order_data(const std::string& extra, const std::vector<std::string>&
       {"amount", "120.5"},       {"items", "3"},           {"channel", R"("Web")"},
       {"coupon", R"("SPRING")"}, {"tags", R"(["vip"])"},   {"placed_at", R"("2026-01-31T12:00:00Z")"},
   };
-  std::string out = "{";
-  for (const auto& [name, value] : fields) {
-    bool skip = false;
-    for (const auto& w : without) skip = skip || w == name;
-    if (skip) continue;
-    if (out.size() > 1) out += ",";
-    out += "\"" + name + "\":" + value;
-  }
-  if (!extra.empty()) out += (out.size() > 1 ? "," : "") + extra;
-  return out + "}";
+  return object_of(fields, extra, without);
 }
 
 std::string everything(const std::string& extra, const std::string& without) {
