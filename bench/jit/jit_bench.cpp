@@ -8,6 +8,8 @@
 // The benchmark tables go to stderr; stdout gets the four figures as
 // `name: value` lines (medians; ratios from this one run):
 //   jit_vs_interpreter_speedup  median over predicates of interpreter / JIT time
+//   jit_vs_interpreter_speedup_quantifiers  the same over the five quantifier
+//                               rules of quantifier_program.h (nested orders)
 //   jit_vs_native_ratio         median over predicates of JIT / hand-written C++ time
 //   jit_compile_ms_100_rules    median CPU time of CompiledProgram::compile (no cache)
 //   cache_load_ms_100_rules     median CPU time of compile_bitcode from a warm cache
@@ -33,6 +35,7 @@
 #include "native_predicates.h"
 #include "order_events.h"
 #include "order_program.h"
+#include "quantifier_program.h"
 
 using namespace flow;
 
@@ -64,9 +67,12 @@ struct Lowered {
   }
   const ir::Module& module() const { return *lowered.module; }
   const ir::DeclIndex& index() const { return lowered.index; }
-  const ast::EventDecl* order() const { return ast::dyn_cast<ast::EventDecl>(program->find("Order")); }
-  const ir::Function& rule(const std::string& name) const {
-    const ir::Function* fn = index().rule(program->find(name), order());
+  const ast::EventDecl* event(const std::string& name) const {
+    return ast::dyn_cast<ast::EventDecl>(program->find(name));
+  }
+  const ast::EventDecl* order() const { return event("Order"); }
+  const ir::Function& rule(const std::string& name, const std::string& event_name = "Order") const {
+    const ir::Function* fn = index().rule(program->find(name), event(event_name));
     if (!fn) die("no rule " + name);
     return *fn;
   }
@@ -191,6 +197,49 @@ int main(int argc, char** argv) {
     });
   }
 
+  // The quantifier rules over nested orders: interpreter against JIT.
+  Lowered nested(bench::quantifier_program());
+  const layout::EventLayout& nested_layout = nested.module().layouts.of(&nested.event("NestedOrder")->info);
+  std::vector<const uint8_t*> nested_events = bench::make_nested_orders(nested_layout, arena, kOrders);
+  eval::Interpreter nested_interpreter(nested.module());
+  auto nested_jit = codegen::CompiledProgram::compile(nested.module(), uncached);
+  FlowRtContext nested_context = nested_jit->context(0, scratch.get());
+  for (const std::string& name : bench::kQuantifierRules) {
+    const ir::Function* fn = &nested.rule(name, "NestedOrder");
+    for (const uint8_t* event : nested_events) {
+      eval::EvalResult interpreted = nested_interpreter.run(*fn, event, {});
+      bool jit_result = false;
+      int32_t status = nested_jit->test(static_cast<int>(fn->id), event, nested_context, jit_result);
+      if (!interpreted.ok() || status != FLOW_RT_OK || interpreted.value().as_bool() != jit_result) {
+        die("back ends disagree on " + name);
+      }
+    }
+    codegen::NativeFn entry = nested_jit->entry(static_cast<int>(fn->id));
+    const auto* program = nested_jit.get();
+    benchmark::RegisterBenchmark(("interpreter/q:" + name).c_str(),
+                                 [&nested_interpreter, fn, &nested_events](benchmark::State& state) {
+                                   eval::EvalContext eval_context;
+                                   for (auto _ : state) {
+                                     for (const uint8_t* event : nested_events) {
+                                       benchmark::DoNotOptimize(nested_interpreter.run(*fn, event, eval_context));
+                                     }
+                                   }
+                                   state.SetItemsProcessed(state.iterations() * kOrders);
+                                 });
+    benchmark::RegisterBenchmark(("jit/q:" + name).c_str(), [entry, program, &nested_events](benchmark::State& state) {
+      Arena call_arena;
+      FlowRtContext ctx = program->context(0, call_arena.get());
+      for (auto _ : state) {
+        for (const uint8_t* event : nested_events) {
+          uint8_t result = 0;
+          benchmark::DoNotOptimize(entry(event, &ctx, &result));
+          benchmark::DoNotOptimize(result);
+        }
+      }
+      state.SetItemsProcessed(state.iterations() * kOrders);
+    });
+  }
+
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   CollectingReporter reporter;
@@ -203,6 +252,13 @@ int main(int argc, char** argv) {
     double native = reporter.median_of("native/" + name);
     if (interpreted > 0 && jitted > 0) speedups.push_back(interpreted / jitted);
     if (jitted > 0 && native > 0) ratios.push_back(jitted / native);
+  }
+
+  std::vector<double> quantifier_speedups;
+  for (const std::string& name : bench::kQuantifierRules) {
+    double interpreted = reporter.median_of("interpreter/q:" + name);
+    double jitted = reporter.median_of("jit/q:" + name);
+    if (interpreted > 0 && jitted > 0) quantifier_speedups.push_back(interpreted / jitted);
   }
 
   // 100 rules: JIT-compiled from the IR without a cache, then loaded from
@@ -235,6 +291,9 @@ int main(int argc, char** argv) {
   out.precision(3);
   out << std::fixed;
   if (!speedups.empty()) out << "jit_vs_interpreter_speedup: " << median(speedups) << "\n";
+  if (!quantifier_speedups.empty()) {
+    out << "jit_vs_interpreter_speedup_quantifiers: " << median(quantifier_speedups) << "\n";
+  }
   if (!ratios.empty()) out << "jit_vs_native_ratio: " << median(ratios) << "\n";
   out << "jit_compile_ms_100_rules: " << median(compile_ms) << "\n";
   out << "cache_load_ms_100_rules: " << median(load_ms) << "\n";

@@ -9,6 +9,11 @@ peak RSS for two sizes, and start-up:
               reads it and writes nothing)
   startup_cpu_ms  the median CPU time (user + system) of the same runs: on a
               busy machine it varies much less than the wall time
+  events_per_sec_never_nested  the same run (fsync never, this build only)
+              over N nested orders of orders_nested_bench.flow (two
+              addresses, ten line items, decimal money, five quantifier
+              rules; gen_orders --nested), and nested_vs_flat_ratio, its
+              ratio to events_per_sec_never in this run
 
 With FLOW_BASELINE_FLOWRT=/path/to/another/flowrt, the runs of never and
 batch and of start-up alternate between the two binaries (this one first),
@@ -37,6 +42,7 @@ flowc = os.path.join(build, "compiler", "flowc")
 baseline = os.environ.get("FLOW_BASELINE_FLOWRT", "")
 gen = os.path.join(build, "bench", "gen_orders")
 flow = os.path.join(repo, "bench", "runtime", "orders_bench.flow")
+nested_flow = os.path.join(repo, "bench", "runtime", "orders_nested_bench.flow")
 work = tempfile.mkdtemp(prefix="flow-bench-runtime-")
 
 RUNS = int(os.environ.get("FLOW_BENCH_RUNS", "3"))  # single runs on a shared VM vary by about 10%
@@ -44,10 +50,10 @@ STARTUP_RUNS = 21
 binaries = [flowrt] + ([baseline] if baseline else [])
 
 
-def generate(n):
-    path = os.path.join(work, f"orders-{n}.jsonl")
+def generate(n, nested=False):
+    path = os.path.join(work, f"orders-{n}{'-nested' if nested else ''}.jsonl")
     with open(path, "wb") as out:
-        subprocess.run([gen, str(n)], stdout=out, check=True)
+        subprocess.run([gen] + (["--nested"] if nested else []) + [str(n)], stdout=out, check=True)
     return path
 
 
@@ -69,12 +75,12 @@ def measured(command):
     return seconds, usage
 
 
-def run(input_path, fsync, binary=flowrt):
-    """Seconds, peak RSS (MB) and CPU seconds of one `flowrt run` of the bench flow."""
+def run(input_path, fsync, binary=flowrt, program=flow):
+    """Seconds, peak RSS (MB) and CPU seconds of one `flowrt run` of a bench flow."""
     journal = os.path.join(work, "journal")
     shutil.rmtree(journal, ignore_errors=True)
     # taskset execs flowrt: the usage is flowrt's own
-    seconds, usage = measured(["taskset", "-c", "0", binary, "run", flow, "--journal", journal,
+    seconds, usage = measured(["taskset", "-c", "0", binary, "run", program, "--journal", journal,
                                "--input", input_path, "--fsync", fsync])
     shutil.rmtree(journal, ignore_errors=True)
     return seconds, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime
@@ -99,15 +105,16 @@ def report(name, values, higher_is_better=True):
 
 
 def median_rates(name, input_path, n, fsync):
-    """Reports events/s of each binary's median run; returns this build's largest peak RSS.
-    With a baseline, NAME_cpu_ratio compares the median CPU times (user + system) too:
-    on a busy machine they vary less than the wall clock."""
+    """Reports events/s of each binary's median run; returns this build's rate and largest
+    peak RSS. With a baseline, NAME_cpu_ratio compares the median CPU times (user + system)
+    too: on a busy machine they vary less than the wall clock."""
     results = alternate(RUNS, lambda binary: run(input_path, fsync, binary))
-    report(name, [n / statistics.median(r[0] for r in runs) for runs in results])
+    rates = [n / statistics.median(r[0] for r in runs) for runs in results]
+    report(name, rates)
     if len(results) > 1:
         cpu = [statistics.median(r[2] for r in runs) for runs in results]
         print(f"{name}_cpu_ratio: {cpu[1] / cpu[0]:.3f}")
-    return max(r[1] for r in results[0])
+    return rates[0], max(r[1] for r in results[0])
 
 
 def flowc_beside(binary):
@@ -146,8 +153,14 @@ try:
     report("startup_ms", wall_ms, higher_is_better=False)
     report("startup_cpu_ms", cpu_ms, higher_is_better=False)
     main_input = generate(n_main)
-    rss_main = median_rates("events_per_sec_never", main_input, n_main, "never")
+    flat_rate, rss_main = median_rates("events_per_sec_never", main_input, n_main, "never")
     median_rates("events_per_sec_batch", main_input, n_main, "batch")
+    nested_input = generate(n_main, nested=True)
+    nested_seconds = statistics.median(run(nested_input, "never", program=nested_flow)[0] for _ in range(RUNS))
+    nested_rate = n_main / nested_seconds
+    print(f"events_per_sec_never_nested: {nested_rate:.0f}")
+    print(f"nested_vs_flat_ratio: {nested_rate / flat_rate:.3f}")
+    os.remove(nested_input)
     always_n = min(n_main, 20_000)
     always_input = generate(always_n)
     seconds = run(always_input, "always")[0]

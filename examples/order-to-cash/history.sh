@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Definition history: one journal, two versions of the process definition.
 #
-#  1. runs orders.flow (REVIEW_LIMIT = 1000.0) on a fresh journal with
+#  1. runs orders.flow (REVIEW_LIMIT = 1000.00d) on a fresh journal with
 #     orders.jsonl;
 #  2. runs history/orders-v2.flow — the same process with REVIEW_LIMIT =
-#     2000.0 — on the SAME journal with history/orders-later.jsonl: the
+#     2000.00d — on the SAME journal with history/orders-later.jsonl: the
 #     journal records a second definition version;
 #  3. explains o-2 (run 1) and o-6 (run 2), two orders of 1800 from the US:
 #     each is explained under the definition version (and hash) it was

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The payment-notices example end to end, in one command: checks
+# notices.flow, runs notices.jsonl on a fresh journal, compares the outcome
+# with expected-outcome.txt and explains the notice held for a failed
+# fraud check (n-3) and the one whose splits do not add up (n-5).
+#
+#   examples/payment-notices/run.sh [WORK_DIR]
+#
+# Works from any directory; the shared steps are in examples/run-example.sh
+# (flowc and flowrt from build/, or $FLOWC and $FLOWRT). WORK_DIR receives the
+# journal; by default a temporary folder, removed at the end.
+# Exit status: 0 when the outcome is the expected one.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../run-example.sh"
+run_example notices.flow notices.jsonl "$@"
+
+echo "== flowrt explain --event n-5"
+"$flowrt" explain --journal journal --event n-5
+echo "== flowrt dossier --key P-9"
+"$flowrt" dossier --journal journal --key P-9
+exit $result
