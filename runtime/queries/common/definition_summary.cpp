@@ -29,8 +29,18 @@ void collect_calls(const ir::Module& module, const ir::Node& node, std::vector<s
   for (const auto& operand : node.operands) collect_calls(module, *operand, out);
 }
 
-/// A type as text, with the member names of enums (decoding maps names to
-/// indexes, so the members matter, not only the enum's name).
+/// Whether `node` (not the functions it calls) holds an `any` or `all`.
+bool has_quantifier(const ir::Node& node) {
+  if (node.op == ir::Op::ListAny || node.op == ir::Op::ListAll) return true;
+  for (const auto& operand : node.operands) {
+    if (has_quantifier(*operand)) return true;
+  }
+  return false;
+}
+
+/// A type as text, with the member names of enums and the fields of records
+/// (decoding maps names to indexes and reads fields by name, so those
+/// matter, not only the type's name).
 std::string type_text(const Type* type) {
   if (!type) return "?";
   std::string out = type->to_string();
@@ -38,7 +48,14 @@ std::string type_text(const Type* type) {
     out += "{";
     for (const auto& m : type->enum_info->members) out += m + ",";
     out += "}";
-  } else if ((type->kind == TypeKind::List || type->kind == TypeKind::Optional) && type->element) {
+  } else if (type->kind == TypeKind::Record && type->record_info) {
+    out += "{";
+    for (const auto& f : type->record_info->fields) {
+      out += f.name + ":" + type_text(f.type) + (f.has_default ? "=," : ",");
+    }
+    out += "}";
+  } else if ((type->kind == TypeKind::List || type->kind == TypeKind::Optional || type->kind == TypeKind::Map) &&
+             type->element) {
     out += "<" + type_text(type->element) + ">";
   }
   return out;
@@ -154,6 +171,7 @@ void summarise(const LoadedApp& app, DefinitionSummary& out) {
   out.events.clear();
   out.calls.clear();
   out.texts.clear();
+  out.quantified.clear();
   const plan::Plan& plan = *app.plan;
   Canon canon(app.module());
   for (const auto& routes : plan.table.events) {
@@ -189,6 +207,7 @@ void summarise(const LoadedApp& app, DefinitionSummary& out) {
       continue;
     }
     const std::string& name = fn->decl_name;
+    if (has_quantifier(*fn->body)) out.quantified.insert(name);
     // Every specialisation of a rule has the same call structure: one is enough.
     if (out.calls.count(name)) continue;
     collect_calls(module, *fn->body, out.calls[name]);
@@ -237,7 +256,8 @@ std::string to_json(const DefinitionSummary& s) {
             {"definitions_hash", s.definitions_hash},
             {"events", events},
             {"calls", s.calls},
-            {"texts", s.texts}};
+            {"texts", s.texts},
+            {"quantified", s.quantified}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -277,6 +297,8 @@ bool from_json(const std::string& text, DefinitionSummary& s) {
     }
     s.calls = j.at("calls").get<std::map<std::string, std::vector<std::string>>>();
     s.texts = j.at("texts").get<std::map<std::string, std::string>>();
+    s.quantified.clear();
+    if (j.contains("quantified")) s.quantified = j.at("quantified").get<std::set<std::string>>();
   } catch (const json::exception&) {
     return false;
   }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,9 @@ struct DefinitionSummary {
   std::map<std::string, std::vector<std::string>> calls;
   /// Rule/decision qualified name -> its declaration as written (one line).
   std::map<std::string, std::string> texts;
+  /// The rules and decisions whose own bodies hold an `any` or `all`:
+  /// explain looks for their witnesses (explain/witnesses.h).
+  std::set<std::string> quantified;
 
   const EventTypeInfo* event(const std::string& type) const;
   /// The route of `flow`'s subscription `subscription` on `type`, or null.

@@ -1,7 +1,9 @@
 // `flowrt explain`: one event through the query index. See explain.h.
 #include "queries/explain/explain.h"
 
+#include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "base/time_format.h"
@@ -10,6 +12,7 @@
 #include "queries/dossier/instance_history.h"
 #include "queries/dossier/instance_lookup.h"
 #include "queries/explain/decision_tree.h"
+#include "queries/explain/witnesses.h"
 #include "queries/index/journal_index.h"
 
 namespace flow::runtime::queries {
@@ -21,14 +24,36 @@ struct Explained {
   const DefinitionSummary* definition = nullptr;
   const EventEntry* cause = nullptr;       // the event whose delivery produced it
   const AttemptEntry* producer = nullptr;  // the attempt that emitted it
+  /// Rule or decision (qualified) -> the witnesses of its quantifiers.
+  std::map<std::string, std::vector<Witness>> witnesses;
 };
 
-ojson tree_json(const std::vector<RuleNode>& nodes) {
+const std::vector<Witness>& witnesses_of(const Explained& x, const std::string& rule) {
+  static const std::vector<Witness> none;
+  auto it = x.witnesses.find(rule);
+  return it == x.witnesses.end() ? none : it->second;
+}
+
+ojson tree_json(const std::vector<RuleNode>& nodes, const Explained& x) {
   ojson out = ojson::array();
   for (const auto& n : nodes) {
-    out.push_back({{"name", n.name}, {"value", n.value}, {"children", tree_json(n.children)}});
+    ojson witnesses = ojson::array();
+    for (const auto& w : witnesses_of(x, n.name)) {
+      witnesses.push_back({{"quantifier", w.quantifier},
+                           {"list", text_or_null(w.list)},
+                           {"index", w.index},
+                           {"element", w.element}});
+    }
+    out.push_back(
+        {{"name", n.name}, {"value", n.value}, {"witnesses", witnesses}, {"children", tree_json(n.children, x)}});
   }
   return out;
+}
+
+/// "any(items) decided by items[3] = LineItem { ... }".
+std::string witness_text(const Witness& w) {
+  std::string element = w.list.empty() ? "element " + std::to_string(w.index) : w.list + "[" + std::to_string(w.index) + "]";
+  return w.quantifier + (w.list.empty() ? "" : "(" + w.list + ")") + " decided by " + element + " = " + w.element;
 }
 
 /// "true"/"false" for a decided condition, the error otherwise.
@@ -77,7 +102,7 @@ ojson explained_json(const Explained& x, const InstanceHistory& h) {
                  : r.result < 0 ? ojson(nullptr)
                                 : ojson(r.result == 1);
     s["error"] = text_or_null(r.error);
-    s["rules"] = tree_json(decision_tree(r.rules, x.definition, r.flow, r.subscription));
+    s["rules"] = tree_json(decision_tree(r.rules, x.definition, r.flow, r.subscription), x);
     ojson trace = ojson::array();
     for (const auto& v : r.rules) trace.push_back({{"name", v.name}, {"value", v.value}});
     s["trace"] = trace;
@@ -100,10 +125,39 @@ ojson explained_json(const Explained& x, const InstanceHistory& h) {
   return j;
 }
 
-void print_tree(const std::vector<RuleNode>& nodes, int depth, std::ostream& out) {
+void print_tree(const std::vector<RuleNode>& nodes, const Explained& x, int depth, std::ostream& out) {
   for (const auto& n : nodes) {
-    out << std::string(static_cast<size_t>(6 + 2 * depth), ' ') << short_name(n.name) << " = " << n.value << "\n";
-    print_tree(n.children, depth + 1, out);
+    std::string indent(static_cast<size_t>(6 + 2 * depth), ' ');
+    out << indent << short_name(n.name) << " = " << n.value << "\n";
+    for (const auto& w : witnesses_of(x, n.name)) out << indent << "  " << witness_text(w) << "\n";
+    print_tree(n.children, x, depth + 1, out);
+  }
+}
+
+/// The witnesses of the quantified rules in the event's traces (see
+/// witnesses.h); `finders` keeps one loaded definition per hash.
+void find_witnesses(Explained& x, const JournalIndex& index, RecordFetcher& fetcher,
+                    std::map<std::string, std::unique_ptr<WitnessFinder>>& finders) {
+  if (!x.definition || x.definition->quantified.empty()) return;
+  std::set<std::string> rules;
+  for (const auto& route : x.event->routes) {
+    for (const auto& v : route.rules) {
+      if (x.definition->quantified.count(v.name)) rules.insert(v.name);
+    }
+  }
+  if (rules.empty()) return;
+  auto& finder = finders[x.definition->hash];
+  if (!finder) {
+    AnyRecord record;
+    if (!fetcher.fetch(index.position(x.definition->ordinal), record)) return;
+    auto* definition = std::get_if<DefinitionRecord>(&record);
+    if (!definition) return;
+    finder = std::make_unique<WitnessFinder>(definition->artifact);
+  }
+  const EventRecord& e = x.event->record;
+  for (const auto& rule : rules) {
+    auto found = finder->find(rule, e.type, e.data_json, e.dispatched_us);
+    if (!found.empty()) x.witnesses[rule] = std::move(found);
   }
 }
 
@@ -152,7 +206,7 @@ void print_explained(const Explained& x, const InstanceHistory& h, std::ostream&
     } else {
       out << "    " << result_text(route.result) << ": " << (info ? info->condition : std::string("the condition"))
           << " is " << condition_value(route) << "\n";
-      print_tree(decision_tree(route.rules, x.definition, route.flow, route.subscription), 0, out);
+      print_tree(decision_tree(route.rules, x.definition, route.flow, route.subscription), x, 0, out);
     }
     for (const DeliveryEntry* d : h.deliveries()) {
       if (std::find(route.deliveries.begin(), route.deliveries.end(), d->id) == route.deliveries.end()) continue;
@@ -197,6 +251,7 @@ int run_explain(const std::filesystem::path& dir, const ExplainOptions& options,
       std::sort(matches.begin(), matches.end());
       DefinitionLookup lookup = [&](const std::string& hash) { return index.definition(hash); };
       ojson list = ojson::array();
+      std::map<std::string, std::unique_ptr<WitnessFinder>> finders;
       bool first = true;
       for (const auto& [seq, instance] : matches) {
         InstanceHistory history(instance, lookup, true);
@@ -216,6 +271,7 @@ int run_explain(const std::filesystem::path& dir, const ExplainOptions& options,
             x.producer = &a;
           }
         }
+        find_witnesses(x, index, fetcher, finders);
         if (options.json) {
           list.push_back(explained_json(x, history));
         } else {
