@@ -201,6 +201,12 @@ class PlanWriter {
       body_.i32(key.second);
       body_.i32(fn);
     }
+    body_.u32(static_cast<uint32_t>(m.record_field_defaults.size()));
+    for (const auto& [key, fn] : m.record_field_defaults) {
+      body_.i32(record_ids_.at(key.first));
+      body_.i32(key.second);
+      body_.i32(fn);
+    }
   }
   void write_events(const std::vector<const EventInfo*>& list) {
     body_.u32(static_cast<uint32_t>(list.size()));
@@ -591,6 +597,17 @@ class PlanReader {
         return false;
       }
       m.field_defaults[{event, field}] = fn;
+    }
+    if (version_ < 2) return true;
+    if (!in_.count(n, 12)) return false;
+    for (uint32_t i = 0; i < n; ++i) {
+      int32_t record, field, fn;
+      if (!index(record, plan_->records.size(), false, "record")) return false;
+      const RecordInfo* info = plan_->records[static_cast<size_t>(record)];
+      if (!index(field, info->fields.size(), false, "field") || !index(fn, m.functions.size(), false, "function")) {
+        return false;
+      }
+      m.record_field_defaults[{info, field}] = fn;
     }
     return true;
   }

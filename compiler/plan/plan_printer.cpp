@@ -67,8 +67,13 @@ class PlanWriter {
     for (size_t i = 0; i < r.fields.size(); ++i) {
       const FieldInfo& f = r.fields[i];
       const layout::FieldLayout& at = layout.fields[i];
-      line(2, "#" + std::to_string(i) + " " + f.name + ": " + f.type->to_string() + " @" + std::to_string(at.offset) +
-                  " size " + std::to_string(at.slot.size) + (f.has_default ? " default" : ""));
+      std::string text = "#" + std::to_string(i) + " " + f.name + ": " + f.type->to_string() + " @" +
+                         std::to_string(at.offset) + " size " + std::to_string(at.slot.size);
+      if (f.has_default) {
+        const ir::Function* fn = plan_.module ? plan_.module->field_default(&r, static_cast<int>(i)) : nullptr;
+        text += fn ? " default fn" + std::to_string(fn->id) : " default";
+      }
+      line(2, text);
     }
   }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The payment-notices example end to end, in one command: checks
 # notices.flow, runs notices.jsonl on a fresh journal, compares the outcome
-# with expected-outcome.txt and explains the notice held for a failed
-# fraud check (n-3) and the one whose splits do not add up (n-5).
+# with expected-outcome.txt, explains the notice held for a split to an
+# unknown account (n-7: the witness of `all` names the split), and shows the
+# dossier of the exact large payment (P-9).
 #
 #   examples/payment-notices/run.sh [WORK_DIR]
 #
@@ -14,8 +15,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../run-example.sh"
 run_example notices.flow notices.jsonl "$@"
 
-echo "== flowrt explain --event n-5"
-"$flowrt" explain --journal journal --event n-5
+echo "== flowrt explain --event n-7"
+"$flowrt" explain --journal journal --event n-7
 echo "== flowrt dossier --key P-9"
 "$flowrt" dossier --journal journal --key P-9
 exit $result

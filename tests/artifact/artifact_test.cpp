@@ -115,6 +115,7 @@ TEST_CASE("every example's plan reads back equal and evaluates like the program 
     CHECK(ir::print_module(from_source->module()) == ir::print_module(built_module));
     REQUIRE(read_module.functions.size() == built_module.functions.size());
     CHECK(read_module.field_defaults.size() == built_module.field_defaults.size());
+    CHECK(read_module.record_field_defaults.size() == built_module.record_field_defaults.size());
     CHECK(read_module.emits.size() == built_module.emits.size());
 
     eval::Interpreter a(read_module), b(built_module);

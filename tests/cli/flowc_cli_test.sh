@@ -37,7 +37,7 @@ expect_status 0 "clean example" "$flowc" check --werror "$examples/order-to-cash
 
 sed 's/when NeedsReview /when NeedReview /' "$examples/order-to-cash/orders.flow" > "$work/typo.flow"
 expect_status 1 "unknown rule" "$flowc" check "$work/typo.flow"
-grep -q "typo.flow:69:23: error\[E0102\]: unknown rule 'NeedReview'" "$work/err" || fail "human diagnostic header"
+grep -q "typo.flow:85:23: error\[E0102\]: unknown rule 'NeedReview'" "$work/err" || fail "human diagnostic header"
 grep -q "help: did you mean 'NeedsReview'?" "$work/err" || fail "help line with the nearest name"
 grep -q '\^\^\^\^\^\^\^\^\^\^' "$work/err" || fail "caret under the whole name"
 if grep -q $'\033' "$work/err"; then fail "no colour when stderr is not a terminal"; fi
@@ -48,15 +48,15 @@ import json, sys
 lines = [l for l in open(sys.argv[1]) if l.strip()]
 assert len(lines) == 1, lines
 d = json.loads(lines[0])
-assert d["code"] == "E0102" and d["severity"] == "error" and d["line"] == 69 and d["column"] == 23, d
-assert d["end"] == {"line": 69, "column": 33}, d
+assert d["code"] == "E0102" and d["severity"] == "error" and d["line"] == 85 and d["column"] == 23, d
+assert d["end"] == {"line": 85, "column": 33}, d
 assert d["help"] == "did you mean 'NeedsReview'?", d
 assert d["file"].endswith("typo.flow") and "NeedReview" in d["message"]
 PY
 
 # A warning passes, --werror turns it into an error.
 cat "$examples/order-to-cash/orders.flow" > "$work/warn.flow"
-echo 'rule Unused(o: OrderPlaced) = o.items > 3' >> "$work/warn.flow"
+echo 'rule Unused(o: OrderPlaced) = len(o.items) > 3' >> "$work/warn.flow"
 expect_status 0 "warning only" "$flowc" check "$work/warn.flow"
 grep -q "warning\[W0204\]" "$work/err" || fail "W0204 reported as a warning"
 expect_status 1 "--werror" "$flowc" check --werror "$work/warn.flow"
@@ -123,11 +123,11 @@ for stage in ast checked ir plan llvm; do
   [ ! -s "$work/err" ] || fail "build --emit $stage prints nothing on stderr"
 done
 expect_status 0 "build --emit ast" "$flowc" build --emit ast "$orders"
-grep -q "^  rule HighValue(o: OrderPlaced) = (> (field amount (name o)) (name REVIEW_LIMIT))$" "$work/out" ||
+grep -q "^  rule HighValue(o: OrderPlaced) = (> (field total (name o)) (name REVIEW_LIMIT))$" "$work/out" ||
   fail "--emit ast shows a rule's syntax tree"
 expect_status 0 "build --emit checked" "$flowc" build --emit checked "$orders"
-grep -q "(const:float shop.orders.REVIEW_LIMIT)" "$work/out" || fail "--emit checked shows resolved names and types"
-grep -q "^    #9 approved_by: string$" "$work/out" || fail "--emit checked expands included fields"
+grep -q "(const:decimal shop.orders.REVIEW_LIMIT)" "$work/out" || fail "--emit checked shows resolved names and types"
+grep -q "^    #10 approved_by: string$" "$work/out" || fail "--emit checked expands included fields"
 expect_status 0 "build --emit plan" "$flowc" build --emit plan "$orders"
 grep -q '^    route shop.orders.OrderToCash on#0 when fn[0-9]* "condition shop.orders.OrderToCash#0' "$work/out" ||
   fail "--emit plan shows the dispatch table's routes with their condition functions"

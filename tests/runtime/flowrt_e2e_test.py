@@ -107,7 +107,7 @@ class FlowrtTest(unittest.TestCase):
         out = run([FLOWRT, "run", os.path.join(example, "orders.flow"), "--journal", self.journal,
                    "--input", os.path.join(example, "orders.jsonl")])
         self.assertEqual(out.returncode, 3, out.stderr)  # line 5 is invalid on purpose
-        self.assertIn("rejected input line 5: field 'amount': expected float", out.stderr)
+        self.assertIn("rejected input line 5: field 'items[1].qty': expected int, found string", out.stderr)
         self.assertIn("4 accepted, 1 rejected", out.stderr)
         self.assertIn("[shop.orders.Payment] capturing 250.00 for 1001", out.stderr)
         records = dump(self.journal)
@@ -115,7 +115,7 @@ class FlowrtTest(unittest.TestCase):
         by_type = {}
         for e in events:
             by_type[e["type"].split(".")[-1]] = by_type.get(e["type"].split(".")[-1], 0) + 1
-        self.assertEqual(by_type, {"OrderPlaced": 4, "OrderApproved": 3, "ReviewRequested": 2,
+        self.assertEqual(by_type, {"OrderPlaced": 4, "OrderApproved": 3, "ReviewRequested": 3,
                                    "OrderRejected": 1, "PaymentCaptured": 3})
         self.assertEqual(statuses(records), {(k, "OrderToCash"): "completed" for k in ["1001", "1002", "1003", "1004"]})
         # Causation: every emitted event names an earlier event of its own instance.
@@ -131,9 +131,58 @@ class FlowrtTest(unittest.TestCase):
         self.assertIn({"name": "shop.orders.NeedsReview", "value": "true"}, decision["rules"])
         rejected = kinds(records, "rejected")
         self.assertEqual([r["line"] for r in rejected], [5])
-        self.assertIn('"amount":"lots"', rejected[0]["raw"])
+        self.assertIn('"qty":"two"', rejected[0]["raw"])
         self.assertEqual(len(kinds(records, "definition")), 1)
+        # Nested data and decimals travel as sent: the order's money keeps
+        # its text ("12500.00", "0.10") in the journal and in every event a
+        # service emitted from it, the exec ones included.
+        text = run([FLOWRT, "journal", "dump", "--journal", self.journal]).stdout.splitlines()
+        o3 = next(line for line in text if " id=o-3 " in line)
+        self.assertIn('"total":12500.00', o3)
+        self.assertIn('{"price":2100.00,"qty":5,"sku":"DESK-2","tags":["b2b"]}', o3)
+        of_1004 = [line for line in text if " event " in line and " instance=1004 " in line]
+        self.assertEqual(len(of_1004), 4)
+        for line in of_1004:
+            self.assertIn('"price":0.10', line)
+            self.assertIn('"total":4200.00', line)
+            self.assertIn('"city":"Brussels"', line)
+        # 1004 is reviewed for its bulk line: explain names the line.
+        res = run([FLOWRT, "explain", "--journal", self.journal, "--event", "o-4"])
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertIn('BulkItem = true\n          any(items) decided by items[0] = LineItem { sku: "PEN-3", qty: 12, '
+                      'price: 0.10d, tags: [] }', res.stdout)
+        res = run([FLOWRT, "explain", "--journal", self.journal, "--event", "o-4", "--json"])
+        rules = json.loads(res.stdout)["events"][0]["subscriptions"][0]["rules"][0]["children"]
+        bulk = next(r for r in rules if r["name"] == "shop.orders.BulkItem")
+        self.assertEqual(bulk["witnesses"], [{"quantifier": "any", "list": "items", "index": 0,
+                                              "element": 'LineItem { sku: "PEN-3", qty: 12, price: 0.10d, tags: [] }'}])
         self.verify()
+
+    def test_replay_of_a_changed_nested_rule(self):
+        # BulkItem over the line items, with the bulk quantity raised from 10
+        # to 20: replay names the order whose branch changes (1004, reviewed
+        # for its 12 pens) and the rule values behind it, on both back ends'
+        # journals alike.
+        example = os.path.join(EXAMPLES, "order-to-cash")
+        with open(os.path.join(example, "orders.flow")) as f:
+            source = f.read()
+        self.assertIn("const BULK_QTY = 10", source)
+        changed = os.path.join(self.dir, "changed.flow")
+        with open(changed, "w") as f:
+            f.write(source.replace("const BULK_QTY = 10", "const BULK_QTY = 20"))
+        os.symlink(os.path.join(example, "services"), os.path.join(self.dir, "services"))
+        for backend in ["jit", "interp"]:
+            journal = os.path.join(self.dir, "j-" + backend)
+            out = run([FLOWRT, "run", os.path.join(example, "orders.flow"), "--journal", journal, "--backend",
+                       backend, "--input", os.path.join(example, "orders.jsonl")], cwd=example)
+            self.assertEqual(out.returncode, 3, out.stderr)
+            res = run([FLOWRT, "replay", "--journal", journal, "--with", changed, "--json"])
+            self.assertEqual(res.returncode, 0, res.stderr)
+            replay = json.loads(res.stdout)
+            self.assertEqual(replay["events"]["changed"], 1, res.stdout)
+            self.assertEqual([m["instances"] for m in replay["moves"]], [["1004"]])
+            text = run([FLOWRT, "replay", "--journal", journal, "--with", changed]).stdout
+            self.assertIn("BulkItem true -> false", text)
 
     def test_every_example_runs_with_its_input(self):
         # Each example folder states what it runs and how that ends in its
@@ -330,7 +379,7 @@ flow Shipping {{
 
     def test_definition_history_script(self):
         # examples/order-to-cash/history.sh: orders.flow, then
-        # history/orders-v2.flow (REVIEW_LIMIT 1000.0 -> 2000.0) on the same
+        # history/orders-v2.flow (REVIEW_LIMIT 1000.00d -> 2000.00d) on the same
         # journal; each event is explained under its own definition.
         # v2 is orders.flow but for its header comment and the threshold.
         folder = os.path.join(EXAMPLES, "order-to-cash")
@@ -340,8 +389,8 @@ flow Shipping {{
             v2_lines = f.read().splitlines()
         while v2_lines and v2_lines[0].startswith("//"):
             v2_lines.pop(0)
-        self.assertTrue(any(l.startswith("const REVIEW_LIMIT = 1000.0") for l in v1_lines))
-        self.assertTrue(any(l.startswith("const REVIEW_LIMIT = 2000.0") for l in v2_lines))
+        self.assertTrue(any(l.startswith("const REVIEW_LIMIT = 1000.00d") for l in v1_lines))
+        self.assertTrue(any(l.startswith("const REVIEW_LIMIT = 2000.00d") for l in v2_lines))
         self.assertEqual([l.split() for l in v1_lines if "REVIEW_LIMIT =" not in l],
                          [l.split() for l in v2_lines if "REVIEW_LIMIT =" not in l],
                          "history/orders-v2.flow differs from orders.flow only in REVIEW_LIMIT")
@@ -370,6 +419,8 @@ flow Shipping {{
                                                            {"name": "shop.orders.Domestic", "value": "false"},
                                                            {"name": "shop.orders.NeedsReview", "value": "true"}])
         self.assertEqual(v2["subscriptions"][0]["trace"], [{"name": "shop.orders.HighValue", "value": "false"},
+                                                           {"name": "shop.orders.BulkItem", "value": "false"},
+                                                           {"name": "shop.orders.TotalMismatch", "value": "false"},
                                                            {"name": "shop.orders.NeedsReview", "value": "false"}])
         # The script's own output shows both, under their versions and hashes.
         self.assertIn("definition v1 " + defs[0]["hash"], out.stdout)
@@ -700,7 +751,7 @@ flow Split {
         self.assertEqual(out.returncode, 0, out.stderr)
         out = run([FLOWRT, "run", app, "--journal", self.journal, "--input", os.path.join(example, "orders.jsonl")])
         self.assertEqual(out.returncode, 3, out.stderr)
-        self.assertEqual(len(kinds(dump(self.journal), "event")), 13)
+        self.assertEqual(len(kinds(dump(self.journal), "event")), 14)
         # A damaged artifact is refused with one line, and nothing runs.
         with open(app, "r+b") as f:
             f.seek(100)
