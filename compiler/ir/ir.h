@@ -167,6 +167,8 @@ enum class Op : uint8_t {
 };
 
 const char* to_string(Op op);
+/// ListAny .. ListMap: the ops with a lambda (a body and a local per element).
+bool is_list_function(Op op);
 
 struct Node;
 using NodePtr = std::unique_ptr<Node>;

@@ -422,3 +422,41 @@ TEST_CASE("structured nodes print in the IR") {
   CHECK(printed.find("(map_index:int? (make_map:map<string, int> (string:string \"a\") (int:int 1))") !=
         std::string::npos);
 }
+
+TEST_CASE("conditions quantify over `it`; emit initialisers build nested records for the target event") {
+  auto c = compile(std::string(kOrderPrelude) + R"(
+event Shipped { key id: string, to: Address, first: Item?, count: int, labels: map<string, string>,
+              notes: map<string, string> = {"via": "post"} }
+service Ship {
+  consumes o: O
+  publishes Shipped
+  emit Shipped { ...o, to: Address { ...o.ship_to, street: upper(o.ship_to.street) }, first: o.items[0],
+                 count: count(o.items, i => i.qty > 1) }
+}
+flow F { start O on O when any(it.items, i => i.qty > it.limit) -> Ship }
+)");
+  const uint8_t* trigger = order_event(*c, {});
+  const ir::Function* condition = c->index().condition(ast::dyn_cast<ast::FlowDecl>(c->decl("F")), 0);
+  REQUIRE(condition);
+  CHECK(c->run(*condition, trigger).value() == B(true));
+  const ir::EmitPlan* plan = c->index().emit(ast::dyn_cast<ast::ServiceDecl>(c->decl("Ship")), 0, c->event("O"));
+  REQUIRE(plan);
+  auto target = c->builder("Shipped");
+  for (size_t f = 0; f < plan->fields.size(); ++f) {
+    const auto& source = plan->fields[f];
+    REQUIRE(source.kind != ir::EmitPlan::Source::Absent);
+    bool init = source.kind == ir::EmitPlan::Source::Init;
+    eval::EvalResult r = c->run(c->module().function(source.function), init ? trigger : nullptr);
+    INFO(plan->target->fields[f].name << ": " << (r.ok() ? "" : r.error().message));
+    REQUIRE(r.ok());
+    eval::write_field(target, static_cast<int>(f), r.value());
+  }
+  const auto& layout = c->layout("Shipped");
+  CHECK(eval::read_field(layout, target.instance(), 0) == S("o-1"));
+  CHECK(eval::read_field(layout, target.instance(), 1) == address("MAIN 1", "Utrecht"));
+  CHECK(eval::read_field(layout, target.instance(), 2) == item("a", 2, "1.50"));
+  CHECK(eval::read_field(layout, target.instance(), 3) == I(2));
+  CHECK(eval::read_field(layout, target.instance(), 4) == Value::map({"prio", "source"}, {S("high"), S("web")}));
+  CHECK(plan->fields[5].kind == ir::EmitPlan::Source::Default);
+  CHECK(eval::read_field(layout, target.instance(), 5) == Value::map({"via"}, {S("post")}));
+}
