@@ -155,6 +155,12 @@ class FunctionEmitter {
   void loop(llvm::Value* count, const std::function<void(llvm::Value*)>& body);
   /// Emits `exists i < count: predicate(i)`, leaving the loop at the first hit.
   llvm::Value* any_index(llvm::Value* count, const std::function<llvm::Value*(llvm::Value*)>& predicate);
+  /// `first and second()` (or `first or second()`): second() runs only when it decides.
+  llvm::Value* short_circuit(bool is_and, llvm::Value* first, const std::function<llvm::Value*()>& second);
+  /// Whether the lists or maps `a` and `z` ({data, count}) have one count and
+  /// no index i where `differs(a_data, z_data, i)`.
+  llvm::Value* sequences_equal(llvm::Value* a, llvm::Value* z,
+                               const std::function<llvm::Value*(llvm::Value*, llvm::Value*, llvm::Value*)>& differs);
 
   // Records and maps (llvm_records.cpp, llvm_maps.cpp)
   llvm::Value* emit_load_field(const ir::Node& node);

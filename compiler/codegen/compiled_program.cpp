@@ -92,8 +92,10 @@ eval::EvalResult CompiledProgram::run(const ir::Function& function, const uint8_
     throw std::invalid_argument("'" + function.name + "' is not a function of this program");
   }
   // An absent event fails only if the body reads it, which only the
-  // interpreter can tell without crashing.
-  if (function.event && !event) return interpreter().run(function, event, context);
+  // interpreter can tell without crashing; and native code records no
+  // quantifier witnesses (explain's), so a run that wants them is the
+  // interpreter's too.
+  if ((function.event && !event) || context.witnesses) return interpreter().run(function, event, context);
   static thread_local Arena scratch;
   FlowRtContext native = this->context(context.now_us, scratch.get());
   TraceState state{&module_, context.trace};

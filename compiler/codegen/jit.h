@@ -109,8 +109,9 @@ class CompiledProgram {
   /// Evaluates like eval::Interpreter::run: the value, or the evaluation
   /// error with the interpreter's kind, message, range and function, and
   /// with `context.trace` set the same trace entries (through the native
-  /// trace hook). A call without the event a function needs is delegated to
-  /// the interpreter. Thread-safe.
+  /// trace hook). A call without the event a function needs, or one that
+  /// asks for quantifier witnesses (`context.witnesses`, explain's), is
+  /// delegated to the interpreter. Thread-safe.
   eval::EvalResult run(const ir::Function& function, const uint8_t* event, const eval::EvalContext& context) const;
   eval::EvalResult run(int function_id, const uint8_t* event, const eval::EvalContext& context) const {
     return run(module_.function(function_id), event, context);

@@ -327,23 +327,27 @@ llvm::Value* FunctionEmitter::emit_if(const Node& node) {
 }
 
 llvm::Value* FunctionEmitter::emit_logic(const Node& node) {
-  bool is_and = node.op == Op::And;
   llvm::Value* a = emit(*node.operands.at(0));
-  llvm::BasicBlock* a_end = b.GetInsertBlock();
+  return short_circuit(node.op == Op::And, a, [&] { return emit(*node.operands.at(1)); });
+}
+
+llvm::Value* FunctionEmitter::short_circuit(bool is_and, llvm::Value* first,
+                                            const std::function<llvm::Value*()>& second) {
+  llvm::BasicBlock* first_end = b.GetInsertBlock();
   llvm::BasicBlock* rhs = block(is_and ? "and.rhs" : "or.rhs");
   llvm::BasicBlock* join = block("join");
   if (is_and) {
-    b.CreateCondBr(a, rhs, join);
+    b.CreateCondBr(first, rhs, join);
   } else {
-    b.CreateCondBr(a, join, rhs);
+    b.CreateCondBr(first, join, rhs);
   }
   b.SetInsertPoint(rhs);
-  llvm::Value* z = emit(*node.operands.at(1));
+  llvm::Value* z = second();
   llvm::BasicBlock* z_end = b.GetInsertBlock();
   b.CreateBr(join);
   b.SetInsertPoint(join);
   llvm::PHINode* phi = b.CreatePHI(t.i1, 2);
-  phi->addIncoming(b.getInt1(!is_and), a_end);
+  phi->addIncoming(b.getInt1(!is_and), first_end);
   phi->addIncoming(z, z_end);
   return phi;
 }

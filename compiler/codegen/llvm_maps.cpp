@@ -98,42 +98,16 @@ llvm::Value* FunctionEmitter::emit_map_op(const Node& node) {
 
 llvm::Value* FunctionEmitter::map_equal(const Type* type, llvm::Value* a, llvm::Value* z) {
   const Type* value_type = type->element;
-  llvm::Value* count = b.CreateExtractValue(a, 1);
-  llvm::BasicBlock* entry = b.GetInsertBlock();
-  llvm::BasicBlock* entries = block("mapeq.entries");
-  llvm::BasicBlock* join = block("mapeq.join");
-  b.CreateCondBr(b.CreateICmpEQ(count, b.CreateExtractValue(z, 1)), entries, join);
-  b.SetInsertPoint(entries);
-  llvm::Value* a_entries = b.CreateExtractValue(a, 0);
-  llvm::Value* z_entries = b.CreateExtractValue(z, 0);
   // Both sorted with unique keys: equal maps have equal entries pairwise.
-  llvm::Value* differs = any_index(count, [&](llvm::Value* i) {
+  return sequences_equal(a, z, [&](llvm::Value* a_entries, llvm::Value* z_entries, llvm::Value* i) {
     Entry x = entry_at(*this, value_type, a_entries, i);
     Entry y = entry_at(*this, value_type, z_entries, i);
     llvm::Value* same_key = strings_equal(b.CreateAlignedLoad(t.pair, x.key, llvm::Align(8)),
                                           b.CreateAlignedLoad(t.pair, y.key, llvm::Align(8)));
-    llvm::BasicBlock* keys_end = b.GetInsertBlock();
-    llvm::BasicBlock* values = block("mapeq.values");
-    llvm::BasicBlock* decided = block("mapeq.decided");
-    b.CreateCondBr(same_key, values, decided);
-    b.SetInsertPoint(values);
-    llvm::Value* same_value = equal(value_type, load_slot(value_type, x.value), load_slot(value_type, y.value));
-    llvm::BasicBlock* values_end = b.GetInsertBlock();
-    b.CreateBr(decided);
-    b.SetInsertPoint(decided);
-    llvm::PHINode* same = b.CreatePHI(t.i1, 2);
-    same->addIncoming(b.getFalse(), keys_end);
-    same->addIncoming(same_value, values_end);
-    return b.CreateNot(same);
+    return b.CreateNot(short_circuit(true, same_key, [&] {
+      return equal(value_type, load_slot(value_type, x.value), load_slot(value_type, y.value));
+    }));
   });
-  llvm::Value* all_equal = b.CreateNot(differs);
-  llvm::BasicBlock* entries_end = b.GetInsertBlock();
-  b.CreateBr(join);
-  b.SetInsertPoint(join);
-  llvm::PHINode* phi = b.CreatePHI(t.i1, 2);
-  phi->addIncoming(b.getFalse(), entry);
-  phi->addIncoming(all_equal, entries_end);
-  return phi;
 }
 
 llvm::Value* FunctionEmitter::convert_map(llvm::Value* value, const Type* from, const Type* to, const Node& site) {

@@ -54,6 +54,17 @@ llvm::Value* FunctionEmitter::any_index(llvm::Value* count,
   return found;
 }
 
+llvm::Value* FunctionEmitter::sequences_equal(
+    llvm::Value* a, llvm::Value* z,
+    const std::function<llvm::Value*(llvm::Value*, llvm::Value*, llvm::Value*)>& differs) {
+  llvm::Value* count = b.CreateExtractValue(a, 1);
+  return short_circuit(true, b.CreateICmpEQ(count, b.CreateExtractValue(z, 1)), [&] {
+    llvm::Value* a_data = b.CreateExtractValue(a, 0);
+    llvm::Value* z_data = b.CreateExtractValue(z, 0);
+    return b.CreateNot(any_index(count, [&](llvm::Value* i) { return differs(a_data, z_data, i); }));
+  });
+}
+
 llvm::Value* FunctionEmitter::strings_equal(llvm::Value* a, llvm::Value* z) {
   llvm::Value* a_size = b.CreateExtractValue(a, 1);
   llvm::Value* z_size = b.CreateExtractValue(z, 1);
@@ -115,27 +126,11 @@ llvm::Value* FunctionEmitter::equal(const Type* type, llvm::Value* a, llvm::Valu
     }
     case TypeKind::List: {
       const Type* element = type->element;
-      llvm::Value* count = b.CreateExtractValue(a, 1);
-      llvm::BasicBlock* entry = b.GetInsertBlock();
-      llvm::BasicBlock* items = block("listeq.items");
-      llvm::BasicBlock* join = block("listeq.join");
-      b.CreateCondBr(b.CreateICmpEQ(count, b.CreateExtractValue(z, 1)), items, join);
-      b.SetInsertPoint(items);
-      llvm::Value* a_data = b.CreateExtractValue(a, 0);
-      llvm::Value* z_data = b.CreateExtractValue(z, 0);
-      llvm::Value* differs = any_index(count, [&](llvm::Value* i) {
+      return sequences_equal(a, z, [&](llvm::Value* a_data, llvm::Value* z_data, llvm::Value* i) {
         llvm::Value* x = load_slot(element, element_address(element, a_data, i));
         llvm::Value* y = load_slot(element, element_address(element, z_data, i));
         return b.CreateNot(equal(element, x, y));
       });
-      llvm::Value* all_equal = b.CreateNot(differs);
-      llvm::BasicBlock* items_end = b.GetInsertBlock();
-      b.CreateBr(join);
-      b.SetInsertPoint(join);
-      llvm::PHINode* phi = b.CreatePHI(t.i1, 2);
-      phi->addIncoming(b.getFalse(), entry);
-      phi->addIncoming(all_equal, items_end);
-      return phi;
     }
   }
   return b.getFalse();

@@ -7,15 +7,9 @@
 #include <cstring>
 
 #include "backend_compare.h"
-#include "codegen/error_sites.h"
 #include "codegen/llvm_codegen.h"
-#include "codegen/optimizer.h"
 #include "dual_fixture.h"
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/IR/Instructions.h"
-#include "llvm/IR/LLVMContext.h"
-#include "llvm/IR/Module.h"
-#include "llvm/Support/TargetSelect.h"
+#include "host_module.h"
 #include "rt_abi/arena.h"
 #include "shop_program.h"
 
@@ -261,30 +255,15 @@ rule Mixed(n: N) = (Opts(n)[0] ?? 0) + (Opts(n)[2] ?? 0) == n.a + 3
 
 TEST_CASE("a rule that calls rules is inlined by the O2 pipeline") {
   auto c = compile(kShopProgram);
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  REQUIRE(static_cast<bool>(builder));
-  auto machine = builder->createTargetMachine();
-  REQUIRE(static_cast<bool>(machine));
-  llvm::LLVMContext context;
-  codegen::ErrorSiteTable sites(c->module());
-  auto module = codegen::generate_module(c->module(), sites, context);
-  module->setDataLayout((*machine)->createDataLayout());
-  module->setTargetTriple((*machine)->getTargetTriple().str());
+  auto host = host_module(c->module());
   auto calls_to_rules = [&](const ir::Function& fn) {
     int calls = 0;
-    for (const auto& block : *module->getFunction(codegen::native_symbol(fn.id))) {
-      for (const auto& instruction : block) {
-        auto* call = llvm::dyn_cast<llvm::CallInst>(&instruction);
-        if (call && call->getCalledFunction() && call->getCalledFunction()->getName().starts_with("flow_fn_")) ++calls;
-      }
-    }
+    for (const std::string& name : host->callees(fn)) calls += name.rfind("flow_fn_", 0) == 0 ? 1 : 0;
     return calls;
   };
   const ir::Function& needs_review = c->rule("NeedsReview");
   CHECK(calls_to_rules(needs_review) == 2);  // HighValue, Domestic
-  codegen::optimise_module(*module, **machine, 2);
+  host->optimise(2);
   CHECK(calls_to_rules(needs_review) == 0);
   CHECK(calls_to_rules(c->rule("Risk")) == 0);
 }

@@ -82,6 +82,16 @@ const char* flow_type(Ty type) {
     case Ty::ListOptInt: return "list<int?>";
     case Ty::ListListInt: return "list<list<int>>";
     case Ty::Dec: return "decimal";
+    case Ty::Addr: return "A";
+    case Ty::OptAddr: return "A?";
+    case Ty::Item: return "It";
+    case Ty::ListItem: return "list<It>";
+    case Ty::Box: return "Bx";
+    case Ty::MapStr: return "map<string, string>";
+    case Ty::MapInt: return "map<string, int>";
+    case Ty::MapAddr: return "map<string, A>";
+    case Ty::ListDec: return "list<decimal>";
+    case Ty::ListOptAddr: return "list<A?>";
   }
   return "?";
 }
@@ -115,12 +125,17 @@ std::string Rule::source() const {
 const std::string& prelude() {
   static const std::string text = R"(module d
 enum Color { Red, Green, Blue }
+record A { city: string, zip: int?, tags: list<string> = [] }
+record It { sku: string, qty: int, price: decimal, w: float, ship: A?, notes: list<int?> }
+record Bx { label: string?, items: list<It>, dims: map<string, int>, home: A }
 event E {
   i: int, j: int, k: int, f: float, g: float, s: string, t: string, b: bool, c: bool,
   ts: timestamp, d: duration, col: Color,
   oi: int?, of: float?, os: string?, ob: bool?, ots: timestamp?,
   li: list<int>, lf: list<float>, ls: list<string>, loi: list<int?>, lli: list<list<int>>,
-  m: decimal, n: decimal
+  m: decimal, n: decimal,
+  its: list<It>, a: A, oa: A?, bx: Bx, ms: map<string, string>, mi: map<string, int>,
+  ma: map<string, A>, ld: list<decimal>, los: list<A?>
 }
 )";
   return text;
@@ -133,7 +148,10 @@ const std::vector<std::pair<std::string, Ty>>& event_fields() {
       {"c", Ty::Bool},         {"ts", Ty::Ts},           {"d", Ty::Dur},        {"col", Ty::Color},
       {"oi", Ty::OptInt},      {"of", Ty::OptFloat},     {"os", Ty::OptStr},    {"ob", Ty::OptBool},
       {"ots", Ty::OptTs},      {"li", Ty::ListInt},      {"lf", Ty::ListFloat}, {"ls", Ty::ListStr},
-      {"loi", Ty::ListOptInt}, {"lli", Ty::ListListInt}, {"m", Ty::Dec},        {"n", Ty::Dec}};
+      {"loi", Ty::ListOptInt}, {"lli", Ty::ListListInt}, {"m", Ty::Dec},        {"n", Ty::Dec},
+      {"its", Ty::ListItem},   {"a", Ty::Addr},          {"oa", Ty::OptAddr},   {"bx", Ty::Box},
+      {"ms", Ty::MapStr},      {"mi", Ty::MapInt},       {"ma", Ty::MapAddr},   {"ld", Ty::ListDec},
+      {"los", Ty::ListOptAddr}};
   return fields;
 }
 
@@ -168,11 +186,24 @@ Expr Generator::leaf_of(Ty type) {
     case Ty::ListOptInt: return {type, "e.loi", {}};
     case Ty::ListListInt: return {type, "e.lli", {}};
     case Ty::Dec: return {type, "e.m", {}};
+    case Ty::Addr: return {type, "e.a", {}};
+    case Ty::OptAddr: return {type, "e.oa", {}};
+    case Ty::Item: return {type, "It { sku: \"k\", qty: 1, price: 1.5d, w: 0.5, ship: none, notes: [] }", {}};
+    case Ty::ListItem: return {type, "e.its", {}};
+    case Ty::Box: return {type, "e.bx", {}};
+    case Ty::MapStr: return {type, "e.ms", {}};
+    case Ty::MapInt: return {type, "e.mi", {}};
+    case Ty::MapAddr: return {type, "e.ma", {}};
+    case Ty::ListDec: return {type, "e.ld", {}};
+    case Ty::ListOptAddr: return {type, "e.los", {}};
   }
   return {type, "e.b", {}};
 }
 
 Expr Generator::leaf(Ty type) {
+  // Inside a lambda, often its parameter (or a field of it).
+  Expr parameter;
+  if (!lambdas_.empty() && chance(60) && lambda_leaf(type, parameter)) return parameter;
   // Now and then an earlier rule or decision of this type.
   if (chance(12)) {
     std::vector<size_t> candidates;
@@ -206,6 +237,25 @@ Expr Generator::leaf(Ty type) {
       return leaf_of(type);
     case Ty::ListOptInt: return leaf_of(type);
     case Ty::Dec: return {type, literal ? pick(kDecimalLiterals) : (chance(50) ? "e.m" : "e.n"), {}};
+    case Ty::OptAddr:
+      if (chance(15)) return {type, "none", {}};
+      return leaf_of(type);
+    case Ty::ListItem:
+    case Ty::ListDec:
+    case Ty::ListOptAddr:
+      if (chance(8)) return {type, "[]", {}};
+      return leaf_of(type);
+    case Ty::MapStr:
+    case Ty::MapInt:
+    case Ty::MapAddr:
+      if (chance(8)) return {type, "{}", {}};
+      return leaf_of(type);
+    case Ty::Item:
+      // Items from the event more often than the literal; an index may be out of range.
+      if (chance(60)) return {type, chance(50) ? "e.its[0]" : "e.bx.items[1]", {}};
+      return leaf_of(type);
+    case Ty::Addr:
+    case Ty::Box: return leaf_of(type);
   }
   return leaf_of(type);
 }
@@ -259,6 +309,7 @@ Expr Generator::optional_cmp(Ty optional, Ty plain, int depth) {
 
 Expr Generator::expr(Ty type, int depth) {
   if (depth <= 0 || chance(20)) return leaf(type);
+  if (is_structured(type) || (has_structured_forms(type) && chance(25))) return structured(type, depth);
   auto f = [&](const char* pattern, std::initializer_list<Ty> args) { return form(pattern, type, args, depth); };
   auto cmp = [&](const std::vector<std::string>& ops, Ty a, Ty b) {
     Expr e{Ty::Bool, join_compare(pick(ops)), {}};
@@ -518,14 +569,16 @@ Expr Generator::expr(Ty type, int depth) {
         }
         default: return leaf(type);
       }
+    default: return structured(type, depth);  // records, maps and their lists
   }
-  return leaf(type);
 }
 
 std::vector<Rule> Generator::rules(int count, int first) {
   static const std::vector<Ty> kResults = {Ty::Int,     Ty::Float,   Ty::Str,        Ty::Bool,        Ty::Ts,
                                            Ty::Dur,     Ty::Color,   Ty::OptInt,     Ty::OptStr,      Ty::OptFloat,
-                                           Ty::ListInt, Ty::ListStr, Ty::ListOptInt, Ty::ListListInt, Ty::Dec};
+                                           Ty::ListInt, Ty::ListStr, Ty::ListOptInt, Ty::ListListInt, Ty::Dec,
+                                           Ty::Addr,    Ty::OptAddr, Ty::Item,       Ty::ListItem,    Ty::Box,
+                                           Ty::MapStr,  Ty::MapInt,  Ty::MapAddr,    Ty::ListDec,     Ty::ListOptAddr};
   current_.clear();
   for (int n = 0; n < count; ++n) {
     Rule rule;
@@ -541,6 +594,7 @@ std::vector<Rule> Generator::rules(int count, int first) {
         if (rule.result == Ty::OptInt && chance(30)) return expr(Ty::Int, depth);
         if (rule.result == Ty::OptStr && chance(30)) return expr(Ty::Str, depth);
         if (rule.result == Ty::ListOptInt && chance(30)) return expr(Ty::ListInt, depth);
+        if (rule.result == Ty::OptAddr && chance(30)) return expr(Ty::Addr, depth);
         return expr(rule.result, depth);
       };
       int arms = static_cast<int>(below(3));
@@ -670,8 +724,8 @@ eval::Value Generator::value(Ty type) {
       for (size_t i = 0; i < count; ++i) items.push_back(value(element));
       return Value::list(std::move(items));
     }
+    default: return structured_value(type);
   }
-  return eval::Value::none();
 }
 
 std::vector<eval::Value> Generator::event() {
