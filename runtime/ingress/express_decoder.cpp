@@ -392,6 +392,14 @@ inline const char* ExpressDecoder::decode_element(const char* p, const TypeCodec
   return decode_value(p, *container.element, element, arena, depth + 1);
 }
 
+/// The next slot of `size` bytes in a scratch buffer of which `used` are.
+inline uint8_t* scratch_slot(std::vector<uint8_t>& buffer, size_t& used, size_t size) {
+  if (used + size > buffer.size()) buffer.resize(2 * (used + size) + 256);
+  uint8_t* slot = buffer.data() + used;
+  used += size;
+  return slot;
+}
+
 /// The map at `p` (its `{`): entries in the order they come, then sorted
 /// (map_entries.h); a key with an escape is the DOM path's.
 const char* ExpressDecoder::decode_map(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena,
@@ -410,9 +418,7 @@ const char* ExpressDecoder::decode_map(const char* p, const TypeCodec& codec, ui
     p = skip_whitespace(p);
     if (peek(p) != ':') return nullptr;
     p = skip_whitespace(p + 1);
-    if (used + size > buffer.size()) buffer.resize(2 * (used + size) + 256);
-    uint8_t* entry = buffer.data() + used;
-    used += size;
+    uint8_t* entry = scratch_slot(buffer, used, size);
     ++count;
     std::memset(entry, 0, size);  // the padding after the value too
     store(entry, kept(key));
@@ -451,9 +457,7 @@ const char* ExpressDecoder::decode_list(const char* p, const TypeCodec& codec, u
   bool done = peek(p) == ']';
   if (done) ++p;
   while (!done) {
-    if (used + size > buffer.size()) buffer.resize(2 * (used + size) + 256);
-    uint8_t* element = buffer.data() + used;
-    used += size;
+    uint8_t* element = scratch_slot(buffer, used, size);
     ++count;
     if (codec.element->kind == TypeKind::String && !codec.element_optional) {  // the commonest list, inline
       std::string_view text;
