@@ -330,3 +330,52 @@ TEST_CASE("nested tiers: generated valid and invalid events", "[ingress][nested]
   CHECK(reference > 200);
   CHECK(rejected_reasons == invalid);
 }
+
+TEST_CASE("nested tiers: valid nested lines with random edits", "[ingress][nested][tiers]") {
+  NestedGenerator gen(23);
+  std::vector<RecordDefault> defaults;
+  const std::string source = gen.program(defaults);
+  auto program = compile_program({{"gen.flow", source}}, defaults);
+  Tiers tiers(*program), strict_tiers(*program, true);
+  std::mt19937_64 rng(29);
+  const std::string tokens[] = {"{",
+                                "}",
+                                "[",
+                                "]",
+                                "\"",
+                                ":",
+                                ",",
+                                "null",
+                                "true",
+                                "-0",
+                                "1e2",
+                                "0.1",
+                                "\\u0000",
+                                " ",
+                                "\"a\"",
+                                "\"r0\"",
+                                "{\"a\":1}",
+                                "[null]",
+                                "1.00000000000000000000000000000000001"};
+  size_t accepted = 0, rejected = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const auto& type = *program->catalog->types()[static_cast<size_t>(i) % program->catalog->types().size()];
+    NestedGenerator::Plan plan;
+    std::string line = line_of(type.wire_name, gen.data(type, plan));
+    const int edits = 1 + static_cast<int>(rng() % 3);
+    for (int e = 0; e < edits && !line.empty(); ++e) {
+      const size_t at = rng() % line.size();
+      switch (rng() % 4) {
+        case 0: line.erase(at, 1 + rng() % 6); break;
+        case 1: line.insert(at, tokens[rng() % std::size(tokens)]); break;
+        case 2: line[at] = tokens[rng() % std::size(tokens)][0]; break;
+        default: line.insert(at, line.substr(at, rng() % 24)); break;  // a chunk again
+      }
+    }
+    INFO("line: " << line);
+    const Outcome outcome = (i % 3 ? tiers : strict_tiers).check(line);
+    (outcome == Outcome::Rejected ? rejected : accepted) += 1;
+  }
+  CHECK(accepted > 500);
+  CHECK(rejected > 5000);
+}
