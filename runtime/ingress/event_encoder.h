@@ -2,13 +2,15 @@
 // JSON object of its data, or a whole CloudEvents 1.0 line, for the exec
 // service protocol (runtime.md §3), journal export and `flowrt` output.
 //
-// Textual forms follow language.md §5: timestamps RFC 3339 UTC, durations
-// Flow literals ("15m"; sub-millisecond ones as "1.500ms", negative ones
-// with a "-"), enums by member name, lists as arrays. Choices:
+// Textual forms follow language.md §4.1 and §5: timestamps RFC 3339 UTC,
+// durations Flow literals ("15m"; sub-millisecond ones as "1.500ms",
+// negative ones with a "-"), enums by member name, lists as arrays, records
+// and maps as objects, decimals as numbers in Python's str() form. Choices:
 //  - fields are written in declaration order (EventDecl::fields), the order
-//    the decoder's fast path expects;
+//    the decoder's fast path expects, a record's too;
 //  - an absent optional is written as `null` (not omitted), so consumers
 //    see every field of the type;
+//  - a map's keys in the map's (byte) order;
 //  - floats use the shortest text that reads back to the same double, with
 //    ".0" added to integral values ("120.0") so dynamically typed consumers
 //    keep them floats; NaN and infinities (only computed values can be

@@ -18,6 +18,7 @@
 #include "ingress/attributes.h"
 #include "ingress/duration_text.h"
 #include "ingress/express_scan.h"
+#include "ingress/map_entries.h"
 #include "layout/event_builder.h"
 
 namespace flow::runtime {
@@ -118,31 +119,52 @@ const std::vector<ExpressDecoder::Pattern>* ExpressDecoder::member_patterns(cons
   return &patterns;
 }
 
+void ExpressDecoder::plan_fields(const StructCodec& type, TypePlan& plan) {
+  plan.usable = type.fields.size() <= 64;
+  if (!plan.usable) return;
+  for (const FieldCodec& f : type.fields) {
+    FieldPlan field;
+    field.key = pattern_of(f.json_key.data(), f.json_key.size());
+    field.codec = f.value;
+    field.members = member_patterns(*f.value);
+    field.offset = f.offset;
+    field.kind = f.value->kind;
+    field.optional = f.optional;
+    field.verbatim = verbatim_of(*f.value);
+    plan.fields.push_back(field);
+    if (f.absent != Absent::None) plan.must_fill |= uint64_t{1} << f.index;
+    if (f.value->kind == TypeKind::List) plan.list_room = kListRoom;
+  }
+  // Two fields past the last whose keys never match: decode_members tries
+  // the next two keys without checking where the fields end.
+  FieldPlan none;
+  none.key = pattern_of("", kMaxPattern + 1);
+  plan.fields.push_back(none);
+  plan.fields.push_back(none);
+}
+
+/// Plans every record `codec` holds, at any depth.
+void ExpressDecoder::plan_records(const TypeCodec& codec) {
+  if (codec.element) plan_records(*codec.element);
+  if (!codec.record || record_plan(codec.record)) return;
+  auto plan = std::make_unique<TypePlan>();
+  plan_fields(*codec.record, *plan);
+  record_plans_.emplace_back(codec.record, std::move(plan));
+  for (const FieldCodec& f : codec.record->fields) plan_records(*f.value);
+}
+
+const ExpressDecoder::TypePlan* ExpressDecoder::record_plan(const StructCodec* record) const {
+  for (const auto& [r, plan] : record_plans_) {
+    if (r == record) return plan.get();
+  }
+  return nullptr;
+}
+
 ExpressDecoder::ExpressDecoder(const EventCatalog& catalog, bool strict) : catalog_(catalog), strict_(strict) {
   plans_.resize(catalog.types().size());
   for (const auto& type : catalog.types()) {
-    TypePlan& plan = plans_[static_cast<size_t>(type->index)];
-    plan.usable = type->fields.size() <= 64;
-    if (!plan.usable) continue;
-    for (const FieldCodec& f : type->fields) {
-      FieldPlan field;
-      field.key = pattern_of(f.json_key.data(), f.json_key.size());
-      field.codec = f.value;
-      field.members = member_patterns(*f.value);
-      field.offset = f.offset;
-      field.kind = f.value->kind;
-      field.optional = f.optional;
-      field.verbatim = verbatim_of(*f.value);
-      plan.fields.push_back(field);
-      if (f.absent != Absent::None) plan.must_fill |= uint64_t{1} << f.index;
-      if (f.value->kind == TypeKind::List) plan.list_room = kListRoom;
-    }
-    // Two fields past the last whose keys never match: decode_object tries
-    // the next two keys without checking where the fields end.
-    FieldPlan none;
-    none.key = pattern_of("", kMaxPattern + 1);
-    plan.fields.push_back(none);
-    plan.fields.push_back(none);
+    plan_fields(*type, plans_[static_cast<size_t>(type->index)]);
+    for (const FieldCodec& f : type->fields) plan_records(*f.value);
     verbatim_.resize(std::max(verbatim_.size(), type->fields.size()));
   }
 }
@@ -154,6 +176,7 @@ ExpressDecoder::Verbatim ExpressDecoder::verbatim_of(const TypeCodec& codec) {
     case TypeKind::Bool: return Verbatim::Always;
     case TypeKind::Int: return Verbatim::Int;
     case TypeKind::Timestamp: return Verbatim::Timestamp;
+    case TypeKind::Decimal: return Verbatim::Decimal;
     case TypeKind::List:
       // Elements written as read (no `-0`, no null to respell) and no
       // whitespace between them.
@@ -327,9 +350,97 @@ inline const char* ExpressDecoder::decode_value(const char* p, const TypeCodec& 
     case TypeKind::Bool: return decode_bool(p, slot);
     case TypeKind::Int:
     case TypeKind::Float: return decode_number(p, c, codec.kind, slot);
+    case TypeKind::Decimal: return decode_decimal(p, c, slot);
     case TypeKind::List: return c == '[' ? decode_list(p, codec, slot, arena, depth) : nullptr;
+    case TypeKind::Map: return c == '{' ? decode_map(p, codec, slot, arena, depth) : nullptr;
+    case TypeKind::Record: return c == '{' ? decode_record(p, codec, slot, arena, depth) : nullptr;
     default: return c == '"' ? decode_string(p, codec, slot) : nullptr;
   }
+}
+
+/// A decimal at `p` (starting with `c`) from the number's own text, or a
+/// string's without escapes, never through a double.
+const char* ExpressDecoder::decode_decimal(const char* p, char c, uint8_t* slot) {
+  std::string_view text;
+  const char* after;
+  if (c == '"') {
+    if (!(after = scan_string(p, text))) return nullptr;
+  } else {
+    if (!(after = scan_number_text(p, end_))) return nullptr;
+    text = std::string_view(p, static_cast<size_t>(after - p));
+  }
+  FlowDecimal d{};
+  if (flow_rt_decimal_parse(text.data(), text.size(), &d) != FLOW_DECIMAL_PARSE_OK) return nullptr;
+  store(slot, d);
+  return after;
+}
+
+/// The element at `p`, as decode_list reads it: one that fills its whole
+/// slot, or a boxed optional one (presence byte, padding) cleared first.
+inline const char* ExpressDecoder::decode_element(const char* p, const TypeCodec& container, uint8_t* element,
+                                                  Arena& arena, size_t depth) {
+  if (peek(p) == 'n') {
+    if (!container.element_optional) return nullptr;
+    std::memset(element, 0, container.element_size);
+    return scan_literal(p, "null");
+  }
+  if (container.element_optional) {
+    std::memset(element, 0, container.element_size);
+    element[0] = 1;
+    element += container.element_value_offset;
+  }
+  return decode_value(p, *container.element, element, arena, depth + 1);
+}
+
+/// The next slot of `size` bytes in a scratch buffer of which `used` are.
+inline uint8_t* scratch_slot(std::vector<uint8_t>& buffer, size_t& used, size_t size) {
+  if (used + size > buffer.size()) buffer.resize(2 * (used + size) + 256);
+  uint8_t* slot = buffer.data() + used;
+  used += size;
+  return slot;
+}
+
+/// The map at `p` (its `{`): entries in the order they come, then sorted
+/// (map_entries.h); a key with an escape is the DOM path's.
+const char* ExpressDecoder::decode_map(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena,
+                                       size_t depth) {
+  if (depth >= kMaxListDepth) return nullptr;
+  p = skip_whitespace(p + 1);
+  std::vector<uint8_t>& buffer = scratch_[depth];
+  const size_t size = codec.entry_size;
+  size_t used = 0;
+  uint64_t count = 0;
+  bool done = peek(p) == '}';
+  if (done) ++p;
+  while (!done) {
+    std::string_view key;
+    if (peek(p) != '"' || !(p = scan_string(p, key))) return nullptr;
+    p = skip_whitespace(p);
+    if (peek(p) != ':') return nullptr;
+    p = skip_whitespace(p + 1);
+    uint8_t* entry = scratch_slot(buffer, used, size);
+    ++count;
+    std::memset(entry, 0, size);  // the padding after the value too
+    store(entry, kept(key));
+    if (!(p = decode_element(p, codec, entry + codec.entry_value_offset, arena, depth)) ||
+        !(p = next_member(p, '}', done))) {
+      return nullptr;
+    }
+  }
+  FlowMap map{};
+  std::string_view duplicate;
+  if (!sort_map_entries(buffer.data(), count, codec.entry_size, order_, arena, map, duplicate)) return nullptr;
+  store(slot, map);
+  return p;
+}
+
+/// The record at `p` (its `{`) into its inline bytes at `slot`.
+const char* ExpressDecoder::decode_record(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena,
+                                          size_t depth) {
+  const TypePlan* plan = record_plan(codec.record);
+  if (!plan || !plan->usable) return nullptr;
+  std::memset(slot, 0, codec.record->layout->size);
+  return decode_members(p, *codec.record, *plan, slot, arena, depth, nullptr);
 }
 
 /// The list at `p` (its `[`), laid out as FastDecoder::decode_value lays it
@@ -346,26 +457,14 @@ const char* ExpressDecoder::decode_list(const char* p, const TypeCodec& codec, u
   bool done = peek(p) == ']';
   if (done) ++p;
   while (!done) {
-    if (used + size > buffer.size()) buffer.resize(2 * (used + size) + 256);
-    uint8_t* element = buffer.data() + used;
-    used += size;
+    uint8_t* element = scratch_slot(buffer, used, size);
     ++count;
-    // A value fills its whole slot; a boxed optional one has a presence
-    // byte and padding to clear.
-    if (peek(p) == 'n') {
-      if (!codec.element_optional) return nullptr;
-      std::memset(element, 0, size);
-      p = scan_literal(p, "null");
-    } else if (codec.element_optional) {
-      std::memset(element, 0, size);
-      element[0] = 1;
-      p = decode_value(p, *codec.element, element + codec.element_value_offset, arena, depth + 1);
-    } else if (codec.element->kind == TypeKind::String) {  // the commonest list, inline
+    if (codec.element->kind == TypeKind::String && !codec.element_optional) {  // the commonest list, inline
       std::string_view text;
       if (peek(p) != '"' || !(p = scan_string(p, text))) return nullptr;
       store(element, kept(text));
     } else {
-      p = decode_value(p, *codec.element, element, arena, depth + 1);
+      p = decode_element(p, codec, element, arena, depth);
     }
     if (!p || !(p = next_member(p, ']', done))) return nullptr;
   }
@@ -391,7 +490,7 @@ inline void* ExpressDecoder::list_storage(size_t size, Arena& arena) {
 /// The key at `p` when it is not the expected one, the colon and the
 /// whitespace after it: sets `index` to the field it names, or -1 for an
 /// unknown key.
-const char* ExpressDecoder::field_key(const char* p, const EventType& type, int& index) {
+const char* ExpressDecoder::field_key(const char* p, const StructCodec& type, int& index) {
   std::string_view key;
   if (peek(p) != '"' || !(p = scan_string(p, key))) return nullptr;
   p = skip_whitespace(p);
@@ -403,7 +502,7 @@ const char* ExpressDecoder::field_key(const char* p, const EventType& type, int&
 /// The value of a field at `p` (starting with `c`, not null): the common
 /// kinds inline.
 inline const char* ExpressDecoder::decode_field(const char* p, char c, const FieldPlan& field, uint8_t* slot,
-                                                Arena& arena) {
+                                                Arena& arena, size_t depth) {
   std::string_view text;
   switch (field.kind) {
     case TypeKind::String:
@@ -422,14 +521,14 @@ inline const char* ExpressDecoder::decode_field(const char* p, char c, const Fie
     case TypeKind::Enum:
       if (field.members) return decode_member(p, *field.members, slot);
       return c == '"' ? decode_string(p, *field.codec, slot) : nullptr;
-    default: return decode_value(p, *field.codec, slot, arena, 0);
+    default: return decode_value(p, *field.codec, slot, arena, depth);
   }
 }
 
 /// Gives the fields not in `seen` their absent values (fill_absent_fields);
 /// called when any of them needs more than the zeroed slot and clear
 /// presence bit they have already.
-bool ExpressDecoder::fill_absent(const EventType& type, uint64_t seen, uint8_t* instance, Arena& arena) {
+bool ExpressDecoder::fill_absent(const StructCodec& type, uint64_t seen, uint8_t* instance, Arena& arena) {
   seen_.reset(type.fields.size());
   for (uint64_t bits = seen; bits; bits &= bits - 1) seen_.mark(static_cast<size_t>(std::countr_zero(bits)));
   return fill_absent_fields(type, seen_, instance, arena);
@@ -444,6 +543,7 @@ inline bool ExpressDecoder::is_verbatim(const FieldPlan& field, const char* valu
     case Verbatim::Always: return true;
     case Verbatim::Int: return *value != '-' || layout::load<int64_t>(slot) != 0;  // `-0` is written `0`
     case Verbatim::Timestamp: return timestamp_canonical_;
+    case Verbatim::Decimal: return is_decimal_text_as_written(value, end);
     case Verbatim::List:
       for (const char* q = value; q < end; ++q) {
         if (is_whitespace(*q)) return false;  // between elements, or inside a string: written again
@@ -458,8 +558,6 @@ inline bool ExpressDecoder::is_verbatim(const FieldPlan& field, const char* valu
 const char* ExpressDecoder::decode_object(const char* p, const EventType& type, Arena& arena, uint8_t*& instance) {
   const TypePlan& plan = plans_[static_cast<size_t>(type.index)];
   if (!plan.usable || peek(p) != '{') return nullptr;
-  p = skip_whitespace(p + 1);
-  const FieldPlan* const fields = plan.fields.data();
   const layout::EventLayout& layout = *type.layout;
   // One allocation: the instance, room for the elements of short lists, and
   // the copy of the line its strings point into.
@@ -471,6 +569,15 @@ const char* ExpressDecoder::decode_object(const char* p, const EventType& type, 
   line_copy_ = reinterpret_cast<char*>(out + layout.size + plan.list_room);
   std::memcpy(line_copy_, json_, line_size);
   std::fill_n(verbatim_.begin(), type.fields.size(), std::string_view());
+  if (!(p = decode_members(p, type, plan, out, arena, 0, verbatim_.data()))) return nullptr;
+  instance = out;
+  return p;
+}
+
+const char* ExpressDecoder::decode_members(const char* p, const StructCodec& type, const TypePlan& plan, uint8_t* out,
+                                           Arena& arena, size_t depth, std::string_view* verbatim) {
+  p = skip_whitespace(p + 1);
+  const FieldPlan* const fields = plan.fields.data();
   uint64_t seen = 0, present = 0;
   size_t expected = 0;
   bool done = peek(p) == '}';
@@ -504,20 +611,20 @@ const char* ExpressDecoder::decode_object(const char* p, const EventType& type, 
         if (!field.optional || !(p = scan_literal(p, "null"))) return nullptr;  // none
       } else {
         const char* value = p;
-        if (!(p = decode_field(p, c, field, out + field.offset, arena))) return nullptr;
+        if (!(p = decode_field(p, c, field, out + field.offset, arena, depth))) return nullptr;
         present |= bit;
-        if (is_verbatim(field, value, p, out + field.offset)) {
-          verbatim_[static_cast<size_t>(index)] = std::string_view(kept_at(value), static_cast<size_t>(p - value));
+        if (verbatim && is_verbatim(field, value, p, out + field.offset)) {
+          verbatim[static_cast<size_t>(index)] = std::string_view(kept_at(value), static_cast<size_t>(p - value));
         }
       }
     }
     if (!(p = next_member(p, '}', done))) return nullptr;
   }
   // The presence bitmap: bit i of byte i / 8 is field i.
+  const layout::StructLayout& layout = *type.layout;
   for (uint32_t i = 0; i < layout.bitmap_bytes; ++i)
     out[layout.bitmap_offset + i] = static_cast<uint8_t>(present >> (8 * i));
   if ((plan.must_fill & ~seen) != 0 && !fill_absent(type, seen, out, arena)) return nullptr;
-  instance = out;
   return p;
 }
 

@@ -2,28 +2,34 @@
 // decoder, tried before the DOM fast path (fast_decoder.h). Most input lines
 // have one shape: a compact object of string attributes and a `data` object
 // of plain strings, small numbers and short lists, its fields in declaration
-// order. Building simdjson's tape for such a line and then walking it costs
+// order; nested ones add records, lists of records and maps (language.md
+// §4.1). Building simdjson's tape for such a line and then walking it costs
 // more than twice what reading the line once, guided by the event type's
 // fields, does (about 6,500 instructions for a 300-byte line against 2,400,
 // docs/performance.md): this decoder scans the bytes in a single pass
-// straight into the instance's slots.
+// straight into the instance's slots, records inline, at any depth.
 //
 // Like the DOM path, it only ever accepts: it returns false at the first
-// doubt — an escape or a control byte in a string, a number it cannot
-// convert exactly, an object or array where no field is declared, `data`
-// before `type`, and every validation problem — and the DOM path, then the
-// reference path, decide as they would have. What it accepts it decodes
-// exactly as the DOM path does (tests/ingress/express_test.cpp and
-// fuzz_test.cpp compare the tiers).
+// doubt — an escape or a control byte in a string or a map key, a number it
+// cannot convert exactly, an object or array where no field is declared,
+// `data` before `type`, and every validation problem — and the DOM path,
+// then the reference path, decide as they would have. What it accepts it
+// decodes exactly as the DOM path does, with one addition: a decimal is read
+// from the number's own text, which the DOM does not keep (the DOM path
+// hands such lines to the reference path, which reads them as this tier
+// does). tests/ingress/express_test.cpp, fuzz_test.cpp and
+// nested_tiers_test.cpp compare the tiers.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ingress/absent_fields.h"
@@ -65,7 +71,7 @@ class ExpressDecoder {
   /// takes them only without escapes), enum members and booleans; for ints
   /// but `-0`; for timestamps in the encoder's own form; for lists of
   /// those without whitespace. Never for floats and durations (formatted).
-  enum class Verbatim : uint8_t { Never, Always, Int, Timestamp, List };
+  enum class Verbatim : uint8_t { Never, Always, Int, Timestamp, List, Decimal };
   static Verbatim verbatim_of(const TypeCodec& codec);
   /// What the express tier needs of one field, in one place.
   struct FieldPlan {
@@ -77,13 +83,18 @@ class ExpressDecoder {
     bool optional = false;
     Verbatim verbatim = Verbatim::Never;
   };
-  /// ... and of an event type, computed once.
+  /// ... and of an event or record type, computed once.
   struct TypePlan {
     std::vector<FieldPlan> fields;  // by index, and two that never match
     uint64_t must_fill = 0;         // fields that get a default or are missing when absent
     size_t list_room = 0;           // kListRoom when the type has list fields
     bool usable = false;            // at most 64 fields: `seen` fits a word
   };
+  void plan_fields(const StructCodec& type, TypePlan& plan);
+  /// The plan of a record, made with the event plans (records are few: a
+  /// short linear search).
+  const TypePlan* record_plan(const StructCodec* record) const;
+  void plan_records(const TypeCodec& codec);
   /// Bytes for the elements of short lists, allocated with the instance.
   static constexpr size_t kListRoom = 128;
   const std::vector<Pattern>* member_patterns(const TypeCodec& codec);
@@ -102,15 +113,26 @@ class ExpressDecoder {
   const char* decode_attribute(const char* p, Attribute attribute, Arena& arena, DecodedEvent& out);
   const char* decode_type(const char* p, DecodedEvent& out);
   const char* decode_object(const char* p, const EventType& type, Arena& arena, uint8_t*& instance);
-  const char* field_key(const char* p, const EventType& type, int& index);
-  const char* decode_field(const char* p, char c, const FieldPlan& field, uint8_t* slot, Arena& arena);
-  bool fill_absent(const EventType& type, uint64_t seen, uint8_t* instance, Arena& arena);
+  /// The members of the object at `p` (its `{`) into the fields of `type`
+  /// at `out` (zeroed); the event's fields note their verbatim text in
+  /// `verbatim`, a record's pass null.
+  const char* decode_members(const char* p, const StructCodec& type, const TypePlan& plan, uint8_t* out, Arena& arena,
+                             size_t depth, std::string_view* verbatim);
+  const char* field_key(const char* p, const StructCodec& type, int& index);
+  const char* decode_field(const char* p, char c, const FieldPlan& field, uint8_t* slot, Arena& arena, size_t depth);
+  bool fill_absent(const StructCodec& type, uint64_t seen, uint8_t* instance, Arena& arena);
   const char* decode_value(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena, size_t depth);
   const char* decode_string(const char* p, const TypeCodec& codec, uint8_t* slot);
   const char* decode_number(const char* p, char c, TypeKind kind, uint8_t* slot) const;
+  const char* decode_decimal(const char* p, char c, uint8_t* slot);
   const char* decode_bool(const char* p, uint8_t* slot) const;
   const char* decode_member(const char* p, const std::vector<Pattern>& members, uint8_t* slot) const;
   const char* decode_list(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena, size_t depth);
+  const char* decode_map(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena, size_t depth);
+  const char* decode_record(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena, size_t depth);
+  /// An element of a list or a value of a map (`container`'s) at `p`,
+  /// null included, into its element slot.
+  const char* decode_element(const char* p, const TypeCodec& container, uint8_t* element, Arena& arena, size_t depth);
   void* list_storage(size_t size, Arena& arena);
   FlowStr kept(std::string_view text) const;
   /// Where `p` (in the line) is in the line's copy.
@@ -126,6 +148,8 @@ class ExpressDecoder {
   const EventCatalog& catalog_;
   bool strict_;
   std::vector<TypePlan> plans_;  // by EventType::index
+  std::vector<std::pair<const StructCodec*, std::unique_ptr<TypePlan>>> record_plans_;
+  std::vector<uint32_t> order_;  // for sorting map entries
   std::map<const EnumCodec*, std::vector<Pattern>> members_;
   // The last type decoded, and its name as in JSON (`"OrderPlaced"`): lines
   // of one type come in runs.
@@ -150,8 +174,8 @@ class ExpressDecoder {
   /// copy when verbatim (see Verbatim), else empty.
   std::vector<std::string_view> verbatim_;
   bool timestamp_canonical_ = false;  // the last timestamp_of text was in the encoder's form
-  /// Element slots of the list being read, per list nesting depth (the count
-  /// is known only at the `]`).
+  /// Element slots of the list (entries of the map) being read, per list
+  /// and map nesting depth (the count is known only at the `]`).
   static constexpr size_t kMaxListDepth = 8;
   std::array<std::vector<uint8_t>, kMaxListDepth> scratch_;
 };

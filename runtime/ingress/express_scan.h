@@ -168,6 +168,47 @@ inline bool to_double(const Number& n, double& value) {
   return true;
 }
 
+/// The end of the JSON number at `p` (any number of digits; the decimal
+/// parser limits them), or null when none is there; never reads past `end`.
+inline const char* scan_number_text(const char* p, const char* end) {
+  const auto digits = [end](const char* q) {
+    const char* start = q;
+    while (q < end && is_digit(*q)) ++q;
+    return q == start ? nullptr : q;
+  };
+  if (p < end && *p == '-') ++p;
+  if (p < end && *p == '0') {
+    ++p;
+  } else if (!(p = digits(p))) {
+    return nullptr;
+  }
+  if (p < end && *p == '.' && !(p = digits(p + 1))) return nullptr;
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    if (p < end && (*p == '-' || *p == '+')) ++p;
+    if (!(p = digits(p))) return nullptr;
+  }
+  return p;
+}
+
+/// Whether the JSON number text [p, end) is what Python's str() (and so the
+/// encoder, flow_rt_decimal_format) writes for the decimal read from it: no
+/// exponent, and not so small that str() switches to one (an adjusted
+/// exponent below -6: `0.0000001` is written `1E-7`).
+inline bool is_decimal_text_as_written(const char* p, const char* end) {
+  if (p < end && *p == '-') ++p;
+  if (p == end || !is_digit(*p)) return false;  // a string, not a number
+  for (const char* q = p; q < end; ++q) {
+    if (*q == 'e' || *q == 'E') return false;
+  }
+  if (*p != '0' || p + 1 == end) return true;  // an integer part other than 0, or 0 itself
+  // 0.ddd: the zeros after the point decide.
+  const char* fraction = p + 2;
+  const char* q = fraction;
+  while (q < end && *q == '0') ++q;
+  return q == end ? end - fraction <= 6 : q - fraction <= 5;
+}
+
 // ---- Timestamps -------------------------------------------------------------
 
 /// Whether all eight bytes of `w` are ASCII digits: each high nibble is 3,

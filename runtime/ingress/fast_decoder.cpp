@@ -2,6 +2,7 @@
 // hands the line to the reference path, which has the messages.
 #include "ingress/fast_decoder.h"
 
+#include <charconv>
 #include <cstring>
 
 #include "base/short_copy.h"
@@ -9,6 +10,7 @@
 #include "ingress/attributes.h"
 #include "ingress/duration_text.h"
 #include "ingress/json_check.h"
+#include "ingress/map_entries.h"
 #include "layout/event_builder.h"
 
 namespace flow::runtime {
@@ -53,19 +55,37 @@ bool FastDecoder::decode_value(dom::element value, const TypeCodec& codec, uint8
       const size_t count = array.size();
       auto* data = static_cast<uint8_t*>(arena.allocate_zeroed(count * codec.element_size, codec.element_align));
       uint8_t* p = data;
-      const TypeCodec& element = *codec.element;
       for (dom::element item : array) {
-        if (item.type() == element_type::NULL_VALUE) {
-          if (!codec.element_optional) return false;  // stays zeroed: absent
-        } else if (codec.element_optional) {
-          p[0] = 1;
-          if (!decode_value(item, element, p + codec.element_value_offset, arena)) return false;
-        } else if (!decode_value(item, element, p, arena)) {
-          return false;
-        }
+        if (!decode_element(item, codec, p, arena)) return false;
         p += codec.element_size;
       }
       store(slot, FlowList{data, count});
+      return true;
+    }
+    case TypeKind::Map:
+      return type == element_type::OBJECT && decode_map(value.get_object().value_unsafe(), codec, slot, arena);
+    case TypeKind::Record:
+      // The slot is zeroed: in a zeroed instance, list or map entry.
+      return type == element_type::OBJECT &&
+             decode_fields(value.get_object().value_unsafe(), *codec.record, slot, arena);
+    case TypeKind::Decimal: {
+      // A number's text is not in the DOM: only strings, and integers other
+      // than 0 (whose text is their digits; a 0 may have been -0), are read
+      // here; the rest are the reference path's.
+      std::string_view text;
+      char digits[24];
+      if (type == element_type::STRING) {
+        text = value.get_string().value_unsafe();
+      } else if (type == element_type::INT64 && value.get_int64().value_unsafe() != 0) {
+        text = std::string_view(
+            digits, static_cast<size_t>(
+                        std::to_chars(digits, digits + sizeof digits, value.get_int64().value_unsafe()).ptr - digits));
+      } else {
+        return false;
+      }
+      FlowDecimal d{};
+      if (flow_rt_decimal_parse(text.data(), text.size(), &d) != FLOW_DECIMAL_PARSE_OK) return false;
+      store(slot, d);
       return true;
     }
     default: break;
@@ -96,14 +116,42 @@ bool FastDecoder::decode_value(dom::element value, const TypeCodec& codec, uint8
   }
 }
 
-bool FastDecoder::decode_data(dom::element data, const EventType& type, Arena& arena, uint8_t*& instance) {
-  if (data.type() != element_type::OBJECT) return false;
-  const layout::EventLayout& layout = *type.layout;
-  auto* out = static_cast<uint8_t*>(arena.allocate_zeroed(layout.size, layout.align));
+bool FastDecoder::decode_element(dom::element item, const TypeCodec& container, uint8_t* slot, Arena& arena) {
+  if (item.type() == element_type::NULL_VALUE) return container.element_optional;  // stays zeroed: absent
+  if (container.element_optional) {
+    slot[0] = 1;
+    slot += container.element_value_offset;
+  }
+  return decode_value(item, *container.element, slot, arena);
+}
+
+bool FastDecoder::decode_map(dom::object object, const TypeCodec& codec, uint8_t* slot, Arena& arena) {
+  // Entries in the order they come, then sorted (map_entries.h).
+  const size_t depth = maps_++;
+  while (map_scratch_.size() <= depth) map_scratch_.emplace_back();
+  std::vector<uint8_t>& buffer = map_scratch_[depth];
+  buffer.assign(object.size() * codec.entry_size, 0);
+  uint8_t* p = buffer.data();
+  for (dom::key_value_pair member : object) {
+    store(p, arena.copy(member.key));
+    if (!decode_element(member.value, codec, p + codec.entry_value_offset, arena)) return false;
+    p += codec.entry_size;
+  }
+  --maps_;
+  FlowMap map{};
+  std::string_view duplicate;
+  if (!sort_map_entries(buffer.data(), object.size(), codec.entry_size, order_, arena, map, duplicate)) return false;
+  store(slot, map);
+  return true;
+}
+
+bool FastDecoder::decode_fields(dom::object object, const StructCodec& type, uint8_t* out, Arena& arena) {
   const size_t n = type.fields.size();
-  seen_.reset(n);
+  const size_t level = records_++;
+  while (seen_.size() <= level) seen_.emplace_back();
+  SeenFields& seen = seen_[level];
+  seen.reset(n);
   size_t expected = 0;  // producers usually write fields in declaration order
-  const dom::object object = data.get_object().value_unsafe();
   for (dom::key_value_pair member : object) {
     int index;
     if (expected < n && member.key.size() == type.fields[expected].name.size() &&
@@ -117,16 +165,26 @@ bool FastDecoder::decode_data(dom::element data, const EventType& type, Arena& a
       }
     }
     expected = static_cast<size_t>(index) + 1;
-    if (!seen_.mark(static_cast<size_t>(index))) return false;  // duplicate
+    if (!seen.mark(static_cast<size_t>(index))) return false;  // duplicate
     const FieldCodec& f = type.fields[static_cast<size_t>(index)];
     if (member.value.type() == element_type::NULL_VALUE) {
       if (!f.optional) return false;
       continue;  // none
     }
     if (!decode_value(member.value, *f.value, out + f.offset, arena)) return false;
-    mark_present(layout, out, index);
+    mark_present(*type.layout, out, index);
   }
-  if (!fill_absent_fields(type, seen_, out, arena)) return false;
+  --records_;
+  return fill_absent_fields(type, seen, out, arena);
+}
+
+bool FastDecoder::decode_data(dom::element data, const EventType& type, Arena& arena, uint8_t*& instance) {
+  if (data.type() != element_type::OBJECT) return false;
+  const layout::EventLayout& layout = *type.layout;
+  auto* out = static_cast<uint8_t*>(arena.allocate_zeroed(layout.size, layout.align));
+  records_ = 0;
+  maps_ = 0;
+  if (!decode_fields(data.get_object().value_unsafe(), type, out, arena)) return false;
   instance = out;
   return true;
 }

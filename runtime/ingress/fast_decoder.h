@@ -17,6 +17,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <vector>
 
 #include <simdjson.h>
 
@@ -45,14 +47,23 @@ class FastDecoder {
 
  private:
   bool decode_data(simdjson::dom::element data, const EventType& type, Arena& arena, uint8_t*& instance);
+  /// The fields of an event or record into its zeroed bytes `out`.
+  bool decode_fields(simdjson::dom::object object, const StructCodec& type, uint8_t* out, Arena& arena);
   bool decode_value(simdjson::dom::element value, const TypeCodec& codec, uint8_t* slot, Arena& arena);
+  /// An element of a list or a value of a map (`container`'s) into its zeroed element slot.
+  bool decode_element(simdjson::dom::element item, const TypeCodec& container, uint8_t* slot, Arena& arena);
+  bool decode_map(simdjson::dom::object object, const TypeCodec& codec, uint8_t* slot, Arena& arena);
   bool decode_dom(const char* json, size_t size, Arena& arena, DecodedEvent& out);
 
   const EventCatalog& catalog_;
   bool strict_;
   bool usable_ = false;  // the parser got its buffers
   simdjson::dom::parser parser_;
-  SeenFields seen_;
+  std::deque<SeenFields> seen_;                   // per record depth
+  size_t records_ = 0;                            // records open
+  std::deque<std::vector<uint8_t>> map_scratch_;  // entries in input order, per map depth
+  size_t maps_ = 0;                               // maps open
+  std::vector<uint32_t> order_;                   // for sorting entries
   bool use_express_;
   ExpressDecoder express_;
   size_t express_accepted_ = 0;

@@ -92,7 +92,9 @@ bool same_instance(const runtime::EventType& type, const uint8_t* a, const uint8
 /// express tier, and the reference path alone. check() decodes a line with
 /// all three, requires that they agree (accept or reject; type, instance,
 /// attributes; error text and kind) and that whatever the express tier
-/// accepts, the DOM tier accepts as well, and says who accepted it.
+/// accepts, the DOM tier accepts as well (unless a decimal number, which
+/// only the express and reference tiers read, is the reason), and says who
+/// accepted it.
 class Tiers {
  public:
   enum class Outcome { Rejected, Express, Dom, Reference };

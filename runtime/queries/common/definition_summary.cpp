@@ -38,9 +38,9 @@ bool has_quantifier(const ir::Node& node) {
   return false;
 }
 
-/// A type as text, with the member names of enums and the fields of records
-/// (decoding maps names to indexes and reads fields by name, so those
-/// matter, not only the type's name).
+/// A type as text, with the member names of enums (decoding maps names to
+/// indexes, so the members matter, not only the enum's name) and the fields
+/// of records (their layout and decoding follow them).
 std::string type_text(const Type* type) {
   if (!type) return "?";
   std::string out = type->to_string();
@@ -48,15 +48,13 @@ std::string type_text(const Type* type) {
     out += "{";
     for (const auto& m : type->enum_info->members) out += m + ",";
     out += "}";
-  } else if (type->kind == TypeKind::Record && type->record_info) {
-    out += "{";
-    for (const auto& f : type->record_info->fields) {
-      out += f.name + ":" + type_text(f.type) + (f.has_default ? "=," : ",");
-    }
-    out += "}";
   } else if ((type->kind == TypeKind::List || type->kind == TypeKind::Optional || type->kind == TypeKind::Map) &&
              type->element) {
     out += "<" + type_text(type->element) + ">";
+  } else if (type->kind == TypeKind::Record && type->record_info) {
+    out += "{";
+    for (const FieldInfo& f : type->record_info->fields) out += f.name + ":" + type_text(f.type) + ",";
+    out += "}";
   }
   return out;
 }
@@ -107,6 +105,19 @@ class Canon {
   std::unordered_map<int, std::string> done_;
 };
 
+/// The defaults of the fields of the records `type` holds, at any depth.
+void record_defaults_text(const Type* type, const ir::Module& module, Canon& canon, std::string& text) {
+  while (type && (type->kind == TypeKind::List || type->kind == TypeKind::Optional || type->kind == TypeKind::Map))
+    type = type->element;
+  if (!type || type->kind != TypeKind::Record || !type->record_info) return;
+  const RecordInfo& record = *type->record_info;
+  for (size_t f = 0; f < record.fields.size(); ++f) {
+    if (const ir::Function* d = module.field_default(&record, static_cast<int>(f)))
+      text += "|" + record.name + "." + record.fields[f].name + "=" + canon.of(static_cast<int>(d->id));
+    record_defaults_text(record.fields[f].type, module, canon, text);
+  }
+}
+
 std::string event_fingerprint(const EventInfo& event, const ir::Module& module, Canon& canon) {
   std::string text = event.qualified_name;
   for (size_t f = 0; f < event.fields.size(); ++f) {
@@ -114,6 +125,7 @@ std::string event_fingerprint(const EventInfo& event, const ir::Module& module, 
     text += "|" + field.name + ":" + type_text(field.type) + (field.is_key ? ":key" : "");
     if (const ir::Function* d = module.field_default(&event, static_cast<int>(f)))
       text += "=" + canon.of(static_cast<int>(d->id));
+    record_defaults_text(field.type, module, canon, text);
   }
   return std::to_string(hash_text(text));
 }

@@ -2,6 +2,7 @@
 #include "queries/common/query_json.h"
 
 #include "base/time_format.h"
+#include "queries/common/number_text.h"
 
 namespace flow::runtime::queries {
 
@@ -11,8 +12,8 @@ const char* origin_of(const EventRecord& r) {
 }
 
 ojson data_value(const std::string& data_json) {
-  ojson data = ojson::parse(data_json, nullptr, false);
-  return data.is_discarded() ? ojson(data_json) : data;
+  ojson data;
+  return parse_keeping_numbers(data_json, data) ? data : ojson(data_json);
 }
 
 ojson text_or_null(const std::string& text) {
@@ -53,7 +54,7 @@ const char* result_text(int64_t result) {
 }
 
 std::string dump(const ojson& j) {
-  return j.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
+  return restore_numbers(j.dump(2, ' ', false, ojson::error_handler_t::replace)) + "\n";
 }
 
 }  // namespace flow::runtime::queries

@@ -21,7 +21,8 @@ using ojson = nlohmann::ordered_json;
 /// runtime itself: std.runtime.DeliveryDeadLettered, InputRejected).
 const char* origin_of(const EventRecord& r);
 
-/// The `data` of an event record as JSON (the text itself when it is not JSON).
+/// The `data` of an event record as JSON (the text itself when it is not
+/// JSON), its numbers' text kept for dump() (number_text.h).
 ojson data_value(const std::string& data_json);
 
 /// "" -> null, anything else -> the string.
@@ -38,7 +39,8 @@ ojson definition_json(const DefinitionSummary* def, const std::string& hash);
 /// The decision outcome name used everywhere: "fired", "not fired", "error".
 const char* result_text(int64_t result);
 
-/// Pretty-printed (two spaces), invalid UTF-8 replaced, with a final newline.
+/// Pretty-printed (two spaces), invalid UTF-8 replaced, numbers of event
+/// data as journaled, with a final newline.
 std::string dump(const ojson& j);
 
 }  // namespace flow::runtime::queries

@@ -6,6 +6,7 @@
 #include "base/time_format.h"
 #include "journal/journal_reader.h"
 #include "journal/journal_verify.h"
+#include "queries/common/number_text.h"
 #include "records/journal_records.h"
 #include "records/name_list.h"
 
@@ -15,39 +16,8 @@ namespace {
 
 using nlohmann::json;
 
-// Event data keeps the text of its numbers: a fraction or exponent number
-// (12.50, 1E+3) is read as a string holding a marker and its raw text, and
-// the printed line gets the raw text back, so a decimal prints as journaled
-// instead of as nlohmann's double. Integers print the same either way.
-constexpr std::string_view kNumberMarker =
-    "\x01\x02"
-    "flow-number\x03";
-constexpr std::string_view kPrintedMarker = "\"\\u0001\\u0002flow-number\\u0003";
-
-struct NumberTextParser : nlohmann::detail::json_sax_dom_parser<json> {
-  using json_sax_dom_parser::json_sax_dom_parser;
-  bool number_float(double, const std::string& text) {
-    std::string marked = std::string(kNumberMarker) + text;
-    return string(marked);
-  }
-};
-
-/// `text` as JSON with the raw text of its non-integer numbers kept; false when not JSON.
-bool parse_keeping_numbers(const std::string& text, json& out) {
-  NumberTextParser parser(out, false);
-  return json::sax_parse(text, &parser, nlohmann::detail::input_format_t::json, false) && !out.is_discarded();
-}
-
-/// A printed line with each marked number replaced by its raw text.
-std::string restore_numbers(std::string line) {
-  for (size_t at = line.find(kPrintedMarker); at != std::string::npos; at = line.find(kPrintedMarker, at)) {
-    size_t end = line.find('"', at + kPrintedMarker.size());
-    if (end == std::string::npos) break;
-    line = line.substr(0, at) + line.substr(at + kPrintedMarker.size(), end - at - kPrintedMarker.size()) +
-           line.substr(end + 1);
-  }
-  return line;
-}
+using queries::parse_keeping_numbers;
+using queries::restore_numbers;
 
 std::string_view as_text(const journal::Record& record) {
   return {reinterpret_cast<const char*>(record.payload.data()), record.payload.size()};
