@@ -19,14 +19,6 @@ struct WitnessFinder::State {
 
 namespace {
 
-/// The field names of a type that has fields (an event or a record).
-const FieldTable* fields_of(const Type* type) {
-  if (!type) return nullptr;
-  if (type->kind == TypeKind::Event) return type->event_info;
-  if (type->kind == TypeKind::Record) return type->record_info;
-  return nullptr;
-}
-
 /// `items` for a list read from the event along fields (`o.items`,
 /// `o.order.lines`); "" for any other list (a local, a filter's result...).
 std::string path_of(const ir::Node& node) {
