@@ -15,17 +15,6 @@ namespace flow::check {
 
 using namespace ast;
 
-namespace {
-
-/// The fields of a record or event type; null for any other type.
-const FieldTable* fields_of(const Type* t) {
-  if (t->kind == TypeKind::Record) return t->record_info;
-  if (t->kind == TypeKind::Event) return t->event_info;
-  return nullptr;
-}
-
-}  // namespace
-
 const Type* Checker::check_record_literal(Expr& expr, const ExprScope& scope) {
   TypeContext& types = program_.types;
   const Module& module = *scope.module;

@@ -341,12 +341,18 @@ Value Evaluation::decimal_op(const Node& node, Frame& frame) {
   return Value::decimal(out);
 }
 
-/// round(d): half-even to an int; InvalidNumber outside int64.
+/// round(d) half-even, floor(d), ceil(d): to an int; InvalidNumber outside int64.
 Value Evaluation::decimal_round_to_int(const Node& node, Frame& frame, const Value& x) {
-  FlowDecimal whole{};
   int64_t out = 0;
-  check(flow_rt_decimal_round(&x.as_decimal(), 0, &whole), node, frame);
-  check(flow_rt_decimal_to_int(&whole, &out), node, frame);
+  if (node.op == Op::Floor) {
+    check(flow_rt_decimal_floor(&x.as_decimal(), &out), node, frame);
+  } else if (node.op == Op::Ceil) {
+    check(flow_rt_decimal_ceil(&x.as_decimal(), &out), node, frame);
+  } else {
+    FlowDecimal whole{};
+    check(flow_rt_decimal_round(&x.as_decimal(), 0, &whole), node, frame);
+    check(flow_rt_decimal_to_int(&whole, &out), node, frame);
+  }
   return Value::integer(out);
 }
 

@@ -8,8 +8,8 @@ using namespace ast;
 namespace {
 
 const char* kHelp =
-    "'flowc check' accepts this program; building and running it waits for the back end to support decimal '%', "
-    "floor and ceil";
+    "'flowc check' accepts this program; building and running it waits for the back end to support '%' on "
+    "decimals";
 
 /// The first expression in `e` (pre-order) that the back ends cannot take.
 const Expr* first_unsupported(const Expr& e) {
@@ -23,20 +23,8 @@ const Expr* first_unsupported(const Expr& e) {
 }  // namespace
 
 std::string describe_unsupported(const Expr& e) {
-  switch (e.kind) {
-    case ExprKind::Call: {
-      if (e.operands[0]->ref != RefKind::Builtin) break;
-      Builtin b = e.operands[0]->builtin;
-      if ((b == Builtin::Floor || b == Builtin::Ceil) && e.operands.size() == 2 && e.operands[1]->type &&
-          e.operands[1]->type->is_decimal()) {
-        return e.operands[0]->text + "() of a decimal";
-      }
-      break;
-    }
-    case ExprKind::Binary:
-      if (e.binary_op == BinaryOp::Mod && e.type && e.type->is_decimal()) return "'%' on decimals";
-      break;
-    default: break;
+  if (e.kind == ExprKind::Binary && e.binary_op == BinaryOp::Mod && e.type && e.type->is_decimal()) {
+    return "'%' on decimals";
   }
   return "";
 }

@@ -97,6 +97,10 @@ const char* to_string(Op op) {
   return "?";
 }
 
+bool is_list_function(Op op) {
+  return op >= Op::ListAny && op <= Op::ListMap;
+}
+
 const char* to_string(FunctionKind kind) {
   switch (kind) {
     case FunctionKind::Rule: return "rule";

@@ -120,8 +120,8 @@ enum class Op : uint8_t {
 
   // ---- Decimals (rt_abi/flow_rt_decimal.h). Eq/Ne/Lt/Le/Gt/Ge and Min/Max
   // also take two decimals (by value: 1.0 == 1.00; Min/Max keep the first on
-  // ties), and Round a decimal (half-even to an int; InvalidNumber outside
-  // int64).
+  // ties), and Round, Floor and Ceil a decimal (to an int, Round half-even;
+  // InvalidNumber outside int64).
   ConstDecimal,    // str_value: the literal's text (at most 34 digits)
   IntToDecimal,    // exact, exponent 0
   FloatToDecimal,  // `decimal(f)`: the shortest text; NaN and inf are InvalidNumber
@@ -167,6 +167,8 @@ enum class Op : uint8_t {
 };
 
 const char* to_string(Op op);
+/// ListAny .. ListMap: the ops with a lambda (a body and a local per element).
+bool is_list_function(Op op);
 
 struct Node;
 using NodePtr = std::unique_ptr<Node>;

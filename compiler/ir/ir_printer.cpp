@@ -45,22 +45,16 @@ std::string head(const Node& node) {
     case Op::ConstDuration: out += " " + format_duration(node.int_value); break;
     case Op::ConstEnum: out += " #" + std::to_string(node.index); break;
     case Op::Local:
-    case Op::Let:
-    case Op::ListAny:
-    case Op::ListAll:
-    case Op::ListCount:
-    case Op::ListSum:
-    case Op::ListMinOf:
-    case Op::ListMaxOf:
-    case Op::ListFilter:
-    case Op::ListMap: out += " $" + std::to_string(node.index); break;
+    case Op::Let: out += " $" + std::to_string(node.index); break;
     case Op::LoadField: out += " #" + std::to_string(node.index) + " @" + std::to_string(node.offset); break;
     case Op::Call: out += " fn" + std::to_string(node.index); break;
     case Op::Matches: out += " re" + std::to_string(node.index); break;
     case Op::ListContains:
       if (node.flag) out += " promote";
       break;
-    default: break;
+    default:
+      if (is_list_function(node.op)) out += " $" + std::to_string(node.index);  // the lambda's parameter
+      break;
   }
   return out;
 }

@@ -17,13 +17,6 @@ using namespace ast;
 
 namespace {
 
-/// The fields of a record or event type; null for any other type.
-const FieldTable* fields_of(const Type* t) {
-  if (t->kind == TypeKind::Record) return t->record_info;
-  if (t->kind == TypeKind::Event) return t->event_info;
-  return nullptr;
-}
-
 /// Whether evaluating `node` can neither fail nor depend on order: it may
 /// then be copied instead of bound to a local.
 bool is_constant(const Node& node) {

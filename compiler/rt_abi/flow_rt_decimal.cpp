@@ -1,6 +1,6 @@
 // flow_rt decimal arithmetic, comparison, hashing and conversions
-// (flow_rt_decimal.h). `+ - * /`, `round`, comparison across exponents and
-// the conversions to int and float call Intel's Decimal Floating-Point Math
+// (flow_rt_decimal.h). `+ - * / %`, `round`, `floor`, `ceil`, comparison
+// across exponents and the conversions to int and float call Intel's Decimal Floating-Point Math
 // Library, built with arguments by value and the rounding mode and status
 // flags as arguments (cmake/IntelDecimal.cmake): no global state, so any
 // thread may call. Its status flags map to FlowRtStatus; inexact and
@@ -82,6 +82,25 @@ int32_t flow_rt_decimal_div(const FlowDecimal* a, const FlowDecimal* b, FlowDeci
   return status == FLOW_RT_INVALID_NUMBER ? FLOW_RT_DIVISION_BY_ZERO : status;
 }
 
+int32_t flow_rt_decimal_rem(const FlowDecimal* a, const FlowDecimal* b, FlowDecimal* out) {
+  if (unpack(*b).coefficient == 0) return FLOW_RT_DIVISION_BY_ZERO;
+  // Python refuses (DivisionImpossible) an integer quotient of more than 34
+  // digits: |a / b| >= 10^34, which a quotient rounded toward zero shows
+  // exactly (an overflowing one is the largest finite value).
+  FlowDecimal x{}, y{};
+  flow_rt_decimal_abs(a, &x);
+  flow_rt_decimal_abs(b, &y);
+  FlowDecimal limit = pack(false, 1, 34);
+  _IDEC_flags flags = 0;
+  BID_UINT128 quotient = bid128_div(bid(&x), bid(&y), BID_ROUNDING_TO_ZERO, &flags);
+  if (bid128_quiet_greater_equal(quotient, bid(&limit), &flags)) return FLOW_RT_INVALID_NUMBER;
+  // The library's fmod is exact, takes the dividend's sign (zeros too) and
+  // the smaller exponent of the two, as Python's remainder does.
+  flags = 0;
+  BID_UINT128 r = bid128_fmod(bid(a), bid(b), &flags);
+  return finish(r, flags, out);
+}
+
 void flow_rt_decimal_neg(const FlowDecimal* x, FlowDecimal* out) {
   FlowDecimal r = *x;
   if (unpack(r).coefficient == 0) {
@@ -157,6 +176,22 @@ int32_t flow_rt_decimal_to_int(const FlowDecimal* x, int64_t* out) {
   BID_SINT64 r = bid128_to_int64_xint(bid(x), &flags);
   // Inexact: not integral; invalid: out of range.
   if (flags & (BID_INEXACT_EXCEPTION | BID_INVALID_EXCEPTION)) return FLOW_RT_INVALID_NUMBER;
+  *out = r;
+  return FLOW_RT_OK;
+}
+
+int32_t flow_rt_decimal_floor(const FlowDecimal* x, int64_t* out) {
+  _IDEC_flags flags = 0;
+  BID_SINT64 r = bid128_to_int64_floor(bid(x), &flags);
+  if (flags & BID_INVALID_EXCEPTION) return FLOW_RT_INVALID_NUMBER;  // outside int64
+  *out = r;
+  return FLOW_RT_OK;
+}
+
+int32_t flow_rt_decimal_ceil(const FlowDecimal* x, int64_t* out) {
+  _IDEC_flags flags = 0;
+  BID_SINT64 r = bid128_to_int64_ceil(bid(x), &flags);
+  if (flags & BID_INVALID_EXCEPTION) return FLOW_RT_INVALID_NUMBER;  // outside int64
   *out = r;
   return FLOW_RT_OK;
 }

@@ -8,9 +8,9 @@
  * `Context(prec=34, rounding=ROUND_HALF_EVEN, Emax=6144, Emin=-6143,
  * clamp=1)`: `+ - *` are exact unless a result needs more than 34 digits,
  * `/` rounds half-even to 34 digits, and text is Python's `str()` of the
- * value, byte for byte (docs/evaluation.md, "Decimals"). `+ - * /`,
- * `round`, comparison across exponents and the int and float conversions
- * call Intel's Decimal Floating-Point Math Library (Debian's
+ * value, byte for byte (docs/evaluation.md, "Decimals"). `+ - * / %`,
+ * `round`, `floor`, `ceil`, comparison across exponents and the int and
+ * float conversions call Intel's Decimal Floating-Point Math Library (Debian's
  * libintelrdfpmath-dev) with the rounding mode and status flags passed as
  * arguments, so every function is thread-safe; parsing, printing, signs,
  * comparison at equal exponents and hashing work on the bits directly.
@@ -88,6 +88,13 @@ int32_t flow_rt_decimal_add(const FlowDecimal* a, const FlowDecimal* b, FlowDeci
 int32_t flow_rt_decimal_sub(const FlowDecimal* a, const FlowDecimal* b, FlowDecimal* out);
 int32_t flow_rt_decimal_mul(const FlowDecimal* a, const FlowDecimal* b, FlowDecimal* out);
 int32_t flow_rt_decimal_div(const FlowDecimal* a, const FlowDecimal* b, FlowDecimal* out);
+/** Python's `a % b`: a - b * q for the integer quotient q = a / b truncated
+ *  toward zero, exact, with the sign of `a` (zeros included: -6 % 3 is -0)
+ *  and the smaller exponent of the two (1.5 % 10.00 is 1.50).
+ *  FLOW_RT_DIVISION_BY_ZERO when b is zero (0 % 0 too);
+ *  FLOW_RT_INVALID_NUMBER when q needs more than 34 digits (Python's
+ *  DivisionImpossible: 1E+33 % 0.1). */
+int32_t flow_rt_decimal_rem(const FlowDecimal* a, const FlowDecimal* b, FlowDecimal* out);
 /** Python's `-x`: the sign flips, except that the negation of a zero is +0. */
 void flow_rt_decimal_neg(const FlowDecimal* x, FlowDecimal* out);
 /** Python's `abs(x)`: the sign cleared. */
@@ -130,6 +137,10 @@ int32_t flow_rt_decimal_to_int(const FlowDecimal* x, int64_t* out);
  *  (`1.5E-7`, `1E+300`). -0.0 gives -0. NaN and infinities give
  *  FLOW_RT_INVALID_NUMBER. */
 int32_t flow_rt_decimal_from_float(double v, FlowDecimal* out);
+/** Python's `math.floor(x)` / `math.ceil(x)`: the greatest int <= x / the
+ *  least int >= x; FLOW_RT_INVALID_NUMBER when that is outside int64. */
+int32_t flow_rt_decimal_floor(const FlowDecimal* x, int64_t* out);
+int32_t flow_rt_decimal_ceil(const FlowDecimal* x, int64_t* out);
 /** The nearest double (ties to even), ±infinity beyond the double range,
  *  ±0.0 below it: Python's `float(x)`. */
 double flow_rt_decimal_to_float(const FlowDecimal* x);

@@ -97,6 +97,12 @@ const Type* TypeContext::builtin_named(const std::string& name) const {
   return nullptr;
 }
 
+const FieldTable* fields_of(const Type* type) {
+  if (type->kind == TypeKind::Record) return type->record_info;
+  if (type->kind == TypeKind::Event) return type->event_info;
+  return nullptr;
+}
+
 bool is_assignable(const Type* from, const Type* to) {
   if (from == to) return true;
   if (from->kind == TypeKind::Error || to->kind == TypeKind::Error) return true;

@@ -151,6 +151,9 @@ class TypeContext {
   std::map<const void*, std::unique_ptr<Type>> enums_, events_, records_, lists_, maps_, optionals_;
 };
 
+/// The fields of a record or event type; null for any other type.
+const FieldTable* fields_of(const Type* type);
+
 /// Whether a value of type `from` may be used where `to` is expected
 /// (no conversions except: none and T into T?, [] into any list, {} into
 /// any map, an event into an event it includes, Error/Never into anything).

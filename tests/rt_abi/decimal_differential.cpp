@@ -61,10 +61,8 @@ using Binary = int32_t (*)(const FlowDecimal*, const FlowDecimal*, FlowDecimal*)
 
 const std::map<std::string, Binary>& binary_ops() {
   static const std::map<std::string, Binary> ops = {
-      {"add", flow_rt_decimal_add},
-      {"sub", flow_rt_decimal_sub},
-      {"mul", flow_rt_decimal_mul},
-      {"div", flow_rt_decimal_div},
+      {"add", flow_rt_decimal_add}, {"sub", flow_rt_decimal_sub}, {"mul", flow_rt_decimal_mul},
+      {"div", flow_rt_decimal_div}, {"rem", flow_rt_decimal_rem},
   };
   return ops;
 }
@@ -104,6 +102,12 @@ std::string run(const std::string& op, const std::vector<std::string>& args, con
     int64_t places = std::strtoll(args[1].c_str(), nullptr, 10);
     int32_t status = flow_rt_decimal_round(&a, places, &r);
     return status == FLOW_RT_OK ? text(r) : status_text(status);
+  }
+  if ((op == "floor" || op == "ceil") && need(1)) {
+    if (!operand(args[0], a)) return "?operand does not parse";
+    int64_t v = 0;
+    int32_t status = op == "floor" ? flow_rt_decimal_floor(&a, &v) : flow_rt_decimal_ceil(&a, &v);
+    return status == FLOW_RT_OK ? std::to_string(v) : status_text(status);
   }
   if ((op == "neg" || op == "abs" || op == "toint" || op == "tofloat") && need(1)) {
     if (!operand(args[0], a)) return "?operand does not parse";

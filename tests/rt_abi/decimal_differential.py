@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Differential test of flow_rt's decimals against Python's `decimal` module.
 
-Generates cases with a fixed seed (parse and format, + - * /, round,
-comparison, min/max, negation, abs and the int and float conversions; ties,
+Generates cases with a fixed seed (parse and format, + - * / %, round,
+floor, ceil, comparison, min/max, negation, abs and the int and float
+conversions; ties,
 34- and 35-digit coefficients, zeros of both signs and exponents at the
 edges of decimal128 on purpose), computes each expected result with Python
 in Flow's context, and feeds them to the checker binary
@@ -15,6 +16,7 @@ any disagreement.
 `CHECKER < FILE`.
 """
 import argparse
+import math
 import random
 import re
 import subprocess
@@ -43,13 +45,21 @@ def parse(text):
 
 
 def arith(op, a, b):
-    if op == 'div' and b == 0:
-        return '!div0'  # 0 / 0 too, which Python calls DivisionUndefined
-    fn = {'add': ARITH.add, 'sub': ARITH.subtract, 'mul': ARITH.multiply, 'div': ARITH.divide}[op]
+    if op in ('div', 'rem') and b == 0:
+        return '!div0'  # 0 / 0 and x % 0 too, which Python calls InvalidOperation
+    fn = {'add': ARITH.add, 'sub': ARITH.subtract, 'mul': ARITH.multiply, 'div': ARITH.divide,
+          'rem': ARITH.remainder}[op]
     try:
         return str(fn(a, b))
     except Overflow:
         return '!overflow'
+    except InvalidOperation:
+        return '!invalid'  # rem: an integer quotient of more than 34 digits (DivisionImpossible)
+
+
+def flow_floor_ceil(op, d):
+    v = math.floor(d) if op == 'floor' else math.ceil(d)
+    return str(v) if -INT64 <= v < INT64 else '!invalid'
 
 
 def flow_round(d, n):
@@ -183,6 +193,26 @@ class Gen:
                               '0.' + '0' * r.randint(0, 5) + body, body + '0', body[:-1] + '.0'])
             d = parse(t)
             return f'parse {t} {"!error" if d is None else str(d)}'
+        if op == 'rem':
+            if r.random() < 0.5:  # quotients that fit: money-like operands
+                ta = ('-' if r.random() < 0.4 else '') + self.digits(r.randint(1, 12)) + 'E' + str(r.randint(-4, 2))
+                tb = ('-' if r.random() < 0.4 else '') + self.digits(r.randint(1, 6)) + 'E' + str(r.randint(-4, 0))
+                da, db = parse(ta), parse(tb)
+            else:
+                (ta, da), (tb, db) = self.operand(), self.operand()
+            if r.random() < 0.05:
+                tb, db = r.choice(['0', '-0', '0.00', '0E+5']), Decimal(0)
+            return f'rem {ta} {tb} {arith(op, da, db)}'
+        if op in ('floor', 'ceil'):
+            if r.random() < 0.4:  # near the int64 edges and halves
+                v = r.choice([INT64 - 1, -INT64, INT64, -INT64 - 1, r.randint(-10**6, 10**6)])
+                ta = str(v) + r.choice(['', '.0', '.5', '.01', '.99', '.000'])
+                da = parse(ta)
+                if da is None:
+                    return self.case(op)
+            else:
+                ta, da = self.operand()
+            return f'{op} {ta} {flow_floor_ceil(op, da)}'
         if op in ('add', 'sub', 'mul', 'div'):
             if r.random() < 0.15:
                 ta, tb = self.tie_pair(op)
@@ -267,8 +297,9 @@ class Gen:
 
 
 # Operations and their share of the cases.
-WEIGHTS = {'parse': 12, 'add': 12, 'sub': 8, 'mul': 12, 'div': 14, 'round': 12, 'cmp': 8, 'min': 3, 'max': 3,
-           'neg': 3, 'abs': 2, 'toint': 4, 'fromint': 2, 'tofloat': 5, 'fromfloat': 5}
+WEIGHTS = {'parse': 12, 'add': 12, 'sub': 8, 'mul': 12, 'div': 14, 'rem': 8, 'round': 12, 'cmp': 8, 'min': 3,
+           'max': 3, 'neg': 3, 'abs': 2, 'toint': 4, 'floor': 3, 'ceil': 3, 'fromint': 2, 'tofloat': 5,
+           'fromfloat': 5}
 
 
 def main():

@@ -67,6 +67,9 @@ std::string mul(const std::string& a, const std::string& b) {
 std::string div(const std::string& a, const std::string& b) {
   return apply(flow_rt_decimal_div, a, b);
 }
+std::string rem(const std::string& a, const std::string& b) {
+  return apply(flow_rt_decimal_rem, a, b);
+}
 
 std::string round_to(const std::string& a, int64_t places) {
   FlowDecimal x = dec(a), r{};
@@ -389,6 +392,49 @@ TEST_CASE("decimal: int conversions", "[decimal]") {
   CHECK(to_int("9223372036854775808") == kInvalid);
   CHECK(to_int("-9223372036854775809") == kInvalid);
   CHECK(to_int("1E+6144") == kInvalid);
+}
+
+TEST_CASE("decimal: % takes the dividend's sign and the smaller exponent", "[decimal]") {
+  CHECK(rem("7", "3") == "1");
+  CHECK(rem("-7", "3") == "-1");
+  CHECK(rem("7", "-3") == "1");
+  CHECK(rem("-7", "-3") == "-1");
+  CHECK(rem("7.5", "2") == "1.5");
+  CHECK(rem("1.5", "10.00") == "1.50");
+  CHECK(rem("12.50", "0.1") == "0.00");
+  CHECK(rem("-6", "3") == "-0");
+  CHECK(rem("0.00", "-3") == "0.00");
+  CHECK(rem("10", "0.3") == "0.1");
+  CHECK(rem("1E-10", "3") == "1E-10");
+  CHECK(rem("9999999999999999999999999999999999", "1") == "0");
+  // Python's DivisionImpossible: the integer quotient needs 35 digits.
+  CHECK(rem("1E+33", "0.1") == kInvalid);
+  CHECK(rem("1E+6144", "7") == kInvalid);
+  CHECK(rem("5", "0") == kDivZero);
+  CHECK(rem("0", "0.00") == kDivZero);
+}
+
+TEST_CASE("decimal: floor and ceil to int", "[decimal]") {
+  auto to = [](bool floor, const std::string& t) {
+    FlowDecimal x = dec(t);
+    int64_t v = 42;
+    int32_t status = floor ? flow_rt_decimal_floor(&x, &v) : flow_rt_decimal_ceil(&x, &v);
+    return status == FLOW_RT_OK ? std::to_string(v) : "error " + std::to_string(status);
+  };
+  CHECK(to(true, "2.5") == "2");
+  CHECK(to(false, "2.5") == "3");
+  CHECK(to(true, "-2.5") == "-3");
+  CHECK(to(false, "-2.5") == "-2");
+  CHECK(to(true, "-0.001") == "-1");
+  CHECK(to(false, "0.001") == "1");
+  CHECK(to(true, "12.00") == "12");
+  CHECK(to(false, "-0") == "0");
+  CHECK(to(true, "1E+3") == "1000");
+  CHECK(to(true, "9223372036854775807.9") == "9223372036854775807");
+  CHECK(to(false, "9223372036854775807.1") == kInvalid);
+  CHECK(to(true, "-9223372036854775808.5") == kInvalid);
+  CHECK(to(false, "-9223372036854775808.5") == "-9223372036854775808");
+  CHECK(to(true, "1E+6144") == kInvalid);
 }
 
 TEST_CASE("decimal: float conversions", "[decimal]") {
