@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "backend_compare.h"
+#include "codegen/ir_fingerprint.h"
 #include "codegen/jit.h"
 #include "codegen/llvm_codegen.h"
 #include "dual_fixture.h"
@@ -59,7 +60,9 @@ struct Fixture {
   ir::Module module;
   Arena arena;
 
-  Fixture() {
+  /// `longer_items`: LineItem gets one more field at its end, so its size
+  /// (a list's stride) changes and no earlier field moves.
+  explicit Fixture(bool longer_items = false) {
     address.name = address.qualified_name = "Address";
     address.fields = {{"street", types.string()}, {"city", types.string()}, {"zip", opt(types.string())}};
     address.index_fields();
@@ -71,6 +74,7 @@ struct Fixture {
                    {"weight", types.floating()},
                    {"tags", types.list(types.string())},
                    {"ship", opt(t_address)}};
+    if (longer_items) item.fields.push_back({"note", types.string()});
     item.index_fields();
     t_item = types.record(&item);
     order.name = order.qualified_name = "Order";
@@ -442,4 +446,16 @@ TEST_CASE("JIT: an error in a lambda's body is the function's error") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == eval::EvalErrorKind::DivisionByZero);
   CHECK(r.error().message == "division by zero in 'idiv'");
+}
+
+TEST_CASE("JIT: a record's layout is part of the IR fingerprint") {
+  // o.items[1].qty: the same nodes and offsets, but another list stride.
+  Fixture short_items;
+  Fixture long_items(true);
+  REQUIRE(layout::record_layout(short_items.item).size != layout::record_layout(long_items.item).size);
+  for (Fixture* f : {&short_items, &long_items}) f->add(f->field(f->index(f->e("items"), 1), "qty"));
+  CHECK(codegen::ir_fingerprint(short_items.module) != codegen::ir_fingerprint(long_items.module));
+  Fixture again;
+  again.add(again.field(again.index(again.e("items"), 1), "qty"));
+  CHECK(codegen::ir_fingerprint(short_items.module) == codegen::ir_fingerprint(again.module));
 }
