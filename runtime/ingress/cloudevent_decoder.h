@@ -4,7 +4,7 @@
 // instance in the type's compiled layout in the caller's arena, and the
 // CloudEvents attributes the runtime journals. Every rejection has a
 // one-line reason naming the problem and the field path
-// ("field 'items[2]': expected int, found string \"x\"").
+// ("field 'items[2].qty': expected int, found string \"x\"").
 //
 // It is the `flowrt run` hot path, in two parts: a fast path that decodes
 // every valid line — first an express scanner for the common shape of a

@@ -392,6 +392,8 @@ inline const char* ExpressDecoder::decode_element(const char* p, const TypeCodec
   return decode_value(p, *container.element, element, arena, depth + 1);
 }
 
+namespace {
+
 /// The next slot of `size` bytes in a scratch buffer of which `used` are.
 inline uint8_t* scratch_slot(std::vector<uint8_t>& buffer, size_t& used, size_t size) {
   if (used + size > buffer.size()) buffer.resize(2 * (used + size) + 256);
@@ -399,6 +401,8 @@ inline uint8_t* scratch_slot(std::vector<uint8_t>& buffer, size_t& used, size_t 
   used += size;
   return slot;
 }
+
+}  // namespace
 
 /// The map at `p` (its `{`): entries in the order they come, then sorted
 /// (map_entries.h); a key with an escape is the DOM path's.
@@ -553,29 +557,9 @@ inline bool ExpressDecoder::is_verbatim(const FieldPlan& field, const char* valu
   return false;
 }
 
-/// The `data` object at `p`, into a new instance of `type`, filled as
-/// FastDecoder::decode_data fills it.
-const char* ExpressDecoder::decode_object(const char* p, const EventType& type, Arena& arena, uint8_t*& instance) {
-  const TypePlan& plan = plans_[static_cast<size_t>(type.index)];
-  if (!plan.usable || peek(p) != '{') return nullptr;
-  const layout::EventLayout& layout = *type.layout;
-  // One allocation: the instance, room for the elements of short lists, and
-  // the copy of the line its strings point into.
-  const auto line_size = static_cast<size_t>(end_ - json_);
-  auto* out = static_cast<uint8_t*>(arena.allocate(layout.size + plan.list_room + line_size, layout.align));
-  std::memset(out, 0, layout.size);
-  list_room_ = out + layout.size;  // layout.size is a multiple of 8, the largest element alignment
-  list_room_left_ = plan.list_room;
-  line_copy_ = reinterpret_cast<char*>(out + layout.size + plan.list_room);
-  std::memcpy(line_copy_, json_, line_size);
-  std::fill_n(verbatim_.begin(), type.fields.size(), std::string_view());
-  if (!(p = decode_members(p, type, plan, out, arena, 0, verbatim_.data()))) return nullptr;
-  instance = out;
-  return p;
-}
-
-const char* ExpressDecoder::decode_members(const char* p, const StructCodec& type, const TypePlan& plan, uint8_t* out,
-                                           Arena& arena, size_t depth, std::string_view* verbatim) {
+inline const char* ExpressDecoder::decode_members(const char* p, const StructCodec& type, const TypePlan& plan,
+                                                  uint8_t* out, Arena& arena, size_t depth,
+                                                  std::string_view* verbatim) {
   p = skip_whitespace(p + 1);
   const FieldPlan* const fields = plan.fields.data();
   uint64_t seen = 0, present = 0;
@@ -625,6 +609,27 @@ const char* ExpressDecoder::decode_members(const char* p, const StructCodec& typ
   for (uint32_t i = 0; i < layout.bitmap_bytes; ++i)
     out[layout.bitmap_offset + i] = static_cast<uint8_t>(present >> (8 * i));
   if ((plan.must_fill & ~seen) != 0 && !fill_absent(type, seen, out, arena)) return nullptr;
+  return p;
+}
+
+/// The `data` object at `p`, into a new instance of `type`, filled as
+/// FastDecoder::decode_data fills it.
+const char* ExpressDecoder::decode_object(const char* p, const EventType& type, Arena& arena, uint8_t*& instance) {
+  const TypePlan& plan = plans_[static_cast<size_t>(type.index)];
+  if (!plan.usable || peek(p) != '{') return nullptr;
+  const layout::EventLayout& layout = *type.layout;
+  // One allocation: the instance, room for the elements of short lists, and
+  // the copy of the line its strings point into.
+  const auto line_size = static_cast<size_t>(end_ - json_);
+  auto* out = static_cast<uint8_t*>(arena.allocate(layout.size + plan.list_room + line_size, layout.align));
+  std::memset(out, 0, layout.size);
+  list_room_ = out + layout.size;  // layout.size is a multiple of 8, the largest element alignment
+  list_room_left_ = plan.list_room;
+  line_copy_ = reinterpret_cast<char*>(out + layout.size + plan.list_room);
+  std::memcpy(line_copy_, json_, line_size);
+  std::fill_n(verbatim_.begin(), type.fields.size(), std::string_view());
+  if (!(p = decode_members(p, type, plan, out, arena, 0, verbatim_.data()))) return nullptr;
+  instance = out;
   return p;
 }
 

@@ -4,11 +4,15 @@
 // value with the On-Demand API costs twice that), then a walk of the tape
 // fills the instance.
 //
+// Records, lists of records and maps are walked the same way, at any
+// depth; a decimal only from a string or a nonzero integer, as the DOM does
+// not keep a number's text.
+//
 // It only ever accepts: for any line it cannot decode exactly as the
 // reference path (DataDecoder over On-Demand) would — malformed JSON,
-// numbers beyond 64 bits, and every validation problem — it returns false
-// without a reason, and the caller runs the reference path, which decides
-// and explains. So messages exist in one place only, and the two paths are
+// numbers beyond 64 bits, decimal numbers with a fraction or exponent, and
+// every validation problem — it returns false without a reason, and the
+// caller runs the reference path, which decides and explains. So messages exist in one place only, and the two paths are
 // tested against each other (tests/ingress/fuzz_test.cpp).
 //
 // In front of it runs the express tier (express_decoder.h), which decodes

@@ -6,7 +6,8 @@
 // (Tiers), which must accept or reject it alike, decode it to the same
 // instance or give the same reason; the reason must name the planted
 // mistake's path; and what is accepted encodes to text that decodes to the
-// same instance and encodes to the same text again.
+// same instance and encodes to the same text again. Lines are also read in
+// place, followed by bytes that would continue their last token.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -297,6 +298,9 @@ TEST_CASE("nested tiers: generated valid and invalid events", "[ingress][nested]
         const std::string line = line_of(type->wire_name, data);
         INFO("line: " << line);
         Tiers& t = plan.strict ? strict_tiers : tiers;
+        // Read in place too, followed by digits and quotes that would
+        // continue a number or a string cut at the line's end.
+        if (i % 4 == 0) t.check_in_place(line, i % 8 ? std::string(64, '7') : std::string(64, '"'));
         const Outcome outcome = t.check(line);
         if (plan.planted) {
           ++invalid;
@@ -375,6 +379,14 @@ TEST_CASE("nested tiers: valid nested lines with random edits", "[ingress][neste
     INFO("line: " << line);
     const Outcome outcome = (i % 3 ? tiers : strict_tiers).check(line);
     (outcome == Outcome::Rejected ? rejected : accepted) += 1;
+    // Cut anywhere and read in place, followed by what would continue a
+    // number, a string or a literal: never read as part of the line.
+    if (i % 4 == 0 && !line.empty()) {
+      static const char* const continuations[] = {"7", "\"", "e", "0.5", "ull"};
+      std::string after;
+      while (after.size() < runtime::CloudEventDecoder::kPadding) after += continuations[i / 4 % 5];
+      tiers.check_in_place(line.substr(0, rng() % line.size()), after);
+    }
   }
   CHECK(accepted > 500);
   CHECK(rejected > 5000);
