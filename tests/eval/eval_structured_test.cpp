@@ -74,8 +74,8 @@ struct Order {
          Value::record({S("c2"), L({item("z", 1, "9.99")}), address("Dock 9", "Antwerp", "BE"), Value::map({}, {})})});
 };
 
-const uint8_t* order_event(Compiled& c, const Order& o) {
-  auto b = c.builder("O");
+/// Writes the fields of O into `b` (an O, or an event that includes O).
+void fill_order(layout::EventBuilder& b, const Order& o) {
   auto set = [&](const char* name, const Value& v) { eval::write_field(b, b.field(name), v); };
   set("id", S("o-1"));
   set("ship_to", o.ship_to);
@@ -89,6 +89,11 @@ const uint8_t* order_event(Compiled& c, const Order& o) {
   set("nums", o.nums);
   set("floats", o.floats);
   set("crates", o.crates);
+}
+
+const uint8_t* order_event(Compiled& c, const Order& o) {
+  auto b = c.builder("O");
+  fill_order(b, o);
   return b.instance();
 }
 
@@ -508,4 +513,25 @@ TEST_CASE("floor and ceil of a decimal give an int") {
   CHECK(order_value("sum(o.items, i => floor(i.price * i.qty))", "int") == I(3 + 22 + 10));
   CHECK(order_error("floor(10000000000000000000.5d)", "int") == EvalErrorKind::InvalidNumber);
   CHECK(order_error("ceil(-10000000000000000000.5d)", "int") == EvalErrorKind::InvalidNumber);
+}
+
+TEST_CASE("a rule with lambdas specialised for an event that includes its parameter type") {
+  ir::LowerOptions options;
+  options.all_specialisations = true;
+  auto c = compile(std::string(kOrderPrelude) + R"(
+event Big { flag: bool, ...O }
+rule Bulk(o: O) = any(o.items, i => i.qty >= o.limit) and o.ship_to?.city == "Utrecht"
+)",
+                   options);
+  const ir::Function& on_big = c->rule("Bulk", "Big");
+  CHECK(on_big.event == &c->event("Big")->info);
+  auto b = c->builder("Big");
+  Order o;
+  o.limit = I(11);
+  // The same values as order_event writes, at Big's offsets.
+  eval::write_field(b, b.field("flag"), B(true));
+  fill_order(b, o);
+  CHECK(c->run(on_big, b.instance()).value() == B(false));  // no quantity reaches 11
+  eval::write_field(b, b.field("limit"), I(10));
+  CHECK(c->run(on_big, b.instance()).value() == B(true));
 }
