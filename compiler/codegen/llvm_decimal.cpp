@@ -36,6 +36,8 @@ void declare_decimal_helpers(llvm::Module& module, const TypeMap& T, DecimalHelp
   out.from_float = declare(module, "flow_rt_decimal_from_float", T.i32, {T.f64, T.ptr}, writes);
   out.to_float = declare(module, "flow_rt_decimal_to_float", T.f64, {T.ptr}, reads);
   out.to_int = declare(module, "flow_rt_decimal_to_int", T.i32, {T.ptr, T.ptr}, writes);
+  out.floor = declare(module, "flow_rt_decimal_floor", T.i32, {T.ptr, T.ptr}, writes);
+  out.ceil = declare(module, "flow_rt_decimal_ceil", T.i32, {T.ptr, T.ptr}, writes);
 }
 
 namespace {
@@ -114,13 +116,20 @@ llvm::Value* FunctionEmitter::decimal_min_max(bool is_min, llvm::Value* a, llvm:
 }
 
 llvm::Value* FunctionEmitter::decimal_round_to_int(const Node& node) {
-  if (node.op != Op::Round) malformed(std::string(ir::to_string(node.op)) + " of a decimal", fn);
-  llvm::Value* whole = spill(*this, nullptr, "dec.whole");
-  fail_on_status(
-      b.CreateCall(m.helpers.decimal.round, {spill(*this, emit(*node.operands.at(0)), "dec"), b.getInt64(0), whole}),
-      node);
+  llvm::Value* x = spill(*this, emit(*node.operands.at(0)), "dec");
   llvm::AllocaInst* out = entry_alloca(t.i64, "int");
-  fail_on_status(b.CreateCall(m.helpers.decimal.to_int, {whole, out}), node);
+  const DecimalHelpers& h = m.helpers.decimal;
+  switch (node.op) {
+    case Op::Floor: fail_on_status(b.CreateCall(h.floor, {x, out}), node); break;
+    case Op::Ceil: fail_on_status(b.CreateCall(h.ceil, {x, out}), node); break;
+    case Op::Round: {
+      llvm::Value* whole = spill(*this, nullptr, "dec.whole");
+      fail_on_status(b.CreateCall(h.round, {x, b.getInt64(0), whole}), node);
+      fail_on_status(b.CreateCall(h.to_int, {whole, out}), node);
+      break;
+    }
+    default: malformed(std::string(ir::to_string(node.op)) + " of a decimal", fn);
+  }
   return b.CreateAlignedLoad(t.i64, out, llvm::Align(8));
 }
 

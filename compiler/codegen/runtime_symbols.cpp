@@ -74,6 +74,8 @@ const std::vector<RuntimeSymbol>& runtime_symbols() {
       {"flow_rt_decimal_from_float", address(&flow_rt_decimal_from_float)},
       {"flow_rt_decimal_to_float", address(&flow_rt_decimal_to_float)},
       {"flow_rt_decimal_to_int", address(&flow_rt_decimal_to_int)},
+      {"flow_rt_decimal_floor", address(&flow_rt_decimal_floor)},
+      {"flow_rt_decimal_ceil", address(&flow_rt_decimal_ceil)},
       // C library functions LLVM lowers intrinsics and idioms to
       {"memcmp", address(&::memcmp)},
       {"bcmp", address(&::bcmp)},

@@ -350,7 +350,7 @@ Expr Generator::expr(Ty type, int depth) {
         }
         case 17: return f("round($0)", {Ty::Int});
         case 18: return f("len($0)", {chance(50) ? Ty::ListOptInt : Ty::ListListInt});
-        case 19: return f("round($0)", {Ty::Dec});
+        case 19: return f(chance(34) ? "round($0)" : chance(50) ? "floor($0)" : "ceil($0)", {Ty::Dec});
         default: return leaf(type);
       }
     case Ty::Float:

@@ -1,9 +1,12 @@
 // Rules over nested orders compiled from source, on both back ends (every
 // run is compared exactly, dual_fixture.h): quantifiers over line items,
 // totals in decimals, optional paths, map look-ups, record literals with a
-// spread, and record- and list-valued decisions; and the shape of the
-// native code of a quantifier rule: one loop, no call per element.
+// spread, and record- and list-valued decisions; the shape of the native
+// code of a quantifier rule (one loop, no call per element); record result
+// slots (a pointer); and runs that want witnesses going to the interpreter.
 #include <catch2/catch.hpp>
+
+#include <cstring>
 
 #include "backend_compare.h"
 #include "dual_fixture.h"
@@ -157,4 +160,39 @@ TEST_CASE("a run that asks for quantifier witnesses gets the interpreter's") {
   CHECK(jitted[0].node == interpreted[0].node);
   CHECK(jitted[0].index == 1);  // item b, qty 12
   CHECK(same_value(jitted[0].element, interpreted[0].element));
+}
+
+TEST_CASE("a record result slot holds a pointer to the record's bytes") {
+  auto c = compile(kShop);
+  const auto& jit = jit_of(*c);
+  Order with_bill;
+  with_bill.bill_to = address("Antwerp", "BE");
+  const uint8_t* order = make(*c, with_bill);
+  Arena arena;
+  FlowRtContext ctx = jit.context(0, arena.get());
+  alignas(16) uint8_t slot[codegen::CompiledProgram::kResultSlotBytes] = {};
+  const layout::StructLayout& address_layout = layout::record_layout(*c->rule("Moved").result->record_info);
+  auto city_of = [&](const uint8_t* record) {
+    FlowStr city;
+    std::memcpy(&city, address_layout.field_ptr(record, address_layout.field_index("city")), sizeof city);
+    return std::string(city.data, city.size);
+  };
+
+  // Address: the pointer, to a record made in the context's arena
+  const ir::Function& moved = c->rule("Moved");
+  CHECK(codegen::result_slot(moved.result).size == 8);
+  REQUIRE(jit.entry(static_cast<int>(moved.id))(order, &ctx, slot) == FLOW_RT_OK);
+  const uint8_t* record = nullptr;
+  std::memcpy(&record, slot, sizeof record);
+  CHECK(city_of(record) == "Delft");
+
+  // Address?: presence byte at 0, the pointer at 8 (here into the event)
+  const ir::Function& bill = c->rule("Bill");
+  CHECK(codegen::result_slot(bill.result).size == 16);
+  REQUIRE(jit.entry(static_cast<int>(bill.id))(order, &ctx, slot) == FLOW_RT_OK);
+  CHECK(slot[0] == 1);
+  std::memcpy(&record, slot + 8, sizeof record);
+  const layout::EventLayout& order_layout = c->layout("OrderPlaced");
+  CHECK(record == order_layout.field_ptr(order, order_layout.field_index("bill_to")));
+  CHECK(city_of(record) == "Antwerp");
 }
