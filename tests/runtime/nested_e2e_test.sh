@@ -11,13 +11,7 @@
 set -euo pipefail
 flowrt=$1
 here=$2/tests/runtime/nested
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-
-expect() {  # expect FILE TEXT: FILE holds TEXT (a fixed string)
-  grep -qF -- "$2" "$1" || { echo "FAIL ($backend): $1 lacks: $2"; cat "$1"; exit 1; }
-}
+source "$2/tests/runtime/e2e_lib.sh"
 
 for backend in jit interp; do
   status=0
