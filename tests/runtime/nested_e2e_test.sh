@@ -6,8 +6,6 @@
 # are rejected with their paths; the journal dump shows the nested data with
 # every decimal as sent; the SQLite export is read with json_extract.
 #   nested_e2e_test.sh FLOWRT SOURCE_DIR
-# Exits 77 (skipped) while the artifact's plan or the native back end cannot
-# hold record and map fields yet: that is said on the first line.
 set -euo pipefail
 flowrt=$1
 here=$2/tests/runtime/nested
@@ -17,10 +15,6 @@ for backend in jit interp; do
   status=0
   "$flowrt" run "$here/orders.flow" --backend "$backend" --journal "j-$backend" --input "$here/orders.jsonl" \
     > "run-$backend.txt" 2>&1 || status=$?
-  if grep -qE 'malformed plan section|not supported by the native back end' "run-$backend.txt"; then
-    echo "SKIP: flowc/flowrt cannot build or load record and map fields yet: $(grep -m1 -E 'plan|native' "run-$backend.txt")"
-    exit 77
-  fi
   [ "$status" = 3 ] || { echo "FAIL ($backend): exit $status, expected 3 (rejected lines)"; cat "run-$backend.txt"; exit 1; }
   expect "run-$backend.txt" "2 accepted, 4 rejected"
   expect "run-$backend.txt" "OrderAccepted=2"
