@@ -53,7 +53,7 @@ class TypeMap {
 
 /// The flow_rt_decimal.h helpers generated code calls (llvm_decimal.cpp).
 struct DecimalHelpers {
-  llvm::FunctionCallee add, sub, mul, div, neg, abs, round, compare, eq, min, max, from_int, from_float, to_float,
+  llvm::FunctionCallee add, sub, mul, div, rem, neg, abs, round, compare, eq, min, max, from_int, from_float, to_float,
       to_int, floor, ceil;
 };
 

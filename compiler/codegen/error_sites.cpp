@@ -31,6 +31,7 @@ bool ErrorSiteTable::can_fail(Op op) {
     case Op::DSub:
     case Op::DMul:
     case Op::DDiv:
+    case Op::DRem:
     case Op::DRound:
     case Op::Concat:
     case Op::Lower:

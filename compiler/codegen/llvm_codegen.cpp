@@ -283,6 +283,7 @@ llvm::Value* FunctionEmitter::emit(const Node& node) {
     case Op::DSub:
     case Op::DMul:
     case Op::DDiv:
+    case Op::DRem:
     case Op::DNeg:
     case Op::DAbs:
     case Op::DRound: return emit_decimal_op(node);

@@ -24,6 +24,7 @@ void declare_decimal_helpers(llvm::Module& module, const TypeMap& T, DecimalHelp
   out.sub = binary("flow_rt_decimal_sub");
   out.mul = binary("flow_rt_decimal_mul");
   out.div = binary("flow_rt_decimal_div");
+  out.rem = binary("flow_rt_decimal_rem");
   auto* void_type = llvm::Type::getVoidTy(T.context);
   out.neg = declare(module, "flow_rt_decimal_neg", void_type, {T.ptr, T.ptr}, writes);
   out.abs = declare(module, "flow_rt_decimal_abs", void_type, {T.ptr, T.ptr}, writes);
@@ -80,11 +81,13 @@ llvm::Value* FunctionEmitter::emit_decimal_op(const Node& node) {
     case Op::DAdd:
     case Op::DSub:
     case Op::DMul:
-    case Op::DDiv: {
+    case Op::DDiv:
+    case Op::DRem: {
       llvm::FunctionCallee helper = node.op == Op::DAdd   ? h.add
                                     : node.op == Op::DSub ? h.sub
                                     : node.op == Op::DMul ? h.mul
-                                                          : h.div;
+                                    : node.op == Op::DDiv ? h.div
+                                                          : h.rem;
       return decimal_arith(helper, x, emit(*node.operands.at(1)), node);  // the left operand first
     }
     default: malformed(std::string("'") + ir::to_string(node.op) + "' is not a decimal operation", fn);

@@ -63,6 +63,7 @@ const std::vector<RuntimeSymbol>& runtime_symbols() {
       {"flow_rt_decimal_sub", address(&flow_rt_decimal_sub)},
       {"flow_rt_decimal_mul", address(&flow_rt_decimal_mul)},
       {"flow_rt_decimal_div", address(&flow_rt_decimal_div)},
+      {"flow_rt_decimal_rem", address(&flow_rt_decimal_rem)},
       {"flow_rt_decimal_neg", address(&flow_rt_decimal_neg)},
       {"flow_rt_decimal_abs", address(&flow_rt_decimal_abs)},
       {"flow_rt_decimal_round", address(&flow_rt_decimal_round)},

@@ -19,7 +19,6 @@
 #include "driver/emit_command.h"
 #include "driver/fmt_command.h"
 #include "graph/graph_writer.h"
-#include "ir/back_end_support.h"
 
 namespace {
 
@@ -58,15 +57,11 @@ bool use_colour(const std::string& setting) {
 }
 
 /// Compiles and prints diagnostics; returns the exit status and the program.
-/// `for_back_end`: the program goes on to lowering, so what the back end
-/// does not support yet is reported too (E0601).
-int compile_and_report(const FrontEndOptions& options, std::unique_ptr<flow::Program>& program,
-                       bool for_back_end = false) {
+int compile_and_report(const FrontEndOptions& options, std::unique_ptr<flow::Program>& program) {
   flow::DiagnosticEngine diags;
   flow::CompileOptions compile_options;
   compile_options.include_dirs = options.include_dirs;
   program = flow::compile_files(options.files, compile_options, diags);
-  if (for_back_end && program && program->ok) flow::ir::report_unsupported(*program, diags);
   if (options.werror) diags.promote_warnings_to_errors();
   diags.sort();
   flow::PrintOptions print_options{use_colour(options.colour)};
@@ -181,8 +176,7 @@ int main(int argc, char** argv) {
         }
         return flow::run_rebuild(files[0], build_output, build_quiet);
       }
-      bool lowers = !build_output.empty() || (build_emit != "ast" && build_emit != "checked");
-      int status = compile_and_report(build_options, program, lowers);
+      int status = compile_and_report(build_options, program);
       if (status != kExitOk || !program || !program->ok) return status == kExitOk ? kExitErrors : status;
       if (!build_emit.empty()) {
         status = flow::run_emit(*program, *flow::emit_stage_named(build_emit), std::cout);

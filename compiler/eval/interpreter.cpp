@@ -280,6 +280,7 @@ Value Evaluation::eval(const Node& node, Frame& frame) {
     case Op::DSub:
     case Op::DMul:
     case Op::DDiv:
+    case Op::DRem:
     case Op::DNeg:
     case Op::DAbs:
     case Op::DRound: return decimal_op(node, frame);
@@ -333,7 +334,8 @@ Value Evaluation::decimal_op(const Node& node, Frame& frame) {
       auto helper = node.op == Op::DAdd   ? flow_rt_decimal_add
                     : node.op == Op::DSub ? flow_rt_decimal_sub
                     : node.op == Op::DMul ? flow_rt_decimal_mul
-                                          : flow_rt_decimal_div;
+                    : node.op == Op::DDiv ? flow_rt_decimal_div
+                                          : flow_rt_decimal_rem;
       check(helper(&a.as_decimal(), &b.as_decimal(), &out), node, frame);
       break;
     }

@@ -93,6 +93,7 @@ const char* to_string(Op op) {
     case Op::ListMaxOf: return "list_max_of";
     case Op::ListFilter: return "list_filter";
     case Op::ListMap: return "list_map";
+    case Op::DRem: return "drem";
   }
   return "?";
 }

@@ -129,7 +129,7 @@ enum class Op : uint8_t {
   DAdd,
   DSub,
   DMul,
-  DDiv,  // rounds half-even to 34 digits
+  DDiv,  // rounds half-even to 34 digits (decimal `%` is DRem, at the end)
   DNeg,
   DAbs,
   DRound,  // round(operands[0], operands[1] places): a decimal with that exponent
@@ -164,6 +164,11 @@ enum class Op : uint8_t {
   ListMaxOf,   // T?: the greatest body value, the first on ties
   ListFilter,  // list<E>: the elements whose body is true, in order
   ListMap,     // list<T>: the body's value for each element
+
+  // ---- An op's number is its byte in plans (plan/plan_format.cpp): a new
+  // op goes last, so plans already written keep their meaning.
+  DRem,  // decimal `%`: exact, with the sign of operands[0]; InvalidNumber
+         // when the integer quotient needs more than 34 digits
 };
 
 const char* to_string(Op op);

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <set>
 
-#include "ir/back_end_support.h"
 #include "ir/lower_internal.h"
 
 namespace flow::ir {
@@ -192,13 +191,6 @@ LowerResult lower_program(Program& program, const LowerOptions& options) {
   LowerResult result;
   if (!program.ok) {
     result.errors.push_back({"the program has errors: lowering needs a checked program", {}});
-    return result;
-  }
-  // What the back ends do not support yet is refused here, before any
-  // layout or function is made for it.
-  DiagnosticEngine unsupported;
-  if (report_unsupported(program, unsupported) > 0) {
-    for (const auto& d : unsupported.diagnostics()) result.errors.push_back({d.message, d.range});
     return result;
   }
   result.module = std::make_unique<Module>();

@@ -4,7 +4,6 @@
 // string operations an operator means.
 #include <algorithm>
 
-#include "ir/back_end_support.h"
 #include "ir/lower_internal.h"
 
 namespace flow::ir {
@@ -267,7 +266,6 @@ NodePtr Lowerer::lower_call(const Expr& expr) {
 
 NodePtr Lowerer::lower_builtin(const Expr& expr) {
   SourceRange range = expr.range;
-  if (std::string why = describe_unsupported(expr); !why.empty()) throw LowerFailure(why, range);
   if (is_list_function(expr.operands[0]->builtin)) return lower_list_function(expr);
   const Type* type = type_of(expr);
   std::vector<NodePtr> args;
@@ -396,9 +394,9 @@ NodePtr Lowerer::lower_binary(const Expr& expr) {
       if (type->kind == TypeKind::String) return make(Op::Concat, type, range, ops(std::move(a), std::move(b)));
       static const Op kInt[] = {Op::IAdd, Op::ISub, Op::IMul, Op::IDiv, Op::IMod};
       static const Op kFloat[] = {Op::FAdd, Op::FSub, Op::FMul, Op::FDiv, Op::FMod};
-      static const Op kDecimal[] = {Op::DAdd, Op::DSub, Op::DMul, Op::DDiv};
+      static const Op kDecimal[] = {Op::DAdd, Op::DSub, Op::DMul, Op::DDiv, Op::DRem};
       size_t i = static_cast<size_t>(op) - static_cast<size_t>(BinaryOp::Add);
-      if (type->kind == TypeKind::Decimal && op != BinaryOp::Mod) {
+      if (type->kind == TypeKind::Decimal) {
         return make(kDecimal[i], type, range, ops(coerce(std::move(a), type), coerce(std::move(b), type)));
       }
       if (type->kind == TypeKind::Float) {

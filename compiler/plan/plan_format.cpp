@@ -11,7 +11,7 @@ namespace {
 
 constexpr char kPlanMagic[] = "FLOWPLAN";
 constexpr uint8_t kLastTypeKind = static_cast<uint8_t>(TypeKind::Map);
-constexpr uint8_t kLastOp = static_cast<uint8_t>(ir::Op::ListMap);
+constexpr uint8_t kLastOp = static_cast<uint8_t>(ir::Op::DRem);
 /// Version 1 plans end their types at Decimal and their ops at DRound.
 constexpr uint8_t kLastTypeKindV1 = static_cast<uint8_t>(TypeKind::Decimal);
 constexpr uint8_t kLastOpV1 = static_cast<uint8_t>(ir::Op::DRound);

@@ -404,6 +404,9 @@ Expr Generator::expr(Ty type, int depth) {
         case 10: return f("decimal($0)", {Ty::Int});
         case 11: return f("(if $0 then $1 else $2)", {Ty::Bool, Ty::Dec, chance(50) ? Ty::Dec : Ty::Int});
         case 12: return f("[$0, $1][1]", {Ty::Dec, Ty::Int});
+        case 13:
+          return chance(75) ? f("($0 % $1)", {Ty::Dec, chance(50) ? Ty::Dec : Ty::Int})
+                            : f("($0 % $1)", {Ty::Int, Ty::Dec});
         default: return leaf(type);
       }
     case Ty::Bool:

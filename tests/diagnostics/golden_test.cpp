@@ -2,10 +2,10 @@
 // states, in `// expect:` comments, exactly which diagnostics the compiler
 // must report (code, line, column); any difference fails the case and prints
 // expected against actual. Also: every registered code has a case, case names
-// match what they expect, every example under examples/ checks clean, and
+// match what they expect, every example under examples/ checks clean,
 // docs/diagnostics.md documents every code with an example that reports it
-// and prints what the page shows. Cases for back-end codes (E06xx) are also
-// lowered, as flowc build does. The conventions are described in
+// and prints what the page shows, and a code the page lists as retired is
+// neither registered nor expected. The conventions are described in
 // tests/diagnostics/README.md.
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -23,7 +23,6 @@
 
 #include "check/program.h"
 #include "diag/diagnostic_printer.h"
-#include "ir/back_end_support.h"
 
 namespace fs = std::filesystem;
 
@@ -111,30 +110,20 @@ const char* severity_word(flow::Severity s) {
   return "?";
 }
 
-/// A case named for a back-end code (E06xx) is also lowered, as flowc build
-/// does: what the back end does not support yet is reported only then.
-bool for_back_end(const std::string& code) {
-  return code.rfind("E06", 0) == 0;
-}
-
 /// Compiles `root` as flowc check does (its imports resolve next to it and
-/// in the cases folder), and as flowc build does when `back_end`.
-std::unique_ptr<flow::Program> compile_case(const fs::path& root, bool back_end, flow::DiagnosticEngine& diags) {
+/// in the cases folder).
+std::unique_ptr<flow::Program> compile_case(const fs::path& root, flow::DiagnosticEngine& diags) {
   flow::CompileOptions options;
   options.include_dirs.push_back(kCasesDir.string());
-  auto program = flow::compile_files({root.string()}, options, diags);
-  if (back_end && program && program->ok) flow::ir::report_unsupported(*program, diags);
-  return program;
+  return flow::compile_files({root.string()}, options, diags);
 }
-
-bool case_for_back_end(const fs::path& root);
 
 /// Compiles one root file in-process and gathers expectations from every
 /// file it loaded.
 CaseResult run_case(const fs::path& root) {
   CaseResult result;
   flow::DiagnosticEngine diags;
-  auto program = compile_case(root, case_for_back_end(root), diags);
+  auto program = compile_case(root, diags);
   if (!program) {
     result.problems.push_back("the case could not be read");
   } else {
@@ -230,7 +219,7 @@ CaseName parse_name(const fs::path& file) {
 /// folder left out of the paths so that the text is the same on any machine.
 std::string printed_messages(const fs::path& root) {
   flow::DiagnosticEngine diags;
-  auto program = compile_case(root, case_for_back_end(root), diags);
+  auto program = compile_case(root, diags);
   diags.sort();
   std::ostringstream printed;
   for (const auto& d : diags.diagnostics()) flow::print_human(printed, d, flow::PrintOptions{false});
@@ -245,10 +234,6 @@ std::string printed_messages(const fs::path& root) {
   replace_all(kCasesDir.string() + "/", "");
   replace_all(fs::weakly_canonical(kCasesDir / ".." / "..").string() + "/", "<repo>/");
   return text;
-}
-
-bool case_for_back_end(const fs::path& root) {
-  return for_back_end(parse_name(root).code);
 }
 
 }  // namespace
@@ -458,7 +443,6 @@ TEST_CASE("docs/diagnostics.md documents every code with a working example", "[g
     flow::DiagnosticEngine diags;
     // The program owns the source files the diagnostics point into.
     auto program = flow::compile_sources(files, flow::CompileOptions{}, diags);
-    if (for_back_end(section.code) && program && program->ok) flow::ir::report_unsupported(*program, diags);
     diags.sort();
     std::ostringstream printed;
     bool reports_code = false;
@@ -479,4 +463,44 @@ TEST_CASE("docs/diagnostics.md documents every code with a working example", "[g
   }
   INFO("codes with no section in docs/diagnostics.md:" << undocumented);
   CHECK(undocumented.empty());
+}
+
+namespace {
+
+/// The codes in the table of the `## Retired codes` section of
+/// docs/diagnostics.md (rows `| CODE | Name | ... |`), with their names.
+std::map<std::string, std::string> read_retired_codes(const fs::path& path) {
+  std::ifstream in(path);
+  std::map<std::string, std::string> retired;
+  static const std::regex kRow(R"(^\| ([EW][0-9]{4}) \| ([A-Za-z0-9]+) \|)");
+  bool inside = false;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("## ", 0) == 0) inside = line == "## Retired codes";
+    std::smatch m;
+    if (inside && std::regex_search(line, m, kRow)) retired[m[1].str()] = m[2].str();
+  }
+  return retired;
+}
+
+}  // namespace
+
+TEST_CASE("a retired code is neither registered, documented as current nor expected", "[golden][docs]") {
+  auto retired = read_retired_codes(kDocsDir / "diagnostics.md");
+  REQUIRE_FALSE(retired.empty());
+  for (flow::DiagKind kind : flow::all_diag_kinds()) {
+    const auto& info = flow::diag_info(kind);
+    INFO("registered code " << info.code << " (" << info.name << ")");
+    CHECK(retired.count(info.code) == 0);
+    for (const auto& [code, name] : retired) CHECK(name != info.name);
+  }
+  for (const auto& section : read_doc_sections(kDocsDir / "diagnostics.md")) {
+    INFO("docs/diagnostics.md, section " << section.code);
+    CHECK(retired.count(section.code) == 0);
+  }
+  for (const auto& file : case_files()) {
+    INFO("case " << file.filename().string());
+    CHECK(retired.count(parse_name(file).code) == 0);
+    for (const auto& k : run_case(file).expected) CHECK(retired.count(k.code) == 0);
+  }
 }

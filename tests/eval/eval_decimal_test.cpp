@@ -1,10 +1,11 @@
 // Decimal expressions (language.md §4.1, docs/evaluation.md "Decimals"):
-// literals, arithmetic, int widening, comparisons, conversions, round,
+// literals, arithmetic (`%` included), int widening, comparisons, conversions, round,
 // abs/min/max, decimals in lists, constants and optionals, and the errors.
 // codegen_tests compiles this file again against the dual fixture, so every
 // case also runs on the JIT and must agree with the interpreter bit for bit
 // (the exponent included: results are checked as text, 12.50 is not 12.5).
 #include <catch2/catch.hpp>
+#include <utility>
 
 #include "eval_fixture.h"
 
@@ -34,6 +35,22 @@ TEST_CASE("decimal arithmetic is exact and keeps the exponent") {
   CHECK(dec("1.0d / 3") == "0.3333333333333333333333333333333333d");
   CHECK(dec("-(2.50d)") == "-2.50d");
   CHECK(dec("-(0.0d)") == "0.0d");
+}
+
+TEST_CASE("decimal remainder is Python's: the sign of the dividend, the smaller exponent") {
+  CHECK(dec("7.5d % 2") == "1.5d");
+  CHECK(dec("(-7.5d) % 2") == "-1.5d");
+  CHECK(dec("7.5d % -2") == "1.5d");
+  CHECK(dec("(-7.5d) % -2") == "-1.5d");
+  CHECK(dec("(-6.0d) % 3") == "-0.0d");
+  CHECK(dec("1.5d % 10.00d") == "1.50d");
+  CHECK(dec("12.345d % 0.01d") == "0.005d");
+  CHECK(dec("0.50d % 0.3d") == "0.20d");
+  CHECK(dec("e.i % 2.5d") == "2.0d");
+  CHECK(dec("1234.5d % 100") == "34.5d");
+  CHECK(dec("round(1234.5d, -2) % 7") == "3d");
+  CHECK(dec("round(1234.5d, -2) % 0.7d") == "0.2d");
+  CHECK(value_of("12.50d % 1 == 0.5d", "bool") == B(true));
 }
 
 TEST_CASE("int widens to decimal") {
@@ -98,7 +115,15 @@ TEST_CASE("decimal evaluation errors") {
   CHECK(error_of("0.0d / 0 > 1.0d", "bool") == EvalErrorKind::DivisionByZero);
   CHECK(error_of("round(1.5d, 40) > 1.0d", "bool") == EvalErrorKind::InvalidNumber);
   CHECK(error_of("decimal(e.f / 0.0) > 1.0d", "bool") == EvalErrorKind::DivisionByZero);
-  auto r = eval_expr("1.0d / 0.0d > 1.0d", "bool");
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.error().message == "division by zero in 'ddiv'");
+  // `%`: a zero divisor, and an integer quotient of more than 34 digits.
+  CHECK(error_of("1.5d % 0 > 1.0d", "bool") == EvalErrorKind::DivisionByZero);
+  CHECK(error_of("0.0d % 0.00d > 1.0d", "bool") == EvalErrorKind::DivisionByZero);
+  CHECK(error_of("e.i % 0.0d > 1.0d", "bool") == EvalErrorKind::DivisionByZero);
+  CHECK(error_of("99999999999999999999999999999999.99d % 0.001d > 1.0d", "bool") == EvalErrorKind::InvalidNumber);
+  for (auto [expr, message] : {std::pair{"1.0d / 0.0d > 1.0d", "division by zero in 'ddiv'"},
+                               std::pair{"1.5d % (-0.0d) > 1.0d", "division by zero in 'drem'"}}) {
+    auto r = eval_expr(expr, "bool");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message == message);
+  }
 }
