@@ -60,19 +60,6 @@ std::optional<std::filesystem::path> find_nats_server() {
   return std::nullopt;
 }
 
-ScratchDir::ScratchDir(const std::string& tag) {
-  static std::atomic<int> counter{0};
-  path_ = std::filesystem::temp_directory_path() /
-          ("flow-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::remove_all(path_);
-  std::filesystem::create_directories(path_);
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 pid_t spawn_process(const std::vector<std::string>& argv, const std::filesystem::path& log,
                     const std::vector<std::string>& env) {
   // Everything the child needs is prepared before fork(): the test process
@@ -122,7 +109,7 @@ bool eventually(const std::function<bool()>& done, std::chrono::milliseconds lim
   }
 }
 
-NatsServers::NatsServers(int count) : dir_("nats") {
+NatsServers::NatsServers(int count) {
   auto binary = find_nats_server();
   if (!binary) throw std::runtime_error("nats-server is not on PATH");
   binary_ = *binary;
@@ -199,17 +186,8 @@ void NatsServers::wait_for_jetstream() const {
       options.api_timeout = std::chrono::milliseconds(300);
       NatsConnection nats(options);
       // A cluster is ready when it can place a stream on every server.
-      jsStreamConfig config;
-      jsStreamConfig_Init(&config);
-      const char* subject = "flowtest.probe";
-      config.Name = "FLOWTEST_PROBE";
-      config.Subjects = &subject;
-      config.SubjectsLen = 1;
-      config.Storage = js_MemoryStorage;
-      config.Replicas = static_cast<int64_t>(servers_.size());
-      jsStreamInfo* raw = nullptr;
-      natsStatus status = js_AddStream(&raw, nats.js(), &config, nullptr, nullptr);
-      StreamInfoHandle info(raw);
+      const natsStatus status =
+          add_plain_stream(nats, "FLOWTEST_PROBE", "flowtest.probe", static_cast<int>(servers_.size()));
       if (status == NATS_OK) {
         js_DeleteStream(nats.js(), "FLOWTEST_PROBE", nullptr, nullptr);
         return;
@@ -221,6 +199,20 @@ void NatsServers::wait_for_jetstream() const {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   throw std::runtime_error("JetStream did not come up: " + last_error);
+}
+
+natsStatus add_plain_stream(const NatsConnection& nats, const char* name, const char* subject, int replicas) {
+  jsStreamConfig config;
+  jsStreamConfig_Init(&config);
+  config.Name = name;
+  config.Subjects = &subject;
+  config.SubjectsLen = 1;
+  config.Storage = js_MemoryStorage;
+  config.Replicas = replicas;
+  jsStreamInfo* raw = nullptr;
+  const natsStatus status = js_AddStream(&raw, nats.js(), &config, nullptr, nullptr);
+  StreamInfoHandle info(raw);
+  return status;
 }
 
 NatsServers& shared_cluster() {

@@ -4,6 +4,7 @@
 // removing them), and waiting for a condition with a bound.
 #pragma once
 
+#include <nats/nats.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -14,23 +15,20 @@
 #include <string>
 #include <vector>
 
+#include "../services/runner_fixture.h"
+
+namespace flow::cluster {
+class NatsConnection;
+}
+
 namespace flow::cluster::test {
+
+/// A fresh folder, removed with its contents at the end (the exec runner
+/// tests' own).
+using ScratchDir = flow::runtime::test::ScratchDir;
 
 /// nats-server on PATH (or in /usr/sbin, where Debian puts it).
 std::optional<std::filesystem::path> find_nats_server();
-
-/// A fresh folder, removed with its contents at the end.
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& tag);
-  ~ScratchDir();
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 /// `count` nats-servers with JetStream: one standalone server, or (count
 /// 3) a cluster. The constructor returns once JetStream answers.
@@ -71,6 +69,9 @@ inline constexpr std::uint32_t kSharedClusterPartitions = 6;
 /// replicas) and stopped at exit: a cluster takes a second or two to start
 /// and to place replicated streams. Its tests use different partitions.
 NatsServers& shared_cluster();
+
+/// Adds a one-subject stream in memory; JetStream's answer.
+natsStatus add_plain_stream(const NatsConnection& nats, const char* name, const char* subject, int replicas);
 
 /// Runs `step` (if any) and checks `done` until it holds or `limit` has
 /// passed; returns done().

@@ -57,15 +57,7 @@ TEST_CASE("streams are created once, then checked", "[nats]") {
 
   // A stream someone made with other subjects is not taken as Flow's.
   REQUIRE(js_DeleteStream(nats.js(), "FLOW_EVENTS", nullptr, nullptr) == NATS_OK);
-  jsStreamConfig config;
-  jsStreamConfig_Init(&config);
-  const char* subject = "flow.events.only";
-  config.Name = "FLOW_EVENTS";
-  config.Subjects = &subject;
-  config.SubjectsLen = 1;
-  jsStreamInfo* raw = nullptr;
-  REQUIRE(js_AddStream(&raw, nats.js(), &config, nullptr, nullptr) == NATS_OK);
-  jsStreamInfo_Destroy(raw);
+  REQUIRE(fc::test::add_plain_stream(nats, "FLOW_EVENTS", "flow.events.only", 1) == NATS_OK);
   CHECK_THROWS_WITH(fc::ensure_cluster_streams(nats, {8, 1}),
                     Contains("stream FLOW_EVENTS exists with subjects [flow.events.only]"));
 }

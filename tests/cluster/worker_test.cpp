@@ -77,7 +77,7 @@ std::string delivery(const std::string& id, const nlohmann::json& data) {
 
 TEST_CASE("two workers share a subject; killing one mid-delivery loses nothing", "[nats]") {
   fc::test::NatsServers servers(1);
-  fc::test::ScratchDir markers("worker-markers");
+  fc::test::ScratchDir markers;
   std::map<std::string, pid_t> workers;
   for (const std::string name : {"w1", "w2"}) {
     workers[name] = fc::test::spawn_process(
