@@ -57,8 +57,10 @@ struct LeaseChanges {
 
 class PartitionLeases {
  public:
-  /// Opens the bucket (which ensure_cluster_streams created) and starts
-  /// watching it. Throws NatsError, or std::invalid_argument for a bad name.
+  /// Opens the bucket (which ensure_cluster_streams created), starts
+  /// watching it and reads its current values (waiting up to a lease
+  /// period for them). Throws NatsError, or std::invalid_argument for a
+  /// bad name.
   PartitionLeases(const NatsConnection& nats, PartitionLeaseOptions options);
   ~PartitionLeases();
   PartitionLeases(const PartitionLeases&) = delete;
