@@ -6,6 +6,7 @@
 //   flowrt replay --journal DIR --with APP.flowc|FILE.flow [--json] [-I DIR] [--samples N] [--max-instances N]
 //   flowrt journal export --journal DIR [--format sqlite|jsonl] [-o OUT]
 //   flowrt journal index --journal DIR [--rebuild]
+//   flowrt worker --nats URL --subject S [--queue Q] [--concurrency N] [--timeout SECONDS] -- CMD ARGS...
 // Exit status: 0 success; 1 the journal or the app is unusable; 2 bad usage;
 // 3 `run` rejected an input or dead-lettered a delivery.
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 
 #include "artifact/artifact.h"
 #include "base/time_format.h"
+#include "cluster/worker_command.h"
 #include "driver/cli_parse.h"
 #include "engine/engine.h"
 #include "load/app_loader.h"
@@ -335,9 +337,12 @@ int main(int argc, char** argv) {
   QueryArgs query_args;
   add_query_commands(app, journal, query_args);
 
+  auto worker = flow::cluster::add_worker_command(app);
+
   if (auto status = flow::parse_command_line(app, argc, argv)) return *status;
 
   if (run->parsed()) return run_command(r);
+  if (worker->parsed()) return flow::cluster::run_worker_command(*worker);
   if (verify->parsed()) {
     if (!std::filesystem::is_directory(verify_dir)) {
       std::cerr << "flowrt: error: no journal at '" << verify_dir << "'\n";
