@@ -50,6 +50,7 @@ serviceItem
   | PUBLISHES qualifiedName (COMMA qualifiedName)*            # publishesItem
   | EXEC STRING                                               # execItem
   | BUILTIN STRING                                            # builtinItem
+  | HTTP STRING                                               # httpItem
   | EMIT qualifiedName LBRACE (emitInit sep?)* RBRACE (WHEN expr)?  # emitItem
   | TIMEOUT DURATION                                          # timeoutItem
   | RETRY INT (BACKOFF DURATION)?                             # retryItem
@@ -125,7 +126,7 @@ recordInit
 MODULE: 'module'; IMPORT: 'import'; AS: 'as'; ENUM: 'enum'; EVENT: 'event'; RECORD: 'record';
 KEY: 'key'; CONST: 'const'; RULE: 'rule'; DECISION: 'decision'; WHEN: 'when';
 ELSE: 'else'; SERVICE: 'service'; CONSUMES: 'consumes'; PUBLISHES: 'publishes';
-EXEC: 'exec'; BUILTIN: 'builtin'; EMIT: 'emit'; TIMEOUT: 'timeout'; RETRY: 'retry';
+EXEC: 'exec'; BUILTIN: 'builtin'; HTTP: 'http'; EMIT: 'emit'; TIMEOUT: 'timeout'; RETRY: 'retry';
 BACKOFF: 'backoff'; CONCURRENCY: 'concurrency'; FLOW: 'flow'; START: 'start';
 ACCEPTS: 'accepts'; END: 'end'; ON: 'on'; IF: 'if'; THEN: 'then'; AND: 'and';
 OR: 'or'; NOT: 'not'; IN: 'in'; TRUE: 'true'; FALSE: 'false'; NONE: 'none'; IT: 'it';

@@ -78,6 +78,7 @@ std::string definitions_json(const plan::Plan& plan) {
                     {"publishes", names(s.publishes)}};
     switch (s.kind) {
       case plan::ServiceKind::Exec: service["exec"] = s.exec_command; break;
+      case plan::ServiceKind::Http: service["http"] = s.http_url; break;
       case plan::ServiceKind::Builtin: service["builtin"] = s.builtin_name; break;
       case plan::ServiceKind::Emit: service["emits"] = s.emit_count; break;
       case plan::ServiceKind::None: break;

@@ -345,9 +345,9 @@ struct Emit {
   SourceRange range;
 };
 
-enum class ServiceImpl : uint8_t { None, Exec, Emit, Builtin };
+enum class ServiceImpl : uint8_t { None, Exec, Emit, Builtin, Http };
 
-enum class ServiceItemKind : uint8_t { Consumes, Publishes, Exec, Builtin, Emit, Timeout, Retry, Concurrency };
+enum class ServiceItemKind : uint8_t { Consumes, Publishes, Exec, Builtin, Emit, Timeout, Retry, Concurrency, Http };
 
 /// A service item as written, in source order, duplicates included (for
 /// tools that print the source back; the checker reads the fields above).
@@ -371,6 +371,7 @@ struct ServiceDecl : Decl {
   ServiceImpl impl = ServiceImpl::None;
   std::string exec_command;
   std::string builtin_name;
+  std::string http_url;  // Http: the URL each delivery is POSTed to
   std::vector<Emit> emits;
   SourceRange impl_range;
   int64_t timeout_us = -1;  // -1: not given

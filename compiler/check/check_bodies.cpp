@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "check/checker.h"
+#include "check/http_url.h"
 
 namespace flow::check {
 
@@ -136,13 +137,13 @@ void Checker::check_service(ServiceDecl& service) {
     diags_
         .report(DiagKind::ImplementationCount, service.name_range,
                 "service '" + service.name + "' has no implementation")
-        .help = "add `exec \"command\"`, `emit Event { ... }` or `builtin \"name\"`";
+        .help = "add `exec \"command\"`, `http \"https://host/path\"`, `emit Event { ... }` or `builtin \"name\"`";
   }
   for (const auto& extra : service.extra_impls) {
     diags_
         .report(DiagKind::ImplementationCount, extra,
                 "service '" + service.name + "' has a second kind of implementation")
-        .help = "a service is implemented by exec, by emit, or by builtin — one of them";
+        .help = "a service is implemented by exec, by http, by emit, or by builtin — one of them";
   }
   for (const auto& [item, where] : service.duplicate_items) {
     diags_.report(DiagKind::DuplicateItem, where, "'" + item + "' is given more than once");
@@ -154,8 +155,9 @@ void Checker::check_service(ServiceDecl& service) {
     if (item == "concurrency" && service.concurrency == 0) {
       diags_.report(DiagKind::InvalidOption, where, "concurrency must be at least 1");
     }
-    if (item == "concurrency" && service.concurrency > 0 && service.impl != ServiceImpl::Exec) {
-      diags_.report(DiagKind::InvalidOption, where, "concurrency applies only to exec services");
+    if (item == "concurrency" && service.concurrency > 0 && service.impl != ServiceImpl::Exec &&
+        service.impl != ServiceImpl::Http) {
+      diags_.report(DiagKind::InvalidOption, where, "concurrency applies only to exec and http services");
     }
     if ((item == "timeout" || item == "retry") && service.impl == ServiceImpl::Emit) {
       diags_.report(DiagKind::InvalidOption, where, "'" + item + "' does not apply to a built-in emit service").help =
@@ -171,6 +173,14 @@ void Checker::check_service(ServiceDecl& service) {
   }
   if (service.impl == ServiceImpl::Exec && service.exec_command.find_first_not_of(" \t") == std::string::npos) {
     diags_.report(DiagKind::InvalidOption, service.impl_range, "the exec command is empty");
+  }
+  if (service.impl == ServiceImpl::Http) {
+    if (auto problem = check_http_url(service.http_url)) {
+      diags_
+          .report(DiagKind::InvalidServiceUrl, service.impl_range,
+                  "the URL of service '" + service.name + "' " + problem->message)
+          .help = std::move(problem->help);
+    }
   }
   if (service.impl == ServiceImpl::Builtin) {
     // The runtime's built-in services (docs/exec-services.md "Built-in services").

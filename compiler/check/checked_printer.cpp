@@ -126,6 +126,7 @@ class CheckedWriter : public DumpWriter {
       case ServiceImpl::None: line(4, "no implementation"); break;
       case ServiceImpl::Exec: line(4, "exec " + s.exec_command); break;
       case ServiceImpl::Builtin: line(4, "builtin " + s.builtin_name); break;
+      case ServiceImpl::Http: line(4, "http " + s.http_url); break;
       case ServiceImpl::Emit:
         for (const auto& e : s.emits) emit(4, e);
         break;

@@ -79,7 +79,7 @@ class ShapeWriter {
     for (const auto& c : s.consumes) line(" consumes " + c.binding + " " + c.event.text());
     for (const auto& p : s.publishes) line(" publishes " + p.text());
     line(" impl " + std::to_string(static_cast<int>(s.impl)) + " exec[" + s.exec_command + "] builtin[" +
-         s.builtin_name + "]");
+         s.builtin_name + "] http[" + s.http_url + "]");
     line(" options " + std::to_string(s.timeout_us) + " " + std::to_string(s.retry) + " " +
          std::to_string(s.backoff_us) + " " + std::to_string(s.concurrency));
     for (const auto& [name, range] : s.duplicate_items) line(" duplicate " + name);

@@ -235,6 +235,7 @@ void Printer::service_item(const ServiceDecl& s, const ServiceItem& item) {
       break;
     case ServiceItemKind::Exec:
     case ServiceItemKind::Builtin:
+    case ServiceItemKind::Http:
     case ServiceItemKind::Timeout:
     case ServiceItemKind::Retry:
     case ServiceItemKind::Concurrency:

@@ -11,6 +11,9 @@
 //   DOT keywords and of Mermaid's `end`.
 // - Labels show the plain name; when two drawn nodes (or two flows) share a
 //   plain name (declared in different modules) their qualified names are shown.
+// - A service reached over the network shows where in its label: "(http
+//   HOST[:PORT])" for an `http` service (the URL's authority; the path is
+//   in the source).
 // - Start events: green fill, thick border, "(start)" in the label.
 //   Accepts events: dashed border, "(accepts)". End events: double border in
 //   DOT, thick dark border in Mermaid, "(end)". Roles combine: "(start, end)".
@@ -52,6 +55,7 @@ struct Node {
   unsigned roles = 0;
   std::string id;
   std::string label;  // display name (roles are added by the printers)
+  std::string where;  // services: "(http HOST)" for an http service, else empty
   int cluster = -1;   // index of the flow whose cluster holds it; -1: top level
 };
 
@@ -128,6 +132,16 @@ const ast::ServiceDecl* service_of(const ast::QualifiedName& name) {
   return ast::dyn_cast<ast::ServiceDecl>(name.resolved);
 }
 
+/// "(http HOST[:PORT])" for an http service, else "".
+std::string service_location(const ast::Decl& decl) {
+  const auto* svc = ast::dyn_cast<ast::ServiceDecl>(&decl);
+  if (!svc || svc->impl != ast::ServiceImpl::Http) return "";
+  std::string_view url = svc->http_url;
+  const size_t scheme_end = url.find("://");
+  if (scheme_end != std::string_view::npos) url.remove_prefix(scheme_end + 3);
+  return "(http " + std::string(url.substr(0, url.find_first_of("/?#"))) + ")";
+}
+
 Graph build_graph(const Program& program, const std::vector<const ast::FlowDecl*>& flows) {
   Graph graph;
 
@@ -194,6 +208,7 @@ Graph build_graph(const Program& program, const std::vector<const ast::FlowDecl*
     node.roles = t.roles;
     node.id = make_id(node.is_event ? "ev_" : "svc_", decls[i]->qualified_name(), ids);
     node.label = labels[i];
+    node.where = service_location(*decls[i]);
     if (graph.clustered && t.flows.size() == 1) node.cluster = *t.flows.begin();
     index[decls[i]] = i;
     graph.nodes.push_back(std::move(node));
@@ -277,6 +292,7 @@ void write_dot_node(std::ostream& out, const Node& node, const std::string& inde
     if (node.roles & kAccepts) style.push_back("dashed");
     if (node.roles & kEnd) colors.push_back("peripheries=2");
   } else {
+    if (!node.where.empty()) label += "\n" + node.where;
     style = {"rounded", "filled"};
     colors = {"fillcolor=\"#e8eef9\""};
   }
@@ -387,6 +403,7 @@ void write_mermaid_node(std::ostream& out, const Node& node, const std::string& 
     if (!roles.empty()) label += "<br/>" + mermaid_escape(roles);
     out << indent << node.id << "([\"" << label << "\"])\n";
   } else {
+    if (!node.where.empty()) label += "<br/>" + mermaid_escape(node.where);
     out << indent << node.id << "[\"" << label << "\"]\n";
   }
 }

@@ -270,6 +270,10 @@ std::unique_ptr<Decl> AstBuilder::service_decl(FP::ServiceDeclContext* ctx) {
       if (!b->STRING()) continue;
       record(ServiceItemKind::Builtin, r);
       if (set_impl(ServiceImpl::Builtin, r)) s->builtin_name = string_literal(b->STRING());
+    } else if (auto* h = dynamic_cast<FP::HttpItemContext*>(item)) {
+      if (!h->STRING()) continue;
+      record(ServiceItemKind::Http, r);
+      if (set_impl(ServiceImpl::Http, r)) s->http_url = string_literal(h->STRING());
     } else if (auto* em = dynamic_cast<FP::EmitItemContext*>(item)) {
       if (!em->qualifiedName()) continue;
       bool counted = set_impl(ServiceImpl::Emit, r);

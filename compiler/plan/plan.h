@@ -23,7 +23,7 @@
 
 namespace flow::plan {
 
-enum class ServiceKind : uint8_t { None, Emit, Builtin, Exec };
+enum class ServiceKind : uint8_t { None, Emit, Builtin, Exec, Http };
 
 struct Service {
   std::string name;            // as declared
@@ -35,8 +35,10 @@ struct Service {
   std::vector<const EventInfo*> publishes;
   int emit_count = 0;        // Emit: its `emit` clauses
   std::string builtin_name;  // Builtin
-  // Exec: the command and its limits (-1: not given, the runtime's default)
+  // Exec: the command; Http: the URL (plan format 2 and later). Their
+  // limits: -1 when not given (the runtime's default).
   std::string exec_command;
+  std::string http_url;
   int64_t timeout_us = -1;
   int64_t retry = -1;
   int64_t backoff_us = -1;

@@ -35,6 +35,7 @@ ServiceKind kind_of(ServiceImpl impl) {
     case ServiceImpl::Exec: return ServiceKind::Exec;
     case ServiceImpl::Emit: return ServiceKind::Emit;
     case ServiceImpl::Builtin: return ServiceKind::Builtin;
+    case ServiceImpl::Http: return ServiceKind::Http;
     case ServiceImpl::None: return ServiceKind::None;
   }
   return ServiceKind::None;
@@ -54,6 +55,7 @@ Service service_of(const Program& program, const ServiceDecl& s) {
   out.emit_count = static_cast<int>(s.emits.size());
   out.builtin_name = s.builtin_name;
   out.exec_command = s.exec_command;
+  out.http_url = s.http_url;
   out.timeout_us = s.timeout_us;
   out.retry = s.retry;
   out.backoff_us = s.backoff_us;

@@ -16,7 +16,9 @@ constexpr uint8_t kLastOp = static_cast<uint8_t>(ir::Op::DRem);
 constexpr uint8_t kLastTypeKindV1 = static_cast<uint8_t>(TypeKind::Decimal);
 constexpr uint8_t kLastOpV1 = static_cast<uint8_t>(ir::Op::DRound);
 constexpr uint8_t kLastFunctionKind = static_cast<uint8_t>(ir::FunctionKind::FieldDefault);
-constexpr uint8_t kLastServiceKind = static_cast<uint8_t>(ServiceKind::Exec);
+constexpr uint8_t kLastServiceKind = static_cast<uint8_t>(ServiceKind::Http);
+/// Version 1 plans have no http services (and no URL field).
+constexpr uint8_t kLastServiceKindV1 = static_cast<uint8_t>(ServiceKind::Exec);
 /// Deeper IR than the front end ever produces (it limits nesting) is refused.
 constexpr int kMaxNodeDepth = 10000;
 
@@ -224,6 +226,7 @@ class PlanWriter {
       body_.i32(s.emit_count);
       body_.str(s.builtin_name);
       body_.str(s.exec_command);
+      body_.str(s.http_url);
       body_.i64(s.timeout_us);
       body_.i64(s.retry);
       body_.i64(s.backoff_us);
@@ -618,11 +621,11 @@ class PlanReader {
     for (auto& s : plan_->services) {
       uint8_t kind;
       if (!in_.str(s.name) || !in_.str(s.qualified_name) || !in_.u8(kind)) return false;
-      if (kind > kLastServiceKind) return fail("bad service kind");
+      if (kind > (version_ < 2 ? kLastServiceKindV1 : kLastServiceKind)) return fail("bad service kind");
       s.kind = static_cast<ServiceKind>(kind);
       if (!in_.i32(s.module) || !event_ref(s.consumes, true) || !event_list(s.publishes) || !in_.i32(s.emit_count) ||
-          !in_.str(s.builtin_name) || !in_.str(s.exec_command) || !in_.i64(s.timeout_us) || !in_.i64(s.retry) ||
-          !in_.i64(s.backoff_us) || !in_.i64(s.concurrency)) {
+          !in_.str(s.builtin_name) || !in_.str(s.exec_command) || (version_ >= 2 && !in_.str(s.http_url)) ||
+          !in_.i64(s.timeout_us) || !in_.i64(s.retry) || !in_.i64(s.backoff_us) || !in_.i64(s.concurrency)) {
         return false;
       }
     }

@@ -20,6 +20,7 @@ const char* kind_name(ServiceKind kind) {
     case ServiceKind::Emit: return "emit";
     case ServiceKind::Builtin: return "builtin";
     case ServiceKind::Exec: return "exec";
+    case ServiceKind::Http: return "http";
   }
   return "?";
 }
@@ -119,13 +120,14 @@ class PlanWriter {
         break;
       case ServiceKind::Builtin: head += " " + s.builtin_name; break;
       case ServiceKind::Exec: head += " " + ir::quote(s.exec_command); break;
+      case ServiceKind::Http: head += " " + ir::quote(s.http_url); break;
       case ServiceKind::None: break;
     }
     out += head + "\n";
     line(2, "module #" + std::to_string(s.module));
     line(2, "consumes " + (s.consumes ? s.consumes->qualified_name : std::string("nothing")));
     if (!s.publishes.empty()) line(2, "publishes " + event_names(s.publishes));
-    if (s.kind == ServiceKind::Exec) {
+    if (s.kind == ServiceKind::Exec || s.kind == ServiceKind::Http) {
       line(2, "timeout " + duration_option(s.timeout_us) + ", retry " + count_option(s.retry) + ", backoff " +
                   duration_option(s.backoff_us) + ", concurrency " + count_option(s.concurrency));
     }

@@ -19,6 +19,8 @@ DeadLetterReason dead_letter_reason(AttemptStatus status) {
     case AttemptStatus::ProcessDied: return DeadLetterReason::ProcessDied;
     case AttemptStatus::StartFailed: return DeadLetterReason::StartFailed;
     case AttemptStatus::Cancelled: return DeadLetterReason::ShutDown;
+    case AttemptStatus::HttpStatus: return DeadLetterReason::HttpStatus;
+    case AttemptStatus::ConnectionFailed: return DeadLetterReason::Unreachable;
   }
   return DeadLetterReason::Unknown;
 }
@@ -51,8 +53,7 @@ ReasonMembers::ReasonMembers(const layout::EventLayout& layout) : field_(layout.
   }
   const EnumInfo& decl = *type->enum_info;
   const int unknown = std::max(decl.member_index("Unknown"), 0);
-  for (auto r = static_cast<uint8_t>(DeadLetterReason::Error); r <= static_cast<uint8_t>(DeadLetterReason::Unknown);
-       ++r) {
+  for (auto r = static_cast<uint8_t>(DeadLetterReason::Error); r <= static_cast<uint8_t>(kLastDeadLetterReason); ++r) {
     const int index = decl.member_index(member_name(to_string(static_cast<DeadLetterReason>(r))));
     members_.push_back(index >= 0 ? index : unknown);
   }

@@ -1,10 +1,12 @@
 // Deliveries: hands an event to a service by its kind — a built-in `emit`
-// transform (emit_transforms.h), a `builtin` sink (builtin_services.h) or
-// an `exec` process (exec_deliveries.h) — and counts the delivery.
+// transform (emit_transforms.h), a `builtin` sink (builtin_services.h), an
+// `exec` process (exec_deliveries.h) or an `http` service
+// (http_deliveries.h) — and counts the delivery.
 //
 // Why a part of its own: the dispatch loop needs one call per delivery and
-// nothing of how each kind works; the three kinds share the run's queue,
-// ids, journal and failure reporting, wired here.
+// nothing of how each kind works; the kinds share the run's queue, ids,
+// journal and failure reporting, wired here (exec and http also share
+// DeliveryOutcomes, which takes their attempts in).
 //
 // Limits: a service without an implementation (checked programs have none)
 // is counted and does nothing.
@@ -15,8 +17,10 @@
 #include <string_view>
 
 #include "engine/builtin_services.h"
+#include "engine/delivery_outcomes.h"
 #include "engine/emit_transforms.h"
 #include "engine/exec_deliveries.h"
+#include "engine/http_deliveries.h"
 
 namespace flow::runtime {
 
@@ -27,7 +31,9 @@ class Deliveries {
              journal::FsyncMode fsync, std::ostream& log)
       : emits_(evaluator, decoders.catalog(), queue, ids, sink, stats, failures),
         builtins_(fsync, sink, stats, failures, log),
-        exec_(routes, decoders, queue, ids, instances, sink, stats, failures, log),
+        outcomes_(decoders, queue, ids, instances, sink, stats, failures, log),
+        http_(routes, decoders, outcomes_, log),
+        exec_(routes, decoders, outcomes_, http_, log),
         stats_(stats) {}
 
   /// Delivers `work` to `service` for `flow` as `delivery_id`; `data_json`
@@ -39,6 +45,7 @@ class Deliveries {
       case ServiceSpec::Kind::Emit: emits_.run(service, flow, work, delivery_id, data_json); return;
       case ServiceSpec::Kind::Builtin: builtins_.run(service, flow, work, delivery_id, data_json); return;
       case ServiceSpec::Kind::Exec: exec_.submit(service, flow, work, delivery_id); return;
+      case ServiceSpec::Kind::Http: http_.submit(service, flow, work, delivery_id); return;
       case ServiceSpec::Kind::None: return;
     }
   }
@@ -49,6 +56,8 @@ class Deliveries {
  private:
   EmitTransforms emits_;
   BuiltinServices builtins_;
+  DeliveryOutcomes outcomes_;
+  HttpDeliveries http_;
   ExecDeliveries exec_;
   RunStats& stats_;
 };

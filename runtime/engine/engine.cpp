@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include <poll.h>
+
 #include "engine/deliveries.h"
 #include "engine/evaluator.h"
 #include "engine/event_decoders.h"
@@ -71,6 +73,16 @@ Engine::~Engine() = default;
 
 void Engine::ingest(std::string_view line, int64_t line_number, size_t readable_after) {
   parts_->intake.take(line, line_number, readable_after);
+}
+
+void Engine::await_input(int fd) {
+  Parts& p = *parts_;
+  ExecDeliveries& exec = p.deliveries.exec();
+  pollfd input{fd, POLLIN, 0};
+  while (exec.pending() && ::poll(&input, 1, 0) == 0) {
+    exec.poll(100, fd);
+    p.sink.commit_if_due();
+  }
 }
 
 void Engine::drain() {

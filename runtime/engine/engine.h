@@ -64,6 +64,10 @@ class Engine {
   /// `readable_after` >= CloudEventDecoder::kPadding bytes of readable
   /// memory after the line, it is parsed in place (not copied).
   void ingest(std::string_view line, int64_t line_number, size_t readable_after = 0);
+  /// Drives exec and http deliveries until `fd` has input to read (or
+  /// nothing is in flight): while a producer is quiet, what is in flight
+  /// goes on and its outcomes are taken in.
+  void await_input(int fd);
   /// Drives exec services until every delivery settled, then commits.
   void drain();
   const RunSummary& summary() const;

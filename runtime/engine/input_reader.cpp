@@ -67,7 +67,8 @@ void run_input(Engine& engine, int fd) {
   if (run_mapped_input(engine, fd)) return;
   // Lines are split in a large buffer filled by read(2), which returns what
   // is there: a pipe's lines are processed as they come, a file's in
-  // blocks, and no line is copied before it is decoded. The buffer keeps
+  // blocks, and no line is copied before it is decoded. While no input
+  // comes, the deliveries in flight go on. The buffer keeps
   // the JSON parser's padding readable after its last byte, so every line
   // is parsed where it lies.
   constexpr size_t kPadding = CloudEventDecoder::kPadding;
@@ -86,6 +87,7 @@ void run_input(Engine& engine, int fd) {
         buffer.resize(capacity + kPadding);
       }
     }
+    engine.await_input(fd);
     const ssize_t got = ::read(fd, buffer.data() + end, capacity - end);
     if (got < 0) {
       if (errno == EINTR) continue;

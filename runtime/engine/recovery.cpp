@@ -50,7 +50,7 @@ void Recovery::run(const std::string& journal_dir) {
     } else if (record.type == static_cast<uint8_t>(RecordKind::Event)) {
       ++events;
     }
-    if (!routes_.exec_services().empty() || scan_.other_versions()) {
+    if (!routes_.exec_services().empty() || !routes_.http_services().empty() || scan_.other_versions()) {
       scan_.observe(static_cast<RecordKind>(record.type), payload, names);
     }
   }
@@ -76,11 +76,19 @@ void Recovery::run(const std::string& journal_dir) {
 void Recovery::redrive(int version_now) {
   std::map<std::string, InFlightScan::InFlight>& left = scan_.left();
   if (left.empty()) return;
-  log_ << "flowrt: re-driving " << left.size() << " exec deliveries left in flight by the previous run\n";
+  size_t http = 0;
+  for (const auto& [id, in_flight] : left) {
+    const ServiceSpec* service = routes_.find_remote(in_flight.service);
+    http += service && service->kind == ServiceSpec::Kind::Http;
+  }
+  std::string what;
+  if (left.size() > http) what = std::to_string(left.size() - http) + " exec deliveries";
+  if (http > 0) what += (what.empty() ? "" : " and ") + std::to_string(http) + " http deliveries";
+  log_ << "flowrt: re-driving " << what << " left in flight by the previous run\n";
   for (auto& [id, in_flight] : left) {
     const EventRecord& event = in_flight.event;
     instances_.get_or_create(event.instance, event.key);
-    const ServiceSpec* service = routes_.find_exec(in_flight.service);
+    const ServiceSpec* service = routes_.find_remote(in_flight.service);
     const EventType* type = decoders_.catalog().find(event.type);
     DecodedEvent decoded;
     std::string failure;

@@ -18,6 +18,7 @@ RouteTable::RouteTable(const LoadedApp& app, const EventCatalog& catalog, const 
       case plan::ServiceKind::Emit: spec.kind = ServiceSpec::Kind::Emit; break;
       case plan::ServiceKind::Builtin: spec.kind = ServiceSpec::Kind::Builtin; break;
       case plan::ServiceKind::Exec: spec.kind = ServiceSpec::Kind::Exec; break;
+      case plan::ServiceKind::Http: spec.kind = ServiceSpec::Kind::Http; break;
     }
     spec.builtin = service.builtin_name;
     spec.emits = static_cast<size_t>(service.emit_count);
@@ -29,15 +30,29 @@ RouteTable::RouteTable(const LoadedApp& app, const EventCatalog& catalog, const 
         }
       }
     }
+    // The limits the source gives; the others keep the runner's defaults.
+    const auto limits = [&service](auto& config) {
+      if (service.timeout_us > 0) config.timeout_us = service.timeout_us;
+      if (service.retry >= 0) config.retry = static_cast<uint32_t>(service.retry);
+      if (service.backoff_us >= 0) config.backoff_us = service.backoff_us;
+      if (service.concurrency > 0) config.concurrency = static_cast<uint32_t>(service.concurrency);
+    };
+    if (service.kind == plan::ServiceKind::Http) {
+      HttpServiceConfig config;
+      config.name = service.qualified_name;
+      config.url = service.http_url;
+      limits(config);
+      spec.http_index = http_configs_.size();
+      http_services_.push_back(&spec);
+      http_configs_.push_back(std::move(config));
+      continue;
+    }
     if (service.kind != plan::ServiceKind::Exec) continue;
     ExecServiceConfig config;
     config.name = service.qualified_name;
     config.command = service.exec_command;
     config.working_dir = service_folder(app, service.module_path, services_dir);
-    if (service.timeout_us > 0) config.timeout_us = service.timeout_us;
-    if (service.retry >= 0) config.retry = static_cast<uint32_t>(service.retry);
-    if (service.backoff_us >= 0) config.backoff_us = service.backoff_us;
-    if (service.concurrency > 0) config.concurrency = static_cast<uint32_t>(service.concurrency);
+    limits(config);
     spec.exec_index = exec_configs_.size();
     exec_services_.push_back(&spec);
     exec_configs_.push_back(std::move(config));
@@ -86,10 +101,13 @@ RouteTable::RouteTable(const LoadedApp& app, const EventCatalog& catalog, const 
   }
 }
 
-const ServiceSpec* RouteTable::find_exec(std::string_view name) const {
+const ServiceSpec* RouteTable::find_remote(std::string_view name) const {
   const ServiceSpec* found = nullptr;
   for (const ServiceSpec* exec : exec_services_) {
     if (*exec->name == name) found = exec;
+  }
+  for (const ServiceSpec* http : http_services_) {
+    if (*http->name == name) found = http;
   }
   return found;
 }

@@ -25,11 +25,12 @@
 #include "ingress/event_catalog.h"
 #include "load/app_loader.h"
 #include "services/exec_runner.h"
+#include "services/http_config.h"
 
 namespace flow::runtime {
 
 struct ServiceSpec {
-  enum class Kind : uint8_t { None, Emit, Builtin, Exec };
+  enum class Kind : uint8_t { None, Emit, Builtin, Exec, Http };
   Kind kind = Kind::None;
   /// Qualified: the stable string the journal's records refer to.
   const std::string* name = nullptr;
@@ -37,6 +38,7 @@ struct ServiceSpec {
   std::string builtin;     // Builtin: "log", "std.log", "jsonl:PATH", ...
   size_t emits = 0;        // Emit: how many `emit` clauses
   size_t exec_index = 0;   // Exec: its place in exec_configs()
+  size_t http_index = 0;   // Http: its place in http_configs()
   /// The event types it may publish.
   std::vector<const EventType*> publishes;
   /// Its description in the plan (emit plans are found by its name).
@@ -75,8 +77,13 @@ class RouteTable {
   /// configurations.
   const std::vector<const ServiceSpec*>& exec_services() const { return exec_services_; }
   const std::vector<ExecServiceConfig>& exec_configs() const { return exec_configs_; }
-  /// The exec service of qualified name `name`, or null.
-  const ServiceSpec* find_exec(std::string_view name) const;
+  /// Http services in the order of http_configs(), and their runner
+  /// configurations.
+  const std::vector<const ServiceSpec*>& http_services() const { return http_services_; }
+  const std::vector<HttpServiceConfig>& http_configs() const { return http_configs_; }
+  /// The exec or http service of qualified name `name` (a service whose
+  /// deliveries are in flight until a runner reports), or null.
+  const ServiceSpec* find_remote(std::string_view name) const;
 
   /// Per IR function: its qualified name (as a condition's trace names it)
   /// and whether it returns a bool.
@@ -92,6 +99,8 @@ class RouteTable {
   std::deque<ServiceSpec> services_;
   std::vector<const ServiceSpec*> exec_services_;
   std::vector<ExecServiceConfig> exec_configs_;
+  std::vector<const ServiceSpec*> http_services_;
+  std::vector<HttpServiceConfig> http_configs_;
   std::vector<std::string> function_names_;  // by ir::Function::id
   std::vector<uint8_t> returns_bool_;        // by ir::Function::id
   std::vector<std::string_view> names_listed_;

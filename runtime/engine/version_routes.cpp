@@ -15,7 +15,7 @@ void VersionRoutes::fill(const plan::Plan& plan) {
       for (int s : route.services) {
         const plan::Service* service = &plan.services[static_cast<size_t>(s)];
         r.services.push_back(service->qualified_name);
-        r.exec.push_back(service->kind == plan::ServiceKind::Exec);
+        r.exec.push_back(service->kind == plan::ServiceKind::Exec || service->kind == plan::ServiceKind::Http);
         r.any_exec = r.any_exec || r.exec.back();
       }
       named.any_exec = named.any_exec || r.any_exec;

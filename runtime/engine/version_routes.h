@@ -24,7 +24,7 @@ struct VersionRoutes {
     int64_t subscription = 0;
     bool conditional = false;
     std::vector<std::string> services;  // qualified, in the route's order
-    std::vector<bool> exec;             // per service: an exec service
+    std::vector<bool> exec;             // per service: an exec or http service (its outcome comes later)
     bool any_exec = false;
   };
   struct EventRoutes {

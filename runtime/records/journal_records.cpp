@@ -177,6 +177,7 @@ std::string_view to_string(DeadLetterReason reason) {
     case DeadLetterReason::ShutDown: return "shut_down";
     case DeadLetterReason::TransformFailed: return "transform_failed";
     case DeadLetterReason::Unknown: return "unknown";
+    case DeadLetterReason::Unreachable: return "unreachable";
   }
   return "unknown";
 }
@@ -489,7 +490,7 @@ bool decode(std::string_view payload, DeadLetterRecord& r) {
   r.reason = DeadLetterReason::Unknown;
   if (in.version() == kReasonEncoding) {
     uint8_t reason = 0;
-    if (!in.byte(reason) || reason > static_cast<uint8_t>(DeadLetterReason::Unknown)) return false;
+    if (!in.byte(reason) || reason > static_cast<uint8_t>(kLastDeadLetterReason)) return false;
     r.reason = static_cast<DeadLetterReason>(reason);
   }
   return in.done();

@@ -111,7 +111,10 @@ enum class DeadLetterReason : uint8_t {
   ShutDown,         // the runtime ended before the delivery settled
   TransformFailed,  // an emit service's expressions could not be evaluated
   Unknown,          // journals from before reasons were recorded
+  Unreachable,      // an http service could not be reached, or dropped the connection
 };
+/// The highest reason a dead letter may hold (decoding refuses others).
+inline constexpr DeadLetterReason kLastDeadLetterReason = DeadLetterReason::Unreachable;
 /// Stable snake_case names (`timeout`, `process_died`, ...), as queries show them.
 std::string_view to_string(DeadLetterReason reason);
 

@@ -14,6 +14,8 @@ std::string_view to_string(AttemptStatus status) {
     case AttemptStatus::ProcessDied: return "process_died";
     case AttemptStatus::StartFailed: return "start_failed";
     case AttemptStatus::Cancelled: return "cancelled";
+    case AttemptStatus::HttpStatus: return "http_status";
+    case AttemptStatus::ConnectionFailed: return "connection_failed";
   }
   return "unknown";
 }

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "base/json_string.h"
+#include "services/attempt_queue.h"
 #include "services/backoff.h"
 #include "services/exec_runner_state.h"
 #include "services/text_snippet.h"
@@ -16,24 +17,6 @@ namespace {
 
 bool is_blank(std::string_view line) {
   return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
-}
-
-bool has_ready(const ServiceState& s, std::int64_t now) {
-  return (!s.retry_due.empty() && s.retry_due.begin()->first.first <= now) || !s.fresh.empty();
-}
-
-/// Takes the next delivery to attempt: a retry whose backoff is over goes
-/// first (it has waited longest), then fresh ones in submission order.
-std::string pop_ready(ServiceState& s, std::int64_t now) {
-  std::string id;
-  if (!s.retry_due.empty() && s.retry_due.begin()->first.first <= now) {
-    id = std::move(s.retry_due.begin()->second);
-    s.retry_due.erase(s.retry_due.begin());
-  } else {
-    id = std::move(s.fresh.front());
-    s.fresh.pop_front();
-  }
-  return id;
 }
 
 }  // namespace

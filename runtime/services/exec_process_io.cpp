@@ -77,8 +77,7 @@ void ExecRunner::State::on_stderr_line(std::size_t svc, std::string_view line, s
   }
   // The splitter cut at a byte count; do not leave half a UTF-8 sequence.
   log(svc, LogKind::ServiceStderr,
-      std::string(drop_incomplete_utf8_tail(line)) + "... (" +
-          std::to_string(cut) + " more bytes cut)");
+      std::string(drop_incomplete_utf8_tail(line)) + "... (" + std::to_string(cut) + " more bytes cut)");
 }
 
 bool ExecRunner::State::read_stream(std::size_t svc, Stream stream) {
@@ -201,7 +200,7 @@ void ExecRunner::State::end_finished_processes() {
   }
 }
 
-void ExecRunner::State::io_wait(int timeout_ms) {
+bool ExecRunner::State::io_wait(int timeout_ms, std::span<const int> wake_fds) {
   std::vector<pollfd> fds;
   std::vector<std::pair<std::size_t, Stream>> owners;
   const auto watch = [&](std::size_t svc, const UniqueFd& fd, short events, Stream stream) {
@@ -217,12 +216,16 @@ void ExecRunner::State::io_wait(int timeout_ms) {
     if (p.out_off < p.outbuf.size()) watch(i, p.child.stdin_fd, POLLOUT, Stream::Stdin);
     watch(i, p.child.pid_fd, POLLIN, Stream::PidFd);
   }
+  const std::size_t own = fds.size();
+  for (const int fd : wake_fds) fds.push_back(pollfd{fd, POLLIN, 0});
   const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
   if (ready <= 0) {
     end_finished_processes();  // also covers kernels without pidfd
-    return;
+    return false;
   }
-  for (std::size_t k = 0; k < fds.size(); ++k) {
+  bool woken = false;
+  for (std::size_t k = own; k < fds.size(); ++k) woken |= fds[k].revents != 0;
+  for (std::size_t k = 0; k < own; ++k) {
     if (fds[k].revents == 0) continue;
     const auto [svc, stream] = owners[k];
     if (!services[svc].process) continue;
@@ -234,6 +237,7 @@ void ExecRunner::State::io_wait(int timeout_ms) {
     }
   }
   end_finished_processes();
+  return woken;
 }
 
 void ExecRunner::State::reap_zombies() {

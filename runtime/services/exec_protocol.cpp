@@ -34,6 +34,8 @@ struct Extraction {
   explicit Extraction(ParsedAnswer& a) : answer(a) {}
 
   ParsedAnswer& answer;
+  const char* items = "emit";  ///< what the emitted events are called in messages
+  bool id_required = true;
   std::string problem;
   bool seen_emit = false;
   bool seen_error = false;
@@ -63,7 +65,7 @@ std::string raw_text(od::value& value) {
 }
 
 void extract_emit_item(od::value& item, std::size_t index, Extraction& ex) {
-  const std::string where = "emit[" + std::to_string(index) + "]";
+  const std::string where = std::string(ex.items) + "[" + std::to_string(index) + "]";
   od::object object;
   if (item.get_object().get(object)) {
     ex.note(where + " is not an object");
@@ -106,12 +108,7 @@ void extract_emit_item(od::value& item, std::size_t index, Extraction& ex) {
   ex.answer.emits.push_back(std::move(emit));
 }
 
-void extract_emit(od::value& value, Extraction& ex) {
-  od::array array;
-  if (value.get_array().get(array)) {
-    ex.note("\"emit\" is not an array");
-    return;
-  }
+void extract_items(od::array& array, Extraction& ex) {
   std::size_t index = 0;
   for (auto element : array) {
     od::value item;
@@ -122,6 +119,15 @@ void extract_emit(od::value& value, Extraction& ex) {
     extract_emit_item(item, index++, ex);
     if (ex.fatal) return;
   }
+}
+
+void extract_emit(od::value& value, Extraction& ex) {
+  od::array array;
+  if (value.get_array().get(array)) {
+    ex.note("\"emit\" is not an array");
+    return;
+  }
+  extract_items(array, ex);
 }
 
 void extract(od::parser& parser, simdjson::padded_string_view json, Extraction& ex) {
@@ -163,7 +169,20 @@ void extract(od::parser& parser, simdjson::padded_string_view json, Extraction& 
     }
     if (ex.fatal) return;
   }
-  if (!seen_id) ex.note("no \"id\"");
+  if (!seen_id && ex.id_required) ex.note("no \"id\"");
+}
+
+/// A batch of structured CloudEvents: their types and data, as emits.
+void extract_batch(od::parser& parser, simdjson::padded_string_view json, Extraction& ex) {
+  od::document doc;
+  od::array array;
+  if (parser.iterate(json).get(doc) || doc.get_array().get(array)) {
+    ex.note("not a JSON array");
+    ex.fatal = true;
+    return;
+  }
+  extract_items(array, ex);
+  ex.seen_emit = true;
 }
 
 }  // namespace
@@ -187,18 +206,24 @@ struct AnswerParser::Impl {
 AnswerParser::AnswerParser() : impl_(std::make_unique<Impl>()) {}
 AnswerParser::~AnswerParser() = default;
 
-ParsedAnswer AnswerParser::parse(std::string_view line) {
-  ParsedAnswer answer;
+namespace {
+
+/// Decodes `text` into ex.answer: a line or body (`batch`: an array of events).
+void decode(od::parser& parser, std::string& scratch, std::string_view text, Extraction& ex, bool batch) {
+  ParsedAnswer& answer = ex.answer;
   // reserve() before assign(): the padding must be real, readable bytes.
-  impl_->scratch.reserve(line.size() + simdjson::SIMDJSON_PADDING);
-  impl_->scratch.assign(line.data(), line.size());
-  const simdjson::padded_string_view json(impl_->scratch.data(), impl_->scratch.size(), impl_->scratch.capacity());
-  Extraction ex(answer);
+  scratch.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+  scratch.assign(text.data(), text.size());
+  const simdjson::padded_string_view json(scratch.data(), scratch.size(), scratch.capacity());
   // Extraction runs even on invalid JSON: an id it can still read lets the
   // failure be pinned on the right delivery.
-  extract(impl_->parser, json, ex);
+  if (batch) {
+    extract_batch(parser, json, ex);
+  } else {
+    extract(parser, json, ex);
+  }
   answer.kind = ParsedAnswer::Kind::Malformed;
-  if (!nlohmann::json::accept(line)) {
+  if (!nlohmann::json::accept(text)) {
     answer.message = "not valid JSON";
   } else if (ex.fatal || !ex.problem.empty()) {
     answer.message = ex.problem.empty() ? "not valid JSON" : ex.problem;
@@ -210,6 +235,32 @@ ParsedAnswer AnswerParser::parse(std::string_view line) {
     answer.kind = ex.seen_emit ? ParsedAnswer::Kind::Emit : ParsedAnswer::Kind::Error;
   }
   if (answer.kind != ParsedAnswer::Kind::Emit) answer.emits.clear();
+}
+
+}  // namespace
+
+ParsedAnswer AnswerParser::parse(std::string_view line) {
+  ParsedAnswer answer;
+  Extraction ex(answer);
+  decode(impl_->parser, impl_->scratch, line, ex, false);
+  return answer;
+}
+
+ParsedAnswer AnswerParser::parse_body(std::string_view body, AnswerBody shape) {
+  ParsedAnswer answer;
+  Extraction ex(answer);
+  ex.id_required = false;
+  if (shape == AnswerBody::ExecAnswer) {
+    decode(impl_->parser, impl_->scratch, body, ex, false);
+    return answer;
+  }
+  ex.items = "event";
+  if (shape == AnswerBody::CloudEventBatch) {
+    decode(impl_->parser, impl_->scratch, body, ex, true);
+  } else {
+    // One event is read as a batch of one.
+    decode(impl_->parser, impl_->scratch, "[" + std::string(body) + "]", ex, true);
+  }
   return answer;
 }
 

@@ -1,8 +1,11 @@
 // The exec-service wire format (runtime.md §3): encoding a delivery as one
 // request line, and decoding one answer line into emit / error / malformed.
+// The bodies http services answer with (serve.md §1) are decoded here too:
+// the exec answer without its id, or structured CloudEvents.
 // Pure functions over strings; no I/O.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +35,13 @@ struct ParsedAnswer {
   std::string message;
 };
 
+/// What the body of an http service's successful answer holds.
+enum class AnswerBody : std::uint8_t {
+  ExecAnswer,       ///< an exec answer whose "id" may be left out: {"emit":[...]} or {"error":...}
+  CloudEvent,       ///< one structured CloudEvent (application/cloudevents+json)
+  CloudEventBatch,  ///< a JSON array of them (application/cloudevents-batch+json)
+};
+
 /// Decodes answer lines. A line is well-formed when it is one valid JSON
 /// object with a string "id" and exactly one of "emit" (an array of objects,
 /// each with a non-empty string "type" and an object "data") or "error".
@@ -44,6 +54,12 @@ class AnswerParser {
   AnswerParser& operator=(const AnswerParser&) = delete;
 
   ParsedAnswer parse(std::string_view line);
+  /// An http answer's body of the given shape. A CloudEvent is read like an
+  /// item of "emit" (its "type" and its "data" object; other attributes
+  /// are ignored), a batch like "emit" itself (an empty one emits nothing).
+  /// The result is Emit, Error (only for ExecAnswer) or Malformed; `id` is
+  /// whatever an ExecAnswer gave.
+  ParsedAnswer parse_body(std::string_view body, AnswerBody shape);
 
  private:
   struct Impl;

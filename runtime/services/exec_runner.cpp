@@ -91,7 +91,9 @@ ExecRunner::~ExecRunner() {
   for (const pid_t pid : st.zombies) reap_blocking(pid);
 }
 
-std::size_t ExecRunner::service_count() const { return state_->services.size(); }
+std::size_t ExecRunner::service_count() const {
+  return state_->services.size();
+}
 
 const ExecServiceConfig& ExecRunner::service(std::size_t service_index) const {
   return state_->services.at(service_index).config;
@@ -109,8 +111,7 @@ void ExecRunner::submit(std::size_t service_index, std::string delivery_id, std:
   ServiceState& s = st.services.at(service_index);
   if (delivery_id.empty()) throw std::invalid_argument("empty delivery id");
   if (s.deliveries.count(delivery_id) != 0)
-    throw std::invalid_argument("delivery '" + delivery_id + "' is already pending at service '" + s.config.name +
-                                "'");
+    throw std::invalid_argument("delivery '" + delivery_id + "' is already pending at service '" + s.config.name + "'");
   Delivery d;
   d.id = delivery_id;
   d.seq = st.next_seq++;
@@ -119,7 +120,7 @@ void ExecRunner::submit(std::size_t service_index, std::string delivery_id, std:
   s.fresh.push_back(std::move(delivery_id));
 }
 
-std::size_t ExecRunner::poll(int timeout_ms, std::vector<AttemptOutcome>& out) {
+std::size_t ExecRunner::poll(int timeout_ms, std::vector<AttemptOutcome>& out, std::span<const int> wake_fds) {
   State& st = *state_;
   if (st.shut_down) return 0;
   const bool unlimited = timeout_ms < 0;
@@ -128,7 +129,7 @@ std::size_t ExecRunner::poll(int timeout_ms, std::vector<AttemptOutcome>& out) {
   for (;;) {
     st.step();
     if (!st.outbox.empty()) break;
-    if (unlimited ? st.pending() == 0 : waited && SteadyClock::now() >= real_deadline) break;
+    if (unlimited ? st.pending() == 0 && wake_fds.empty() : waited && SteadyClock::now() >= real_deadline) break;
 
     // Sleep in poll(2) until I/O, the next timer on the runner's clock, or
     // the caller's deadline, whichever comes first.
@@ -141,8 +142,12 @@ std::size_t ExecRunner::poll(int timeout_ms, std::vector<AttemptOutcome>& out) {
       wait_ms = std::min<std::int64_t>(wait_ms, std::max<std::int64_t>(left, 0));
     }
     if (st.needs_frequent_wakeups()) wait_ms = std::min<std::int64_t>(wait_ms, kExitCheckMs);
-    st.io_wait(wait_ms >= INT_MAX ? -1 : static_cast<int>(wait_ms));
+    const bool woken = st.io_wait(wait_ms >= INT_MAX ? -1 : static_cast<int>(wait_ms), wake_fds);
     waited = true;
+    if (woken) {
+      st.step();  // what the I/O just read may have settled deliveries
+      break;
+    }
   }
   const std::size_t n = st.outbox.size();
   std::move(st.outbox.begin(), st.outbox.end(), std::back_inserter(out));
@@ -156,7 +161,9 @@ std::size_t ExecRunner::in_flight() const {
   return n;
 }
 
-std::size_t ExecRunner::pending() const { return state_->pending(); }
+std::size_t ExecRunner::pending() const {
+  return state_->pending();
+}
 
 ExecServiceStats ExecRunner::stats(std::size_t service_index) const {
   return state_->services.at(service_index).stats;

@@ -45,6 +45,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -89,8 +90,11 @@ class ExecRunner {
 
   /// Runs timers and I/O until at least one outcome is appended to `out` or
   /// `timeout_ms` has passed (0: one non-blocking pass; < 0: no limit, but
-  /// returns at once when idle()). Returns how many outcomes it appended.
-  std::size_t poll(int timeout_ms, std::vector<AttemptOutcome>& out);
+  /// returns at once when idle()), or one of `wake_fds` is readable (the
+  /// caller's own work, such as the http runner's: waited on in the same
+  /// poll(2), so neither side busy-waits). Returns how many outcomes it
+  /// appended.
+  std::size_t poll(int timeout_ms, std::vector<AttemptOutcome>& out, std::span<const int> wake_fds = {});
 
   std::size_t in_flight() const;  ///< attempts written to a process and awaiting an answer
   std::size_t pending() const;    ///< unsettled deliveries: queued, in flight or waiting to retry

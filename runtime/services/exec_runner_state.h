@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,8 +27,8 @@ namespace flow::runtime {
 /// One unsettled delivery at one service.
 struct Delivery {
   std::string id;
-  std::uint64_t seq = 0;    ///< submission order
-  std::string request;      ///< the encoded request line, the same for every attempt
+  std::uint64_t seq = 0;  ///< submission order
+  std::string request;    ///< the encoded request line, the same for every attempt
   std::uint32_t attempts = 0;
   /// In flight when its process died with other deliveries in flight: not
   /// charged, it is attempted again alone (ServiceState::suspects).
@@ -73,7 +74,7 @@ struct ServiceState {
 
   ExecServiceConfig config;
   std::unordered_map<std::string, Delivery> deliveries;  ///< every unsettled one, by id
-  std::deque<std::string> fresh;  ///< never attempted, FIFO
+  std::deque<std::string> fresh;                         ///< never attempted, FIFO
   /// Failed, waiting for their next attempt: (not before, seq) -> id.
   std::map<std::pair<std::int64_t, std::uint64_t>, std::string> retry_due;
   std::vector<std::string> in_flight;  ///< ids, at most slots()
@@ -81,8 +82,8 @@ struct ServiceState {
   /// a time is in flight, so that the next death has one culprit.
   std::size_t suspects = 0;
   std::optional<ServiceProcess> process;
-  std::uint32_t crash_streak = 0;          ///< deaths in a row without a valid answer
-  std::int64_t restart_not_before = 0;     ///< monotonic
+  std::uint32_t crash_streak = 0;       ///< deaths in a row without a valid answer
+  std::int64_t restart_not_before = 0;  ///< monotonic
   RecentIds recent{1024};
   ExecServiceStats stats;
 
@@ -144,7 +145,9 @@ struct ExecRunner::State {
   void on_stderr_line(std::size_t svc, std::string_view line, std::size_t cut) const;
   void end_process(std::size_t svc, EndKind kind, const std::string& detail);
   void end_finished_processes();
-  void io_wait(int timeout_ms);
+  /// Waits for the processes' pipes (and `wake_fds`) up to `timeout_ms`
+  /// and does the I/O; true when one of `wake_fds` is readable.
+  bool io_wait(int timeout_ms, std::span<const int> wake_fds = {});
   void reap_zombies();
   bool needs_frequent_wakeups() const;
 };

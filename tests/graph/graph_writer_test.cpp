@@ -242,6 +242,25 @@ flow Signing {
   CHECK(md.find("svc_Send -->") == std::string::npos);
 }
 
+TEST_CASE("graph: an http service shows its host", "[graph]") {
+  auto program = compile({{"quotes.flow", R"(
+event QuoteRequested { key id: string }
+event QuoteOffered { key id: string }
+service Pricing { consumes QuoteRequested publishes QuoteOffered http "https://pricing.example.com:8443/price?v=2" }
+flow Quoting {
+  start QuoteRequested
+  end QuoteOffered
+  on QuoteRequested -> Pricing
+}
+)"}});
+  std::string dot = graph(*program, GraphFormat::Dot);
+  INFO(dot);
+  CHECK_THAT(line_with(dot, "svc_Pricing ["), Contains("label=\"Pricing\\n(http pricing.example.com:8443)\""));
+  std::string md = graph(*program, GraphFormat::Mermaid);
+  INFO(md);
+  CHECK_THAT(md, Contains("  svc_Pricing[\"Pricing<br/>(http pricing.example.com:8443)\"]\n"));
+}
+
 namespace {
 const char* kTwoFlows = R"(module ops
 event OrderPlaced { key id: string, amount: float }

@@ -36,8 +36,8 @@ std::string version_2(const DeadLetterRecord& r) {
 }  // namespace
 
 TEST_CASE("a dead letter's reason survives the round trip, for every reason", "[records]") {
-  for (auto value = static_cast<uint8_t>(DeadLetterReason::Error);
-       value <= static_cast<uint8_t>(DeadLetterReason::Unknown); ++value) {
+  for (auto value = static_cast<uint8_t>(DeadLetterReason::Error); value <= static_cast<uint8_t>(kLastDeadLetterReason);
+       ++value) {
     const auto reason = static_cast<DeadLetterReason>(value);
     INFO(to_string(reason));
     const DeadLetterRecord r = sample(reason);
@@ -72,6 +72,7 @@ TEST_CASE("reasons have stable snake_case names", "[records]") {
       {DeadLetterReason::ShutDown, "shut_down"},
       {DeadLetterReason::TransformFailed, "transform_failed"},
       {DeadLetterReason::Unknown, "unknown"},
+      {DeadLetterReason::Unreachable, "unreachable"},
   };
   for (const auto& [reason, name] : names) CHECK(to_string(reason) == name);
 }
@@ -95,7 +96,7 @@ TEST_CASE("a dead letter of an earlier journal, without a reason, decodes with r
 TEST_CASE("a dead letter with a reason out of range, or cut short, does not decode", "[records]") {
   std::string payload = encode(sample(DeadLetterReason::Error));
   DeadLetterRecord back;
-  payload.back() = static_cast<char>(static_cast<uint8_t>(DeadLetterReason::Unknown) + 1);
+  payload.back() = static_cast<char>(static_cast<uint8_t>(kLastDeadLetterReason) + 1);
   CHECK_FALSE(decode(payload, back));
   payload.pop_back();  // version 4 without its reason
   CHECK_FALSE(decode(payload, back));

@@ -64,11 +64,40 @@ def example_outcome(folder):
                 continue
             if words[0] == "run":
                 flow, data = words[1], words[2]
+            elif words[0] == "service":
+                continue  # example_service()
             elif words[0] == "exit":
                 status = int(words[1])
             else:
                 rows.append(words)
     return flow, data, status, rows
+
+
+def example_service(folder):
+    """The `service SCRIPT ADDRESS` line of an example's expected-outcome.txt:
+    an HTTP service its flow names at ADDRESS (host:port), or None."""
+    with open(os.path.join(folder, "expected-outcome.txt")) as f:
+        for line in f.read().splitlines():
+            words = line.split()
+            if words and words[0] == "service":
+                return words[1], words[2]
+    return None
+
+
+def start_example_service(folder, flow, service, cwd):
+    """Starts an example's HTTP service on a free port (`SCRIPT --port 0`,
+    which prints "listening on http://HOST:PORT") and writes a copy of its
+    flow that names that port into `cwd`. Returns (process, the copy)."""
+    script, address = service
+    proc = subprocess.Popen([sys.executable, os.path.join(folder, script), "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    listening = proc.stdout.readline().split()[-1]  # http://HOST:PORT
+    with open(os.path.join(folder, flow)) as f:
+        text = f.read()
+    copy = os.path.join(cwd, flow)
+    with open(copy, "w") as f:
+        f.write(text.replace("http://" + address, listening))
+    return proc, copy
 
 
 def examples():
@@ -199,8 +228,16 @@ class FlowrtTest(unittest.TestCase):
                 self.assertTrue(flow and data and status is not None and rows, "run, exit and rows are given")
                 cwd = os.path.join(self.dir, name)
                 os.makedirs(cwd)
-                out = run([FLOWRT, "run", os.path.join(folder, flow), "--journal", "journal",
-                           "--input", os.path.join(folder, data)], cwd=cwd)
+                service, flow_path = None, os.path.join(folder, flow)
+                if example_service(folder):
+                    service, flow_path = start_example_service(folder, flow, example_service(folder), cwd)
+                try:
+                    out = run([FLOWRT, "run", flow_path, "--journal", "journal",
+                               "--input", os.path.join(folder, data)], cwd=cwd)
+                finally:
+                    if service:
+                        service.kill()
+                        service.wait()
                 journal = os.path.join(cwd, "journal")
                 self.assertEqual(out.returncode, status, out.stderr)
                 self.assertEqual(dossier_rows(journal), rows)
