@@ -3,8 +3,10 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <limits>
 #include <utility>
@@ -24,7 +26,9 @@ std::string hex32(std::uint32_t value) {
 }  // namespace
 
 SegmentReader::SegmentReader(SegmentFile file, std::size_t buffer_size)
-    : file_(std::move(file)), capacity_(std::max<std::size_t>(buffer_size, kSegmentHeaderSize)) {
+    : file_(std::move(file)),
+      capacity_(std::max<std::size_t>(buffer_size, kSegmentHeaderSize)),
+      buffer_limit_(capacity_) {
   if (!open()) return;
   // No need for a buffer larger than the file: small segments stay cheap to open.
   if (size_ < capacity_) capacity_ = std::max<std::size_t>(static_cast<std::size_t>(size_), kSegmentHeaderSize);
@@ -74,6 +78,7 @@ SegmentReader& SegmentReader::operator=(SegmentReader&& other) noexcept {
   mapping_ = std::exchange(other.mapping_, nullptr);
   mapping_size_ = std::exchange(other.mapping_size_, 0);
   capacity_ = other.capacity_;
+  buffer_limit_ = other.buffer_limit_;
   begin_ = other.begin_;
   end_ = other.end_;
   prefetched_ = other.prefetched_;
@@ -96,6 +101,38 @@ bool SegmentReader::open() {
     size_ = detail::file_size(fd_.get(), file_.path);
   } catch (const JournalError& e) {
     fail(ProblemKind::UnreadableSegment, e.what());
+    return false;
+  }
+  return true;
+}
+
+bool SegmentReader::resume_at(std::uint64_t offset, std::uint64_t records) {
+  if (whole_file_ || !header_ || !fd_.valid()) return false;
+  problem_.reset();
+  done_ = false;
+  try {
+    size_ = detail::file_size(fd_.get(), file_.path);
+  } catch (const JournalError& e) {
+    fail(ProblemKind::UnreadableSegment, e.what());
+    return false;
+  }
+  offset_ = offset;
+  records_ = records;
+  begin_ = end_ = 0;
+  read_offset_ = offset;
+  if (offset < kSegmentHeaderSize || offset > size_) {
+    fail(ProblemKind::PastEndOfFile, "cannot resume at offset " + std::to_string(offset));
+    return false;
+  }
+  // A reader opened on a small file got a small buffer; the file grew.
+  const std::uint64_t left = size_ - offset;
+  if (capacity_ < buffer_limit_ && left > capacity_) {
+    capacity_ = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_limit_, left));
+    buffer_ = std::make_unique_for_overwrite<std::byte[]>(capacity_);
+    data_ = buffer_.get();
+  }
+  if (::lseek(fd_.get(), static_cast<off_t>(offset), SEEK_SET) < 0) {
+    fail(ProblemKind::UnreadableSegment, detail::errno_text(errno));
     return false;
   }
   return true;

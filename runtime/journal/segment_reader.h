@@ -2,7 +2,8 @@
 // length and checksum. It stops at the first damaged frame and describes it
 // as a Problem; it never trusts a length before checking it against the file
 // size, so no input can make it read out of bounds or allocate without limit.
-// Used by JournalReader (all segments) and by JournalWriter (tail recovery).
+// Used by JournalReader (all segments), JournalTail (following a journal as
+// it grows) and by JournalWriter (tail recovery).
 //
 // A reader either slides a window of read(2)s over the file (payloads valid
 // until the next call), or holds the whole file as it was when opened:
@@ -62,8 +63,18 @@ class SegmentReader {
   /// any): where a writer would truncate to and append from.
   std::uint64_t valid_end() const { return offset_; }
 
-  /// Size of the file when it was opened; bytes appended later are ignored.
+  /// Size of the file when it was opened (or last resumed); bytes appended
+  /// later are ignored until resume_at().
   std::uint64_t file_size() const { return size_; }
+
+  /// For following a file a writer appends to (a window reader only, not a
+  /// whole-file one): goes on reading at `offset`, a frame boundary of this
+  /// file (valid_end() of this or an earlier reader of it), as if `records`
+  /// records had been read before it. Measures the file again, so records
+  /// appended since it was opened are read, and forgets a problem met at the
+  /// old end (a record still being written). False, with problem() set,
+  /// when the offset is not in the file or the file cannot be measured.
+  bool resume_at(std::uint64_t offset, std::uint64_t records);
 
   std::uint64_t records_read() const { return records_; }
   const SegmentFile& file() const { return file_; }
@@ -99,6 +110,7 @@ class SegmentReader {
   void* mapping_ = nullptr;
   std::size_t mapping_size_ = 0;
   std::size_t capacity_ = 0;
+  std::size_t buffer_limit_ = 0;  // the buffer size asked for (a window grows to it on resume_at)
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
   std::size_t prefetched_ = 0;     // whole file: data_ before it has been prefetched

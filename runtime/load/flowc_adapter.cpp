@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "load/companion_path.h"
+#include "load/temp_folder.h"
 
 extern char** environ;
 
@@ -32,32 +33,24 @@ std::string read_file(const fs::path& path) {
   return std::move(bytes).str();
 }
 
-/// A private temporary folder, removed with this object.
-struct TempFolder {
-  fs::path path;
-  TempFolder() {
-    std::string pattern = (fs::temp_directory_path() / "flowrt-build-XXXXXX").string();
-    if (mkdtemp(pattern.data())) path = pattern;
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    if (!path.empty()) fs::remove_all(path, ec);
-  }
-};
-
 }  // namespace
 
-FlowcResult run_flowc_build(const std::string& input, const std::vector<std::string>& include_dirs) {
+FlowcResult run_flowc_build(const std::string& input, const std::vector<std::string>& include_dirs,
+                            DiagnosticFormat format) {
   FlowcResult result;
-  TempFolder temp;
-  if (temp.path.empty()) {
+  TempFolder temp("flowrt-build");
+  if (temp.path().empty()) {
     result.error = "cannot create a temporary folder to compile '" + input + "'";
     return result;
   }
   const std::string flowc = flowc_path();
-  const std::string output = (temp.path / "app.flowc").string();
-  const std::string messages = (temp.path / "messages").string();
+  const std::string output = (temp.path() / "app.flowc").string();
+  const std::string messages = (temp.path() / "messages").string();
   std::vector<std::string> args = {flowc, "build", "--quiet", input, "-o", output};
+  if (format == DiagnosticFormat::Json) {
+    args.push_back("--diagnostics");
+    args.push_back("json");
+  }
   for (const auto& dir : include_dirs) {
     args.push_back("-I");
     args.push_back(dir);

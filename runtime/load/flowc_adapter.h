@@ -22,8 +22,13 @@ struct FlowcResult {
   std::string error;        // one line, when !ok
 };
 
+enum class DiagnosticFormat { Human, Json };
+
 /// `flowc build INPUT -o TMP` (INPUT: `.flow` sources, or an artifact to
-/// rebuild with a plan).
-FlowcResult run_flowc_build(const std::string& input, const std::vector<std::string>& include_dirs);
+/// rebuild with a plan). With DiagnosticFormat::Json, `diagnostics` holds
+/// flowc's JSON lines (one object per diagnostic, docs/cli.md `flowc check`)
+/// and any other line it printed.
+FlowcResult run_flowc_build(const std::string& input, const std::vector<std::string>& include_dirs,
+                            DiagnosticFormat format = DiagnosticFormat::Human);
 
 }  // namespace flow::runtime

@@ -13,6 +13,8 @@
 
 namespace flow::runtime::queries {
 
+class JournalIndex;
+
 struct DossierOptions {
   enum class Select { Key, Instance, All };
   Select select = Select::Key;
@@ -29,5 +31,10 @@ struct DossierOptions {
 /// Prints the dossier; returns the exit status (0, or 1 when nothing
 /// matched or the journal cannot be read; the reason goes to `err`).
 int run_dossier(const std::filesystem::path& dir, const DossierOptions& options, std::ostream& out, std::ostream& err);
+
+/// The same over an index already open (a server keeps one): 0, or 1 when
+/// nothing matched (said on `err`). Throws std::runtime_error when a record
+/// cannot be read, IndexCorrupt when the index is damaged.
+int dossier_on_index(const JournalIndex& index, const DossierOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace flow::runtime::queries

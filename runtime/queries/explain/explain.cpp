@@ -39,10 +39,8 @@ ojson tree_json(const std::vector<RuleNode>& nodes, const Explained& x) {
   for (const auto& n : nodes) {
     ojson witnesses = ojson::array();
     for (const auto& w : witnesses_of(x, n.name)) {
-      witnesses.push_back({{"quantifier", w.quantifier},
-                           {"list", text_or_null(w.list)},
-                           {"index", w.index},
-                           {"element", w.element}});
+      witnesses.push_back(
+          {{"quantifier", w.quantifier}, {"list", text_or_null(w.list)}, {"index", w.index}, {"element", w.element}});
     }
     out.push_back(
         {{"name", n.name}, {"value", n.value}, {"witnesses", witnesses}, {"children", tree_json(n.children, x)}});
@@ -52,7 +50,8 @@ ojson tree_json(const std::vector<RuleNode>& nodes, const Explained& x) {
 
 /// "any(items) decided by items[3] = LineItem { ... }".
 std::string witness_text(const Witness& w) {
-  std::string element = w.list.empty() ? "element " + std::to_string(w.index) : w.list + "[" + std::to_string(w.index) + "]";
+  std::string element =
+      w.list.empty() ? "element " + std::to_string(w.index) : w.list + "[" + std::to_string(w.index) + "]";
   return w.quantifier + (w.list.empty() ? "" : "(" + w.list + ")") + " decided by " + element + " = " + w.element;
 }
 
@@ -226,6 +225,62 @@ void print_explained(const Explained& x, const InstanceHistory& h, std::ostream&
 
 }  // namespace
 
+int explain_on_index(const JournalIndex& index, const ExplainOptions& options, std::ostream& out, std::ostream& err) {
+  RecordFetcher fetcher(index.dir());
+  // The event records with this id (ids are unique unless the input reused one).
+  std::vector<std::pair<uint64_t, std::string>> matches;  // (seq, instance)
+  for (uint64_t ordinal : index.events_with_id(hash_text(options.event))) {
+    AnyRecord record;
+    if (!fetcher.fetch(index.position(ordinal), record)) throw std::runtime_error(fetcher.error());
+    if (auto* e = std::get_if<EventRecord>(&record); e && e->id == options.event) {
+      matches.push_back({index.sequence(ordinal), e->instance});
+    }
+  }
+  if (matches.empty()) {
+    err << "flowrt: no event '" << options.event << "' in " << index.dir().string() << "\n";
+    return 1;
+  }
+  std::sort(matches.begin(), matches.end());
+  DefinitionLookup lookup = [&](const std::string& hash) { return index.definition(hash); };
+  ojson list = ojson::array();
+  std::map<std::string, std::unique_ptr<WitnessFinder>> finders;
+  bool first = true;
+  for (const auto& [seq, instance] : matches) {
+    InstanceHistory history(instance, lookup, true);
+    load_history(index, fetcher, index.record_count(), history);
+    Explained x;
+    for (const auto& e : history.events()) {
+      if (e.seq == seq) x.event = &e;
+    }
+    if (!x.event) continue;
+    x.definition = index.definition(x.event->record.definition);
+    for (const auto& e : history.events()) {
+      if (e.record.id == x.event->record.causation && e.seq < seq) x.cause = &e;
+    }
+    for (const auto& a : history.attempts()) {
+      if (a.record.delivery == x.event->record.delivery &&
+          std::find(a.record.emitted.begin(), a.record.emitted.end(), options.event) != a.record.emitted.end()) {
+        x.producer = &a;
+      }
+    }
+    find_witnesses(x, index, fetcher, finders);
+    if (options.json) {
+      list.push_back(explained_json(x, history));
+    } else {
+      if (!first) out << "\n";
+      print_explained(x, history, out);
+    }
+    first = false;
+  }
+  if (options.json) {
+    ojson j;
+    j["format"] = "flowrt.explain/1";
+    j["events"] = list;
+    out << dump(j);
+  }
+  return 0;
+}
+
 int run_explain(const std::filesystem::path& dir, const ExplainOptions& options, std::ostream& out, std::ostream& err) {
   try {
     // Output is buffered: should the index turn out damaged mid-query, the
@@ -233,60 +288,7 @@ int run_explain(const std::filesystem::path& dir, const ExplainOptions& options,
     std::ostringstream buffer;
     int status = with_index(dir, err, [&](const JournalIndex& index) -> int {
       buffer.str("");
-      std::ostream& out = buffer;
-      RecordFetcher fetcher(dir);
-      // The event records with this id (ids are unique unless the input reused one).
-      std::vector<std::pair<uint64_t, std::string>> matches;  // (seq, instance)
-      for (uint64_t ordinal : index.events_with_id(hash_text(options.event))) {
-        AnyRecord record;
-        if (!fetcher.fetch(index.position(ordinal), record)) throw std::runtime_error(fetcher.error());
-        if (auto* e = std::get_if<EventRecord>(&record); e && e->id == options.event) {
-          matches.push_back({index.sequence(ordinal), e->instance});
-        }
-      }
-      if (matches.empty()) {
-        err << "flowrt: no event '" << options.event << "' in " << dir.string() << "\n";
-        return 1;
-      }
-      std::sort(matches.begin(), matches.end());
-      DefinitionLookup lookup = [&](const std::string& hash) { return index.definition(hash); };
-      ojson list = ojson::array();
-      std::map<std::string, std::unique_ptr<WitnessFinder>> finders;
-      bool first = true;
-      for (const auto& [seq, instance] : matches) {
-        InstanceHistory history(instance, lookup, true);
-        load_history(index, fetcher, index.record_count(), history);
-        Explained x;
-        for (const auto& e : history.events()) {
-          if (e.seq == seq) x.event = &e;
-        }
-        if (!x.event) continue;
-        x.definition = index.definition(x.event->record.definition);
-        for (const auto& e : history.events()) {
-          if (e.record.id == x.event->record.causation && e.seq < seq) x.cause = &e;
-        }
-        for (const auto& a : history.attempts()) {
-          if (a.record.delivery == x.event->record.delivery &&
-              std::find(a.record.emitted.begin(), a.record.emitted.end(), options.event) != a.record.emitted.end()) {
-            x.producer = &a;
-          }
-        }
-        find_witnesses(x, index, fetcher, finders);
-        if (options.json) {
-          list.push_back(explained_json(x, history));
-        } else {
-          if (!first) out << "\n";
-          print_explained(x, history, out);
-        }
-        first = false;
-      }
-      if (options.json) {
-        ojson j;
-        j["format"] = "flowrt.explain/1";
-        j["events"] = list;
-        out << dump(j);
-      }
-      return 0;
+      return explain_on_index(index, options, buffer, err);
     });
     out << buffer.str();
     return status;

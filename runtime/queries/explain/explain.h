@@ -13,6 +13,8 @@
 
 namespace flow::runtime::queries {
 
+class JournalIndex;
+
 struct ExplainOptions {
   std::string event;  // event id
   bool json = false;
@@ -21,5 +23,10 @@ struct ExplainOptions {
 /// Prints the explanation; returns 0, or 1 when the journal has no such
 /// event or cannot be read (reason on `err`).
 int run_explain(const std::filesystem::path& dir, const ExplainOptions& options, std::ostream& out, std::ostream& err);
+
+/// The same over an index already open (a server keeps one): 0, or 1 when
+/// there is no such event (said on `err`). Throws std::runtime_error when a
+/// record cannot be read, IndexCorrupt when the index is damaged.
+int explain_on_index(const JournalIndex& index, const ExplainOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace flow::runtime::queries

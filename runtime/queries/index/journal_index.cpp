@@ -77,6 +77,9 @@ struct SegmentEntry {
 /// Everything the index holds, as vectors: what the builder fills and the
 /// file is written from. An update starts from the old file's contents.
 struct IndexData {
+  /// The ordinal of positions[0]: 0, but for a live index's records added
+  /// after it was opened (JournalIndex::refresh), which continue the file's.
+  uint64_t first_ordinal = 0;
   std::vector<SegmentEntry> segments;
   std::vector<uint64_t> positions;
   std::vector<int64_t> times;
@@ -91,6 +94,8 @@ struct IndexData {
   uint64_t expected_seq = 0;
   bool have_last_event = false;
   Pair last_event{0, 0};  // (id hash, instance hash)
+
+  uint64_t next_ordinal() const { return first_ordinal + positions.size(); }
 };
 
 void put_u32(std::string& out, size_t at, uint32_t v) {
@@ -144,6 +149,15 @@ class Builder {
     journal::Record record;
     uint64_t index_in_segment = 0, undecodable = 0, first_undecodable = 0;
     SegmentNames segment_names;
+    if (from > journal::kSegmentHeaderSize && reader.next(record)) {
+      // Continuing a segment indexed up to `from`: its first record (the
+      // list of names, when it has one) for decoding, then straight on at
+      // `from` without reading what is in between again.
+      segment_names.observe(
+          record.position.segment, record.type,
+          std::string_view(reinterpret_cast<const char*>(record.payload.data()), record.payload.size()));
+      if (reader.resume_at(from, entry.records)) index_in_segment = entry.records;
+    }
     while (reader.next(record)) {
       uint64_t seq = first_seq + index_in_segment++;
       // Records indexed before still count for the segment's names.
@@ -183,7 +197,7 @@ class Builder {
   /// Indexes one record; false when its payload does not decode (it keeps
   /// its place and time, and nothing refers to it).
   bool add(const journal::Record& record, uint64_t seq, const NameList* names) {
-    uint64_t ordinal = d_.positions.size();
+    uint64_t ordinal = d_.next_ordinal();
     if (!d_.have_expected_seq || seq != d_.expected_seq) d_.seq_breaks.push_back({ordinal, seq});
     d_.have_expected_seq = true;
     d_.expected_seq = seq + 1;
@@ -609,10 +623,23 @@ Freshness compare(const std::vector<SegmentEntry>& indexed, const std::vector<jo
   return grown ? Freshness::Grown : Freshness::Fresh;
 }
 
-/// The vectors of an existing index, to continue building from.
-void expand(const JournalIndex::Impl& impl, const LoadedMeta& loaded, IndexData& d) {
+/// What an existing index knows about where it stopped (its segments, the
+/// sequence and time it reached, the last event, gaps), to continue from.
+void restore_state(const LoadedMeta& loaded, IndexData& d) {
   const json& m = loaded.meta;
   d.segments = loaded.segments;
+  for (const auto& b : m.at("seq_breaks")) d.seq_breaks.push_back({b.at(0).get<uint64_t>(), b.at(1).get<uint64_t>()});
+  d.last_time = m.at("last_time").get<int64_t>();
+  d.have_expected_seq = m.at("have_expected_seq").get<bool>();
+  d.expected_seq = m.at("expected_seq").get<uint64_t>();
+  d.have_last_event = m.at("have_last_event").get<bool>();
+  d.last_event = {m.at("last_event").at(0).get<uint64_t>(), m.at("last_event").at(1).get<uint64_t>()};
+  d.gaps = m.at("gaps").get<std::vector<std::string>>();
+}
+
+/// The vectors of an existing index, to continue building from.
+void expand(const JournalIndex::Impl& impl, const LoadedMeta& loaded, IndexData& d) {
+  restore_state(loaded, d);
   uint64_t n = impl.count(kPositions, 8);
   d.positions.resize(n);
   d.times.resize(n);
@@ -628,13 +655,6 @@ void expand(const JournalIndex::Impl& impl, const LoadedMeta& loaded, IndexData&
     pairs->resize(count);
     for (uint64_t i = 0; i < count; ++i) (*pairs)[i] = impl.pair(section, i);
   }
-  for (const auto& b : m.at("seq_breaks")) d.seq_breaks.push_back({b.at(0).get<uint64_t>(), b.at(1).get<uint64_t>()});
-  d.last_time = m.at("last_time").get<int64_t>();
-  d.have_expected_seq = m.at("have_expected_seq").get<bool>();
-  d.expected_seq = m.at("expected_seq").get<uint64_t>();
-  d.have_last_event = m.at("have_last_event").get<bool>();
-  d.last_event = {m.at("last_event").at(0).get<uint64_t>(), m.at("last_event").at(1).get<uint64_t>()};
-  d.gaps = m.at("gaps").get<std::vector<std::string>>();
   std::string_view blob = impl.bytes(kSummaries);
   size_t at = 0;
   while (at + 8 <= blob.size()) {
@@ -647,6 +667,25 @@ void expand(const JournalIndex::Impl& impl, const LoadedMeta& loaded, IndexData&
     d.definitions.push_back(std::move(s));
     d.summaries.push_back(std::move(text));
     at = (at + len + 7) & ~size_t{7};
+  }
+}
+
+/// Indexes `present[resume...]`: the first one from offset `from` when the
+/// index already holds it (up to there), the others whole.
+void scan_segments(Builder& builder, IndexData& data, const std::vector<journal::SegmentFile>& present, size_t resume,
+                   uint64_t from) {
+  for (size_t i = resume; i < present.size(); ++i) {
+    bool continuing = i < data.segments.size();
+    if (!continuing) {
+      SegmentEntry entry;
+      entry.first_ordinal = data.next_ordinal();
+      if (!data.segments.empty() && present[i].number != data.segments.back().number + 1) {
+        data.gaps.push_back("segments " + std::to_string(data.segments.back().number + 1) + " to " +
+                            std::to_string(present[i].number - 1) + " are missing");
+      }
+      data.segments.push_back(entry);
+    }
+    builder.scan(present[i], continuing ? from : 0, data.segments[i], i + 1 == present.size());
   }
 }
 
@@ -690,6 +729,23 @@ bool write_file(const std::filesystem::path& dir, const std::string& bytes, std:
 
 }  // namespace
 
+/// The records refresh() added: their positions, times and kinds (ordinals
+/// from the index's base_records_ on) and the builder's state to go on
+/// from, and their lookup pairs in hash tables, which take a pair in
+/// constant time where the file's sorted tables would need a merge.
+struct JournalIndex::Live {
+  IndexData data;  // positions, times and kinds: the live records only
+  Builder builder{data};
+  std::unordered_map<uint64_t, std::vector<uint64_t>> instances, keys, events;
+  size_t definitions = 0;  // of data.definitions, those the index lists already
+
+  void append(const std::unordered_map<uint64_t, std::vector<uint64_t>>& table, uint64_t hash,
+              std::vector<uint64_t>& out) const {
+    auto it = table.find(hash);
+    if (it != table.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+};
+
 JournalIndex::~JournalIndex() = default;
 
 std::unique_ptr<JournalIndex> JournalIndex::open(const std::filesystem::path& dir, const IndexOpenOptions& options,
@@ -732,19 +788,7 @@ std::unique_ptr<JournalIndex> JournalIndex::open(const std::filesystem::path& di
            sorted_events = data.event_pairs.size();
     uint64_t before = data.positions.size();
     Builder builder(data);
-    for (size_t i = resume; i < present.size(); ++i) {
-      bool continuing = i < data.segments.size();
-      if (!continuing) {
-        SegmentEntry entry;
-        entry.first_ordinal = data.positions.size();
-        if (!data.segments.empty() && present[i].number != data.segments.back().number + 1) {
-          data.gaps.push_back("segments " + std::to_string(data.segments.back().number + 1) + " to " +
-                              std::to_string(present[i].number - 1) + " are missing");
-        }
-        data.segments.push_back(entry);
-      }
-      builder.scan(present[i], continuing ? from : 0, data.segments[i], i + 1 == present.size());
-    }
+    scan_segments(builder, data, present, resume, from);
     sort_merge(data.instance_pairs, sorted_instances, false);
     sort_merge(data.key_pairs, sorted_keys, true);
     sort_merge(data.event_pairs, sorted_events, false);
@@ -765,6 +809,8 @@ std::unique_ptr<JournalIndex> JournalIndex::open(const std::filesystem::path& di
 
   auto index = std::unique_ptr<JournalIndex>(new JournalIndex());
   index->dir_ = dir;
+  index->options_ = options;
+  index->options_.force_rebuild = false;
   index->impl_ = std::move(impl);
   const json& m = loaded.meta;
   index->records_ = m.at("records").get<uint64_t>();
@@ -790,13 +836,118 @@ std::unique_ptr<JournalIndex> JournalIndex::open(const std::filesystem::path& di
   return index;
 }
 
+void JournalIndex::start_live() {
+  auto live = std::make_unique<Live>();
+  LoadedMeta loaded;
+  std::string why;
+  if (!parse_meta(*impl_, loaded, why)) throw IndexCorrupt(why);
+  restore_state(loaded, live->data);
+  live->data.first_ordinal = records_;
+  // The builder only needs the versions' hashes (a version seen again keeps its number).
+  for (const auto& def : definitions_) {
+    DefinitionSummary known;
+    known.hash = def.hash;
+    known.version = def.version;
+    live->data.definitions.push_back(std::move(known));
+  }
+  live->definitions = definitions_.size();
+  base_records_ = records_;
+  live_ = std::move(live);
+}
+
+uint64_t JournalIndex::refresh() {
+  if (!live_) start_live();
+  IndexData& d = live_->data;
+  const uint64_t before = records_;
+  auto added = [&] { return records_ > before ? records_ - before : 0; };
+  std::error_code ec;
+  if (!d.segments.empty()) {
+    // Nothing new unless the last segment grew or the next one appeared.
+    const SegmentEntry& last = d.segments.back();
+    const uint64_t size = std::filesystem::file_size(dir_ / journal::segment_file_name(last.number), ec);
+    if (ec || size < last.file_size) {
+      reopen();
+      return added();
+    }
+    if (size == last.file_size && !std::filesystem::exists(dir_ / journal::segment_file_name(last.number + 1), ec)) {
+      return 0;
+    }
+  }
+  std::vector<journal::SegmentFile> present = journal::list_segments(dir_);
+  size_t resume = 0;
+  uint64_t from = 0;
+  if (!d.segments.empty()) {
+    const size_t last = d.segments.size() - 1;
+    if (present.size() <= last || present[last].number != d.segments[last].number ||
+        inode_of(present[last].path) != d.segments[last].inode) {
+      reopen();
+      return added();
+    }
+    resume = last;
+    from = d.segments[last].indexed_end;
+  }
+  scan_segments(live_->builder, d, present, resume, from);
+  for (auto [pairs, table] :
+       {std::pair{&d.instance_pairs, &live_->instances}, std::pair{&d.event_pairs, &live_->events}}) {
+    for (const auto& [hash, value] : *pairs) (*table)[hash].push_back(value);
+    pairs->clear();
+  }
+  for (const auto& [hash, instance] : d.key_pairs) {
+    auto& instances = live_->keys[hash];
+    if (std::find(instances.begin(), instances.end(), instance) == instances.end()) instances.push_back(instance);
+  }
+  d.key_pairs.clear();
+  absorb_live();
+  // Rewriting the index when the held records are a quarter of the file's
+  // costs a few times what reading them did, whatever the journal's size.
+  if (d.positions.size() > std::max(options_.hold_records, base_records_ / 4)) reopen();
+  return added();
+}
+
+void JournalIndex::absorb_live() {
+  IndexData& d = live_->data;
+  records_ = d.next_ordinal();
+  last_time_ = d.last_time;
+  for (size_t i = live_->definitions; i < d.definitions.size(); ++i) {
+    definitions_.push_back(d.definitions[i]);
+    definitions_parsed_.push_back(true);
+  }
+  live_->definitions = d.definitions.size();
+  d.summaries.clear();  // for writing the file, which reopen() does from the journal
+  seq_breaks_ = d.seq_breaks;
+  problem_details_.clear();
+  for (const auto& segment : d.segments) {
+    if (!segment.problem.empty()) problem_details_.push_back(segment.problem);
+  }
+  problem_details_.insert(problem_details_.end(), d.gaps.begin(), d.gaps.end());
+  problems_ = problem_details_.size();
+}
+
+void JournalIndex::reopen() {
+  IndexOpenReport report;
+  std::unique_ptr<JournalIndex> fresh = open(dir_, options_, report);
+  impl_ = std::move(fresh->impl_);
+  live_.reset();
+  base_records_ = 0;
+  records_ = fresh->records_;
+  last_time_ = fresh->last_time_;
+  problems_ = fresh->problems_;
+  problem_details_ = std::move(fresh->problem_details_);
+  definitions_ = std::move(fresh->definitions_);
+  definitions_parsed_ = std::move(fresh->definitions_parsed_);
+  seq_breaks_ = std::move(fresh->seq_breaks_);
+}
+
 uint64_t JournalIndex::position(uint64_t ordinal) const {
+  if (live_ && ordinal >= base_records_) return live_->data.positions[ordinal - base_records_];
   return impl_->u64(kPositions, ordinal);
 }
 int64_t JournalIndex::journal_time(uint64_t ordinal) const {
+  if (live_ && ordinal >= base_records_) return live_->data.times[ordinal - base_records_];
   return static_cast<int64_t>(impl_->u64(kTimes, ordinal));
 }
 uint8_t JournalIndex::kind(uint64_t ordinal) const {
+  if (live_ && ordinal >= base_records_) return live_->data.kinds[ordinal - base_records_];
   uint64_t at = impl_->sections[kKinds][0] + ordinal;
   impl_->check(at, 1);
   return static_cast<uint8_t>(impl_->base[at]);
@@ -823,13 +974,23 @@ uint64_t JournalIndex::cut(int64_t at_us) const {
 }
 
 std::vector<uint64_t> JournalIndex::instance_records(uint64_t instance_hash) const {
-  return impl_->lookup(kInstancePairs, instance_hash);
+  std::vector<uint64_t> out = impl_->lookup(kInstancePairs, instance_hash);
+  if (live_) live_->append(live_->instances, instance_hash, out);  // later ordinals: still ascending
+  return out;
 }
 std::vector<uint64_t> JournalIndex::instances_with_key(uint64_t key_hash) const {
-  return impl_->lookup(kKeyPairs, key_hash);
+  std::vector<uint64_t> out = impl_->lookup(kKeyPairs, key_hash);
+  if (live_) {
+    live_->append(live_->keys, key_hash, out);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+  return out;
 }
 std::vector<uint64_t> JournalIndex::events_with_id(uint64_t id_hash) const {
-  return impl_->lookup(kEventPairs, id_hash);
+  std::vector<uint64_t> out = impl_->lookup(kEventPairs, id_hash);
+  if (live_) live_->append(live_->events, id_hash, out);
+  return out;
 }
 
 const DefinitionSummary* JournalIndex::definition(const std::string& hash) const {
@@ -867,6 +1028,9 @@ std::string JournalIndex::describe() const {
   out << "events: " << impl_->count(kEventPairs, 16) << "\n";
   out << "definition versions: " << definitions_.size() << "\n";
   out << "index bytes: " << impl_->size << "\n";
+  if (live_ && !live_->data.positions.empty()) {
+    out << "records held in memory: " << live_->data.positions.size() << "\n";
+  }
   out << "journal problems: " << problems_ << "\n";
   for (const auto& p : problem_details_) out << "  " << p << "\n";
   return out.str();

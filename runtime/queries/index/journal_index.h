@@ -20,6 +20,11 @@
 // (the last segment got longer, new segments appeared) only the new records
 // are read. When it cannot be written (a read-only journal) it is used from
 // memory. It never needs the journal writer's lock: it only reads segments.
+//
+// A process that asks a journal while it is written (flowrt serve) keeps
+// one index open and calls refresh() before each question: the records
+// appended since are read (only those) and held in memory next to the
+// file's tables, until there are enough of them to write the index again.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +52,9 @@ class IndexCorrupt : public std::runtime_error {
 struct IndexOpenOptions {
   bool force_rebuild = false;
   bool persist = true;  // write the index file (false: keep it in memory only)
+  /// refresh(): records held in memory before the index is opened (and
+  /// written) again, at least; a quarter of the file's when that is more.
+  uint64_t hold_records = uint64_t{1} << 20;
 };
 
 struct IndexOpenReport {
@@ -65,6 +73,18 @@ class JournalIndex {
   static std::unique_ptr<JournalIndex> open(const std::filesystem::path& dir, const IndexOpenOptions& options,
                                             IndexOpenReport& report);
   ~JournalIndex();
+
+  /// Adds the records appended to the journal since the index was opened
+  /// or last refreshed, reading only those; a record still being written
+  /// at the end is left for a later call. Costs two stat(2) calls when
+  /// nothing was appended. The new records are held in memory; once they
+  /// are more than a quarter of the rest (and IndexOpenOptions::hold_records), or when
+  /// the journal changed otherwise (segments removed or rewritten), the
+  /// index is opened again as open() does (and saved, if the options say
+  /// so). Returns the number of records added. Throws like open(), and
+  /// IndexCorrupt when the index file is damaged. Not thread-safe: callers
+  /// serialise it with every other use of the index.
+  uint64_t refresh();
 
   const std::filesystem::path& dir() const { return dir_; }
   uint64_t record_count() const { return records_; }
@@ -101,12 +121,22 @@ class JournalIndex {
 
   /// The index's bytes (opaque; public only for the file's own helpers).
   struct Impl;
+  /// The records added by refresh() (opaque, like Impl).
+  struct Live;
 
  private:
   JournalIndex() = default;
+  void start_live();
+  /// Replaces everything with a freshly opened index of the same journal.
+  void reopen();
+  /// Takes the held records' new definitions, problems and sequence breaks.
+  void absorb_live();
 
   std::filesystem::path dir_;
+  IndexOpenOptions options_;
   std::unique_ptr<Impl> impl_;
+  std::unique_ptr<Live> live_;  // null until the first refresh()
+  uint64_t base_records_ = 0;   // records in impl_; those after are live_'s
   uint64_t records_ = 0;
   int64_t last_time_ = 0;
   uint64_t problems_ = 0;

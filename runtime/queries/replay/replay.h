@@ -20,23 +20,41 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+namespace flow::runtime {
+struct LoadedApp;
+}
+
 namespace flow::runtime::queries {
 
+class JournalIndex;
+
 struct ReplayOptions {
-  std::string with;                       // APP.flowc or FILE.flow
+  std::string with;                       // APP.flowc or FILE.flow (replay_loaded: only names it)
   std::vector<std::string> include_dirs;  // -I, for a .flow
   bool json = false;
   size_t samples = 3;           // per subscription and direction
   size_t max_instances = 1000;  // listed per subscription and direction (0: all)
   unsigned threads = 0;         // 0: one per core, at most one per segment
+  /// When set (a server's running instances): the instance lists of the
+  /// report put those it holds true for first, and the JSON report ends
+  /// with them ("running_instances_changed").
+  std::function<bool(const std::string& instance)> running;
 };
 
 /// Prints the report; returns 0, 1 when NEW or the journal cannot be
 /// loaded (reason on `err`).
 int run_replay(const std::filesystem::path& dir, const ReplayOptions& options, std::ostream& out, std::ostream& err);
+
+/// The same for definitions already loaded, over an index already open (a
+/// server keeps one). Returns 0, or 1 when the new definitions cannot be
+/// used (reason on `err`). Throws std::runtime_error when the journal
+/// cannot be read, IndexCorrupt when the index is damaged.
+int replay_loaded(const JournalIndex& index, const LoadedApp& app, const ReplayOptions& options, std::ostream& out,
+                  std::ostream& err);
 
 }  // namespace flow::runtime::queries

@@ -59,11 +59,27 @@ ojson sample_json(const Sample& s) {
           {"rules_after", rules_json(s.after)}};
 }
 
-ojson limited(const InstanceSet& items, size_t limit) {
-  ojson out = ojson::array();
+/// The instances in journal order, or with the running ones first when
+/// the options say which those are.
+std::vector<const std::string*> in_order(const InstanceSet& items, const ReplayOptions& options) {
+  std::vector<const std::string*> out;
+  out.reserve(items.size());
   for (const auto& i : items) {
+    if (!options.running || options.running(i)) out.push_back(&i);
+  }
+  if (options.running) {
+    for (const auto& i : items) {
+      if (!options.running(i)) out.push_back(&i);
+    }
+  }
+  return out;
+}
+
+ojson limited(const InstanceSet& items, size_t limit, const ReplayOptions& options) {
+  ojson out = ojson::array();
+  for (const std::string* i : in_order(items, options)) {
     if (limit > 0 && out.size() >= limit) break;
-    out.push_back(i);
+    out.push_back(*i);
   }
   return out;
 }
@@ -75,15 +91,15 @@ std::string names(const std::vector<std::string>& services) {
   return out;
 }
 
-std::string instance_list(const InstanceSet& items, size_t limit) {
+std::string instance_list(const InstanceSet& items, size_t limit, const ReplayOptions& options) {
   std::string out;
   size_t n = 0;
-  for (const auto& i : items) {
+  for (const std::string* i : in_order(items, options)) {
     if (n == limit) {
       out += ", ... (" + std::to_string(items.size()) + " in all)";
       break;
     }
-    out += (n++ ? ", " : "") + i;
+    out += (n++ ? ", " : "") + *i;
   }
   return out;
 }
@@ -132,9 +148,9 @@ void write_report(std::ostream& out, const ReplayOptions& options, const std::st
                       {"now_fire", s.now_fire},
                       {"no_longer_fire", s.no_longer},
                       {"errors_after", s.errors_after},
-                      {"instances_now_fire", limited(s.instances_now, options.max_instances)},
+                      {"instances_now_fire", limited(s.instances_now, options.max_instances, options)},
                       {"instances_now_fire_total", s.instances_now.size()},
-                      {"instances_no_longer_fire", limited(s.instances_no_longer, options.max_instances)},
+                      {"instances_no_longer_fire", limited(s.instances_no_longer, options.max_instances, options)},
                       {"instances_no_longer_fire_total", s.instances_no_longer.size()},
                       {"samples", {{"now_fire", samples_now}, {"no_longer_fire", samples_no_longer}}}});
     }
@@ -146,7 +162,7 @@ void write_report(std::ostream& out, const ReplayOptions& options, const std::st
                        {"to", m.to},
                        {"events", m.events},
                        {"of", stats.events_by_type[m.type]},
-                       {"instances", limited(m.instances, options.max_instances)},
+                       {"instances", limited(m.instances, options.max_instances, options)},
                        {"instances_total", m.instances.size()}});
     }
     j["moves"] = moves;
@@ -159,6 +175,17 @@ void write_report(std::ostream& out, const ReplayOptions& options, const std::st
     };
     j["missing_event_types"] = problems(stats.missing);
     j["undecodable"] = problems(stats.bad);
+    if (options.running) {
+      ojson running = ojson::array();
+      size_t total = 0;
+      for (const auto& i : stats.changed_instances) {
+        if (!options.running(i)) continue;
+        if (options.max_instances == 0 || total < options.max_instances) running.push_back(i);
+        ++total;
+      }
+      j["running_instances_changed"] = running;
+      j["running_instances_changed_total"] = total;
+    }
     out << dump(j);
     return;
   }
@@ -187,7 +214,7 @@ void write_report(std::ostream& out, const ReplayOptions& options, const std::st
   for (const auto& [key, m] : stats.moves) {
     out << "under the new definitions, " << m.events << " of " << stats.events_by_type[m.type] << " "
         << short_name(m.type) << " would go to " << names(m.to) << " instead of " << names(m.from)
-        << " (instances: " << instance_list(m.instances, 10) << ")\n";
+        << " (instances: " << instance_list(m.instances, 10, options) << ")\n";
   }
   out << "\n";
   size_t unchanged = 0;
@@ -211,7 +238,7 @@ void write_report(std::ostream& out, const ReplayOptions& options, const std::st
                          const std::vector<Sample>& samples) {
       if (n == 0) return;
       out << "  " << n << " of " << of << " " << short_name(sub.type) << " would " << what
-          << " (instances: " << instance_list(instances, 10) << ")\n";
+          << " (instances: " << instance_list(instances, 10, options) << ")\n";
       for (const auto& sample : samples) {
         out << "    e.g. " << sample.event << " (instance " << sample.instance << "):";
         auto diff = differing(sample);
