@@ -18,6 +18,7 @@
 #include "ingress/attributes.h"
 #include "ingress/duration_text.h"
 #include "ingress/express_scan.h"
+#include "ingress/float_text.h"
 #include "ingress/map_entries.h"
 #include "layout/event_builder.h"
 
@@ -175,13 +176,12 @@ ExpressDecoder::Verbatim ExpressDecoder::verbatim_of(const TypeCodec& codec) {
     case TypeKind::Enum:
     case TypeKind::Bool: return Verbatim::Always;
     case TypeKind::Int: return Verbatim::Int;
+    case TypeKind::Float: return Verbatim::Float;
     case TypeKind::Timestamp: return Verbatim::Timestamp;
     case TypeKind::Decimal: return Verbatim::Decimal;
     case TypeKind::List:
-      // Elements written as read (no `-0`, no null to respell) and no
-      // whitespace between them.
-      return !codec.element_optional && verbatim_of(*codec.element) == Verbatim::Always ? Verbatim::List
-                                                                                        : Verbatim::Never;
+    case TypeKind::Map:
+    case TypeKind::Record: return Verbatim::Nested;
     default: return Verbatim::Never;
   }
 }
@@ -193,20 +193,31 @@ void ExpressDecoder::begin(const char* json, size_t size) {
   end_ = json + size;
   non_ascii_ = false;
   line_copy_ = nullptr;
+  text_.tracking = false;
+  text_.rewritten.clear();
+  text_.fields.clear();
 }
 
 /// Only whitespace may follow the root; non-ASCII string bytes must be UTF-8
 /// (the DOM parser validates the whole line; outside strings the scanner
 /// accepts ASCII only).
 bool ExpressDecoder::finish(const char* p) const {
-  if (!p || skip_whitespace(p) != end_) return false;
+  if (!p || past_whitespace(p) != end_) return false;
   return !non_ascii_ || simdjson::validate_utf8(json_, static_cast<size_t>(end_ - json_));
 }
 
-inline const char* ExpressDecoder::skip_whitespace(const char* p) const {
+inline const char* ExpressDecoder::past_whitespace(const char* p) const {
   if (static_cast<unsigned char>(*p) > ' ') return p;  // compact JSON (past the end: the caller's check fails)
   while (p < end_ && is_whitespace(*p)) ++p;
   return p;
+}
+
+/// past_whitespace, cutting it from a nested field's text (the encoder
+/// writes none).
+inline const char* ExpressDecoder::skip_whitespace(const char* p) {
+  const char* const after = past_whitespace(p);
+  if (after != p && text_.tracking) rewrite(p, after, {});
+  return after;
 }
 
 /// The plain string whose opening quote is at `p`: sets `text` and returns
@@ -261,7 +272,7 @@ const char* ExpressDecoder::skip_scalar(const char* p) {
 
 /// After a member's (or element's) value: a comma and the start of the next
 /// one, or the closing bracket (then `done`).
-inline const char* ExpressDecoder::next_member(const char* p, char close, bool& done) const {
+inline const char* ExpressDecoder::next_member(const char* p, char close, bool& done) {
   p = skip_whitespace(p);
   const char c = peek(p);
   done = c == close;
@@ -289,12 +300,14 @@ inline const char* ExpressDecoder::decode_string(const char* p, const TypeCodec&
       const std::optional<int64_t> micros = timestamp_of(text);
       if (!micros) return nullptr;
       store(slot, *micros);
+      if (text_.tracking && !timestamp_canonical_) rewrite_timestamp(text.data() - 1, p, *micros);
       return p;
     }
     case TypeKind::Duration: {
       const std::optional<int64_t> micros = parse_duration_text(text);
       if (!micros) return nullptr;
       store(slot, *micros);
+      if (text_.tracking) rewrite_duration(text.data() - 1, p, *micros);
       return p;
     }
     case TypeKind::Enum: {
@@ -308,18 +321,22 @@ inline const char* ExpressDecoder::decode_string(const char* p, const TypeCodec&
 }
 
 /// A number at `p` (starting with `c`) into an int or float slot.
-inline const char* ExpressDecoder::decode_number(const char* p, char c, TypeKind kind, uint8_t* slot) const {
+inline const char* ExpressDecoder::decode_number(const char* p, char c, TypeKind kind, uint8_t* slot) {
   if (c != '-' && !is_digit(c)) return nullptr;
   Number n;
+  const char* const start = p;
   if (!(p = scan_number(p, n))) return nullptr;
   if (kind == TypeKind::Int) {
     int64_t value;
     if (!to_int(n, value)) return nullptr;
     store(slot, value);
+    if (text_.tracking && n.negative && value == 0) rewrite(start, p, "0");  // `-0`
   } else {
     double value;
     if (!to_double(n, value)) return nullptr;
     store(slot, value);
+    float_canonical_ = is_short_float_text(n);
+    if (text_.tracking && !float_canonical_) rewrite_float(start, p, value);
   }
   return p;
 }
@@ -372,6 +389,7 @@ const char* ExpressDecoder::decode_decimal(const char* p, char c, uint8_t* slot)
   FlowDecimal d{};
   if (flow_rt_decimal_parse(text.data(), text.size(), &d) != FLOW_DECIMAL_PARSE_OK) return nullptr;
   store(slot, d);
+  if (text_.tracking && !is_decimal_text_as_written(p, after)) rewrite_decimal(p, after, d);
   return after;
 }
 
@@ -416,9 +434,13 @@ const char* ExpressDecoder::decode_map(const char* p, const TypeCodec& codec, ui
   uint64_t count = 0;
   bool done = peek(p) == '}';
   if (done) ++p;
+  std::string_view last_key;
   while (!done) {
     std::string_view key;
     if (peek(p) != '"' || !(p = scan_string(p, key))) return nullptr;
+    // The encoder writes the keys in the map's (sorted) order.
+    if (text_.tracking && count > 0 && !key_before(last_key, key)) text_.ok = false;
+    last_key = key;
     p = skip_whitespace(p);
     if (peek(p) != ':') return nullptr;
     p = skip_whitespace(p + 1);
@@ -491,16 +513,20 @@ inline void* ExpressDecoder::list_storage(size_t size, Arena& arena) {
 
 // ---- Objects ----------------------------------------------------------------
 
-/// The key at `p` when it is not the expected one, the colon and the
-/// whitespace after it: sets `index` to the field it names, or -1 for an
-/// unknown key.
+/// The key at `p` when it is not the expected one and its colon: sets
+/// `index` to the field it names, or -1 for an unknown key.
 const char* ExpressDecoder::field_key(const char* p, const StructCodec& type, int& index) {
   std::string_view key;
   if (peek(p) != '"' || !(p = scan_string(p, key))) return nullptr;
-  p = skip_whitespace(p);
+  if (const char* colon = past_whitespace(p); colon != p) {
+    // Not cut (a member left out may have to be written before this key),
+    // so not the encoder's text.
+    text_.ok = false;
+    p = colon;
+  }
   if (peek(p) != ':') return nullptr;
   index = type.field_names.find(key);
-  return skip_whitespace(p + 1);
+  return p + 1;
 }
 
 /// The value of a field at `p` (starting with `c`, not null): the common
@@ -518,6 +544,7 @@ inline const char* ExpressDecoder::decode_field(const char* p, char c, const Fie
       const std::optional<int64_t> micros = timestamp_of(text);
       if (!micros) return nullptr;
       store(slot, *micros);
+      if (text_.tracking && !timestamp_canonical_) rewrite_timestamp(text.data() - 1, p, *micros);
       return p;
     }
     case TypeKind::Int:
@@ -546,13 +573,10 @@ inline bool ExpressDecoder::is_verbatim(const FieldPlan& field, const char* valu
     case Verbatim::Never: return false;
     case Verbatim::Always: return true;
     case Verbatim::Int: return *value != '-' || layout::load<int64_t>(slot) != 0;  // `-0` is written `0`
+    case Verbatim::Float: return float_canonical_;
     case Verbatim::Timestamp: return timestamp_canonical_;
     case Verbatim::Decimal: return is_decimal_text_as_written(value, end);
-    case Verbatim::List:
-      for (const char* q = value; q < end; ++q) {
-        if (is_whitespace(*q)) return false;  // between elements, or inside a string: written again
-      }
-      return true;
+    case Verbatim::Nested: return false;  // (FieldText)
   }
   return false;
 }
@@ -567,6 +591,7 @@ inline const char* ExpressDecoder::decode_members(const char* p, const StructCod
   bool done = peek(p) == '}';
   if (done) ++p;
   while (!done) {
+    const char* const member = p;
     // Producers usually write the fields in declaration order, compactly:
     // then the next field's `"name":` matches as one or two words.
     int index;
@@ -578,10 +603,20 @@ inline const char* ExpressDecoder::decode_members(const char* p, const StructCod
       index = -1;
     }
     if (index >= 0) {
-      p = skip_whitespace(p + fields[index].key.size);
+      p += fields[index].key.size;
     } else if (!(p = field_key(p, type, index))) {
       return nullptr;
     }
+    // In a nested field's text: every field, in order (checked before the
+    // whitespace after the key is cut, which moves past `member`).
+    if (text_.tracking && index != static_cast<int>(expected)) {
+      if (index < 0) {
+        text_.ok = false;  // the encoder writes declared fields only
+      } else {
+        absent_members(type, expected, static_cast<size_t>(index), member, seen == 0, false);
+      }
+    }
+    p = skip_whitespace(p);
     if (index < 0) {
       if (strict_ || !(p = skip_scalar(p))) return nullptr;
     } else {
@@ -595,15 +630,21 @@ inline const char* ExpressDecoder::decode_members(const char* p, const StructCod
         if (!field.optional || !(p = scan_literal(p, "null"))) return nullptr;  // none
       } else {
         const char* value = p;
+        const bool nested = verbatim && field.verbatim == Verbatim::Nested;
+        if (nested) begin_text(value);
         if (!(p = decode_field(p, c, field, out + field.offset, arena, depth))) return nullptr;
         present |= bit;
-        if (verbatim && is_verbatim(field, value, p, out + field.offset)) {
+        if (nested) {
+          end_text(static_cast<size_t>(index), value, p, verbatim);
+        } else if (verbatim && is_verbatim(field, value, p, out + field.offset)) {
           verbatim[static_cast<size_t>(index)] = std::string_view(kept_at(value), static_cast<size_t>(p - value));
         }
       }
     }
     if (!(p = next_member(p, '}', done))) return nullptr;
   }
+  if (text_.tracking && expected < type.fields.size())
+    absent_members(type, expected, type.fields.size(), p - 1, seen == 0, true);
   // The presence bitmap: bit i of byte i / 8 is field i.
   const layout::StructLayout& layout = *type.layout;
   for (uint32_t i = 0; i < layout.bitmap_bytes; ++i)
@@ -629,8 +670,91 @@ const char* ExpressDecoder::decode_object(const char* p, const EventType& type, 
   std::memcpy(line_copy_, json_, line_size);
   std::fill_n(verbatim_.begin(), type.fields.size(), std::string_view());
   if (!(p = decode_members(p, type, plan, out, arena, 0, verbatim_.data()))) return nullptr;
+  for (const auto& [field, offset, size] : text_.fields) verbatim_[field] = {text_.rewritten.data() + offset, size};
   instance = out;
   return p;
+}
+
+// ---- The encoder's text of nested fields -------------------------------------
+
+inline void ExpressDecoder::begin_text(const char* value) {
+  text_.tracking = true;
+  text_.ok = true;
+  text_.rewriting = false;
+  text_.copied_to = value;
+}
+
+/// Ends the nested field `field` whose value is the line's [value, end):
+/// its text is the line's own, or the rewritten one, or none.
+inline void ExpressDecoder::end_text(size_t field, const char* value, const char* end, std::string_view* verbatim) {
+  text_.tracking = false;
+  if (!text_.ok) return;
+  if (!text_.rewriting) {
+    verbatim[field] = std::string_view(kept_at(value), static_cast<size_t>(end - value));
+    return;
+  }
+  text_.rewritten.append(text_.copied_to, static_cast<size_t>(end - text_.copied_to));
+  text_.fields.push_back({field, text_.start, text_.rewritten.size() - text_.start});
+}
+
+void ExpressDecoder::rewrite(const char* from, const char* to, std::string_view text) {
+  if (!text_.ok) return;
+  if (!text_.rewriting) {
+    text_.rewriting = true;
+    text_.start = text_.rewritten.size();
+  }
+  text_.rewritten.append(text_.copied_to, static_cast<size_t>(from - text_.copied_to));
+  text_.rewritten.append(text);
+  text_.copied_to = to;
+}
+
+/// A float whose text may not be the encoder's: compared with it.
+void ExpressDecoder::rewrite_float(const char* from, const char* to, double value) {
+  char text[kMaxFloatText];
+  const std::string_view written(text, static_cast<size_t>(write_float_text(value, text) - text));
+  if (written != std::string_view(from, static_cast<size_t>(to - from))) rewrite(from, to, written);
+}
+
+void ExpressDecoder::rewrite_timestamp(const char* from, const char* to, int64_t micros) {
+  char text[kMaxTimestampText + 2];
+  text[0] = '"';
+  char* end = write_timestamp(micros, text + 1);
+  *end++ = '"';
+  const std::string_view written(text, static_cast<size_t>(end - text));
+  if (written != std::string_view(from, static_cast<size_t>(to - from))) rewrite(from, to, written);
+}
+
+void ExpressDecoder::rewrite_duration(const char* from, const char* to, int64_t micros) {
+  char text[kMaxDurationText + 2];
+  text[0] = '"';
+  char* end = format_duration_text(micros, text + 1);
+  *end++ = '"';
+  const std::string_view written(text, static_cast<size_t>(end - text));
+  if (written != std::string_view(from, static_cast<size_t>(to - from))) rewrite(from, to, written);
+}
+
+void ExpressDecoder::rewrite_decimal(const char* from, const char* to, const FlowDecimal& value) {
+  char text[FLOW_DECIMAL_TEXT_CAPACITY];
+  const std::string_view written(text, flow_rt_decimal_format(&value, text));
+  if (written != std::string_view(from, static_cast<size_t>(to - from))) rewrite(from, to, written);
+}
+
+void ExpressDecoder::absent_members(const StructCodec& type, size_t from, size_t to, const char* at, bool first,
+                                    bool closing) {
+  if (from > to) text_.ok = false;  // out of order
+  for (size_t i = from; i < to && text_.ok; ++i) {
+    const FieldCodec& f = type.fields[i];
+    if (f.absent != Absent::None) {  // a default, written as its value
+      text_.ok = false;
+      return;
+    }
+    // `"zip":null,` before a member, `,"zip":null` before the `}`.
+    if (closing && !first) rewrite(at, at, ",");
+    rewrite(at, at, f.json_key);
+    rewrite(at, at, "null");
+    if (!closing) rewrite(at, at, ",");
+    first = false;
+  }
 }
 
 // ---- The envelope -----------------------------------------------------------

@@ -19,6 +19,16 @@
 // hands such lines to the reference path, which reads them as this tier
 // does). tests/ingress/express_test.cpp, fuzz_test.cpp and
 // nested_tiers_test.cpp compare the tiers.
+//
+// It also hands the encoder the text of each value that is already what
+// the encoder writes for it (DecodedEvent::verbatim), so that the journal's
+// copy of an input event is mostly copied, not formatted: scalars when
+// their text is the encoder's; records, lists and maps made the encoder's
+// text while they are read, spans the encoder writes otherwise (whitespace,
+// `1.50` for a float, `"5"` for a decimal, a record's optional left out)
+// rewritten on the way (FieldText). Limits: what the encoder orders or
+// fills in itself (record fields out of order, defaults, map keys out of
+// order) is not rewritten; such a value is formatted by the encoder.
 #pragma once
 
 #include <array>
@@ -69,9 +79,11 @@ class ExpressDecoder {
   /// Whether a field's text in the line is what the encoder writes for its
   /// decoded value (DecodedEvent::verbatim): always for strings (the tier
   /// takes them only without escapes), enum members and booleans; for ints
-  /// but `-0`; for timestamps in the encoder's own form; for lists of
-  /// those without whitespace. Never for floats and durations (formatted).
-  enum class Verbatim : uint8_t { Never, Always, Int, Timestamp, List, Decimal };
+  /// but `-0`; for timestamps in the encoder's own form; for floats in their
+  /// commonest form (is_short_float_text). Never for durations (formatted).
+  /// Records, lists and maps (Nested) are made the encoder's text while
+  /// they are read (FieldText).
+  enum class Verbatim : uint8_t { Never, Always, Int, Float, Timestamp, Decimal, Nested };
   static Verbatim verbatim_of(const TypeCodec& codec);
   /// What the express tier needs of one field, in one place.
   struct FieldPlan {
@@ -101,12 +113,13 @@ class ExpressDecoder {
 
   // Each step takes the position of its token and returns the position after
   // it, or null for "not express", so that the position stays in a register.
-  const char* skip_whitespace(const char* p) const;
+  const char* past_whitespace(const char* p) const;
+  const char* skip_whitespace(const char* p);
   char peek(const char* p) const { return p < end_ ? *p : '\0'; }
   const char* scan_string(const char* p, std::string_view& text);
   const char* scan_literal(const char* p, std::string_view word) const;
   const char* skip_scalar(const char* p);
-  const char* next_member(const char* p, char close, bool& done) const;
+  const char* next_member(const char* p, char close, bool& done);
 
   const char* attribute_key(const char* p, Attribute& attribute);
   const char* other_key(const char* p, Attribute& attribute);
@@ -123,7 +136,7 @@ class ExpressDecoder {
   bool fill_absent(const StructCodec& type, uint64_t seen, uint8_t* instance, Arena& arena);
   const char* decode_value(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena, size_t depth);
   const char* decode_string(const char* p, const TypeCodec& codec, uint8_t* slot);
-  const char* decode_number(const char* p, char c, TypeKind kind, uint8_t* slot) const;
+  const char* decode_number(const char* p, char c, TypeKind kind, uint8_t* slot);
   const char* decode_decimal(const char* p, char c, uint8_t* slot);
   const char* decode_bool(const char* p, uint8_t* slot) const;
   const char* decode_member(const char* p, const std::vector<Pattern>& members, uint8_t* slot) const;
@@ -144,6 +157,20 @@ class ExpressDecoder {
 
   void begin(const char* json, size_t size);
   bool finish(const char* p) const;
+
+  // The encoder's text of a nested field (FieldText), kept as it is read.
+  void begin_text(const char* value);
+  void end_text(size_t field, const char* value, const char* end, std::string_view* verbatim);
+  /// The line's [from, to) is written as `text` (nothing, for whitespace).
+  void rewrite(const char* from, const char* to, std::string_view text);
+  void rewrite_float(const char* from, const char* to, double value);
+  void rewrite_timestamp(const char* from, const char* to, int64_t micros);
+  void rewrite_duration(const char* from, const char* to, int64_t micros);
+  void rewrite_decimal(const char* from, const char* to, const FlowDecimal& value);
+  /// Record fields [from, to) are not in the line, before `at`: written
+  /// null when that is what the encoder writes for them (`first`: no member
+  /// precedes `at`, `closing`: `at` is the record's `}`).
+  void absent_members(const StructCodec& type, size_t from, size_t to, const char* at, bool first, bool closing);
 
   const EventCatalog& catalog_;
   bool strict_;
@@ -174,6 +201,28 @@ class ExpressDecoder {
   /// copy when verbatim (see Verbatim), else empty.
   std::vector<std::string_view> verbatim_;
   bool timestamp_canonical_ = false;  // the last timestamp_of text was in the encoder's form
+  bool float_canonical_ = false;      // the last float's text was in the encoder's form
+
+  /// The encoder's text of the nested field being read (Verbatim::Nested),
+  /// made while it is read: the line's text, but for the spans the encoder
+  /// writes otherwise (whitespace, a float's `1.50`, a decimal's `1e2`, a
+  /// record's left-out optional), which the decoding steps replace as they
+  /// meet them (rewrite). Nothing the encoder would order or fill in
+  /// differently (record fields out of order, a default, map keys out of
+  /// order, an unknown key) is rewritten: `ok` is cleared and the encoder
+  /// formats the field's value.
+  struct FieldText {
+    bool tracking = false;            // a nested field's value is being read
+    bool ok = false;                  // its text is (or is being made) the encoder's
+    bool rewriting = false;           // the text so far is in `rewritten` from `start`
+    const char* copied_to = nullptr;  // the line's text is taken up to here
+    size_t start = 0;
+    std::string rewritten;  // the rewritten texts of the line's fields
+    /// (field, offset in `rewritten`, size): made views of at the end, since
+    /// `rewritten` may move while the line is read.
+    std::vector<std::array<size_t, 3>> fields;
+  };
+  FieldText text_;
   /// Element slots of the list (entries of the map) being read, per list
   /// and map nesting depth (the count is known only at the `]`).
   static constexpr size_t kMaxListDepth = 8;
