@@ -21,6 +21,7 @@
 #include "ingress/float_text.h"
 #include "ingress/map_entries.h"
 #include "layout/event_builder.h"
+#include "rt_abi/decimal_bits.h"
 
 namespace flow::runtime {
 
@@ -378,6 +379,25 @@ inline const char* ExpressDecoder::decode_value(const char* p, const TypeCodec& 
 /// A decimal at `p` (starting with `c`) from the number's own text, or a
 /// string's without escapes, never through a double.
 const char* ExpressDecoder::decode_decimal(const char* p, char c, uint8_t* slot) {
+  if (c != '"') {
+    // Most amounts have few digits and no long exponent: their digits are
+    // the coefficient and their exponent (minus the fraction's digits) the
+    // exponent, packed as flow_rt_decimal_parse packs them. Longer ones,
+    // and exponents out of range, are the library's.
+    namespace decimal = rt_abi::decimal;
+    Number n;
+    const char* after = scan_number(p, n);
+    if (after && n.exponent >= decimal::kExponentMin && n.exponent <= decimal::kExponentMax) {
+      store(slot, decimal::pack(n.negative, n.digits, n.exponent));
+      // Without an exponent, only the text of a small fraction (0.0000001,
+      // 1E-7 to Python's str()) may not be the encoder's.
+      if (text_.tracking && (n.scientific || (p[n.negative] == '0' && !is_decimal_text_as_written(p, after)))) {
+        const FlowDecimal d = layout::load<FlowDecimal>(slot);
+        rewrite_decimal(p, after, d);
+      }
+      return after;
+    }
+  }
   std::string_view text;
   const char* after;
   if (c == '"') {

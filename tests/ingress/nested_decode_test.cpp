@@ -190,6 +190,29 @@ TEST_CASE("decimals at depth: exact or rejected", "[ingress][nested]") {
   DecodeResult r = decode_nested(with("total", digits34));
   REQUIRE(r.ok);
   CHECK(data_json(r).find(R"("total":)" + digits34) != std::string::npos);
+  // The express tier packs short numbers itself, the library parses the
+  // rest: both read each of these as Python's Decimal reads it (the tiers
+  // agree, decode_with), zeros with their exponents clamped.
+  const std::vector<std::pair<std::string, std::string>> forms = {
+      {"0.05", "0.05"},
+      {"-0", "-0"},
+      {"-0.000", "-0.000"},
+      {"1e-6176", "1E-6176"},
+      {"1e6111", "1E+6111"},
+      {"1e6144", "1.000000000000000000000000000000000E+6144"},
+      {"0e-7000", "0E-6176"},
+      {"0e7000", "0E+6111"},
+      {"9999999999999999999", "9999999999999999999"},
+      {"99999999999999999999", "99999999999999999999"},
+      {"12.5e-3", "0.0125"}};
+  for (const auto& [number, written] : forms) {
+    INFO(number);
+    DecodeResult d = decode_nested(with("total", number));
+    REQUIRE(d.ok);
+    CHECK(data_json(d).find(R"("total":)" + written + ",") != std::string::npos);
+  }
+  CHECK(reject_nested(with("total", "1e-6177")).find("exponent out of the decimal range") != std::string::npos);
+  CHECK(reject_nested(with("total", "1e6145")).find("exponent out of the decimal range") != std::string::npos);
 }
 
 TEST_CASE("strict mode rejects unknown fields at any depth", "[ingress][nested]") {
