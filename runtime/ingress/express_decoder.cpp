@@ -127,6 +127,8 @@ void ExpressDecoder::plan_fields(const StructCodec& type, TypePlan& plan) {
   for (const FieldCodec& f : type.fields) {
     FieldPlan field;
     field.key = pattern_of(f.json_key.data(), f.json_key.size());
+    const std::string next_key = "," + f.json_key;
+    field.next_key = pattern_of(next_key.data(), next_key.size());
     field.codec = f.value;
     field.members = member_patterns(*f.value);
     field.offset = f.offset;
@@ -140,7 +142,7 @@ void ExpressDecoder::plan_fields(const StructCodec& type, TypePlan& plan) {
   // Two fields past the last whose keys never match: decode_members tries
   // the next two keys without checking where the fields end.
   FieldPlan none;
-  none.key = pattern_of("", kMaxPattern + 1);
+  none.key = none.next_key = pattern_of("", kMaxPattern + 1);
   plan.fields.push_back(none);
   plan.fields.push_back(none);
 }
@@ -148,22 +150,17 @@ void ExpressDecoder::plan_fields(const StructCodec& type, TypePlan& plan) {
 /// Plans every record `codec` holds, at any depth.
 void ExpressDecoder::plan_records(const TypeCodec& codec) {
   if (codec.element) plan_records(*codec.element);
-  if (!codec.record || record_plan(codec.record)) return;
-  auto plan = std::make_unique<TypePlan>();
+  if (!codec.record) return;
+  auto& plan = record_plans_[static_cast<size_t>(codec.record->record_index)];
+  if (plan) return;
+  plan = std::make_unique<TypePlan>();
   plan_fields(*codec.record, *plan);
-  record_plans_.emplace_back(codec.record, std::move(plan));
   for (const FieldCodec& f : codec.record->fields) plan_records(*f.value);
-}
-
-const ExpressDecoder::TypePlan* ExpressDecoder::record_plan(const StructCodec* record) const {
-  for (const auto& [r, plan] : record_plans_) {
-    if (r == record) return plan.get();
-  }
-  return nullptr;
 }
 
 ExpressDecoder::ExpressDecoder(const EventCatalog& catalog, bool strict) : catalog_(catalog), strict_(strict) {
   plans_.resize(catalog.types().size());
+  record_plans_.resize(catalog.record_count());
   for (const auto& type : catalog.types()) {
     plan_fields(*type, plans_[static_cast<size_t>(type->index)]);
     for (const FieldCodec& f : type->fields) plan_records(*f.value);
@@ -322,7 +319,8 @@ inline const char* ExpressDecoder::decode_string(const char* p, const TypeCodec&
 }
 
 /// A number at `p` (starting with `c`) into an int or float slot.
-inline const char* ExpressDecoder::decode_number(const char* p, char c, TypeKind kind, uint8_t* slot) {
+[[gnu::always_inline]] inline const char* ExpressDecoder::decode_number(const char* p, char c, TypeKind kind,
+                                                                        uint8_t* slot) {
   if (c != '-' && !is_digit(c)) return nullptr;
   Number n;
   const char* const start = p;
@@ -366,8 +364,8 @@ inline const char* ExpressDecoder::decode_value(const char* p, const TypeCodec& 
   const char c = peek(p);
   switch (codec.kind) {
     case TypeKind::Bool: return decode_bool(p, slot);
-    case TypeKind::Int:
-    case TypeKind::Float: return decode_number(p, c, codec.kind, slot);
+    case TypeKind::Int: return decode_number(p, c, TypeKind::Int, slot);
+    case TypeKind::Float: return decode_number(p, c, TypeKind::Float, slot);
     case TypeKind::Decimal: return decode_decimal(p, c, slot);
     case TypeKind::List: return c == '[' ? decode_list(p, codec, slot, arena, depth) : nullptr;
     case TypeKind::Map: return c == '{' ? decode_map(p, codec, slot, arena, depth) : nullptr;
@@ -378,7 +376,7 @@ inline const char* ExpressDecoder::decode_value(const char* p, const TypeCodec& 
 
 /// A decimal at `p` (starting with `c`) from the number's own text, or a
 /// string's without escapes, never through a double.
-const char* ExpressDecoder::decode_decimal(const char* p, char c, uint8_t* slot) {
+inline const char* ExpressDecoder::decode_decimal(const char* p, char c, uint8_t* slot) {
   if (c != '"') {
     // Most amounts have few digits and no long exponent: their digits are
     // the coefficient and their exponent (minus the fraction's digits) the
@@ -398,6 +396,11 @@ const char* ExpressDecoder::decode_decimal(const char* p, char c, uint8_t* slot)
       return after;
     }
   }
+  return parse_decimal(p, c, slot);
+}
+
+/// decode_decimal through the library's parser.
+const char* ExpressDecoder::parse_decimal(const char* p, char c, uint8_t* slot) {
   std::string_view text;
   const char* after;
   if (c == '"') {
@@ -483,10 +486,10 @@ const char* ExpressDecoder::decode_map(const char* p, const TypeCodec& codec, ui
 /// The record at `p` (its `{`) into its inline bytes at `slot`.
 const char* ExpressDecoder::decode_record(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena,
                                           size_t depth) {
-  const TypePlan* plan = record_plan(codec.record);
+  const TypePlan* plan = record_plans_[static_cast<size_t>(codec.record->record_index)].get();
   if (!plan || !plan->usable) return nullptr;
   std::memset(slot, 0, codec.record->layout->size);
-  return decode_members(p, *codec.record, *plan, slot, arena, depth, nullptr);
+  return decode_members<false>(p, *codec.record, *plan, slot, arena, depth, nullptr);
 }
 
 /// The list at `p` (its `[`), laid out as FastDecoder::decode_value lays it
@@ -551,8 +554,8 @@ const char* ExpressDecoder::field_key(const char* p, const StructCodec& type, in
 
 /// The value of a field at `p` (starting with `c`, not null): the common
 /// kinds inline.
-inline const char* ExpressDecoder::decode_field(const char* p, char c, const FieldPlan& field, uint8_t* slot,
-                                                Arena& arena, size_t depth) {
+[[gnu::always_inline]] inline const char* ExpressDecoder::decode_field(const char* p, char c, const FieldPlan& field,
+                                                                       uint8_t* slot, Arena& arena, size_t depth) {
   std::string_view text;
   switch (field.kind) {
     case TypeKind::String:
@@ -567,8 +570,8 @@ inline const char* ExpressDecoder::decode_field(const char* p, char c, const Fie
       if (text_.tracking && !timestamp_canonical_) rewrite_timestamp(text.data() - 1, p, *micros);
       return p;
     }
-    case TypeKind::Int:
-    case TypeKind::Float: return decode_number(p, c, field.kind, slot);
+    case TypeKind::Int: return decode_number(p, c, TypeKind::Int, slot);  // (the kind a constant when inlined)
+    case TypeKind::Float: return decode_number(p, c, TypeKind::Float, slot);
     case TypeKind::Enum:
       if (field.members) return decode_member(p, *field.members, slot);
       return c == '"' ? decode_string(p, *field.codec, slot) : nullptr;
@@ -601,35 +604,35 @@ inline bool ExpressDecoder::is_verbatim(const FieldPlan& field, const char* valu
   return false;
 }
 
-inline const char* ExpressDecoder::decode_members(const char* p, const StructCodec& type, const TypePlan& plan,
-                                                  uint8_t* out, Arena& arena, size_t depth,
-                                                  std::string_view* verbatim) {
+template <bool kEvent>
+const char* ExpressDecoder::decode_members(const char* p, const StructCodec& type, const TypePlan& plan, uint8_t* out,
+                                           Arena& arena, size_t depth, std::string_view* verbatim) {
   p = skip_whitespace(p + 1);
   const FieldPlan* const fields = plan.fields.data();
   uint64_t seen = 0, present = 0;
   size_t expected = 0;
   bool done = peek(p) == '}';
   if (done) ++p;
+  bool next_key = false;  // `p` is past the key of fields[expected] and the comma before it
   while (!done) {
     const char* const member = p;
     // Producers usually write the fields in declaration order, compactly:
     // then the next field's `"name":` matches as one or two words.
     int index;
-    if (fields[expected].key.matches(p, end_)) {
+    if (next_key) {
       index = static_cast<int>(expected);
+    } else if (fields[expected].key.matches(p, end_)) {
+      index = static_cast<int>(expected);
+      p += fields[expected].key.size;
     } else if (fields[expected + 1].key.matches(p, end_)) {
       index = static_cast<int>(expected + 1);  // an optional field left out
-    } else {
-      index = -1;
-    }
-    if (index >= 0) {
-      p += fields[index].key.size;
+      p += fields[expected + 1].key.size;
     } else if (!(p = field_key(p, type, index))) {
       return nullptr;
     }
     // In a nested field's text: every field, in order (checked before the
     // whitespace after the key is cut, which moves past `member`).
-    if (text_.tracking && index != static_cast<int>(expected)) {
+    if (!kEvent && index != static_cast<int>(expected) && text_.tracking) {
       if (index < 0) {
         text_.ok = false;  // the encoder writes declared fields only
       } else {
@@ -648,22 +651,31 @@ inline const char* ExpressDecoder::decode_members(const char* p, const StructCod
       const char c = peek(p);
       if (c == 'n') {
         if (!field.optional || !(p = scan_literal(p, "null"))) return nullptr;  // none
-      } else {
+      } else if constexpr (kEvent) {
         const char* value = p;
-        const bool nested = verbatim && field.verbatim == Verbatim::Nested;
+        const bool nested = field.verbatim == Verbatim::Nested;
         if (nested) begin_text(value);
         if (!(p = decode_field(p, c, field, out + field.offset, arena, depth))) return nullptr;
         present |= bit;
         if (nested) {
           end_text(static_cast<size_t>(index), value, p, verbatim);
-        } else if (verbatim && is_verbatim(field, value, p, out + field.offset)) {
+        } else if (is_verbatim(field, value, p, out + field.offset)) {
           verbatim[static_cast<size_t>(index)] = std::string_view(kept_at(value), static_cast<size_t>(p - value));
         }
+      } else {
+        if (!(p = decode_field(p, c, field, out + field.offset, arena, depth))) return nullptr;
+        present |= bit;
       }
     }
-    if (!(p = next_member(p, '}', done))) return nullptr;
+    // The next field's comma and key as a whole, else the comma or the end.
+    next_key = fields[expected].next_key.matches(p, end_);
+    if (next_key) {
+      p += fields[expected].next_key.size;
+    } else if (!(p = next_member(p, '}', done))) {
+      return nullptr;
+    }
   }
-  if (text_.tracking && expected < type.fields.size())
+  if (!kEvent && expected < type.fields.size() && text_.tracking)
     absent_members(type, expected, type.fields.size(), p - 1, seen == 0, true);
   // The presence bitmap: bit i of byte i / 8 is field i.
   const layout::StructLayout& layout = *type.layout;
@@ -689,7 +701,7 @@ const char* ExpressDecoder::decode_object(const char* p, const EventType& type, 
   line_copy_ = reinterpret_cast<char*>(out + layout.size + plan.list_room);
   std::memcpy(line_copy_, json_, line_size);
   std::fill_n(verbatim_.begin(), type.fields.size(), std::string_view());
-  if (!(p = decode_members(p, type, plan, out, arena, 0, verbatim_.data()))) return nullptr;
+  if (!(p = decode_members<true>(p, type, plan, out, arena, 0, verbatim_.data()))) return nullptr;
   for (const auto& [field, offset, size] : text_.fields) verbatim_[field] = {text_.rewritten.data() + offset, size};
   instance = out;
   return p;

@@ -88,7 +88,8 @@ class ExpressDecoder {
   /// What the express tier needs of one field, in one place.
   struct FieldPlan {
     Pattern key;
-    const TypeCodec* codec = nullptr;               // the field's type without `?`
+    Pattern next_key;                  // `,"name":`: the comma before the key, when it follows the previous field
+    const TypeCodec* codec = nullptr;  // the field's type without `?`
     const std::vector<Pattern>* members = nullptr;  // of an enum with few members
     uint32_t offset = 0;
     TypeKind kind = TypeKind::Error;
@@ -103,9 +104,7 @@ class ExpressDecoder {
     bool usable = false;            // at most 64 fields: `seen` fits a word
   };
   void plan_fields(const StructCodec& type, TypePlan& plan);
-  /// The plan of a record, made with the event plans (records are few: a
-  /// short linear search).
-  const TypePlan* record_plan(const StructCodec* record) const;
+  /// Plans the records `codec` holds, with the event plans.
   void plan_records(const TypeCodec& codec);
   /// Bytes for the elements of short lists, allocated with the instance.
   static constexpr size_t kListRoom = 128;
@@ -127,8 +126,9 @@ class ExpressDecoder {
   const char* decode_type(const char* p, DecodedEvent& out);
   const char* decode_object(const char* p, const EventType& type, Arena& arena, uint8_t*& instance);
   /// The members of the object at `p` (its `{`) into the fields of `type`
-  /// at `out` (zeroed); the event's fields note their verbatim text in
-  /// `verbatim`, a record's pass null.
+  /// at `out` (zeroed): an event's (kEvent), noting their verbatim text in
+  /// `verbatim`, or a record's (null).
+  template <bool kEvent>
   const char* decode_members(const char* p, const StructCodec& type, const TypePlan& plan, uint8_t* out, Arena& arena,
                              size_t depth, std::string_view* verbatim);
   const char* field_key(const char* p, const StructCodec& type, int& index);
@@ -138,6 +138,7 @@ class ExpressDecoder {
   const char* decode_string(const char* p, const TypeCodec& codec, uint8_t* slot);
   const char* decode_number(const char* p, char c, TypeKind kind, uint8_t* slot);
   const char* decode_decimal(const char* p, char c, uint8_t* slot);
+  const char* parse_decimal(const char* p, char c, uint8_t* slot);
   const char* decode_bool(const char* p, uint8_t* slot) const;
   const char* decode_member(const char* p, const std::vector<Pattern>& members, uint8_t* slot) const;
   const char* decode_list(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena, size_t depth);
@@ -174,9 +175,9 @@ class ExpressDecoder {
 
   const EventCatalog& catalog_;
   bool strict_;
-  std::vector<TypePlan> plans_;  // by EventType::index
-  std::vector<std::pair<const StructCodec*, std::unique_ptr<TypePlan>>> record_plans_;
-  std::vector<uint32_t> order_;  // for sorting map entries
+  std::vector<TypePlan> plans_;                          // by EventType::index
+  std::vector<std::unique_ptr<TypePlan>> record_plans_;  // by StructCodec::record_index
+  std::vector<uint32_t> order_;                          // for sorting map entries
   std::map<const EnumCodec*, std::vector<Pattern>> members_;
   // The last type decoded, and its name as in JSON (`"OrderPlaced"`): lines
   // of one type come in runs.

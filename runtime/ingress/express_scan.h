@@ -115,7 +115,7 @@ inline const char* read_exponent(const char* p, int& exponent) {
 /// A number at `p` in JSON's grammar, -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?,
 /// within the limits above. Reads at most about 30 bytes; the caller checks
 /// that the end is within the line (the next token is).
-inline const char* scan_number(const char* p, Number& n) {
+[[gnu::always_inline]] inline const char* scan_number(const char* p, Number& n) {
   n.negative = *p == '-';
   p += n.negative;
   int count = 0;
