@@ -512,6 +512,8 @@ const char* ExpressDecoder::decode_list(const char* p, const TypeCodec& codec, u
       std::string_view text;
       if (peek(p) != '"' || !(p = scan_string(p, text))) return nullptr;
       store(element, kept(text));
+    } else if (codec.element->kind == TypeKind::Record && !codec.element_optional) {  // and the next
+      p = peek(p) == '{' ? decode_record(p, *codec.element, element, arena, depth + 1) : nullptr;
     } else {
       p = decode_element(p, codec, element, arena, depth);
     }
@@ -527,7 +529,10 @@ const char* ExpressDecoder::decode_list(const char* p, const TypeCodec& codec, u
 /// lasts (kept 8-aligned), else the arena.
 inline void* ExpressDecoder::list_storage(size_t size, Arena& arena) {
   const size_t rounded = (size + 7) & ~size_t{7};
-  if (rounded > list_room_left_) return arena.allocate(size, 8);
+  if (rounded > list_room_left_) {
+    list_overflow_ += rounded;
+    return arena.allocate(size, 8);
+  }
   void* at = list_room_;
   list_room_ += rounded;
   list_room_left_ -= rounded;
@@ -613,6 +618,30 @@ const char* ExpressDecoder::decode_members(const char* p, const StructCodec& typ
   size_t expected = 0;
   bool done = peek(p) == '}';
   if (done) ++p;
+  if (!kEvent && !done && fields[0].key.matches(p, end_)) {
+    // A record's fields mostly come in declaration order, each there, as
+    // the encoder writes them: those are read without the bookkeeping
+    // below, which takes over at the first field that is not next.
+    p += fields[0].key.size;
+    size_t i = 0;
+    for (;;) {
+      p = skip_whitespace(p);
+      const FieldPlan& field = fields[i];
+      const char c = peek(p);
+      if (c == 'n') {
+        if (!field.optional || !(p = scan_literal(p, "null"))) return nullptr;  // none
+      } else {
+        if (!(p = decode_field(p, c, field, out + field.offset, arena, depth))) return nullptr;
+        present |= uint64_t{1} << i;
+      }
+      ++i;
+      if (!fields[i].next_key.matches(p, end_)) break;  // (never past the last field)
+      p += fields[i].next_key.size;
+    }
+    expected = i;
+    seen = i == 64 ? ~uint64_t{0} : (uint64_t{1} << i) - 1;
+    if (!(p = next_member(p, '}', done))) return nullptr;
+  }
   bool next_key = false;  // `p` is past the key of fields[expected] and the comma before it
   while (!done) {
     const char* const member = p;
@@ -688,7 +717,7 @@ const char* ExpressDecoder::decode_members(const char* p, const StructCodec& typ
 /// The `data` object at `p`, into a new instance of `type`, filled as
 /// FastDecoder::decode_data fills it.
 const char* ExpressDecoder::decode_object(const char* p, const EventType& type, Arena& arena, uint8_t*& instance) {
-  const TypePlan& plan = plans_[static_cast<size_t>(type.index)];
+  TypePlan& plan = plans_[static_cast<size_t>(type.index)];
   if (!plan.usable || peek(p) != '{') return nullptr;
   const layout::EventLayout& layout = *type.layout;
   // One allocation: the instance, room for the elements of short lists, and
@@ -698,11 +727,14 @@ const char* ExpressDecoder::decode_object(const char* p, const EventType& type, 
   std::memset(out, 0, layout.size);
   list_room_ = out + layout.size;  // layout.size is a multiple of 8, the largest element alignment
   list_room_left_ = plan.list_room;
+  list_overflow_ = 0;
   line_copy_ = reinterpret_cast<char*>(out + layout.size + plan.list_room);
   std::memcpy(line_copy_, json_, line_size);
   std::fill_n(verbatim_.begin(), type.fields.size(), std::string_view());
   if (!(p = decode_members<true>(p, type, plan, out, arena, 0, verbatim_.data()))) return nullptr;
   for (const auto& [field, offset, size] : text_.fields) verbatim_[field] = {text_.rewritten.data() + offset, size};
+  // Lines of a type are alike: room for as many list bytes next time.
+  if (list_overflow_ > 0) plan.list_room = std::min(kMaxListRoom, plan.list_room + list_overflow_);
   instance = out;
   return p;
 }

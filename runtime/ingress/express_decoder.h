@@ -100,7 +100,7 @@ class ExpressDecoder {
   struct TypePlan {
     std::vector<FieldPlan> fields;  // by index, and two that never match
     uint64_t must_fill = 0;         // fields that get a default or are missing when absent
-    size_t list_room = 0;           // kListRoom when the type has list fields
+    size_t list_room = 0;           // kListRoom when the type has list fields, more when its lines need it
     bool usable = false;            // at most 64 fields: `seen` fits a word
   };
   void plan_fields(const StructCodec& type, TypePlan& plan);
@@ -108,6 +108,8 @@ class ExpressDecoder {
   void plan_records(const TypeCodec& codec);
   /// Bytes for the elements of short lists, allocated with the instance.
   static constexpr size_t kListRoom = 128;
+  /// ... up to this much when lines of the type have more (lists of records).
+  static constexpr size_t kMaxListRoom = 4096;
   const std::vector<Pattern>* member_patterns(const TypeCodec& codec);
 
   // Each step takes the position of its token and returns the position after
@@ -197,7 +199,8 @@ class ExpressDecoder {
   char* line_copy_ = nullptr;     // the line in the arena, after the instance
   uint8_t* list_room_ = nullptr;  // the rest of the instance's room for list elements
   size_t list_room_left_ = 0;
-  SeenFields seen_;  // for fill_absent_fields
+  size_t list_overflow_ = 0;  // list bytes of the line that did not fit the room
+  SeenFields seen_;           // for fill_absent_fields
   /// Per field of the event decoded last, its value's text in the line's
   /// copy when verbatim (see Verbatim), else empty.
   std::vector<std::string_view> verbatim_;
