@@ -577,6 +577,8 @@ const char* ExpressDecoder::field_key(const char* p, const StructCodec& type, in
     }
     case TypeKind::Int: return decode_number(p, c, TypeKind::Int, slot);  // (the kind a constant when inlined)
     case TypeKind::Float: return decode_number(p, c, TypeKind::Float, slot);
+    case TypeKind::Decimal: return decode_decimal(p, c, slot);
+    case TypeKind::List: return c == '[' ? decode_list(p, *field.codec, slot, arena, depth) : nullptr;
     case TypeKind::Enum:
       if (field.members) return decode_member(p, *field.members, slot);
       return c == '"' ? decode_string(p, *field.codec, slot) : nullptr;
