@@ -8,6 +8,7 @@
 // followed by nothing but whitespace up to the end exactly.
 #include "ingress/express_decoder.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -298,14 +299,14 @@ inline const char* ExpressDecoder::decode_string(const char* p, const TypeCodec&
       const std::optional<int64_t> micros = timestamp_of(text);
       if (!micros) return nullptr;
       store(slot, *micros);
-      if (text_.tracking && !timestamp_canonical_) rewrite_timestamp(text.data() - 1, p, *micros);
+      if (text_.tracking && !timestamp_canonical_) rewrite_quoted(text.data() - 1, p, *micros, write_timestamp);
       return p;
     }
     case TypeKind::Duration: {
       const std::optional<int64_t> micros = parse_duration_text(text);
       if (!micros) return nullptr;
       store(slot, *micros);
-      if (text_.tracking) rewrite_duration(text.data() - 1, p, *micros);
+      if (text_.tracking) rewrite_quoted(text.data() - 1, p, *micros, format_duration_text);
       return p;
     }
     case TypeKind::Enum: {
@@ -572,7 +573,7 @@ const char* ExpressDecoder::field_key(const char* p, const StructCodec& type, in
       const std::optional<int64_t> micros = timestamp_of(text);
       if (!micros) return nullptr;
       store(slot, *micros);
-      if (text_.tracking && !timestamp_canonical_) rewrite_timestamp(text.data() - 1, p, *micros);
+      if (text_.tracking && !timestamp_canonical_) rewrite_quoted(text.data() - 1, p, *micros, write_timestamp);
       return p;
     }
     case TypeKind::Int: return decode_number(p, c, TypeKind::Int, slot);  // (the kind a constant when inlined)
@@ -774,35 +775,29 @@ void ExpressDecoder::rewrite(const char* from, const char* to, std::string_view 
   text_.copied_to = to;
 }
 
-/// A float whose text may not be the encoder's: compared with it.
+/// rewrite, unless the line has `written` there already (a value whose
+/// text may not be the encoder's: compared with it).
+void ExpressDecoder::rewrite_unless_same(const char* from, const char* to, std::string_view written) {
+  if (written != std::string_view(from, static_cast<size_t>(to - from))) rewrite(from, to, written);
+}
+
 void ExpressDecoder::rewrite_float(const char* from, const char* to, double value) {
   char text[kMaxFloatText];
-  const std::string_view written(text, static_cast<size_t>(write_float_text(value, text) - text));
-  if (written != std::string_view(from, static_cast<size_t>(to - from))) rewrite(from, to, written);
+  rewrite_unless_same(from, to, std::string_view(text, static_cast<size_t>(write_float_text(value, text) - text)));
 }
 
-void ExpressDecoder::rewrite_timestamp(const char* from, const char* to, int64_t micros) {
-  char text[kMaxTimestampText + 2];
+void ExpressDecoder::rewrite_quoted(const char* from, const char* to, int64_t micros,
+                                    char* (*write)(int64_t micros, char* out)) {
+  char text[std::max(kMaxTimestampText, kMaxDurationText) + 2];
   text[0] = '"';
-  char* end = write_timestamp(micros, text + 1);
+  char* end = write(micros, text + 1);
   *end++ = '"';
-  const std::string_view written(text, static_cast<size_t>(end - text));
-  if (written != std::string_view(from, static_cast<size_t>(to - from))) rewrite(from, to, written);
-}
-
-void ExpressDecoder::rewrite_duration(const char* from, const char* to, int64_t micros) {
-  char text[kMaxDurationText + 2];
-  text[0] = '"';
-  char* end = format_duration_text(micros, text + 1);
-  *end++ = '"';
-  const std::string_view written(text, static_cast<size_t>(end - text));
-  if (written != std::string_view(from, static_cast<size_t>(to - from))) rewrite(from, to, written);
+  rewrite_unless_same(from, to, std::string_view(text, static_cast<size_t>(end - text)));
 }
 
 void ExpressDecoder::rewrite_decimal(const char* from, const char* to, const FlowDecimal& value) {
   char text[FLOW_DECIMAL_TEXT_CAPACITY];
-  const std::string_view written(text, flow_rt_decimal_format(&value, text));
-  if (written != std::string_view(from, static_cast<size_t>(to - from))) rewrite(from, to, written);
+  rewrite_unless_same(from, to, std::string_view(text, flow_rt_decimal_format(&value, text)));
 }
 
 void ExpressDecoder::absent_members(const StructCodec& type, size_t from, size_t to, const char* at, bool first,

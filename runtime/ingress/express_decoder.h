@@ -166,9 +166,10 @@ class ExpressDecoder {
   void end_text(size_t field, const char* value, const char* end, std::string_view* verbatim);
   /// The line's [from, to) is written as `text` (nothing, for whitespace).
   void rewrite(const char* from, const char* to, std::string_view text);
+  void rewrite_unless_same(const char* from, const char* to, std::string_view written);
   void rewrite_float(const char* from, const char* to, double value);
-  void rewrite_timestamp(const char* from, const char* to, int64_t micros);
-  void rewrite_duration(const char* from, const char* to, int64_t micros);
+  /// A timestamp or a duration, `write` writing its text unquoted.
+  void rewrite_quoted(const char* from, const char* to, int64_t micros, char* (*write)(int64_t micros, char* out));
   void rewrite_decimal(const char* from, const char* to, const FlowDecimal& value);
   /// Record fields [from, to) are not in the line, before `at`: written
   /// null when that is what the encoder writes for them (`first`: no member
