@@ -40,9 +40,10 @@ struct DecodedEvent {
   std::optional<std::string_view> subject;
   std::optional<int64_t> time;  // µs since the epoch
   /// Per field (by index), when the express tier decoded the event: the
-  /// text of the field's value in the line when it is exactly what the
-  /// encoder writes for the decoded value (append_data_json), else empty.
-  /// Null otherwise. Valid until the next decode.
+  /// text the encoder writes for the decoded value (append_data_json) when
+  /// the tier has it — the value's text in the line, or for a record, list
+  /// or map the line's text with the spans the encoder writes otherwise
+  /// rewritten — else empty. Null otherwise. Valid until the next decode.
   const std::string_view* verbatim = nullptr;
 };
 

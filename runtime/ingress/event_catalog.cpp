@@ -103,6 +103,7 @@ const StructCodec* EventCatalog::record_codec(const RecordInfo* decl) {
   codec->layout = &layout::record_layout(*decl);
   codec->name = decl->name;
   build_fields(*codec, *decl, "record '" + decl->qualified_name + "'");
+  codec->record_index = static_cast<int>(records_.size());
   records_.emplace_back(decl, std::move(codec));
   return records_.back().second.get();
 }

@@ -92,6 +92,9 @@ struct StructCodec {
   const uint8_t* defaults = nullptr;
   /// Whether a decimal occurs in it at any depth.
   bool has_decimal = false;
+  /// A record's index among the catalog's records (from 0, dense, for
+  /// tables by record); -1 for an event.
+  int record_index = -1;
 };
 
 struct EventType : StructCodec {
@@ -117,6 +120,8 @@ class EventCatalog {
   EventCatalog& operator=(const EventCatalog&) = delete;
 
   const std::vector<std::unique_ptr<EventType>>& types() const { return types_; }
+  /// How many records the events hold, at any depth (StructCodec::record_index).
+  size_t record_count() const { return records_.size(); }
   /// The entry of an event, or null when it is not in the catalog.
   const EventType* find(const EventInfo* decl) const;
   /// By qualified name, or by plain name when that is unique; else null.

@@ -6,13 +6,13 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
 #include <cstring>
 
 #include "base/json_string.h"
 #include "base/short_copy.h"
 #include "base/time_format.h"
 #include "ingress/duration_text.h"
+#include "ingress/float_text.h"
 #include "layout/event_builder.h"
 
 namespace flow::runtime {
@@ -75,69 +75,13 @@ class Cursor {
   size_t capacity_;
 };
 
-/// Amounts and measures usually have one to three decimals: such a value
-/// is printed as its integer of hundredths (say) with the point put in,
-/// when that decimal reads back as exactly `d`. Then it is also what
-/// std::to_chars prints: the fewest digits that read back (no fewer
-/// decimals did), in fixed notation (never longer than scientific here).
-/// Returns nullptr when the value is not such a decimal.
-char* write_short_decimal(char* p, double d) {
-  static constexpr double kScale[] = {1.0, 10.0, 100.0, 1000.0};
-  const double magnitude = std::fabs(d);
-  if (!(magnitude < 1e9) || magnitude == 0.0) return nullptr;
-  for (int decimals = 1; decimals <= 3; ++decimals) {
-    const double scaled = std::nearbyint(magnitude * kScale[decimals]);
-    // Both operands are exact (below 2^53, a power of ten), so the division
-    // rounds the decimal correctly, as reading it back would.
-    if (scaled / kScale[decimals] != magnitude) continue;
-    auto digits = static_cast<uint64_t>(scaled);
-    if (digits % 10 == 0) return nullptr;  // an integral value: to_chars, then ".0"
-    char buffer[24];
-    char* end = buffer + sizeof buffer;
-    char* q = end;
-    for (int i = 0; i < decimals; ++i) {
-      *--q = static_cast<char>('0' + digits % 10);
-      digits /= 10;
-    }
-    *--q = '.';
-    do {
-      *--q = static_cast<char>('0' + digits % 10);
-      digits /= 10;
-    } while (digits != 0);
-    if (d < 0) *--q = '-';
-    const auto size = static_cast<size_t>(end - q);
-    std::memcpy(p, q, size);
-    return p + size;
-  }
-  return nullptr;
-}
-
 void write_value(Cursor& c, const TypeCodec& codec, const uint8_t* slot);
 void write_element(Cursor& c, const TypeCodec& container, const uint8_t* element);
 void write_fields(Cursor& c, const StructCodec& type, const uint8_t* instance);
 
 void write_float(Cursor& c, double d) {
-  if (!std::isfinite(d)) {
-    c.put("null");
-    return;
-  }
-  char* p = c.room(40);
-  if (char* end = write_short_decimal(p, d)) {
-    c.advance(end);
-    return;
-  }
-  char* end = std::to_chars(p, p + 40, d).ptr;
-  // Integral values print as "120": add ".0" unless there is a fraction or
-  // exponent already.
-  bool integral = true;
-  for (char* q = p; q < end; ++q) {
-    if (*q == '.' || *q == 'e' || *q == 'E') integral = false;
-  }
-  if (integral) {
-    std::memcpy(end, ".0", 2);
-    end += 2;
-  }
-  c.advance(end);
+  char* p = c.room(kMaxFloatText);
+  c.advance(write_float_text(d, p));
 }
 
 void write_value(Cursor& c, const TypeCodec& codec, const uint8_t* slot) {

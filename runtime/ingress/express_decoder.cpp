@@ -8,6 +8,7 @@
 // followed by nothing but whitespace up to the end exactly.
 #include "ingress/express_decoder.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -18,8 +19,10 @@
 #include "ingress/attributes.h"
 #include "ingress/duration_text.h"
 #include "ingress/express_scan.h"
+#include "ingress/float_text.h"
 #include "ingress/map_entries.h"
 #include "layout/event_builder.h"
+#include "rt_abi/decimal_bits.h"
 
 namespace flow::runtime {
 
@@ -125,6 +128,8 @@ void ExpressDecoder::plan_fields(const StructCodec& type, TypePlan& plan) {
   for (const FieldCodec& f : type.fields) {
     FieldPlan field;
     field.key = pattern_of(f.json_key.data(), f.json_key.size());
+    const std::string next_key = "," + f.json_key;
+    field.next_key = pattern_of(next_key.data(), next_key.size());
     field.codec = f.value;
     field.members = member_patterns(*f.value);
     field.offset = f.offset;
@@ -138,7 +143,7 @@ void ExpressDecoder::plan_fields(const StructCodec& type, TypePlan& plan) {
   // Two fields past the last whose keys never match: decode_members tries
   // the next two keys without checking where the fields end.
   FieldPlan none;
-  none.key = pattern_of("", kMaxPattern + 1);
+  none.key = none.next_key = pattern_of("", kMaxPattern + 1);
   plan.fields.push_back(none);
   plan.fields.push_back(none);
 }
@@ -146,22 +151,17 @@ void ExpressDecoder::plan_fields(const StructCodec& type, TypePlan& plan) {
 /// Plans every record `codec` holds, at any depth.
 void ExpressDecoder::plan_records(const TypeCodec& codec) {
   if (codec.element) plan_records(*codec.element);
-  if (!codec.record || record_plan(codec.record)) return;
-  auto plan = std::make_unique<TypePlan>();
+  if (!codec.record) return;
+  auto& plan = record_plans_[static_cast<size_t>(codec.record->record_index)];
+  if (plan) return;
+  plan = std::make_unique<TypePlan>();
   plan_fields(*codec.record, *plan);
-  record_plans_.emplace_back(codec.record, std::move(plan));
   for (const FieldCodec& f : codec.record->fields) plan_records(*f.value);
-}
-
-const ExpressDecoder::TypePlan* ExpressDecoder::record_plan(const StructCodec* record) const {
-  for (const auto& [r, plan] : record_plans_) {
-    if (r == record) return plan.get();
-  }
-  return nullptr;
 }
 
 ExpressDecoder::ExpressDecoder(const EventCatalog& catalog, bool strict) : catalog_(catalog), strict_(strict) {
   plans_.resize(catalog.types().size());
+  record_plans_.resize(catalog.record_count());
   for (const auto& type : catalog.types()) {
     plan_fields(*type, plans_[static_cast<size_t>(type->index)]);
     for (const FieldCodec& f : type->fields) plan_records(*f.value);
@@ -175,13 +175,12 @@ ExpressDecoder::Verbatim ExpressDecoder::verbatim_of(const TypeCodec& codec) {
     case TypeKind::Enum:
     case TypeKind::Bool: return Verbatim::Always;
     case TypeKind::Int: return Verbatim::Int;
+    case TypeKind::Float: return Verbatim::Float;
     case TypeKind::Timestamp: return Verbatim::Timestamp;
     case TypeKind::Decimal: return Verbatim::Decimal;
     case TypeKind::List:
-      // Elements written as read (no `-0`, no null to respell) and no
-      // whitespace between them.
-      return !codec.element_optional && verbatim_of(*codec.element) == Verbatim::Always ? Verbatim::List
-                                                                                        : Verbatim::Never;
+    case TypeKind::Map:
+    case TypeKind::Record: return Verbatim::Nested;
     default: return Verbatim::Never;
   }
 }
@@ -193,20 +192,31 @@ void ExpressDecoder::begin(const char* json, size_t size) {
   end_ = json + size;
   non_ascii_ = false;
   line_copy_ = nullptr;
+  text_.tracking = false;
+  text_.rewritten.clear();
+  text_.fields.clear();
 }
 
 /// Only whitespace may follow the root; non-ASCII string bytes must be UTF-8
 /// (the DOM parser validates the whole line; outside strings the scanner
 /// accepts ASCII only).
 bool ExpressDecoder::finish(const char* p) const {
-  if (!p || skip_whitespace(p) != end_) return false;
+  if (!p || past_whitespace(p) != end_) return false;
   return !non_ascii_ || simdjson::validate_utf8(json_, static_cast<size_t>(end_ - json_));
 }
 
-inline const char* ExpressDecoder::skip_whitespace(const char* p) const {
+inline const char* ExpressDecoder::past_whitespace(const char* p) const {
   if (static_cast<unsigned char>(*p) > ' ') return p;  // compact JSON (past the end: the caller's check fails)
   while (p < end_ && is_whitespace(*p)) ++p;
   return p;
+}
+
+/// past_whitespace, cutting it from a nested field's text (the encoder
+/// writes none).
+inline const char* ExpressDecoder::skip_whitespace(const char* p) {
+  const char* const after = past_whitespace(p);
+  if (after != p && text_.tracking) rewrite(p, after, {});
+  return after;
 }
 
 /// The plain string whose opening quote is at `p`: sets `text` and returns
@@ -261,7 +271,7 @@ const char* ExpressDecoder::skip_scalar(const char* p) {
 
 /// After a member's (or element's) value: a comma and the start of the next
 /// one, or the closing bracket (then `done`).
-inline const char* ExpressDecoder::next_member(const char* p, char close, bool& done) const {
+inline const char* ExpressDecoder::next_member(const char* p, char close, bool& done) {
   p = skip_whitespace(p);
   const char c = peek(p);
   done = c == close;
@@ -289,12 +299,14 @@ inline const char* ExpressDecoder::decode_string(const char* p, const TypeCodec&
       const std::optional<int64_t> micros = timestamp_of(text);
       if (!micros) return nullptr;
       store(slot, *micros);
+      if (text_.tracking && !timestamp_canonical_) rewrite_quoted(text.data() - 1, p, *micros, write_timestamp);
       return p;
     }
     case TypeKind::Duration: {
       const std::optional<int64_t> micros = parse_duration_text(text);
       if (!micros) return nullptr;
       store(slot, *micros);
+      if (text_.tracking) rewrite_quoted(text.data() - 1, p, *micros, format_duration_text);
       return p;
     }
     case TypeKind::Enum: {
@@ -308,18 +320,23 @@ inline const char* ExpressDecoder::decode_string(const char* p, const TypeCodec&
 }
 
 /// A number at `p` (starting with `c`) into an int or float slot.
-inline const char* ExpressDecoder::decode_number(const char* p, char c, TypeKind kind, uint8_t* slot) const {
+[[gnu::always_inline]] inline const char* ExpressDecoder::decode_number(const char* p, char c, TypeKind kind,
+                                                                        uint8_t* slot) {
   if (c != '-' && !is_digit(c)) return nullptr;
   Number n;
+  const char* const start = p;
   if (!(p = scan_number(p, n))) return nullptr;
   if (kind == TypeKind::Int) {
     int64_t value;
     if (!to_int(n, value)) return nullptr;
     store(slot, value);
+    if (text_.tracking && n.negative && value == 0) rewrite(start, p, "0");  // `-0`
   } else {
     double value;
     if (!to_double(n, value)) return nullptr;
     store(slot, value);
+    float_canonical_ = is_short_float_text(n);
+    if (text_.tracking && !float_canonical_) rewrite_float(start, p, value);
   }
   return p;
 }
@@ -348,8 +365,8 @@ inline const char* ExpressDecoder::decode_value(const char* p, const TypeCodec& 
   const char c = peek(p);
   switch (codec.kind) {
     case TypeKind::Bool: return decode_bool(p, slot);
-    case TypeKind::Int:
-    case TypeKind::Float: return decode_number(p, c, codec.kind, slot);
+    case TypeKind::Int: return decode_number(p, c, TypeKind::Int, slot);
+    case TypeKind::Float: return decode_number(p, c, TypeKind::Float, slot);
     case TypeKind::Decimal: return decode_decimal(p, c, slot);
     case TypeKind::List: return c == '[' ? decode_list(p, codec, slot, arena, depth) : nullptr;
     case TypeKind::Map: return c == '{' ? decode_map(p, codec, slot, arena, depth) : nullptr;
@@ -360,7 +377,31 @@ inline const char* ExpressDecoder::decode_value(const char* p, const TypeCodec& 
 
 /// A decimal at `p` (starting with `c`) from the number's own text, or a
 /// string's without escapes, never through a double.
-const char* ExpressDecoder::decode_decimal(const char* p, char c, uint8_t* slot) {
+inline const char* ExpressDecoder::decode_decimal(const char* p, char c, uint8_t* slot) {
+  if (c != '"') {
+    // Most amounts have few digits and no long exponent: their digits are
+    // the coefficient and their exponent (minus the fraction's digits) the
+    // exponent, packed as flow_rt_decimal_parse packs them. Longer ones,
+    // and exponents out of range, are the library's.
+    namespace decimal = rt_abi::decimal;
+    Number n;
+    const char* after = scan_number(p, n);
+    if (after && n.exponent >= decimal::kExponentMin && n.exponent <= decimal::kExponentMax) {
+      store(slot, decimal::pack(n.negative, n.digits, n.exponent));
+      // Without an exponent, only the text of a small fraction (0.0000001,
+      // 1E-7 to Python's str()) may not be the encoder's.
+      if (text_.tracking && (n.scientific || (p[n.negative] == '0' && !is_decimal_text_as_written(p, after)))) {
+        const FlowDecimal d = layout::load<FlowDecimal>(slot);
+        rewrite_decimal(p, after, d);
+      }
+      return after;
+    }
+  }
+  return parse_decimal(p, c, slot);
+}
+
+/// decode_decimal through the library's parser.
+const char* ExpressDecoder::parse_decimal(const char* p, char c, uint8_t* slot) {
   std::string_view text;
   const char* after;
   if (c == '"') {
@@ -372,6 +413,7 @@ const char* ExpressDecoder::decode_decimal(const char* p, char c, uint8_t* slot)
   FlowDecimal d{};
   if (flow_rt_decimal_parse(text.data(), text.size(), &d) != FLOW_DECIMAL_PARSE_OK) return nullptr;
   store(slot, d);
+  if (text_.tracking && !is_decimal_text_as_written(p, after)) rewrite_decimal(p, after, d);
   return after;
 }
 
@@ -416,9 +458,13 @@ const char* ExpressDecoder::decode_map(const char* p, const TypeCodec& codec, ui
   uint64_t count = 0;
   bool done = peek(p) == '}';
   if (done) ++p;
+  std::string_view last_key;
   while (!done) {
     std::string_view key;
     if (peek(p) != '"' || !(p = scan_string(p, key))) return nullptr;
+    // The encoder writes the keys in the map's (sorted) order.
+    if (text_.tracking && count > 0 && !key_before(last_key, key)) text_.ok = false;
+    last_key = key;
     p = skip_whitespace(p);
     if (peek(p) != ':') return nullptr;
     p = skip_whitespace(p + 1);
@@ -441,10 +487,10 @@ const char* ExpressDecoder::decode_map(const char* p, const TypeCodec& codec, ui
 /// The record at `p` (its `{`) into its inline bytes at `slot`.
 const char* ExpressDecoder::decode_record(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena,
                                           size_t depth) {
-  const TypePlan* plan = record_plan(codec.record);
+  const TypePlan* plan = record_plans_[static_cast<size_t>(codec.record->record_index)].get();
   if (!plan || !plan->usable) return nullptr;
   std::memset(slot, 0, codec.record->layout->size);
-  return decode_members(p, *codec.record, *plan, slot, arena, depth, nullptr);
+  return decode_members<false>(p, *codec.record, *plan, slot, arena, depth, nullptr);
 }
 
 /// The list at `p` (its `[`), laid out as FastDecoder::decode_value lays it
@@ -467,6 +513,8 @@ const char* ExpressDecoder::decode_list(const char* p, const TypeCodec& codec, u
       std::string_view text;
       if (peek(p) != '"' || !(p = scan_string(p, text))) return nullptr;
       store(element, kept(text));
+    } else if (codec.element->kind == TypeKind::Record && !codec.element_optional) {  // and the next
+      p = peek(p) == '{' ? decode_record(p, *codec.element, element, arena, depth + 1) : nullptr;
     } else {
       p = decode_element(p, codec, element, arena, depth);
     }
@@ -482,7 +530,10 @@ const char* ExpressDecoder::decode_list(const char* p, const TypeCodec& codec, u
 /// lasts (kept 8-aligned), else the arena.
 inline void* ExpressDecoder::list_storage(size_t size, Arena& arena) {
   const size_t rounded = (size + 7) & ~size_t{7};
-  if (rounded > list_room_left_) return arena.allocate(size, 8);
+  if (rounded > list_room_left_) {
+    list_overflow_ += rounded;
+    return arena.allocate(size, 8);
+  }
   void* at = list_room_;
   list_room_ += rounded;
   list_room_left_ -= rounded;
@@ -491,22 +542,26 @@ inline void* ExpressDecoder::list_storage(size_t size, Arena& arena) {
 
 // ---- Objects ----------------------------------------------------------------
 
-/// The key at `p` when it is not the expected one, the colon and the
-/// whitespace after it: sets `index` to the field it names, or -1 for an
-/// unknown key.
+/// The key at `p` when it is not the expected one and its colon: sets
+/// `index` to the field it names, or -1 for an unknown key.
 const char* ExpressDecoder::field_key(const char* p, const StructCodec& type, int& index) {
   std::string_view key;
   if (peek(p) != '"' || !(p = scan_string(p, key))) return nullptr;
-  p = skip_whitespace(p);
+  if (const char* colon = past_whitespace(p); colon != p) {
+    // Not cut (a member left out may have to be written before this key),
+    // so not the encoder's text.
+    text_.ok = false;
+    p = colon;
+  }
   if (peek(p) != ':') return nullptr;
   index = type.field_names.find(key);
-  return skip_whitespace(p + 1);
+  return p + 1;
 }
 
 /// The value of a field at `p` (starting with `c`, not null): the common
 /// kinds inline.
-inline const char* ExpressDecoder::decode_field(const char* p, char c, const FieldPlan& field, uint8_t* slot,
-                                                Arena& arena, size_t depth) {
+[[gnu::always_inline]] inline const char* ExpressDecoder::decode_field(const char* p, char c, const FieldPlan& field,
+                                                                       uint8_t* slot, Arena& arena, size_t depth) {
   std::string_view text;
   switch (field.kind) {
     case TypeKind::String:
@@ -518,10 +573,13 @@ inline const char* ExpressDecoder::decode_field(const char* p, char c, const Fie
       const std::optional<int64_t> micros = timestamp_of(text);
       if (!micros) return nullptr;
       store(slot, *micros);
+      if (text_.tracking && !timestamp_canonical_) rewrite_quoted(text.data() - 1, p, *micros, write_timestamp);
       return p;
     }
-    case TypeKind::Int:
-    case TypeKind::Float: return decode_number(p, c, field.kind, slot);
+    case TypeKind::Int: return decode_number(p, c, TypeKind::Int, slot);  // (the kind a constant when inlined)
+    case TypeKind::Float: return decode_number(p, c, TypeKind::Float, slot);
+    case TypeKind::Decimal: return decode_decimal(p, c, slot);
+    case TypeKind::List: return c == '[' ? decode_list(p, *field.codec, slot, arena, depth) : nullptr;
     case TypeKind::Enum:
       if (field.members) return decode_member(p, *field.members, slot);
       return c == '"' ? decode_string(p, *field.codec, slot) : nullptr;
@@ -546,42 +604,74 @@ inline bool ExpressDecoder::is_verbatim(const FieldPlan& field, const char* valu
     case Verbatim::Never: return false;
     case Verbatim::Always: return true;
     case Verbatim::Int: return *value != '-' || layout::load<int64_t>(slot) != 0;  // `-0` is written `0`
+    case Verbatim::Float: return float_canonical_;
     case Verbatim::Timestamp: return timestamp_canonical_;
     case Verbatim::Decimal: return is_decimal_text_as_written(value, end);
-    case Verbatim::List:
-      for (const char* q = value; q < end; ++q) {
-        if (is_whitespace(*q)) return false;  // between elements, or inside a string: written again
-      }
-      return true;
+    case Verbatim::Nested: return false;  // (FieldText)
   }
   return false;
 }
 
-inline const char* ExpressDecoder::decode_members(const char* p, const StructCodec& type, const TypePlan& plan,
-                                                  uint8_t* out, Arena& arena, size_t depth,
-                                                  std::string_view* verbatim) {
+template <bool kEvent>
+const char* ExpressDecoder::decode_members(const char* p, const StructCodec& type, const TypePlan& plan, uint8_t* out,
+                                           Arena& arena, size_t depth, std::string_view* verbatim) {
   p = skip_whitespace(p + 1);
   const FieldPlan* const fields = plan.fields.data();
   uint64_t seen = 0, present = 0;
   size_t expected = 0;
   bool done = peek(p) == '}';
   if (done) ++p;
+  if (!kEvent && !done && fields[0].key.matches(p, end_)) {
+    // A record's fields mostly come in declaration order, each there, as
+    // the encoder writes them: those are read without the bookkeeping
+    // below, which takes over at the first field that is not next.
+    p += fields[0].key.size;
+    size_t i = 0;
+    for (;;) {
+      p = skip_whitespace(p);
+      const FieldPlan& field = fields[i];
+      const char c = peek(p);
+      if (c == 'n') {
+        if (!field.optional || !(p = scan_literal(p, "null"))) return nullptr;  // none
+      } else {
+        if (!(p = decode_field(p, c, field, out + field.offset, arena, depth))) return nullptr;
+        present |= uint64_t{1} << i;
+      }
+      ++i;
+      if (!fields[i].next_key.matches(p, end_)) break;  // (never past the last field)
+      p += fields[i].next_key.size;
+    }
+    expected = i;
+    seen = i == 64 ? ~uint64_t{0} : (uint64_t{1} << i) - 1;
+    if (!(p = next_member(p, '}', done))) return nullptr;
+  }
+  bool next_key = false;  // `p` is past the key of fields[expected] and the comma before it
   while (!done) {
+    const char* const member = p;
     // Producers usually write the fields in declaration order, compactly:
     // then the next field's `"name":` matches as one or two words.
     int index;
-    if (fields[expected].key.matches(p, end_)) {
+    if (next_key) {
       index = static_cast<int>(expected);
+    } else if (fields[expected].key.matches(p, end_)) {
+      index = static_cast<int>(expected);
+      p += fields[expected].key.size;
     } else if (fields[expected + 1].key.matches(p, end_)) {
       index = static_cast<int>(expected + 1);  // an optional field left out
-    } else {
-      index = -1;
-    }
-    if (index >= 0) {
-      p = skip_whitespace(p + fields[index].key.size);
+      p += fields[expected + 1].key.size;
     } else if (!(p = field_key(p, type, index))) {
       return nullptr;
     }
+    // In a nested field's text: every field, in order (checked before the
+    // whitespace after the key is cut, which moves past `member`).
+    if (!kEvent && index != static_cast<int>(expected) && text_.tracking) {
+      if (index < 0) {
+        text_.ok = false;  // the encoder writes declared fields only
+      } else {
+        absent_members(type, expected, static_cast<size_t>(index), member, seen == 0, false);
+      }
+    }
+    p = skip_whitespace(p);
     if (index < 0) {
       if (strict_ || !(p = skip_scalar(p))) return nullptr;
     } else {
@@ -593,17 +683,32 @@ inline const char* ExpressDecoder::decode_members(const char* p, const StructCod
       const char c = peek(p);
       if (c == 'n') {
         if (!field.optional || !(p = scan_literal(p, "null"))) return nullptr;  // none
-      } else {
+      } else if constexpr (kEvent) {
         const char* value = p;
+        const bool nested = field.verbatim == Verbatim::Nested;
+        if (nested) begin_text(value);
         if (!(p = decode_field(p, c, field, out + field.offset, arena, depth))) return nullptr;
         present |= bit;
-        if (verbatim && is_verbatim(field, value, p, out + field.offset)) {
+        if (nested) {
+          end_text(static_cast<size_t>(index), value, p, verbatim);
+        } else if (is_verbatim(field, value, p, out + field.offset)) {
           verbatim[static_cast<size_t>(index)] = std::string_view(kept_at(value), static_cast<size_t>(p - value));
         }
+      } else {
+        if (!(p = decode_field(p, c, field, out + field.offset, arena, depth))) return nullptr;
+        present |= bit;
       }
     }
-    if (!(p = next_member(p, '}', done))) return nullptr;
+    // The next field's comma and key as a whole, else the comma or the end.
+    next_key = fields[expected].next_key.matches(p, end_);
+    if (next_key) {
+      p += fields[expected].next_key.size;
+    } else if (!(p = next_member(p, '}', done))) {
+      return nullptr;
+    }
   }
+  if (!kEvent && expected < type.fields.size() && text_.tracking)
+    absent_members(type, expected, type.fields.size(), p - 1, seen == 0, true);
   // The presence bitmap: bit i of byte i / 8 is field i.
   const layout::StructLayout& layout = *type.layout;
   for (uint32_t i = 0; i < layout.bitmap_bytes; ++i)
@@ -615,7 +720,7 @@ inline const char* ExpressDecoder::decode_members(const char* p, const StructCod
 /// The `data` object at `p`, into a new instance of `type`, filled as
 /// FastDecoder::decode_data fills it.
 const char* ExpressDecoder::decode_object(const char* p, const EventType& type, Arena& arena, uint8_t*& instance) {
-  const TypePlan& plan = plans_[static_cast<size_t>(type.index)];
+  TypePlan& plan = plans_[static_cast<size_t>(type.index)];
   if (!plan.usable || peek(p) != '{') return nullptr;
   const layout::EventLayout& layout = *type.layout;
   // One allocation: the instance, room for the elements of short lists, and
@@ -625,12 +730,92 @@ const char* ExpressDecoder::decode_object(const char* p, const EventType& type, 
   std::memset(out, 0, layout.size);
   list_room_ = out + layout.size;  // layout.size is a multiple of 8, the largest element alignment
   list_room_left_ = plan.list_room;
+  list_overflow_ = 0;
   line_copy_ = reinterpret_cast<char*>(out + layout.size + plan.list_room);
   std::memcpy(line_copy_, json_, line_size);
   std::fill_n(verbatim_.begin(), type.fields.size(), std::string_view());
-  if (!(p = decode_members(p, type, plan, out, arena, 0, verbatim_.data()))) return nullptr;
+  if (!(p = decode_members<true>(p, type, plan, out, arena, 0, verbatim_.data()))) return nullptr;
+  for (const auto& [field, offset, size] : text_.fields) verbatim_[field] = {text_.rewritten.data() + offset, size};
+  // Lines of a type are alike: room for as many list bytes next time.
+  if (list_overflow_ > 0) plan.list_room = std::min(kMaxListRoom, plan.list_room + list_overflow_);
   instance = out;
   return p;
+}
+
+// ---- The encoder's text of nested fields -------------------------------------
+
+inline void ExpressDecoder::begin_text(const char* value) {
+  text_.tracking = true;
+  text_.ok = true;
+  text_.rewriting = false;
+  text_.copied_to = value;
+}
+
+/// Ends the nested field `field` whose value is the line's [value, end):
+/// its text is the line's own, or the rewritten one, or none.
+inline void ExpressDecoder::end_text(size_t field, const char* value, const char* end, std::string_view* verbatim) {
+  text_.tracking = false;
+  if (!text_.ok) return;
+  if (!text_.rewriting) {
+    verbatim[field] = std::string_view(kept_at(value), static_cast<size_t>(end - value));
+    return;
+  }
+  text_.rewritten.append(text_.copied_to, static_cast<size_t>(end - text_.copied_to));
+  text_.fields.push_back({field, text_.start, text_.rewritten.size() - text_.start});
+}
+
+void ExpressDecoder::rewrite(const char* from, const char* to, std::string_view text) {
+  if (!text_.ok) return;
+  if (!text_.rewriting) {
+    text_.rewriting = true;
+    text_.start = text_.rewritten.size();
+  }
+  text_.rewritten.append(text_.copied_to, static_cast<size_t>(from - text_.copied_to));
+  text_.rewritten.append(text);
+  text_.copied_to = to;
+}
+
+/// rewrite, unless the line has `written` there already (a value whose
+/// text may not be the encoder's: compared with it).
+void ExpressDecoder::rewrite_unless_same(const char* from, const char* to, std::string_view written) {
+  if (written != std::string_view(from, static_cast<size_t>(to - from))) rewrite(from, to, written);
+}
+
+void ExpressDecoder::rewrite_float(const char* from, const char* to, double value) {
+  char text[kMaxFloatText];
+  rewrite_unless_same(from, to, std::string_view(text, static_cast<size_t>(write_float_text(value, text) - text)));
+}
+
+void ExpressDecoder::rewrite_quoted(const char* from, const char* to, int64_t micros,
+                                    char* (*write)(int64_t micros, char* out)) {
+  char text[std::max(kMaxTimestampText, kMaxDurationText) + 2];
+  text[0] = '"';
+  char* end = write(micros, text + 1);
+  *end++ = '"';
+  rewrite_unless_same(from, to, std::string_view(text, static_cast<size_t>(end - text)));
+}
+
+void ExpressDecoder::rewrite_decimal(const char* from, const char* to, const FlowDecimal& value) {
+  char text[FLOW_DECIMAL_TEXT_CAPACITY];
+  rewrite_unless_same(from, to, std::string_view(text, flow_rt_decimal_format(&value, text)));
+}
+
+void ExpressDecoder::absent_members(const StructCodec& type, size_t from, size_t to, const char* at, bool first,
+                                    bool closing) {
+  if (from > to) text_.ok = false;  // out of order
+  for (size_t i = from; i < to && text_.ok; ++i) {
+    const FieldCodec& f = type.fields[i];
+    if (f.absent != Absent::None) {  // a default, written as its value
+      text_.ok = false;
+      return;
+    }
+    // `"zip":null,` before a member, `,"zip":null` before the `}`.
+    if (closing && !first) rewrite(at, at, ",");
+    rewrite(at, at, f.json_key);
+    rewrite(at, at, "null");
+    if (!closing) rewrite(at, at, ",");
+    first = false;
+  }
 }
 
 // ---- The envelope -----------------------------------------------------------

@@ -19,6 +19,16 @@
 // hands such lines to the reference path, which reads them as this tier
 // does). tests/ingress/express_test.cpp, fuzz_test.cpp and
 // nested_tiers_test.cpp compare the tiers.
+//
+// It also hands the encoder the text of each value that is already what
+// the encoder writes for it (DecodedEvent::verbatim), so that the journal's
+// copy of an input event is mostly copied, not formatted: scalars when
+// their text is the encoder's; records, lists and maps made the encoder's
+// text while they are read, spans the encoder writes otherwise (whitespace,
+// `1.50` for a float, `"5"` for a decimal, a record's optional left out)
+// rewritten on the way (FieldText). Limits: what the encoder orders or
+// fills in itself (record fields out of order, defaults, map keys out of
+// order) is not rewritten; such a value is formatted by the encoder.
 #pragma once
 
 #include <array>
@@ -69,14 +79,17 @@ class ExpressDecoder {
   /// Whether a field's text in the line is what the encoder writes for its
   /// decoded value (DecodedEvent::verbatim): always for strings (the tier
   /// takes them only without escapes), enum members and booleans; for ints
-  /// but `-0`; for timestamps in the encoder's own form; for lists of
-  /// those without whitespace. Never for floats and durations (formatted).
-  enum class Verbatim : uint8_t { Never, Always, Int, Timestamp, List, Decimal };
+  /// but `-0`; for timestamps in the encoder's own form; for floats in their
+  /// commonest form (is_short_float_text). Never for durations (formatted).
+  /// Records, lists and maps (Nested) are made the encoder's text while
+  /// they are read (FieldText).
+  enum class Verbatim : uint8_t { Never, Always, Int, Float, Timestamp, Decimal, Nested };
   static Verbatim verbatim_of(const TypeCodec& codec);
   /// What the express tier needs of one field, in one place.
   struct FieldPlan {
     Pattern key;
-    const TypeCodec* codec = nullptr;               // the field's type without `?`
+    Pattern next_key;                  // `,"name":`: the comma before the key, when it follows the previous field
+    const TypeCodec* codec = nullptr;  // the field's type without `?`
     const std::vector<Pattern>* members = nullptr;  // of an enum with few members
     uint32_t offset = 0;
     TypeKind kind = TypeKind::Error;
@@ -87,26 +100,27 @@ class ExpressDecoder {
   struct TypePlan {
     std::vector<FieldPlan> fields;  // by index, and two that never match
     uint64_t must_fill = 0;         // fields that get a default or are missing when absent
-    size_t list_room = 0;           // kListRoom when the type has list fields
+    size_t list_room = 0;           // kListRoom when the type has list fields, more when its lines need it
     bool usable = false;            // at most 64 fields: `seen` fits a word
   };
   void plan_fields(const StructCodec& type, TypePlan& plan);
-  /// The plan of a record, made with the event plans (records are few: a
-  /// short linear search).
-  const TypePlan* record_plan(const StructCodec* record) const;
+  /// Plans the records `codec` holds, with the event plans.
   void plan_records(const TypeCodec& codec);
   /// Bytes for the elements of short lists, allocated with the instance.
   static constexpr size_t kListRoom = 128;
+  /// ... up to this much when lines of the type have more (lists of records).
+  static constexpr size_t kMaxListRoom = 4096;
   const std::vector<Pattern>* member_patterns(const TypeCodec& codec);
 
   // Each step takes the position of its token and returns the position after
   // it, or null for "not express", so that the position stays in a register.
-  const char* skip_whitespace(const char* p) const;
+  const char* past_whitespace(const char* p) const;
+  const char* skip_whitespace(const char* p);
   char peek(const char* p) const { return p < end_ ? *p : '\0'; }
   const char* scan_string(const char* p, std::string_view& text);
   const char* scan_literal(const char* p, std::string_view word) const;
   const char* skip_scalar(const char* p);
-  const char* next_member(const char* p, char close, bool& done) const;
+  const char* next_member(const char* p, char close, bool& done);
 
   const char* attribute_key(const char* p, Attribute& attribute);
   const char* other_key(const char* p, Attribute& attribute);
@@ -114,8 +128,9 @@ class ExpressDecoder {
   const char* decode_type(const char* p, DecodedEvent& out);
   const char* decode_object(const char* p, const EventType& type, Arena& arena, uint8_t*& instance);
   /// The members of the object at `p` (its `{`) into the fields of `type`
-  /// at `out` (zeroed); the event's fields note their verbatim text in
-  /// `verbatim`, a record's pass null.
+  /// at `out` (zeroed): an event's (kEvent), noting their verbatim text in
+  /// `verbatim`, or a record's (null).
+  template <bool kEvent>
   const char* decode_members(const char* p, const StructCodec& type, const TypePlan& plan, uint8_t* out, Arena& arena,
                              size_t depth, std::string_view* verbatim);
   const char* field_key(const char* p, const StructCodec& type, int& index);
@@ -123,8 +138,9 @@ class ExpressDecoder {
   bool fill_absent(const StructCodec& type, uint64_t seen, uint8_t* instance, Arena& arena);
   const char* decode_value(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena, size_t depth);
   const char* decode_string(const char* p, const TypeCodec& codec, uint8_t* slot);
-  const char* decode_number(const char* p, char c, TypeKind kind, uint8_t* slot) const;
+  const char* decode_number(const char* p, char c, TypeKind kind, uint8_t* slot);
   const char* decode_decimal(const char* p, char c, uint8_t* slot);
+  const char* parse_decimal(const char* p, char c, uint8_t* slot);
   const char* decode_bool(const char* p, uint8_t* slot) const;
   const char* decode_member(const char* p, const std::vector<Pattern>& members, uint8_t* slot) const;
   const char* decode_list(const char* p, const TypeCodec& codec, uint8_t* slot, Arena& arena, size_t depth);
@@ -145,11 +161,26 @@ class ExpressDecoder {
   void begin(const char* json, size_t size);
   bool finish(const char* p) const;
 
+  // The encoder's text of a nested field (FieldText), kept as it is read.
+  void begin_text(const char* value);
+  void end_text(size_t field, const char* value, const char* end, std::string_view* verbatim);
+  /// The line's [from, to) is written as `text` (nothing, for whitespace).
+  void rewrite(const char* from, const char* to, std::string_view text);
+  void rewrite_unless_same(const char* from, const char* to, std::string_view written);
+  void rewrite_float(const char* from, const char* to, double value);
+  /// A timestamp or a duration, `write` writing its text unquoted.
+  void rewrite_quoted(const char* from, const char* to, int64_t micros, char* (*write)(int64_t micros, char* out));
+  void rewrite_decimal(const char* from, const char* to, const FlowDecimal& value);
+  /// Record fields [from, to) are not in the line, before `at`: written
+  /// null when that is what the encoder writes for them (`first`: no member
+  /// precedes `at`, `closing`: `at` is the record's `}`).
+  void absent_members(const StructCodec& type, size_t from, size_t to, const char* at, bool first, bool closing);
+
   const EventCatalog& catalog_;
   bool strict_;
-  std::vector<TypePlan> plans_;  // by EventType::index
-  std::vector<std::pair<const StructCodec*, std::unique_ptr<TypePlan>>> record_plans_;
-  std::vector<uint32_t> order_;  // for sorting map entries
+  std::vector<TypePlan> plans_;                          // by EventType::index
+  std::vector<std::unique_ptr<TypePlan>> record_plans_;  // by StructCodec::record_index
+  std::vector<uint32_t> order_;                          // for sorting map entries
   std::map<const EnumCodec*, std::vector<Pattern>> members_;
   // The last type decoded, and its name as in JSON (`"OrderPlaced"`): lines
   // of one type come in runs.
@@ -169,11 +200,34 @@ class ExpressDecoder {
   char* line_copy_ = nullptr;     // the line in the arena, after the instance
   uint8_t* list_room_ = nullptr;  // the rest of the instance's room for list elements
   size_t list_room_left_ = 0;
-  SeenFields seen_;  // for fill_absent_fields
+  size_t list_overflow_ = 0;  // list bytes of the line that did not fit the room
+  SeenFields seen_;           // for fill_absent_fields
   /// Per field of the event decoded last, its value's text in the line's
   /// copy when verbatim (see Verbatim), else empty.
   std::vector<std::string_view> verbatim_;
   bool timestamp_canonical_ = false;  // the last timestamp_of text was in the encoder's form
+  bool float_canonical_ = false;      // the last float's text was in the encoder's form
+
+  /// The encoder's text of the nested field being read (Verbatim::Nested),
+  /// made while it is read: the line's text, but for the spans the encoder
+  /// writes otherwise (whitespace, a float's `1.50`, a decimal's `1e2`, a
+  /// record's left-out optional), which the decoding steps replace as they
+  /// meet them (rewrite). Nothing the encoder would order or fill in
+  /// differently (record fields out of order, a default, map keys out of
+  /// order, an unknown key) is rewritten: `ok` is cleared and the encoder
+  /// formats the field's value.
+  struct FieldText {
+    bool tracking = false;            // a nested field's value is being read
+    bool ok = false;                  // its text is (or is being made) the encoder's
+    bool rewriting = false;           // the text so far is in `rewritten` from `start`
+    const char* copied_to = nullptr;  // the line's text is taken up to here
+    size_t start = 0;
+    std::string rewritten;  // the rewritten texts of the line's fields
+    /// (field, offset in `rewritten`, size): made views of at the end, since
+    /// `rewritten` may move while the line is read.
+    std::vector<std::array<size_t, 3>> fields;
+  };
+  FieldText text_;
   /// Element slots of the list (entries of the map) being read, per list
   /// and map nesting depth (the count is known only at the `]`).
   static constexpr size_t kMaxListDepth = 8;

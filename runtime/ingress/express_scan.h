@@ -78,7 +78,8 @@ struct Number {
   uint64_t digits = 0;  // the integer part and the fraction's digits as one integer
   int exponent = 0;     // the exponent minus the number of fraction digits
   bool negative = false;
-  bool integral = true;  // an integer literal: no fraction, no exponent
+  bool integral = true;     // an integer literal: no fraction, no exponent
+  bool scientific = false;  // written with an exponent (`e`, `E`)
 };
 
 /// A uint64 holds any 19 decimal digits.
@@ -114,7 +115,7 @@ inline const char* read_exponent(const char* p, int& exponent) {
 /// A number at `p` in JSON's grammar, -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?,
 /// within the limits above. Reads at most about 30 bytes; the caller checks
 /// that the end is within the line (the next token is).
-inline const char* scan_number(const char* p, Number& n) {
+[[gnu::always_inline]] inline const char* scan_number(const char* p, Number& n) {
   n.negative = *p == '-';
   p += n.negative;
   int count = 0;
@@ -133,6 +134,7 @@ inline const char* scan_number(const char* p, Number& n) {
   }
   if (*p == 'e' || *p == 'E') {
     ++p;
+    n.scientific = true;
     const bool negative = *p == '-';
     if (*p == '-' || *p == '+') ++p;
     int e = 0;
@@ -166,6 +168,17 @@ inline bool to_double(const Number& n, double& value) {
   const double magnitude = n.exponent < 0 ? d / kExactPowers[-n.exponent] : d * kExactPowers[n.exponent];
   value = n.negative ? -magnitude : magnitude;
   return true;
+}
+
+/// Whether the float read from `n` is written back (write_float_text) as
+/// the very text it was read from, judged for the commonest form only: no
+/// exponent, one to three decimals, the last not 0, below 1e9 in magnitude.
+/// The encoder writes such a value in exactly that form (its short-decimal
+/// case: no shorter decimal reads back to the same double). False for every
+/// other text, which may or may not be written the same.
+inline bool is_short_float_text(const Number& n) {
+  static constexpr uint64_t kLimit[] = {0, 10'000'000'000, 100'000'000'000, 1'000'000'000'000};  // 1e9 scaled
+  return !n.scientific && n.exponent >= -3 && n.exponent <= -1 && n.digits % 10 != 0 && n.digits < kLimit[-n.exponent];
 }
 
 /// The end of the JSON number at `p` (any number of digits; the decimal

@@ -190,6 +190,29 @@ TEST_CASE("decimals at depth: exact or rejected", "[ingress][nested]") {
   DecodeResult r = decode_nested(with("total", digits34));
   REQUIRE(r.ok);
   CHECK(data_json(r).find(R"("total":)" + digits34) != std::string::npos);
+  // The express tier packs short numbers itself, the library parses the
+  // rest: both read each of these as Python's Decimal reads it (the tiers
+  // agree, decode_with), zeros with their exponents clamped.
+  const std::vector<std::pair<std::string, std::string>> forms = {
+      {"0.05", "0.05"},
+      {"-0", "-0"},
+      {"-0.000", "-0.000"},
+      {"1e-6176", "1E-6176"},
+      {"1e6111", "1E+6111"},
+      {"1e6144", "1.000000000000000000000000000000000E+6144"},
+      {"0e-7000", "0E-6176"},
+      {"0e7000", "0E+6111"},
+      {"9999999999999999999", "9999999999999999999"},
+      {"99999999999999999999", "99999999999999999999"},
+      {"12.5e-3", "0.0125"}};
+  for (const auto& [number, written] : forms) {
+    INFO(number);
+    DecodeResult d = decode_nested(with("total", number));
+    REQUIRE(d.ok);
+    CHECK(data_json(d).find(R"("total":)" + written + ",") != std::string::npos);
+  }
+  CHECK(reject_nested(with("total", "1e-6177")).find("exponent out of the decimal range") != std::string::npos);
+  CHECK(reject_nested(with("total", "1e6145")).find("exponent out of the decimal range") != std::string::npos);
 }
 
 TEST_CASE("strict mode rejects unknown fields at any depth", "[ingress][nested]") {
@@ -217,6 +240,57 @@ TEST_CASE("malformed JSON inside nested values is 'not JSON'", "[ingress][nested
   r = decode_nested(with("items", R"([{"sku":1,"qty":1,"price":1}, tru])"));
   REQUIRE_FALSE(r.ok);
   CHECK(r.kind == runtime::RejectKind::NotJson);
+}
+
+TEST_CASE("the express tier hands over nested values' text as the encoder writes it", "[ingress][nested]") {
+  // Records, lists and maps the way senders write them: whitespace, a
+  // record's optional left out, `-0`, floats and decimals in other
+  // spellings. What the encoder would only order or fill in differently (a
+  // record's fields out of order, a default, map keys out of order) is not
+  // handed over: the encoder formats those values.
+  const std::string data = object_of(
+      {{"order_id", R"("o-1")"},
+       {"customer", R"({"address":{"street":"Main 1","city":"Utrecht","country":"NL","zip":"3511"},"name":"Ada"})"},
+       {"ship_to", R"({ "street": "Dock 2", "city":"Gent",)"
+                   "\n\t"
+                   R"("country":"BE" })"},
+       {"bill_to", R"({"street":"S 1","city":"Brussel","zip":"1000"})"},
+       {"items", R"([{"sku":"A-1","qty":-0,"price":12.50,"tags":["red"]}, )"
+                 R"({"sku":"B-2","qty":10,"price":0.0000001,"tags":[ ],"gift":true}])"},
+       {"maybe", R"([null,{"sku":"C-3","qty":1,"price":"5","tags":["x","y"],"gift":null}])"},
+       {"labels", R"({"prio":"high","channel":"web"})"},
+       {"counts", R"({"a":-3,"b":2})"},
+       {"stock", R"({"A-1":{"sku":"A-1","qty":5,"price":1E+2,"tags":[],"gift":false}})"},
+       {"routes", R"([{"none":[],"north":[]},{}])"},
+       {"total", "34.90"},
+       {"fees", R"([0.10, 2e1 ,-0.00])"}},
+      "", {});
+  runtime::CloudEventDecoder decoder(*nested().catalog);
+  Arena arena;
+  runtime::DecodedEvent event;
+  INFO(decoder.error());
+  REQUIRE(decoder.decode(line_of("OrderPlaced", data), arena, event));
+  REQUIRE(decoder.express_accepted() == 1);
+  REQUIRE(event.verbatim);
+  const auto text = [&event](const char* field) {
+    return std::string(event.verbatim[event.type->field_names.find(field)]);
+  };
+  CHECK(text("customer").empty());  // fields out of order
+  CHECK(text("ship_to") == R"({"street":"Dock 2","city":"Gent","country":"BE","zip":null})");
+  CHECK(text("bill_to").empty());  // country left out: its default
+  CHECK(text("items") == R"([{"sku":"A-1","qty":0,"price":12.50,"tags":["red"],"gift":null},)"
+                         R"({"sku":"B-2","qty":10,"price":1E-7,"tags":[],"gift":true}])");
+  CHECK(text("maybe") == R"([null,{"sku":"C-3","qty":1,"price":5,"tags":["x","y"],"gift":null}])");
+  CHECK(text("labels").empty());  // keys out of order
+  CHECK(text("counts") == R"({"a":-3,"b":2})");
+  CHECK(text("stock") == R"({"A-1":{"sku":"A-1","qty":5,"price":1E+2,"tags":[],"gift":false}})");
+  CHECK(text("routes") == R"([{"none":[],"north":[]},{}])");
+  CHECK(text("fees") == R"([0.10,2E+1,-0.00])");
+  // Journaled with them, the data is the encoder's to the byte.
+  runtime::JsonBuffer given, formatted;
+  runtime::append_data_json(given, *event.type, event.instance, event.verbatim);
+  runtime::append_data_json(formatted, *event.type, event.instance);
+  CHECK(given.view() == formatted.view());
 }
 
 TEST_CASE("the catalog describes records and maps", "[ingress][nested][catalog]") {
